@@ -1,0 +1,274 @@
+// /api/v1/accounts…: registration, profile, lookups, an account's lists,
+// and the follow/block/mute actions on it.
+import { Router, type Request } from "express";
+import multer from "multer";
+import { inArray, sql } from "drizzle-orm";
+import { z } from "zod";
+import { currentAuth, requireAuth } from "../auth/middleware";
+import { authRateLimit } from "../auth/rate-limit";
+import { issueToken } from "../auth/tokens";
+import { accounts } from "../db/schema";
+import {
+  findAccountByAcct,
+  getVisibleAccount,
+  registerAccount,
+  setUserLocale,
+  updateProfile,
+  type Account,
+  type ProfileUpdate,
+} from "../domain/accounts";
+import { block, unblock } from "../domain/blocks";
+import { follow, listFollows, relationships, unfollow } from "../domain/follows";
+import { MAX_IMAGE_BYTES, storeImageFile } from "../domain/media";
+import { mute, unmute } from "../domain/mutes";
+import { accountStatuses } from "../domain/timelines";
+import { Invalid, NotFound } from "../errors";
+import { isId } from "../ids";
+import type { Services } from "../services";
+import { boolish, idParam, listOf, pageParams, parseBody, parseQuery, setLinkHeader } from "./http";
+import { serializeAccount, serializeAccounts, serializeCredentialAccount } from "./serializers/account";
+import { serializeStatuses } from "./serializers/status";
+
+const registerSchema = z.object({
+  username: z.string().min(1).max(30),
+  password: z.string().min(1).max(256),
+  email: z.email().max(320).optional().or(z.literal("").transform(() => undefined)),
+  agreement: boolish,
+  locale: z
+    .string()
+    .regex(/^[a-z]{2,3}(-[A-Za-z]{2,4})?$/)
+    .optional(),
+  reason: z.string().max(1000).optional(),
+});
+
+const fieldSchema = z.object({ name: z.string().max(255).default(""), value: z.string().max(255).default("") });
+
+const updateSchema = z.object({
+  display_name: z.string().max(200).optional(),
+  note: z.string().max(2000).optional(),
+  locked: boolish.optional(),
+  bot: boolish.optional(),
+  discoverable: boolish.optional(),
+  // JSON sends an array; form encoding sends fields_attributes[0][name]=…
+  fields_attributes: z
+    .union([z.array(fieldSchema).max(16), z.record(z.string().regex(/^\d{1,2}$/), fieldSchema)])
+    .optional(),
+  source: z.object({ privacy: z.string().optional(), sensitive: boolish.optional(), language: z.string().optional() }).optional(),
+});
+
+const upload = multer({
+  storage: multer.memoryStorage(),
+  limits: { fileSize: MAX_IMAGE_BYTES, files: 2, fields: 50, fieldSize: 10_000 },
+});
+
+/** multer for multipart requests only; JSON and form bodies were parsed already. */
+const profileUpload = (req: Request, res: import("express").Response, next: import("express").NextFunction) => {
+  if (!req.is("multipart/form-data")) return next();
+  upload.fields([
+    { name: "avatar", maxCount: 1 },
+    { name: "header", maxCount: 1 },
+  ])(req, res, (err?: unknown) => {
+    if (err instanceof multer.MulterError) return next(new Invalid(err.code === "LIMIT_FILE_SIZE" ? "File is too large" : "Invalid upload"));
+    next(err);
+  });
+};
+
+export function accountsRouter(services: Services): Router {
+  const router = Router();
+  const ctx = services.domain;
+
+  router.post("/api/v1/accounts", authRateLimit(services.config.authRateLimit), async (req, res) => {
+    const body = parseBody(registerSchema, req);
+    if (!body.agreement) throw new Invalid("Validation failed: Agreement must be accepted", { agreement: "ERR_ACCEPTED" });
+    const { user } = await registerAccount(ctx, {
+      username: body.username,
+      password: body.password,
+      email: body.email ?? null,
+      locale: body.locale?.slice(0, 2) ?? "fr",
+      reason: body.reason ?? null,
+    });
+    const issued = await issueToken(ctx, {
+      userId: user.id,
+      appId: req.appAuth?.appId ?? null,
+      userAgent: req.get("user-agent"),
+      ip: req.ip,
+    });
+    res.json({
+      access_token: issued.accessToken,
+      token_type: "Bearer",
+      scope: issued.row.scopes,
+      created_at: Math.floor(issued.row.createdAt.getTime() / 1000),
+      // Parvis: tells the client whether the account must wait for a moderator
+      parvis: { approval_pending: !user.approved },
+    });
+  });
+
+  router.get("/api/v1/accounts/verify_credentials", requireAuth("read:accounts"), async (req, res) => {
+    const auth = currentAuth(req);
+    res.json(await serializeCredentialAccount(services, auth.account, auth.user));
+  });
+
+  router.patch("/api/v1/accounts/update_credentials", requireAuth("write:accounts"), profileUpload, async (req, res) => {
+    const auth = currentAuth(req);
+    const body = parseBody(updateSchema, req);
+    const update: ProfileUpdate = {
+      displayName: body.display_name,
+      note: body.note,
+      locked: body.locked,
+      bot: body.bot,
+      discoverable: body.discoverable,
+    };
+    if (body.fields_attributes) {
+      const list = Array.isArray(body.fields_attributes)
+        ? body.fields_attributes
+        : Object.entries(body.fields_attributes)
+            .sort(([a], [b]) => Number(a) - Number(b))
+            .map(([, v]) => v);
+      update.fields = list;
+    }
+    const files = req.files as Record<string, Express.Multer.File[]> | undefined;
+    // validate everything before writing any file
+    if (update.fields && update.fields.length > 4) throw new Invalid("At most 4 profile fields");
+    if (files?.avatar?.[0]) update.avatarUrl = (await storeImageFile(ctx, files.avatar[0].buffer)).fileName;
+    if (files?.header?.[0]) update.headerUrl = (await storeImageFile(ctx, files.header[0].buffer)).fileName;
+    const account = await updateProfile(ctx, auth.account.id, update);
+    if (body.source?.language) auth.user.locale = await setUserLocale(ctx, auth.user.id, body.source.language);
+    res.json(await serializeCredentialAccount(services, account, auth.user));
+  });
+
+  router.get("/api/v1/accounts/lookup", async (req, res) => {
+    const { acct } = parseQuery(z.object({ acct: z.string().min(1).max(400) }), req);
+    const account = await findAccountByAcct(ctx, acct);
+    if (!account || account.suspendedAt) throw new NotFound();
+    res.json(await serializeAccount(services, account));
+  });
+
+  router.get("/api/v1/accounts/relationships", requireAuth("read:follows"), async (req, res) => {
+    const q = parseQuery(z.object({ id: listOf(z.string().max(40)).default([]) }), req);
+    const ids = q.id.filter(isId).slice(0, 100);
+    res.json(await relationships(ctx, currentAuth(req).account.id, ids));
+  });
+
+  router.get("/api/v1/accounts/search", async (req, res) => {
+    const q = parseQuery(
+      z.object({
+        q: z.string().min(1).max(400),
+        limit: z.coerce.number().int().min(1).max(80).catch(40).default(40),
+        offset: z.coerce.number().int().min(0).max(10000).catch(0).default(0),
+        resolve: boolish.optional(),
+        following: boolish.optional(),
+      }),
+      req,
+    );
+    const found = await searchAccounts(services, q.q, q.limit, q.offset, q.following && req.auth ? req.auth.account.id : null);
+    if (q.resolve && req.auth && found.length === 0 && /^@?[a-z0-9_]+@[a-z0-9.-]+(:\d+)?$/i.test(q.q.trim()) && ctx.resolveRemoteAccount) {
+      const [username, domain] = q.q.trim().replace(/^@/, "").split("@");
+      const remote = await ctx.resolveRemoteAccount(username, domain.toLowerCase()).catch(() => null);
+      if (remote) found.push(remote);
+    }
+    res.json(await serializeAccounts(services, found));
+  });
+
+  router.get("/api/v1/accounts/:id", async (req, res) => {
+    const account = await getVisibleAccount(ctx, idParam(req));
+    res.json(await serializeAccount(services, account));
+  });
+
+  router.get("/api/v1/accounts/:id/statuses", async (req, res) => {
+    const account = await getVisibleAccount(ctx, idParam(req));
+    const q = parseQuery(
+      z.object({
+        only_media: boolish.optional(),
+        exclude_replies: boolish.optional(),
+        exclude_reblogs: boolish.optional(),
+        pinned: boolish.optional(),
+        tagged: z.string().max(100).optional(),
+      }),
+      req,
+    );
+    const page = pageParams(req);
+    const viewerId = req.auth?.account.id ?? null;
+    const rows = await accountStatuses(
+      ctx,
+      account.id,
+      viewerId,
+      { onlyMedia: q.only_media, excludeReplies: q.exclude_replies, excludeReblogs: q.exclude_reblogs, pinned: q.pinned, tagged: q.tagged },
+      page,
+    );
+    setLinkHeader(req, res, rows.map((r) => r.id), page.limit);
+    res.json(await serializeStatuses(services, rows, viewerId));
+  });
+
+  for (const direction of ["followers", "following"] as const) {
+    router.get(`/api/v1/accounts/:id/${direction}`, async (req, res) => {
+      const account = await getVisibleAccount(ctx, idParam(req));
+      const page = pageParams(req, 40, 80);
+      const entries = await listFollows(ctx, account.id, direction, page);
+      const rows = await loadAccounts(services, entries.map((e) => e.accountId));
+      setLinkHeader(req, res, entries.map((e) => e.cursor), page.limit);
+      res.json(await serializeAccounts(services, rows));
+    });
+  }
+
+  const followSchema = z.object({ reblogs: boolish.optional(), notify: boolish.optional(), languages: z.array(z.string()).optional() });
+
+  router.post("/api/v1/accounts/:id/follow", requireAuth("write:follows"), async (req, res) => {
+    const me = currentAuth(req).account;
+    const target = await getVisibleAccount(ctx, idParam(req));
+    const body = parseBody(followSchema, req);
+    await follow(ctx, me, target, { reblogs: body.reblogs, notify: body.notify });
+    const [rel] = await relationships(ctx, me.id, [target.id]);
+    res.json(rel);
+  });
+
+  const simpleAction = (name: string, scope: string, act: (me: Account, target: Account, req: Request) => Promise<unknown>) => {
+    router.post(`/api/v1/accounts/:id/${name}`, requireAuth(scope), async (req, res) => {
+      const me = currentAuth(req).account;
+      const target = await getVisibleAccount(ctx, idParam(req));
+      await act(me, target, req);
+      const [rel] = await relationships(ctx, me.id, [target.id]);
+      res.json(rel);
+    });
+  };
+  simpleAction("unfollow", "write:follows", (me, target) => unfollow(ctx, me.id, target.id));
+  simpleAction("block", "write:blocks", (me, target) => block(ctx, me.id, target.id));
+  simpleAction("unblock", "write:blocks", (me, target) => unblock(ctx, me.id, target.id));
+  simpleAction("mute", "write:mutes", (me, target, req) => {
+    const body = parseBody(
+      z.object({ notifications: boolish.optional(), duration: z.coerce.number().int().min(0).max(315360000).optional() }),
+      req,
+    );
+    return mute(ctx, me.id, target.id, { notifications: body.notifications, duration: body.duration });
+  });
+  simpleAction("unmute", "write:mutes", (me, target) => unmute(ctx, me.id, target.id));
+
+  return router;
+}
+
+/** Accounts by id, in the order given (missing and suspended ones left out). */
+export async function loadAccounts(services: Services, ids: string[]): Promise<Account[]> {
+  if (ids.length === 0) return [];
+  const rows = await services.db.select().from(accounts).where(inArray(accounts.id, ids));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => byId.get(id)).filter((a): a is Account => Boolean(a) && !a!.suspendedAt);
+}
+
+/** Prefix search on username and display name, local accounts first. */
+export async function searchAccounts(services: Services, query: string, limit: number, offset: number, followingOf: string | null): Promise<Account[]> {
+  const term = query.trim().replace(/^@/, "");
+  const [username, domain] = term.split("@");
+  const like = `${username.toLowerCase().replace(/[\\%_]/g, (c) => "\\" + c)}%`;
+  const rows = await services.db
+    .select()
+    .from(accounts)
+    .where(
+      sql`${accounts.suspendedAt} is null
+        and (lower(${accounts.username}) like ${like} or lower(${accounts.displayName}) like ${like})
+        ${domain ? sql`and ${accounts.domain} = ${domain.toLowerCase()}` : sql``}
+        ${followingOf ? sql`and exists (select 1 from follows f where f.account_id = ${followingOf} and f.target_account_id = ${accounts.id})` : sql``}`,
+    )
+    .orderBy(sql`${accounts.domain} is not null`, sql`lower(${accounts.username})`)
+    .limit(limit)
+    .offset(offset);
+  return rows;
+}

@@ -1,0 +1,91 @@
+// Edge helpers shared by the routers: input validation with zod, ids,
+// pagination parameters and the Link header.
+import type { Request, Response } from "express";
+import { z } from "zod";
+import { Invalid, NotFound } from "../errors";
+import { isId } from "../ids";
+import type { PageParams } from "../domain/pagination";
+
+/** Booleans as JSON sends them, or as form encoding and query strings do. */
+export const boolish = z
+  .union([z.boolean(), z.enum(["true", "false", "1", "0", "on", "off", ""])])
+  .transform((v) => v === true || v === "true" || v === "1" || v === "on");
+
+/** A list as JSON sends it, as `a[]=x&a[]=y`, or as a lone value. */
+export function listOf<T extends z.ZodTypeAny>(item: T) {
+  return z.preprocess((v) => (v === undefined ? undefined : Array.isArray(v) ? v : [v]), z.array(item));
+}
+
+function describe(error: z.ZodError): string {
+  const issue = error.issues[0];
+  const path = issue.path.join(".");
+  return path ? `${path}: ${issue.message}` : issue.message;
+}
+
+/** Validates the request body; answers 422 naming the first problem. */
+export function parseBody<T extends z.ZodTypeAny>(schema: T, req: Request): z.infer<T> {
+  const body = req.body ?? {};
+  if (typeof body !== "object" || Array.isArray(body)) throw new Invalid("Request body must be an object");
+  const result = schema.safeParse(body);
+  if (!result.success) throw new Invalid(`Validation failed: ${describe(result.error)}`);
+  return result.data;
+}
+
+/** Validates the query string; answers 400 naming the first problem. */
+export function parseQuery<T extends z.ZodTypeAny>(schema: T, req: Request): z.infer<T> {
+  const result = schema.safeParse(req.query ?? {});
+  if (!result.success) throw new Invalid(`Invalid parameter: ${describe(result.error)}`);
+  return result.data;
+}
+
+/** A path id: anything that cannot be an id is simply not found. */
+export function idParam(req: Request, name = "id"): string {
+  const value = req.params[name];
+  if (!isId(value)) throw new NotFound();
+  return value;
+}
+
+const idLike = z.string().regex(/^\d{1,19}$/, "must be an id");
+
+export function pageSchema(defaultLimit = 20, maxLimit = 40) {
+  return z.object({
+    max_id: idLike.optional().catch(undefined),
+    since_id: idLike.optional().catch(undefined),
+    min_id: idLike.optional().catch(undefined),
+    limit: z.coerce
+      .number()
+      .int()
+      .catch(defaultLimit)
+      .default(defaultLimit)
+      .transform((n) => Math.min(Math.max(n, 1), maxLimit)),
+  });
+}
+
+export function pageParams(req: Request, defaultLimit = 20, maxLimit = 40): PageParams {
+  const q = pageSchema(defaultLimit, maxLimit).parse(req.query ?? {});
+  return { maxId: q.max_id, sinceId: q.since_id, minId: q.min_id, limit: q.limit };
+}
+
+/**
+ * Sets Mastodon's Link header: "next" for older items (max_id), "prev" for newer (min_id).
+ * `cursors` are the ids the page was ordered by, newest first.
+ */
+export function setLinkHeader(req: Request, res: Response, cursors: string[], limit: number): void {
+  if (cursors.length === 0) return;
+  const base = `${req.protocol}://${req.get("host")}${req.baseUrl}${req.path}`;
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(req.query)) {
+    if (["max_id", "min_id", "since_id"].includes(k)) continue;
+    if (Array.isArray(v)) v.forEach((x) => params.append(`${k}[]`, String(x)));
+    else if (typeof v === "string") params.append(k, v);
+  }
+  const link = (key: string, value: string) => {
+    const p = new URLSearchParams(params);
+    p.set(key, value);
+    return `${base}?${p.toString()}`;
+  };
+  const parts: string[] = [];
+  if (cursors.length >= limit) parts.push(`<${link("max_id", cursors[cursors.length - 1])}>; rel="next"`);
+  parts.push(`<${link("min_id", cursors[0])}>; rel="prev"`);
+  res.setHeader("Link", parts.join(", "));
+}

@@ -1,0 +1,116 @@
+// /api/v1/instance and /api/v2/instance: the commune's description, in
+// Mastodon's shape with a "parvis" extension (commune name, INSEE code, charter).
+import { Router } from "express";
+import { getSettings, listRules } from "../domain/settings";
+import { contactAccount, instanceUsage } from "../domain/instance";
+import type { Services } from "../services";
+import { serializeAccount } from "./serializers/account";
+import { MAX_MEDIA } from "../domain/statuses";
+import { MAX_IMAGE_BYTES } from "../domain/media";
+import packageJson from "../../package.json" with { type: "json" };
+
+export const PARVIS_VERSION = packageJson.version;
+/** Mastodon API version we follow, for clients that check it. */
+const MASTODON_COMPAT = "4.3.0";
+
+export function instanceRouter(services: Services): Router {
+  const router = Router();
+  const ctx = services.domain;
+  const { config } = services;
+
+  async function describe() {
+    const [settings, rules, usage, contact] = await Promise.all([getSettings(ctx), listRules(ctx), instanceUsage(ctx), contactAccount(ctx)]);
+    return {
+      settings,
+      rules: rules.map((r) => ({ id: r.id, text: r.text, hint: r.hint })),
+      usage,
+      contact: contact ? await serializeAccount(services, contact) : null,
+    };
+  }
+
+  const parvis = (settings: Awaited<ReturnType<typeof getSettings>>) => ({
+    commune_name: config.commune.name,
+    insee_code: config.commune.inseeCode ?? null,
+    charter: settings.charter,
+    federation_mode: settings.federationMode,
+    registration_mode: settings.registrationMode,
+  });
+
+  const configuration = {
+    urls: { streaming: config.origin.replace(/^http/, "ws") },
+    accounts: { max_featured_tags: 0, max_pinned_statuses: 5 },
+    statuses: { max_characters: config.maxStatusChars, max_media_attachments: MAX_MEDIA, characters_reserved_per_url: 23 },
+    media_attachments: {
+      supported_mime_types: ["image/jpeg", "image/png", "image/gif", "image/webp"],
+      image_size_limit: MAX_IMAGE_BYTES,
+      image_matrix_limit: 16777216,
+      video_size_limit: 0,
+      video_frame_rate_limit: 0,
+      video_matrix_limit: 0,
+      description_limit: 1500,
+    },
+    polls: { max_options: 0, max_characters_per_option: 0, min_expiration: 0, max_expiration: 0 },
+    translation: { enabled: false },
+  };
+
+  router.get("/api/v2/instance", async (_req, res) => {
+    const d = await describe();
+    res.json({
+      domain: config.domain,
+      title: config.commune.name,
+      version: `${MASTODON_COMPAT} (compatible; Parvis ${PARVIS_VERSION})`,
+      source_url: "https://www.gnu.org/licenses/agpl-3.0.html",
+      description: d.settings.description,
+      usage: { users: { active_month: d.usage.activeMonth } },
+      thumbnail: { url: `${config.origin}/avatars/original/missing.png` },
+      icon: [],
+      languages: ["fr", "en"],
+      configuration,
+      registrations: {
+        enabled: d.settings.registrationMode !== "closed",
+        approval_required: d.settings.registrationMode === "approval",
+        message: null,
+        url: null,
+      },
+      api_versions: { mastodon: 2 },
+      contact: { email: d.settings.contactEmail, account: d.contact },
+      rules: d.rules,
+      parvis: parvis(d.settings),
+    });
+  });
+
+  router.get("/api/v1/instance", async (_req, res) => {
+    const d = await describe();
+    res.json({
+      uri: config.domain,
+      title: config.commune.name,
+      short_description: d.settings.description.slice(0, 200),
+      description: d.settings.description,
+      email: d.settings.contactEmail,
+      version: `${MASTODON_COMPAT} (compatible; Parvis ${PARVIS_VERSION})`,
+      urls: configuration.urls,
+      stats: { user_count: d.usage.users, status_count: d.usage.localPosts, domain_count: d.usage.domains },
+      thumbnail: `${config.origin}/avatars/original/missing.png`,
+      languages: ["fr", "en"],
+      registrations: d.settings.registrationMode !== "closed",
+      approval_required: d.settings.registrationMode === "approval",
+      invites_enabled: false,
+      configuration,
+      contact_account: d.contact,
+      rules: d.rules,
+      parvis: parvis(d.settings),
+    });
+  });
+
+  router.get("/api/v1/instance/rules", async (_req, res) => {
+    const rules = await listRules(ctx);
+    res.json(rules.map((r) => ({ id: r.id, text: r.text, hint: r.hint })));
+  });
+
+  // No custom emojis on Parvis: the honest answer is an empty list.
+  router.get("/api/v1/custom_emojis", (_req, res) => {
+    res.json([]);
+  });
+
+  return router;
+}

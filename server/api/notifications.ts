@@ -1,0 +1,48 @@
+// /api/v1/notifications…
+import { Router } from "express";
+import { z } from "zod";
+import { currentAuth, requireAuth } from "../auth/middleware";
+import { clearNotifications, dismissNotification, getNotification, listNotifications } from "../domain/notifications";
+import type { NotificationType } from "../db/schema";
+import type { Services } from "../services";
+import { idParam, listOf, pageParams, parseQuery, setLinkHeader } from "./http";
+import { serializeNotifications } from "./serializers/notification";
+
+const TYPES = ["mention", "follow", "follow_request", "favourite", "reblog", "status", "update", "poll", "admin.sign_up", "admin.report"] as const;
+const typeList = listOf(z.string().max(40)).optional().transform((l) => l?.filter((t): t is NotificationType => (TYPES as readonly string[]).includes(t)));
+
+export function notificationsRouter(services: Services): Router {
+  const router = Router();
+  const ctx = services.domain;
+
+  router.get("/api/v1/notifications", requireAuth("read:notifications"), async (req, res) => {
+    const me = currentAuth(req).account.id;
+    const q = parseQuery(
+      z.object({ types: typeList, exclude_types: typeList, account_id: z.string().regex(/^\d{1,19}$/).optional() }),
+      req,
+    );
+    const page = pageParams(req, 40, 80);
+    const rows = await listNotifications(ctx, me, page, { types: q.types, excludeTypes: q.exclude_types, accountId: q.account_id });
+    setLinkHeader(req, res, rows.map((r) => r.id), page.limit);
+    res.json(await serializeNotifications(services, rows, me));
+  });
+
+  router.post("/api/v1/notifications/clear", requireAuth("write:notifications"), async (req, res) => {
+    await clearNotifications(ctx, currentAuth(req).account.id);
+    res.json({});
+  });
+
+  router.get("/api/v1/notifications/:id", requireAuth("read:notifications"), async (req, res) => {
+    const me = currentAuth(req).account.id;
+    const row = await getNotification(ctx, me, idParam(req));
+    const [entity] = await serializeNotifications(services, [row], me);
+    res.json(entity);
+  });
+
+  router.post("/api/v1/notifications/:id/dismiss", requireAuth("write:notifications"), async (req, res) => {
+    await dismissNotification(ctx, currentAuth(req).account.id, idParam(req));
+    res.json({});
+  });
+
+  return router;
+}

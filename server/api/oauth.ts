@@ -1,0 +1,138 @@
+// OAuth 2 as Mastodon apps use it: app registration, the password and
+// client_credentials grants, revocation. Errors follow RFC 6749 ({error, error_description}).
+import { timingSafeEqual } from "node:crypto";
+import { Router, type Response } from "express";
+import { z } from "zod";
+import { authenticatePassword, assertMayLogIn, passwordAuthenticator } from "../auth/login";
+import { authRateLimit, FailedLoginTracker } from "../auth/rate-limit";
+import { issueToken, revokeToken, tokenIdOf } from "../auth/tokens";
+import { createApp, findAppByClientId, getApp, type App } from "../domain/apps";
+import { DomainError, Unauthorized } from "../errors";
+import type { Services } from "../services";
+import { parseBody } from "./http";
+
+const KNOWN_SCOPES = /^(read|write|follow|push|profile|admin:read|admin:write)(:[a-z_]+)?$/;
+const scopeString = z
+  .string()
+  .max(1000)
+  .refine((s) => s.split(/\s+/).filter(Boolean).every((x) => KNOWN_SCOPES.test(x)), "contains an unknown scope");
+
+const appSchema = z.object({
+  client_name: z.string().trim().min(1).max(200),
+  redirect_uris: z.union([z.string().min(1).max(2000), z.array(z.string().min(1).max(2000)).min(1).max(10)]),
+  scopes: scopeString.optional(),
+  website: z.string().url().max(2000).optional().or(z.literal("")),
+});
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function oauthError(res: Response, status: number, error: string, description: string) {
+  res.status(status).json({ error, error_description: description });
+}
+
+export function serializeApp(app: App, withSecret: boolean) {
+  return {
+    id: app.id,
+    name: app.name,
+    website: app.website,
+    scopes: app.scopes.split(/\s+/),
+    redirect_uri: app.redirectUris.join("\n"),
+    redirect_uris: app.redirectUris,
+    vapid_key: "",
+    ...(withSecret ? { client_id: app.clientId, client_secret: app.clientSecret, client_secret_expires_at: 0 } : {}),
+  };
+}
+
+export function oauthRouter(services: Services): Router {
+  const router = Router();
+  const ctx = services.domain;
+  const limiter = authRateLimit(services.config.authRateLimit);
+  const failures = new FailedLoginTracker();
+  const passwords = passwordAuthenticator(ctx);
+
+  router.post("/api/v1/apps", async (req, res) => {
+    const body = parseBody(appSchema, req);
+    const redirectUris = (Array.isArray(body.redirect_uris) ? body.redirect_uris : body.redirect_uris.split(/\s+/)).filter(Boolean);
+    for (const uri of redirectUris) {
+      if (uri !== "urn:ietf:wg:oauth:2.0:oob" && !/^[a-z][a-z0-9+.-]*:\/?\/?[^\s]*$/i.test(uri)) {
+        return res.status(422).json({ error: "Validation failed: Redirect URI must be an absolute URI" });
+      }
+      if (/^(javascript|data|file):/i.test(uri)) return res.status(422).json({ error: "Validation failed: Redirect URI is not allowed" });
+    }
+    const app = await createApp(ctx, { name: body.client_name, redirectUris, scopes: body.scopes?.trim() || "read", website: body.website || null });
+    res.json(serializeApp(app, true));
+  });
+
+  router.get("/api/v1/apps/verify_credentials", async (req, res) => {
+    const appId = req.appAuth?.appId ?? req.auth?.token.appId;
+    if (!appId) throw new Unauthorized();
+    const app = await getApp(ctx, appId);
+    if (!app) throw new Unauthorized();
+    res.json(serializeApp(app, false));
+  });
+
+  const tokenSchema = z.object({
+    grant_type: z.string().max(100),
+    client_id: z.string().max(200).optional(),
+    client_secret: z.string().max(200).optional(),
+    username: z.string().max(320).optional(),
+    password: z.string().max(1000).optional(),
+    scope: scopeString.optional(),
+  });
+
+  router.post("/oauth/token", limiter, async (req, res) => {
+    const parsed = tokenSchema.safeParse(req.body ?? {});
+    if (!parsed.success) return oauthError(res, 400, "invalid_request", "The request is missing a parameter or has a malformed one");
+    const body = parsed.data;
+    let app: App | undefined;
+    if (body.client_id) {
+      app = await findAppByClientId(ctx, body.client_id);
+      if (!app || !body.client_secret || !sameSecret(app.clientSecret, body.client_secret)) {
+        return oauthError(res, 401, "invalid_client", "Client authentication failed");
+      }
+    }
+    const scopes = body.scope?.trim() || app?.scopes || "read write follow push";
+    if (body.grant_type === "client_credentials") {
+      if (!app) return oauthError(res, 401, "invalid_client", "Client authentication failed");
+      const issued = await issueToken(ctx, { userId: null, appId: app.id, scopes });
+      return res.json({ access_token: issued.accessToken, token_type: "Bearer", scope: scopes, created_at: Math.floor(Date.now() / 1000) });
+    }
+    if (body.grant_type !== "password") {
+      return oauthError(res, 400, "unsupported_grant_type", "The authorization grant type is not supported");
+    }
+    if (!body.username || !body.password) return oauthError(res, 400, "invalid_request", "username and password are required");
+    try {
+      failures.assertAllowed(body.username);
+    } catch (e) {
+      return oauthError(res, 429, "too_many_requests", (e as Error).message);
+    }
+    const result = await authenticatePassword(passwords, req, res);
+    if (!result) {
+      failures.fail(body.username);
+      return oauthError(res, 400, "invalid_grant", "Invalid username or password");
+    }
+    try {
+      assertMayLogIn(result);
+    } catch (e) {
+      return oauthError(res, 403, "invalid_grant", e instanceof DomainError ? e.message : "Forbidden");
+    }
+    failures.succeed(body.username);
+    const issued = await issueToken(ctx, { userId: result.user.id, appId: app?.id ?? null, scopes, userAgent: req.get("user-agent"), ip: req.ip });
+    res.json({ access_token: issued.accessToken, token_type: "Bearer", scope: scopes, created_at: Math.floor(issued.row.createdAt.getTime() / 1000) });
+  });
+
+  router.post("/oauth/revoke", async (req, res) => {
+    const parsed = z.object({ token: z.string().min(1).max(4000) }).passthrough().safeParse(req.body ?? {});
+    if (!parsed.success) return oauthError(res, 400, "invalid_request", "token is required");
+    const id = tokenIdOf(ctx, parsed.data.token);
+    // RFC 7009: an unknown token is not an error
+    if (id) await revokeToken(ctx, id);
+    res.json({});
+  });
+
+  return router;
+}

@@ -1,0 +1,54 @@
+// Lists of one's own relationships: follow requests, blocks, mutes.
+import { Router } from "express";
+import { currentAuth, requireAuth } from "../auth/middleware";
+import { listBlocks } from "../domain/blocks";
+import { authorizeFollowRequest, listFollowRequests, rejectFollowRequest, relationships } from "../domain/follows";
+import { listMutes } from "../domain/mutes";
+import type { Services } from "../services";
+import { loadAccounts } from "./accounts";
+import { idParam, pageParams, setLinkHeader } from "./http";
+import { serializeAccounts } from "./serializers/account";
+
+export function relationshipsRouter(services: Services): Router {
+  const router = Router();
+  const ctx = services.domain;
+
+  router.get("/api/v1/follow_requests", requireAuth("read:follows"), async (req, res) => {
+    const page = pageParams(req, 40, 80);
+    const rows = await listFollowRequests(ctx, currentAuth(req).account.id, page);
+    setLinkHeader(req, res, rows.map((r) => r.id), page.limit);
+    res.json(await serializeAccounts(services, await loadAccounts(services, rows.map((r) => r.accountId))));
+  });
+
+  router.post("/api/v1/follow_requests/:id/authorize", requireAuth("write:follows"), async (req, res) => {
+    const me = currentAuth(req).account.id;
+    const requester = idParam(req);
+    await authorizeFollowRequest(ctx, me, requester);
+    const [rel] = await relationships(ctx, me, [requester]);
+    res.json(rel);
+  });
+
+  router.post("/api/v1/follow_requests/:id/reject", requireAuth("write:follows"), async (req, res) => {
+    const me = currentAuth(req).account.id;
+    const requester = idParam(req);
+    await rejectFollowRequest(ctx, me, requester);
+    const [rel] = await relationships(ctx, me, [requester]);
+    res.json(rel);
+  });
+
+  router.get("/api/v1/blocks", requireAuth("read:blocks"), async (req, res) => {
+    const page = pageParams(req, 40, 80);
+    const rows = await listBlocks(ctx, currentAuth(req).account.id, page);
+    setLinkHeader(req, res, rows.map((r) => r.id), page.limit);
+    res.json(await serializeAccounts(services, await loadAccounts(services, rows.map((r) => r.targetAccountId))));
+  });
+
+  router.get("/api/v1/mutes", requireAuth("read:mutes"), async (req, res) => {
+    const page = pageParams(req, 40, 80);
+    const rows = await listMutes(ctx, currentAuth(req).account.id, page);
+    setLinkHeader(req, res, rows.map((r) => r.id), page.limit);
+    res.json(await serializeAccounts(services, await loadAccounts(services, rows.map((r) => r.targetAccountId))));
+  });
+
+  return router;
+}

@@ -1,0 +1,220 @@
+// /api/v1/statuses…: posting, reading, editing, deleting, threads, history,
+// favourites and reblogs; /api/v1/media and /api/v2/media for attachments.
+import { Router } from "express";
+import multer from "multer";
+import { z } from "zod";
+import { currentAuth, requireAuth } from "../auth/middleware";
+import { bookmark, unbookmark } from "../domain/bookmarks";
+import { favourite, favouritedBy, reblog, rebloggedBy, unfavourite, unreblog } from "../domain/interactions";
+import { describeMedia, getOwnMedia, MAX_IMAGE_BYTES, uploadMedia } from "../domain/media";
+import { createStatus, deleteStatus, editStatus, getVisibleStatus, loadStatuses, statusHistory, visibleStatuses } from "../domain/statuses";
+import { threadOf } from "../domain/threads";
+import { Invalid, NotFound } from "../errors";
+import type { Services } from "../services";
+import { loadAccounts } from "./accounts";
+import { boolish, idParam, listOf, pageParams, parseBody, setLinkHeader } from "./http";
+import { serializeAccounts } from "./serializers/account";
+import { serializeMedia } from "./serializers/media";
+import { serializeStatus, serializeStatuses } from "./serializers/status";
+
+const visibility = z.enum(["public", "unlisted", "private", "direct"]);
+
+const createSchema = z.object({
+  status: z.string().max(100_000).optional().default(""),
+  media_ids: listOf(z.string().regex(/^\d{1,19}$/)).optional(),
+  visibility: visibility.optional(),
+  spoiler_text: z.string().max(100_000).optional().default(""),
+  sensitive: boolish.optional(),
+  in_reply_to_id: z
+    .union([z.string().regex(/^\d{1,19}$/, "must be an id"), z.null(), z.literal("")])
+    .optional()
+    .transform((v) => v || null),
+  language: z.string().max(20).nullable().optional(),
+  poll: z.unknown().optional(),
+  scheduled_at: z.unknown().optional(),
+});
+
+const editSchema = z.object({
+  status: z.string().max(100_000),
+  spoiler_text: z.string().max(100_000).optional(),
+  sensitive: boolish.optional(),
+  language: z.string().max(20).nullable().optional(),
+  media_ids: listOf(z.string().regex(/^\d{1,19}$/)).optional(),
+});
+
+const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_IMAGE_BYTES, files: 1, fields: 20, fieldSize: 10_000 } });
+
+export function statusesRouter(services: Services): Router {
+  const router = Router();
+  const ctx = services.domain;
+  const viewer = (req: import("express").Request) => req.auth?.account.id ?? null;
+
+  router.post("/api/v1/statuses", requireAuth("write:statuses"), async (req, res) => {
+    const auth = currentAuth(req);
+    const body = parseBody(createSchema, req);
+    if (body.poll !== undefined && body.poll !== null) throw new Invalid("Validation failed: Polls are not supported on this instance");
+    if (body.scheduled_at !== undefined && body.scheduled_at !== null) {
+      throw new Invalid("Validation failed: Scheduled statuses are not supported on this instance");
+    }
+    const key = req.get("idempotency-key");
+    if (key !== undefined && (key.length === 0 || key.length > 200)) throw new Invalid("Idempotency-Key must be 1 to 200 characters");
+    const status = await createStatus(ctx, auth.account, {
+      text: body.status,
+      visibility: body.visibility,
+      spoilerText: body.spoiler_text,
+      sensitive: body.sensitive,
+      inReplyToId: body.in_reply_to_id,
+      language: body.language ?? null,
+      mediaIds: body.media_ids,
+      applicationId: auth.token.appId,
+      idempotencyKey: key ?? null,
+      userId: auth.user.id,
+    });
+    res.json(await serializeStatus(services, status, auth.account.id));
+  });
+
+  router.get("/api/v1/statuses", async (req, res) => {
+    const ids = listOf(z.string()).catch([]).parse(req.query.id).filter((id) => /^\d{1,19}$/.test(id)).slice(0, 40);
+    res.json(await serializeStatuses(services, await visibleStatuses(ctx, ids, viewer(req)), viewer(req)));
+  });
+
+  router.get("/api/v1/statuses/:id", async (req, res) => {
+    const status = await getVisibleStatus(ctx, idParam(req), viewer(req));
+    res.json(await serializeStatus(services, status, viewer(req)));
+  });
+
+  router.delete("/api/v1/statuses/:id", requireAuth("write:statuses"), async (req, res) => {
+    const auth = currentAuth(req);
+    const id = idParam(req);
+    const before = await getVisibleStatus(ctx, id, auth.account.id);
+    const entity = await serializeStatus(services, before, auth.account.id, { withSource: true });
+    await deleteStatus(ctx, auth.account.id, id);
+    res.json(entity);
+  });
+
+  router.put("/api/v1/statuses/:id", requireAuth("write:statuses"), async (req, res) => {
+    const auth = currentAuth(req);
+    const id = idParam(req);
+    const body = parseBody(editSchema, req);
+    const status = await editStatus(ctx, auth.account, id, {
+      text: body.status,
+      spoilerText: body.spoiler_text,
+      sensitive: body.sensitive,
+      language: body.language,
+    });
+    res.json(await serializeStatus(services, status, auth.account.id));
+  });
+
+  router.get("/api/v1/statuses/:id/source", requireAuth("read:statuses"), async (req, res) => {
+    const auth = currentAuth(req);
+    const status = await getVisibleStatus(ctx, idParam(req), auth.account.id);
+    if (status.accountId !== auth.account.id) throw new NotFound();
+    res.json({ id: status.id, text: status.text ?? "", spoiler_text: status.spoilerText });
+  });
+
+  router.get("/api/v1/statuses/:id/context", async (req, res) => {
+    const thread = await threadOf(ctx, idParam(req), viewer(req));
+    const [ancestors, descendants] = await Promise.all([
+      serializeStatuses(services, await loadStatuses(ctx, thread.ancestors), viewer(req)),
+      serializeStatuses(services, await loadStatuses(ctx, thread.descendants), viewer(req)),
+    ]);
+    res.json({ ancestors, descendants });
+  });
+
+  router.get("/api/v1/statuses/:id/history", async (req, res) => {
+    const id = idParam(req);
+    const status = await getVisibleStatus(ctx, id, viewer(req));
+    const [entity] = await serializeStatuses(services, [status], viewer(req));
+    const versions = await statusHistory(ctx, id, viewer(req));
+    res.json(
+      versions.map((v) => ({
+        content: v.content,
+        spoiler_text: v.spoilerText,
+        sensitive: v.sensitive,
+        created_at: v.createdAt.toISOString(),
+        account: entity.account,
+        poll: null,
+        media_attachments: entity.media_attachments,
+        emojis: [],
+      })),
+    );
+  });
+
+  router.post("/api/v1/statuses/:id/favourite", requireAuth("write:favourites"), async (req, res) => {
+    const me = currentAuth(req).account;
+    const status = await favourite(ctx, me, idParam(req));
+    res.json(await serializeStatus(services, status, me.id));
+  });
+
+  router.post("/api/v1/statuses/:id/unfavourite", requireAuth("write:favourites"), async (req, res) => {
+    const me = currentAuth(req).account;
+    const status = await unfavourite(ctx, me, idParam(req));
+    res.json(await serializeStatus(services, status, me.id));
+  });
+
+  router.post("/api/v1/statuses/:id/reblog", requireAuth("write:statuses"), async (req, res) => {
+    const me = currentAuth(req).account;
+    const body = parseBody(z.object({ visibility: z.enum(["public", "unlisted", "private"]).optional() }), req);
+    const row = await reblog(ctx, me, idParam(req), { visibility: body.visibility });
+    res.json(await serializeStatus(services, row, me.id));
+  });
+
+  router.post("/api/v1/statuses/:id/unreblog", requireAuth("write:statuses"), async (req, res) => {
+    const me = currentAuth(req).account;
+    const status = await unreblog(ctx, me, idParam(req));
+    res.json(await serializeStatus(services, status, me.id));
+  });
+
+  router.post("/api/v1/statuses/:id/bookmark", requireAuth("write:bookmarks"), async (req, res) => {
+    const me = currentAuth(req).account;
+    const status = await bookmark(ctx, me.id, idParam(req));
+    res.json(await serializeStatus(services, status, me.id));
+  });
+
+  router.post("/api/v1/statuses/:id/unbookmark", requireAuth("write:bookmarks"), async (req, res) => {
+    const me = currentAuth(req).account;
+    const status = await unbookmark(ctx, me.id, idParam(req));
+    res.json(await serializeStatus(services, status, me.id));
+  });
+
+  for (const [path, list] of [
+    ["favourited_by", favouritedBy],
+    ["reblogged_by", rebloggedBy],
+  ] as const) {
+    router.get(`/api/v1/statuses/:id/${path}`, async (req, res) => {
+      const page = pageParams(req, 40, 80);
+      const entries = await list(ctx, idParam(req), viewer(req), page);
+      setLinkHeader(req, res, entries.map((e) => e.cursor), page.limit);
+      res.json(await serializeAccounts(services, await loadAccounts(services, entries.map((e) => e.accountId))));
+    });
+  }
+
+  const mediaUpload: import("express").RequestHandler = (req, res, next) => {
+    upload.single("file")(req, res, (err?: unknown) => {
+      if (err instanceof multer.MulterError) return next(new Invalid(err.code === "LIMIT_FILE_SIZE" ? "File is too large" : "Invalid upload"));
+      next(err);
+    });
+  };
+  for (const version of ["v1", "v2"]) {
+    router.post(`/api/${version}/media`, requireAuth("write:media"), mediaUpload, async (req, res) => {
+      const me = currentAuth(req).account;
+      if (!req.file) throw new Invalid("Validation failed: File can't be blank");
+      const body = parseBody(z.object({ description: z.string().max(1500).optional() }).passthrough(), req);
+      const media = await uploadMedia(ctx, me.id, req.file.buffer, body.description ?? null);
+      res.json(serializeMedia(services, media));
+    });
+  }
+
+  router.get("/api/v1/media/:id", requireAuth("read"), async (req, res) => {
+    const media = await getOwnMedia(ctx, currentAuth(req).account.id, idParam(req));
+    res.json(serializeMedia(services, media));
+  });
+
+  router.put("/api/v1/media/:id", requireAuth("write:media"), async (req, res) => {
+    const body = parseBody(z.object({ description: z.string().max(1500).nullable().optional() }).passthrough(), req);
+    const media = await describeMedia(ctx, currentAuth(req).account.id, idParam(req), body.description ?? null);
+    res.json(serializeMedia(services, media));
+  });
+
+  return router;
+}

@@ -1,0 +1,48 @@
+// /api/v1/timelines/…: home, public (local or federated) and hashtag.
+import { Router } from "express";
+import { z } from "zod";
+import { currentAuth, requireAuth } from "../auth/middleware";
+import { homeTimeline, publicTimeline, tagTimeline } from "../domain/timelines";
+import type { Services } from "../services";
+import { boolish, pageParams, parseQuery, setLinkHeader } from "./http";
+import { serializeStatuses } from "./serializers/status";
+
+const publicSchema = z.object({ local: boolish.optional(), remote: boolish.optional(), only_media: boolish.optional() });
+
+export function timelinesRouter(services: Services): Router {
+  const router = Router();
+  const ctx = services.domain;
+
+  router.get("/api/v1/timelines/home", requireAuth("read:statuses"), async (req, res) => {
+    const me = currentAuth(req).account.id;
+    const page = pageParams(req);
+    const rows = await homeTimeline(ctx, me, page);
+    setLinkHeader(req, res, rows.map((r) => r.id), page.limit);
+    res.json(await serializeStatuses(services, rows, me));
+  });
+
+  router.get("/api/v1/timelines/public", async (req, res) => {
+    const q = parseQuery(publicSchema, req);
+    const viewer = req.auth?.account.id ?? null;
+    const page = pageParams(req);
+    const rows = await publicTimeline(ctx, viewer, { local: q.local, remote: q.remote, onlyMedia: q.only_media }, page);
+    setLinkHeader(req, res, rows.map((r) => r.id), page.limit);
+    res.json(await serializeStatuses(services, rows, viewer));
+  });
+
+  router.get("/api/v1/timelines/tag/:hashtag", async (req, res) => {
+    const q = parseQuery(publicSchema, req);
+    const tag = String(req.params.hashtag ?? "").replace(/^#/, "");
+    if (!/^[\p{L}\p{N}_]{1,100}$/u.test(tag)) {
+      res.json([]);
+      return;
+    }
+    const viewer = req.auth?.account.id ?? null;
+    const page = pageParams(req);
+    const rows = await tagTimeline(ctx, viewer, tag, { local: q.local, remote: q.remote, onlyMedia: q.only_media }, page);
+    setLinkHeader(req, res, rows.map((r) => r.id), page.limit);
+    res.json(await serializeStatuses(services, rows, viewer));
+  });
+
+  return router;
+}

@@ -1,0 +1,85 @@
+// The web client's session: the token lives in an HttpOnly, SameSite=Strict
+// cookie that scripts cannot read; a second, readable cookie carries the CSRF
+// token the client echoes in X-CSRF-Token (checked in auth/middleware.ts).
+import { randomBytes } from "node:crypto";
+import { Router, type CookieOptions, type Request } from "express";
+import { z } from "zod";
+import { assertMayLogIn, authenticatePassword, passwordAuthenticator } from "../auth/login";
+import { CSRF_COOKIE, SESSION_COOKIE, currentAuth, requireAuth } from "../auth/middleware";
+import { authRateLimit, FailedLoginTracker } from "../auth/rate-limit";
+import { issueToken, revokeToken } from "../auth/tokens";
+import { changePassword, listSessions, revokeSession } from "../domain/sessions";
+import { Unauthorized } from "../errors";
+import type { Services } from "../services";
+import { idParam, parseBody } from "./http";
+import { serializeCredentialAccount } from "./serializers/account";
+
+const SESSION_DAYS = 30;
+
+export function webSessionRouter(services: Services): Router {
+  const router = Router();
+  const ctx = services.domain;
+  const secure = services.config.origin.startsWith("https://");
+  const failures = new FailedLoginTracker();
+  const passwords = passwordAuthenticator(ctx);
+  const cookieBase = (req: Request): CookieOptions => ({
+    sameSite: "strict",
+    secure: secure || req.secure,
+    path: "/",
+    maxAge: SESSION_DAYS * 86400_000,
+  });
+
+  router.post("/api/parvis/web/session", authRateLimit(services.config.authRateLimit), async (req, res) => {
+    const body = parseBody(z.object({ username: z.string().min(1).max(320), password: z.string().min(1).max(1000) }), req);
+    failures.assertAllowed(body.username);
+    const result = await authenticatePassword(passwords, req, res);
+    if (!result) {
+      failures.fail(body.username);
+      throw new Unauthorized("Invalid username or password");
+    }
+    assertMayLogIn(result);
+    failures.succeed(body.username);
+    const issued = await issueToken(ctx, { userId: result.user.id, kind: "web", userAgent: req.get("user-agent"), ip: req.ip });
+    res.cookie(SESSION_COOKIE, issued.accessToken, { ...cookieBase(req), httpOnly: true });
+    res.cookie(CSRF_COOKIE, randomBytes(24).toString("base64url"), { ...cookieBase(req), httpOnly: false });
+    res.json({ account: await serializeCredentialAccount(services, result.account, result.user) });
+  });
+
+  router.delete("/api/parvis/web/session", async (req, res) => {
+    if (req.auth) await revokeToken(ctx, req.auth.token.id);
+    res.clearCookie(SESSION_COOKIE, { path: "/" });
+    res.clearCookie(CSRF_COOKIE, { path: "/" });
+    res.json({});
+  });
+
+  router.get("/api/parvis/web/sessions", requireAuth(), async (req, res) => {
+    const auth = currentAuth(req);
+    const rows = await listSessions(ctx, auth.user.id);
+    res.json(
+      rows.map(({ token, appName }) => ({
+        id: token.id,
+        kind: token.kind,
+        app: appName,
+        created_at: token.createdAt.toISOString(),
+        last_used_at: token.lastUsedAt?.toISOString() ?? null,
+        user_agent: token.userAgent,
+        ip: token.ip,
+        current: token.id === auth.token.id,
+      })),
+    );
+  });
+
+  router.delete("/api/parvis/web/sessions/:id", requireAuth(), async (req, res) => {
+    await revokeSession(ctx, currentAuth(req).user.id, idParam(req));
+    res.json({});
+  });
+
+  router.post("/api/parvis/web/password", requireAuth(), authRateLimit(services.config.authRateLimit), async (req, res) => {
+    const auth = currentAuth(req);
+    const body = parseBody(z.object({ current_password: z.string().min(1).max(1000), new_password: z.string().min(1).max(1000) }), req);
+    await changePassword(ctx, auth.user.id, auth.token.id, body.current_password, body.new_password);
+    res.json({});
+  });
+
+  return router;
+}

@@ -1,0 +1,129 @@
+// Composes the Express application: security headers, the federation handler
+// (before any body parser), the API routers, the web client, one error handler.
+import express, { type ErrorRequestHandler, type RequestHandler } from "express";
+import cookieParser from "cookie-parser";
+import { apiRouter } from "./api/router";
+import { authenticate } from "./auth/middleware";
+import { DomainError } from "./errors";
+import type { Services } from "./services";
+
+export interface AppExtensions {
+  /** Fedify adapter: answers ActivityPub requests, calls next() for the rest */
+  federation?: RequestHandler;
+  /** serves the built web client and its SPA routes */
+  client?: RequestHandler;
+}
+
+/** Content-Security-Policy: no inline scripts, no third-party origins. */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join("; ");
+
+const securityHeaders: RequestHandler = (_req, res, next) => {
+  res.setHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+  res.setHeader("X-Content-Type-Options", "nosniff");
+  res.setHeader("Referrer-Policy", "same-origin");
+  res.setHeader("X-Frame-Options", "DENY");
+  res.setHeader("Cross-Origin-Opener-Policy", "same-origin");
+  res.setHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)");
+  next();
+};
+
+/** Third-party apps call the API from other origins with bearer tokens (never cookies). */
+const apiCors: RequestHandler = (req, res, next) => {
+  res.setHeader("Access-Control-Allow-Origin", "*");
+  res.setHeader("Access-Control-Allow-Headers", "Authorization, Content-Type, Idempotency-Key");
+  res.setHeader("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS");
+  res.setHeader("Access-Control-Expose-Headers", "Link, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset");
+  if (req.method === "OPTIONS") {
+    res.status(204).end();
+    return;
+  }
+  next();
+};
+
+export const BODY_LIMIT = "256kb";
+
+export function createApp(services: Services, extensions: AppExtensions = {}): express.Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("query parser", "extended");
+  app.set("trust proxy", services.config.trustProxy);
+  app.use(securityHeaders);
+
+  app.get("/healthz", async (_req, res) => {
+    try {
+      await services.database.db.execute("select 1");
+      res.json({ status: "ok" });
+    } catch {
+      res.status(503).json({ status: "unavailable" });
+    }
+  });
+
+  // Fedify reads the raw request body itself: it is mounted before any parser.
+  if (extensions.federation) app.use(extensions.federation);
+
+  app.use(["/api", "/oauth"], apiCors);
+  app.use(express.json({ limit: BODY_LIMIT, type: ["application/json", "application/*+json"] }));
+  app.use(express.urlencoded({ limit: BODY_LIMIT, extended: true, parameterLimit: 1000 }));
+  app.use(cookieParser());
+  app.use(authenticate(services));
+  app.use(apiRouter(services));
+
+  app.use(["/api", "/oauth"], (_req, res) => {
+    res.status(404).json({ error: "Not found" });
+  });
+  if (extensions.client) app.use(extensions.client);
+  app.use((_req, res) => {
+    res.status(404).json({ error: "Not found" });
+  });
+  app.use(errorHandler(services));
+  return app;
+}
+
+interface HttpError extends Error {
+  status?: number;
+  statusCode?: number;
+  type?: string;
+  expose?: boolean;
+}
+
+function errorHandler(services: Services): ErrorRequestHandler {
+  return (err: unknown, req, res, _next) => {
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    if (err instanceof DomainError) {
+      res.status(err.status).json({ error: err.message, ...(err.details ? { details: err.details } : {}) });
+      return;
+    }
+    const e = err as HttpError;
+    const status = e?.status ?? e?.statusCode;
+    if (typeof status === "number" && status >= 400 && status < 500) {
+      // body-parser and friends: malformed JSON, too large, wrong charset…
+      const message =
+        e.type === "entity.parse.failed"
+          ? "Malformed request body"
+          : e.type === "entity.too.large"
+            ? "Request body is too large"
+            : e.expose && e.message
+              ? e.message
+              : "Bad request";
+      res.status(status).json({ error: message });
+      return;
+    }
+    services.logger.error({ err, method: req.method, url: req.originalUrl }, "unhandled error");
+    res.status(500).json({ error: "Internal server error" });
+  };
+}

@@ -1,0 +1,57 @@
+// Brute-force protection for login and registration: per client address
+// (express-rate-limit) and per account name (failures counted here).
+import type { RequestHandler } from "express";
+import { rateLimit } from "express-rate-limit";
+import { TooManyRequests } from "../errors";
+
+const WINDOW_MS = 5 * 60_000;
+
+export function authRateLimit(limit: number): RequestHandler {
+  return rateLimit({
+    windowMs: WINDOW_MS,
+    limit,
+    standardHeaders: "draft-7",
+    legacyHeaders: false,
+    handler: (_req, _res, next) => next(new TooManyRequests()),
+  });
+}
+
+/** Counts failed logins per account name; too many locks the name for a while, from any address. */
+export class FailedLoginTracker {
+  private readonly failures = new Map<string, { count: number; since: number }>();
+
+  constructor(
+    private readonly maxFailures = 10,
+    private readonly windowMs = 15 * 60_000,
+  ) {}
+
+  private key(name: string): string {
+    return name.trim().toLowerCase();
+  }
+
+  assertAllowed(name: string): void {
+    const entry = this.failures.get(this.key(name));
+    if (!entry) return;
+    if (Date.now() - entry.since > this.windowMs) {
+      this.failures.delete(this.key(name));
+      return;
+    }
+    if (entry.count >= this.maxFailures) throw new TooManyRequests("Too many failed login attempts; try again later");
+  }
+
+  fail(name: string): void {
+    const k = this.key(name);
+    const entry = this.failures.get(k);
+    if (!entry || Date.now() - entry.since > this.windowMs) this.failures.set(k, { count: 1, since: Date.now() });
+    else entry.count += 1;
+    if (this.failures.size > 100_000) {
+      // bounded memory: forget the oldest entries
+      const oldest = [...this.failures.entries()].sort((a, b) => a[1].since - b[1].since).slice(0, 50_000);
+      for (const [key] of oldest) this.failures.delete(key);
+    }
+  }
+
+  succeed(name: string): void {
+    this.failures.delete(this.key(name));
+  }
+}

@@ -1,0 +1,128 @@
+// Access tokens are JWTs that carry the id of a stored token row, so that
+// revocation, suspension and pending approval take effect on the next request.
+import { randomBytes } from "node:crypto";
+import jwt from "jsonwebtoken";
+import { and, eq, isNull } from "drizzle-orm";
+import { accessTokens, accounts, users } from "../db/schema";
+import { newId } from "../ids";
+import type { DomainContext } from "../domain/context";
+import type { Account, User } from "../domain/accounts";
+
+export type AccessToken = typeof accessTokens.$inferSelect;
+
+export interface AuthInfo {
+  user: User;
+  account: Account;
+  token: AccessToken;
+  scopes: Set<string>;
+}
+
+/** A token an app obtained for itself (client_credentials): it may register accounts, nothing personal. */
+export interface AppAuthInfo {
+  token: AccessToken;
+  appId: string;
+  scopes: Set<string>;
+}
+
+export interface IssueInput {
+  userId: string | null;
+  appId?: string | null;
+  scopes?: string;
+  kind?: "api" | "web";
+  userAgent?: string | null;
+  ip?: string | null;
+}
+
+export interface Issued {
+  accessToken: string;
+  row: AccessToken;
+}
+
+const ISSUER = "parvis";
+
+export async function issueToken(ctx: DomainContext, input: IssueInput): Promise<Issued> {
+  const [row] = await ctx.db
+    .insert(accessTokens)
+    .values({
+      id: newId(),
+      userId: input.userId,
+      appId: input.appId ?? null,
+      scopes: input.scopes ?? "read write follow push",
+      kind: input.kind ?? "api",
+      userAgent: input.userAgent?.slice(0, 500) ?? null,
+      ip: input.ip ?? null,
+    })
+    .returning();
+  const accessToken = jwt.sign({ sub: input.userId ?? "", jti: row.id, n: randomBytes(6).toString("base64url") }, ctx.config.secret, {
+    algorithm: "HS256",
+    issuer: ISSUER,
+  });
+  return { accessToken, row };
+}
+
+/** Checks a token: valid signature, stored row not revoked, user approved and enabled, account not suspended. */
+export async function verifyToken(ctx: DomainContext, token: string): Promise<AuthInfo | AppAuthInfo | null> {
+  let payload: jwt.JwtPayload;
+  try {
+    const decoded = jwt.verify(token, ctx.config.secret, { algorithms: ["HS256"], issuer: ISSUER });
+    if (typeof decoded === "string") return null;
+    payload = decoded;
+  } catch {
+    return null;
+  }
+  if (typeof payload.jti !== "string" || !/^\d{1,19}$/.test(payload.jti)) return null;
+  if (payload.sub === undefined || payload.sub === null || payload.sub === "") {
+    const [row] = await ctx.db
+      .select()
+      .from(accessTokens)
+      .where(and(eq(accessTokens.id, payload.jti), isNull(accessTokens.revokedAt), isNull(accessTokens.userId)));
+    if (!row || !row.appId) return null;
+    return { token: row, appId: row.appId, scopes: expandScopes(row.scopes) };
+  }
+  const [found] = await ctx.db
+    .select({ token: accessTokens, user: users, account: accounts })
+    .from(accessTokens)
+    .innerJoin(users, eq(users.id, accessTokens.userId))
+    .innerJoin(accounts, eq(accounts.id, users.accountId))
+    .where(and(eq(accessTokens.id, payload.jti), isNull(accessTokens.revokedAt)))
+    .limit(1);
+  if (!found || found.user.id !== payload.sub) return null;
+  if (!found.user.approved || found.user.disabledAt || found.account.suspendedAt) return null;
+  const now = Date.now();
+  if (!found.token.lastUsedAt || now - found.token.lastUsedAt.getTime() > 5 * 60_000) {
+    await ctx.db.update(accessTokens).set({ lastUsedAt: new Date(now) }).where(eq(accessTokens.id, found.token.id));
+  }
+  return { ...found, scopes: expandScopes(found.token.scopes) };
+}
+
+export function isUserAuth(info: AuthInfo | AppAuthInfo | null): info is AuthInfo {
+  return info !== null && "user" in info;
+}
+
+export async function revokeToken(ctx: DomainContext, tokenId: string): Promise<void> {
+  await ctx.db.update(accessTokens).set({ revokedAt: new Date() }).where(eq(accessTokens.id, tokenId));
+}
+
+/** Reads the token id out of a JWT whose signature is ours, without checking its row. */
+export function tokenIdOf(ctx: DomainContext, token: string): string | null {
+  try {
+    const decoded = jwt.verify(token, ctx.config.secret, { algorithms: ["HS256"], issuer: ISSUER });
+    return typeof decoded !== "string" && typeof decoded.jti === "string" ? decoded.jti : null;
+  } catch {
+    return null;
+  }
+}
+
+/** "read write" also grants "read:statuses", "write:favourites"… as Mastodon does. */
+export function expandScopes(scopes: string): Set<string> {
+  return new Set(scopes.split(/\s+/).filter(Boolean));
+}
+
+export function hasScope(granted: Set<string>, needed: string): boolean {
+  if (granted.has(needed)) return true;
+  const [top] = needed.split(":");
+  if (granted.has(top)) return true;
+  // "follow" is the legacy scope covering relationships
+  if (granted.has("follow") && /^(read|write):(follows|blocks|mutes)$/.test(needed)) return true;
+  return false;
+}

@@ -1,0 +1,580 @@
+// The only database schema of Parvis. Migrations under ./migrations are generated
+// from this file with `npm run db:generate` and never edited by hand.
+import { sql } from "drizzle-orm";
+import {
+  boolean,
+  check,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+/** Sortable 64-bit ids (see server/ids.ts), carried as decimal strings in JS. */
+const snowflake = customType<{ data: string; driverData: string | bigint | number }>({
+  dataType: () => "bigint",
+  toDriver: (value) => value,
+  fromDriver: (value) => String(value),
+});
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+const createdAt = () => ts("created_at").notNull().defaultNow();
+
+export type Visibility = "public" | "unlisted" | "private" | "direct";
+export type Role = "resident" | "moderator" | "admin";
+export type NotificationType =
+  | "mention"
+  | "follow"
+  | "follow_request"
+  | "favourite"
+  | "reblog"
+  | "status"
+  | "update";
+
+export interface ProfileField {
+  name: string;
+  value: string;
+  verified_at: string | null;
+}
+
+/** Local residents and remote actors alike (remote ones have a domain). */
+export const accounts = pgTable(
+  "accounts",
+  {
+    id: snowflake("id").primaryKey(),
+    username: text("username").notNull(),
+    /** null for local accounts; lower-case host[:port] for remote ones */
+    domain: text("domain"),
+    displayName: text("display_name").notNull().default(""),
+    /** sanitized HTML */
+    note: text("note").notNull().default(""),
+    /** source of a local account's note, as typed */
+    noteSource: text("note_source").notNull().default(""),
+    fields: jsonb("fields").$type<ProfileField[]>().notNull().default([]),
+    locked: boolean("locked").notNull().default(false),
+    bot: boolean("bot").notNull().default(false),
+    discoverable: boolean("discoverable").notNull().default(true),
+    actorType: text("actor_type").notNull().default("Person"),
+    avatarUrl: text("avatar_url"),
+    headerUrl: text("header_url"),
+    /** ActivityPub id */
+    uri: text("uri").notNull(),
+    /** HTML profile page */
+    url: text("url"),
+    inboxUrl: text("inbox_url"),
+    sharedInboxUrl: text("shared_inbox_url"),
+    outboxUrl: text("outbox_url"),
+    followersUrl: text("followers_url"),
+    followingUrl: text("following_url"),
+    featuredUrl: text("featured_url"),
+    /** counts reported by a remote server (local ones are counted) */
+    remoteFollowersCount: integer("remote_followers_count"),
+    remoteFollowingCount: integer("remote_following_count"),
+    remoteStatusesCount: integer("remote_statuses_count"),
+    movedToAccountId: snowflake("moved_to_account_id"),
+    alsoKnownAs: jsonb("also_known_as").$type<string[]>().notNull().default([]),
+    suspendedAt: ts("suspended_at"),
+    lastFetchedAt: ts("last_fetched_at"),
+    lastStatusAt: ts("last_status_at"),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("accounts_username_domain_uq").on(sql`lower(${t.username})`, sql`coalesce(${t.domain}, '')`),
+    uniqueIndex("accounts_uri_uq").on(t.uri),
+    index("accounts_domain_idx").on(t.domain),
+  ],
+);
+
+/** Login data of local residents. */
+export const users = pgTable(
+  "users",
+  {
+    id: snowflake("id").primaryKey(),
+    accountId: snowflake("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    email: text("email"),
+    passwordHash: text("password_hash").notNull(),
+    role: text("role").$type<Role>().notNull().default("resident"),
+    locale: text("locale").notNull().default("fr"),
+    /** false while an approval-mode registration waits for a moderator */
+    approved: boolean("approved").notNull().default(true),
+    registrationReason: text("registration_reason"),
+    disabledAt: ts("disabled_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("users_account_uq").on(t.accountId),
+    uniqueIndex("users_email_uq").on(sql`lower(${t.email})`),
+    check("users_role_ck", sql`${t.role} in ('resident', 'moderator', 'admin')`),
+  ],
+);
+
+/** OAuth client applications (POST /api/v1/apps). */
+export const apps = pgTable(
+  "apps",
+  {
+    id: snowflake("id").primaryKey(),
+    name: text("name").notNull(),
+    website: text("website"),
+    redirectUris: jsonb("redirect_uris").$type<string[]>().notNull().default([]),
+    scopes: text("scopes").notNull().default("read"),
+    clientId: text("client_id").notNull(),
+    clientSecret: text("client_secret").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("apps_client_id_uq").on(t.clientId)],
+);
+
+/** Issued access tokens; a JWT carries the id, so revocation is immediate. */
+export const accessTokens = pgTable(
+  "access_tokens",
+  {
+    id: snowflake("id").primaryKey(),
+    userId: snowflake("user_id").references(() => users.id, { onDelete: "cascade" }),
+    appId: snowflake("app_id").references(() => apps.id, { onDelete: "cascade" }),
+    scopes: text("scopes").notNull().default("read write follow push"),
+    /** "web" for the browser session cookie, "api" for bearer tokens */
+    kind: text("kind").notNull().default("api"),
+    userAgent: text("user_agent"),
+    ip: text("ip"),
+    createdAt: createdAt(),
+    lastUsedAt: ts("last_used_at"),
+    revokedAt: ts("revoked_at"),
+  },
+  (t) => [index("access_tokens_user_idx").on(t.userId)],
+);
+
+/** Short-lived OAuth authorization codes (authorization_code grant). */
+export const authorizationCodes = pgTable("authorization_codes", {
+  code: text("code").primaryKey(),
+  appId: snowflake("app_id")
+    .notNull()
+    .references(() => apps.id, { onDelete: "cascade" }),
+  userId: snowflake("user_id")
+    .notNull()
+    .references(() => users.id, { onDelete: "cascade" }),
+  redirectUri: text("redirect_uri").notNull(),
+  scopes: text("scopes").notNull(),
+  codeChallenge: text("code_challenge"),
+  codeChallengeMethod: text("code_challenge_method"),
+  expiresAt: ts("expires_at").notNull(),
+  usedAt: ts("used_at"),
+});
+
+export const statuses = pgTable(
+  "statuses",
+  {
+    id: snowflake("id").primaryKey(),
+    uri: text("uri").notNull(),
+    url: text("url"),
+    accountId: snowflake("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    inReplyToId: snowflake("in_reply_to_id"),
+    inReplyToAccountId: snowflake("in_reply_to_account_id"),
+    /** remote parent we could not resolve (yet) */
+    inReplyToUri: text("in_reply_to_uri"),
+    reblogOfId: snowflake("reblog_of_id"),
+    /** sanitized HTML */
+    content: text("content").notNull().default(""),
+    /** what the author typed (local statuses only) */
+    text: text("text"),
+    spoilerText: text("spoiler_text").notNull().default(""),
+    sensitive: boolean("sensitive").notNull().default(false),
+    visibility: text("visibility").$type<Visibility>().notNull(),
+    language: text("language"),
+    local: boolean("local").notNull(),
+    /** ActivityPub type it came as: Note, Article, Page, Question… */
+    objectType: text("object_type").notNull().default("Note"),
+    applicationId: snowflake("application_id"),
+    pinned: boolean("pinned").notNull().default(false),
+    createdAt: createdAt(),
+    editedAt: ts("edited_at"),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("statuses_uri_uq").on(t.uri),
+    index("statuses_account_idx").on(t.accountId, t.id.desc()),
+    index("statuses_reply_idx").on(t.inReplyToId),
+    index("statuses_reblog_idx").on(t.reblogOfId),
+    index("statuses_public_idx").on(t.id.desc()).where(sql`${t.visibility} = 'public' and ${t.reblogOfId} is null`),
+    uniqueIndex("statuses_one_reblog_uq").on(t.accountId, t.reblogOfId).where(sql`${t.reblogOfId} is not null`),
+    check("statuses_visibility_ck", sql`${t.visibility} in ('public', 'unlisted', 'private', 'direct')`),
+  ],
+);
+
+/** Previous versions of edited statuses (GET /api/v1/statuses/:id/history). */
+export const statusEdits = pgTable(
+  "status_edits",
+  {
+    id: snowflake("id").primaryKey(),
+    statusId: snowflake("status_id")
+      .notNull()
+      .references(() => statuses.id, { onDelete: "cascade" }),
+    content: text("content").notNull(),
+    spoilerText: text("spoiler_text").notNull().default(""),
+    sensitive: boolean("sensitive").notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [index("status_edits_status_idx").on(t.statusId, t.id)],
+);
+
+export const mentions = pgTable(
+  "mentions",
+  {
+    statusId: snowflake("status_id")
+      .notNull()
+      .references(() => statuses.id, { onDelete: "cascade" }),
+    accountId: snowflake("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.statusId, t.accountId] }), index("mentions_account_idx").on(t.accountId, t.statusId)],
+);
+
+export const tags = pgTable(
+  "tags",
+  {
+    id: snowflake("id").primaryKey(),
+    /** lower-case */
+    name: text("name").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("tags_name_uq").on(t.name)],
+);
+
+export const statusTags = pgTable(
+  "status_tags",
+  {
+    statusId: snowflake("status_id")
+      .notNull()
+      .references(() => statuses.id, { onDelete: "cascade" }),
+    tagId: snowflake("tag_id")
+      .notNull()
+      .references(() => tags.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.statusId, t.tagId] }), index("status_tags_tag_idx").on(t.tagId, t.statusId)],
+);
+
+export const mediaAttachments = pgTable(
+  "media_attachments",
+  {
+    id: snowflake("id").primaryKey(),
+    accountId: snowflake("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    statusId: snowflake("status_id").references(() => statuses.id, { onDelete: "set null" }),
+    type: text("type").notNull().default("image"),
+    /** file name under the data dir's media folder (local files) */
+    fileName: text("file_name"),
+    contentType: text("content_type"),
+    remoteUrl: text("remote_url"),
+    description: text("description"),
+    blurhash: text("blurhash"),
+    meta: jsonb("meta").$type<Record<string, unknown>>().notNull().default({}),
+    position: integer("position").notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [index("media_status_idx").on(t.statusId)],
+);
+
+export const favourites = pgTable(
+  "favourites",
+  {
+    id: snowflake("id").primaryKey(),
+    accountId: snowflake("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    statusId: snowflake("status_id")
+      .notNull()
+      .references(() => statuses.id, { onDelete: "cascade" }),
+    uri: text("uri"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("favourites_account_status_uq").on(t.accountId, t.statusId),
+    index("favourites_status_idx").on(t.statusId),
+    uniqueIndex("favourites_uri_uq").on(t.uri),
+  ],
+);
+
+export const bookmarks = pgTable(
+  "bookmarks",
+  {
+    id: snowflake("id").primaryKey(),
+    accountId: snowflake("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    statusId: snowflake("status_id")
+      .notNull()
+      .references(() => statuses.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("bookmarks_account_status_uq").on(t.accountId, t.statusId)],
+);
+
+export const follows = pgTable(
+  "follows",
+  {
+    id: snowflake("id").primaryKey(),
+    accountId: snowflake("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    targetAccountId: snowflake("target_account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    uri: text("uri"),
+    showReblogs: boolean("show_reblogs").notNull().default(true),
+    notify: boolean("notify").notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("follows_pair_uq").on(t.accountId, t.targetAccountId),
+    index("follows_target_idx").on(t.targetAccountId),
+    check("follows_not_self_ck", sql`${t.accountId} <> ${t.targetAccountId}`),
+  ],
+);
+
+export const followRequests = pgTable(
+  "follow_requests",
+  {
+    id: snowflake("id").primaryKey(),
+    accountId: snowflake("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    targetAccountId: snowflake("target_account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    uri: text("uri"),
+    showReblogs: boolean("show_reblogs").notNull().default(true),
+    notify: boolean("notify").notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("follow_requests_pair_uq").on(t.accountId, t.targetAccountId),
+    index("follow_requests_target_idx").on(t.targetAccountId),
+    check("follow_requests_not_self_ck", sql`${t.accountId} <> ${t.targetAccountId}`),
+  ],
+);
+
+export const blocks = pgTable(
+  "blocks",
+  {
+    id: snowflake("id").primaryKey(),
+    accountId: snowflake("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    targetAccountId: snowflake("target_account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    uri: text("uri"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("blocks_pair_uq").on(t.accountId, t.targetAccountId),
+    index("blocks_target_idx").on(t.targetAccountId),
+    check("blocks_not_self_ck", sql`${t.accountId} <> ${t.targetAccountId}`),
+  ],
+);
+
+export const mutes = pgTable(
+  "mutes",
+  {
+    id: snowflake("id").primaryKey(),
+    accountId: snowflake("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    targetAccountId: snowflake("target_account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    hideNotifications: boolean("hide_notifications").notNull().default(true),
+    expiresAt: ts("expires_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("mutes_pair_uq").on(t.accountId, t.targetAccountId),
+    check("mutes_not_self_ck", sql`${t.accountId} <> ${t.targetAccountId}`),
+  ],
+);
+
+export const notifications = pgTable(
+  "notifications",
+  {
+    id: snowflake("id").primaryKey(),
+    /** recipient (a local account) */
+    accountId: snowflake("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    fromAccountId: snowflake("from_account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    type: text("type").$type<NotificationType>().notNull(),
+    statusId: snowflake("status_id").references(() => statuses.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("notifications_account_idx").on(t.accountId, t.id.desc()),
+    uniqueIndex("notifications_once_uq").on(t.accountId, t.fromAccountId, t.type, sql`coalesce(${t.statusId}, 0)`),
+  ],
+);
+
+/** Idempotency-Key header of POST /api/v1/statuses. */
+export const idempotencyKeys = pgTable(
+  "idempotency_keys",
+  {
+    userId: snowflake("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    key: text("key").notNull(),
+    statusId: snowflake("status_id")
+      .notNull()
+      .references(() => statuses.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.key] })],
+);
+
+/** Instance-wide settings set by admins (registration mode, rules, federation mode…). */
+export const settings = pgTable("settings", {
+  key: text("key").primaryKey(),
+  value: jsonb("value").notNull(),
+  updatedAt: ts("updated_at").notNull().defaultNow(),
+});
+
+export const instanceRules = pgTable("instance_rules", {
+  id: snowflake("id").primaryKey(),
+  text: text("text").notNull(),
+  hint: text("hint").notNull().default(""),
+  position: integer("position").notNull().default(0),
+  createdAt: createdAt(),
+});
+
+/** Federation allow/block list. */
+export const domainPolicies = pgTable(
+  "domain_policies",
+  {
+    domain: text("domain").primaryKey(),
+    policy: text("policy").$type<"allow" | "block">().notNull(),
+    reason: text("reason").notNull().default(""),
+    createdAt: createdAt(),
+  },
+  (t) => [check("domain_policies_policy_ck", sql`${t.policy} in ('allow', 'block')`)],
+);
+
+/** Key pairs of local actors (residents and the instance actor), as JWK. */
+export const actorKeys = pgTable(
+  "actor_keys",
+  {
+    /** local account id, or 0 for the instance actor */
+    accountId: snowflake("account_id").notNull(),
+    algorithm: text("algorithm").$type<"RSASSA-PKCS1-v1_5" | "Ed25519">().notNull(),
+    publicKey: jsonb("public_key").$type<JsonWebKey>().notNull(),
+    privateKey: jsonb("private_key").$type<JsonWebKey>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.algorithm] })],
+);
+
+/** Public keys of remote actors, by key id. */
+export const remoteKeys = pgTable(
+  "remote_keys",
+  {
+    keyId: text("key_id").primaryKey(),
+    accountId: snowflake("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    publicKeyPem: text("public_key_pem"),
+    publicKeyJwk: jsonb("public_key_jwk").$type<JsonWebKey>(),
+    fetchedAt: ts("fetched_at").notNull().defaultNow(),
+  },
+  (t) => [index("remote_keys_account_idx").on(t.accountId)],
+);
+
+/** Fedify key-value store on our own database. */
+export const fedifyKv = pgTable(
+  "fedify_kv",
+  {
+    key: text("key").primaryKey(),
+    value: jsonb("value").notNull(),
+    expiresAt: ts("expires_at"),
+  },
+  (t) => [index("fedify_kv_expires_idx").on(t.expiresAt)],
+);
+
+/** Fedify message queue on our own database: at-least-once, survives restarts. */
+export const fedifyQueue = pgTable(
+  "fedify_queue",
+  {
+    id: snowflake("id").primaryKey(),
+    queue: text("queue").notNull().default("default"),
+    message: jsonb("message").notNull(),
+    orderingKey: text("ordering_key"),
+    deliverAfter: ts("deliver_after").notNull().defaultNow(),
+    lockedUntil: ts("locked_until"),
+    attempts: integer("attempts").notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [index("fedify_queue_ready_idx").on(t.queue, t.deliverAfter)],
+);
+
+/** Activities already processed (idempotency in the database, not only a cache). */
+export const processedActivities = pgTable("processed_activities", {
+  uri: text("uri").primaryKey(),
+  receivedAt: ts("received_at").notNull().defaultNow(),
+});
+
+/** Remote inboxes that keep failing, surfaced to admins. */
+export const deliveryFailures = pgTable("delivery_failures", {
+  inboxUrl: text("inbox_url").primaryKey(),
+  domain: text("domain").notNull(),
+  failures: integer("failures").notNull().default(0),
+  firstFailureAt: ts("first_failure_at").notNull().defaultNow(),
+  lastFailureAt: ts("last_failure_at").notNull().defaultNow(),
+  lastError: text("last_error").notNull().default(""),
+  /** set once Fedify gave up retrying */
+  abandonedAt: ts("abandoned_at"),
+});
+
+/** Reports (local, or Flag activities from remote servers) for moderators. */
+export const reports = pgTable(
+  "reports",
+  {
+    id: snowflake("id").primaryKey(),
+    accountId: snowflake("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    targetAccountId: snowflake("target_account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    statusIds: jsonb("status_ids").$type<string[]>().notNull().default([]),
+    comment: text("comment").notNull().default(""),
+    category: text("category").notNull().default("other"),
+    uri: text("uri"),
+    forwarded: boolean("forwarded").notNull().default(false),
+    actionTakenAt: ts("action_taken_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("reports_uri_uq").on(t.uri), index("reports_target_idx").on(t.targetAccountId)],
+);
+
+/** Move activities received, recorded for moderators and for followers' information. */
+export const accountMoves = pgTable(
+  "account_moves",
+  {
+    id: snowflake("id").primaryKey(),
+    accountId: snowflake("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    targetUri: text("target_uri").notNull(),
+    activityUri: text("activity_uri"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("account_moves_account_idx").on(t.accountId)],
+);

@@ -1,0 +1,231 @@
+// Local residents and the accounts they see: registration, profiles, lookups.
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { accounts, users, type ProfileField, type Role } from "../db/schema";
+import { Conflict, Invalid, NotFound } from "../errors";
+import { newId } from "../ids";
+import { localUrls } from "../urls";
+import { hashPassword } from "../auth/passwords";
+import type { DomainContext } from "./context";
+import { renderPlainText } from "./text";
+import { stripHtml } from "./sanitize";
+import { getSettings } from "./settings";
+
+export type Account = typeof accounts.$inferSelect;
+export type User = typeof users.$inferSelect;
+
+export const USERNAME_PATTERN = /^[a-z0-9_]{1,30}$/i;
+
+/** Names nobody may register: they would be confusing, or are taken by the instance itself. */
+export const RESERVED_USERNAMES = new Set([
+  "admin", "administrator", "root", "support", "help", "moderator", "moderators", "mod", "mods",
+  "system", "instance", "instance_actor", "actor", "parvis", "mairie", "maire", "security", "abuse",
+  "postmaster", "hostmaster", "webmaster", "www", "api", "oauth", "inbox", "outbox", "users", "about",
+  "settings", "staff", "null", "undefined", "nobody", "everyone", "all",
+]);
+
+export interface RegisterInput {
+  username: string;
+  password: string;
+  email?: string | null;
+  locale?: string;
+  reason?: string | null;
+  /** bypasses the registration mode (admin CLI, first account) */
+  force?: boolean;
+  role?: Role;
+}
+
+export interface Registered {
+  account: Account;
+  user: User;
+}
+
+export async function registerAccount(ctx: DomainContext, input: RegisterInput): Promise<Registered> {
+  const username = input.username;
+  if (!USERNAME_PATTERN.test(username)) {
+    throw new Invalid("Username must be 1 to 30 letters, digits or underscores", { username: "ERR_INVALID" });
+  }
+  if (RESERVED_USERNAMES.has(username.toLowerCase())) {
+    throw new Invalid("Username is reserved", { username: "ERR_RESERVED" });
+  }
+  if (input.password.length < 8 || input.password.length > 256) {
+    throw new Invalid("Password must be 8 to 256 characters", { password: "ERR_TOO_SHORT" });
+  }
+  const settings = await getSettings(ctx);
+  const isFirst = (await ctx.db.select({ id: users.id }).from(users).limit(1)).length === 0;
+  if (!input.force && !isFirst && settings.registrationMode === "closed") {
+    throw new Invalid("Registrations are closed on this instance");
+  }
+  if (!input.force && !isFirst && settings.registrationMode === "approval" && !input.reason?.trim()) {
+    throw new Invalid("A reason is required: registrations on this instance are reviewed", { reason: "ERR_BLANK" });
+  }
+  if (await findLocalAccount(ctx, username)) {
+    throw new Invalid("Username is already taken", { username: "ERR_TAKEN" });
+  }
+  if (input.email) {
+    const taken = await ctx.db
+      .select({ id: users.id })
+      .from(users)
+      .where(sql`lower(${users.email}) = ${input.email.toLowerCase()}`)
+      .limit(1);
+    if (taken.length > 0) throw new Invalid("Email is already taken", { email: "ERR_TAKEN" });
+  }
+  const passwordHash = await hashPassword(input.password);
+  const urls = localUrls(ctx.config.origin);
+  const accountId = newId();
+  const role: Role = input.role ?? (isFirst ? "admin" : "resident");
+  const approved = input.force || isFirst || settings.registrationMode !== "approval";
+  try {
+    return await ctx.db.transaction(async (tx) => {
+      const [account] = await tx
+        .insert(accounts)
+        .values({
+          id: accountId,
+          username,
+          domain: null,
+          uri: urls.actor(username),
+          url: urls.profilePage(username),
+          inboxUrl: `${urls.actor(username)}/inbox`,
+          sharedInboxUrl: `${ctx.config.origin}/inbox`,
+          outboxUrl: `${urls.actor(username)}/outbox`,
+          followersUrl: `${urls.actor(username)}/followers`,
+          followingUrl: `${urls.actor(username)}/following`,
+          featuredUrl: `${urls.actor(username)}/collections/featured`,
+        })
+        .returning();
+      const [user] = await tx
+        .insert(users)
+        .values({
+          id: newId(),
+          accountId,
+          email: input.email ?? null,
+          passwordHash,
+          role,
+          locale: input.locale ?? "fr",
+          approved,
+          registrationReason: input.reason ?? null,
+        })
+        .returning();
+      return { account, user };
+    });
+  } catch (e) {
+    // two registrations racing for the same name: the unique index decides
+    if (isUniqueViolation(e)) throw new Conflict("Username or email is already taken");
+    throw e;
+  }
+}
+
+export function isUniqueViolation(e: unknown): boolean {
+  let cur: unknown = e;
+  for (let i = 0; i < 4 && cur; i++) {
+    if ((cur as { code?: string }).code === "23505") return true;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+export async function findLocalAccount(ctx: DomainContext, username: string): Promise<Account | undefined> {
+  const [row] = await ctx.db
+    .select()
+    .from(accounts)
+    .where(and(sql`lower(${accounts.username}) = ${username.toLowerCase()}`, isNull(accounts.domain)))
+    .limit(1);
+  return row;
+}
+
+export async function findAccountByAcct(ctx: DomainContext, acct: string): Promise<Account | undefined> {
+  const clean = acct.replace(/^@/, "");
+  const [username, ...rest] = clean.split("@");
+  const domain = rest.join("@").toLowerCase();
+  if (!username) return undefined;
+  if (!domain || domain === ctx.config.domain) return findLocalAccount(ctx, username);
+  const [row] = await ctx.db
+    .select()
+    .from(accounts)
+    .where(and(sql`lower(${accounts.username}) = ${username.toLowerCase()}`, eq(accounts.domain, domain)))
+    .limit(1);
+  return row;
+}
+
+export async function getAccount(ctx: DomainContext, id: string): Promise<Account> {
+  const [row] = await ctx.db.select().from(accounts).where(eq(accounts.id, id)).limit(1);
+  if (!row) throw new NotFound();
+  return row;
+}
+
+/** An account anyone may see: suspended ones are hidden. */
+export async function getVisibleAccount(ctx: DomainContext, id: string): Promise<Account> {
+  const row = await getAccount(ctx, id);
+  if (row.suspendedAt) throw new NotFound();
+  return row;
+}
+
+export async function getUserByAccountId(ctx: DomainContext, accountId: string): Promise<User | undefined> {
+  const [row] = await ctx.db.select().from(users).where(eq(users.accountId, accountId)).limit(1);
+  return row;
+}
+
+export interface ProfileUpdate {
+  displayName?: string;
+  note?: string;
+  locked?: boolean;
+  bot?: boolean;
+  discoverable?: boolean;
+  fields?: { name: string; value: string }[];
+  avatarUrl?: string | null;
+  headerUrl?: string | null;
+}
+
+export const MAX_FIELDS = 4;
+
+export async function updateProfile(ctx: DomainContext, accountId: string, update: ProfileUpdate): Promise<Account> {
+  const account = await getAccount(ctx, accountId);
+  if (account.domain !== null) throw new Invalid("Only local profiles can be edited here");
+  const urls = localUrls(ctx.config.origin);
+  const values: Partial<typeof accounts.$inferInsert> = { updatedAt: new Date() };
+  if (update.displayName !== undefined) {
+    if ([...update.displayName].length > 30) throw new Invalid("Display name must be at most 30 characters");
+    values.displayName = stripHtml(update.displayName);
+  }
+  if (update.note !== undefined) {
+    if ([...update.note].length > 500) throw new Invalid("Bio must be at most 500 characters");
+    values.noteSource = update.note;
+    values.note = renderPlainText(update.note, urls.tagPage);
+  }
+  if (update.locked !== undefined) values.locked = update.locked;
+  if (update.bot !== undefined) values.bot = update.bot;
+  if (update.discoverable !== undefined) values.discoverable = update.discoverable;
+  if (update.fields !== undefined) {
+    if (update.fields.length > MAX_FIELDS) throw new Invalid(`At most ${MAX_FIELDS} profile fields`);
+    const fields: ProfileField[] = [];
+    for (const f of update.fields) {
+      if (f.name.length > 255 || f.value.length > 255) throw new Invalid("Profile fields must be at most 255 characters");
+      if (!f.name.trim() && !f.value.trim()) continue;
+      fields.push({ name: stripHtml(f.name), value: renderFieldValue(f.value, urls.tagPage), verified_at: null });
+    }
+    values.fields = fields;
+  }
+  if (update.avatarUrl !== undefined) values.avatarUrl = update.avatarUrl;
+  if (update.headerUrl !== undefined) values.headerUrl = update.headerUrl;
+  const [row] = await ctx.db.update(accounts).set(values).where(eq(accounts.id, accountId)).returning();
+  ctx.events.emit("account.updated", { accountId, local: true });
+  return row;
+}
+
+/** A field value is plain text, with a lone URL made a link. */
+function renderFieldValue(value: string, tagUrl: (name: string) => string): string {
+  const html = renderPlainText(value, tagUrl);
+  return html.replace(/^<p>/, "").replace(/<\/p>$/, "");
+}
+
+export function acctOf(account: Pick<Account, "username" | "domain">): string {
+  return account.domain ? `${account.username}@${account.domain}` : account.username;
+}
+
+export const SUPPORTED_LOCALES = ["fr", "en"] as const;
+
+/** Sets a resident's interface language; returns the stored value. */
+export async function setUserLocale(ctx: DomainContext, userId: string, locale: string): Promise<string> {
+  if (!(SUPPORTED_LOCALES as readonly string[]).includes(locale)) throw new Invalid("Unsupported language");
+  await ctx.db.update(users).set({ locale }).where(eq(users.id, userId));
+  return locale;
+}

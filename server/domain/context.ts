@@ -1,0 +1,22 @@
+import type { Config } from "../config";
+import type { DbOrTx } from "../db/open";
+import type { accounts } from "../db/schema";
+import type { EventBus } from "../events";
+
+/**
+ * Finds (fetching it from its server when needed) a remote account by
+ * username and domain. Provided by federation; absent, only known accounts resolve.
+ */
+export type RemoteAccountResolver = (username: string, domain: string) => Promise<typeof accounts.$inferSelect | null>;
+
+/** Finds (fetching it when needed) the account or status an ActivityPub URL names. Provided by federation. */
+export type RemoteUrlResolver = (url: string) => Promise<{ accountId?: string; statusId?: string } | null>;
+
+/** What every domain function receives: the database (or a transaction), the event bus and the configuration. */
+export interface DomainContext {
+  db: DbOrTx;
+  events: EventBus;
+  config: Config;
+  resolveRemoteAccount?: RemoteAccountResolver;
+  resolveRemoteUrl?: RemoteUrlResolver;
+}

@@ -1,0 +1,77 @@
+// Uploaded images: checked by their bytes (not by what the client claims),
+// stored under the data dir, served from /media.
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { and, eq } from "drizzle-orm";
+import { mediaAttachments } from "../db/schema";
+import { Invalid, NotFound } from "../errors";
+import { newId } from "../ids";
+import type { DomainContext } from "./context";
+import { stripHtml } from "./sanitize";
+
+export type Media = typeof mediaAttachments.$inferSelect;
+
+export const MAX_IMAGE_BYTES = 8 * 1024 * 1024;
+export const MAX_DESCRIPTION = 1500;
+
+const SIGNATURES: { type: string; ext: string; test: (b: Buffer) => boolean }[] = [
+  { type: "image/png", ext: "png", test: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
+  { type: "image/jpeg", ext: "jpg", test: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
+  { type: "image/gif", ext: "gif", test: (b) => b.subarray(0, 6).toString("latin1") === "GIF87a" || b.subarray(0, 6).toString("latin1") === "GIF89a" },
+  { type: "image/webp", ext: "webp", test: (b) => b.subarray(0, 4).toString("latin1") === "RIFF" && b.subarray(8, 12).toString("latin1") === "WEBP" },
+];
+
+export function sniffImage(bytes: Buffer): { type: string; ext: string } | null {
+  const found = SIGNATURES.find((s) => bytes.length >= 12 && s.test(bytes));
+  return found ? { type: found.type, ext: found.ext } : null;
+}
+
+export function mediaDir(ctx: DomainContext): string {
+  return join(ctx.config.dataDir, "media");
+}
+
+/** Writes an image file and returns its stored file name. */
+export async function storeImageFile(ctx: DomainContext, bytes: Buffer): Promise<{ fileName: string; contentType: string }> {
+  if (bytes.length > MAX_IMAGE_BYTES) throw new Invalid("File is too large");
+  const kind = sniffImage(bytes);
+  if (!kind) throw new Invalid("File type is not supported: PNG, JPEG, GIF or WebP images only");
+  const fileName = `${newId()}.${kind.ext}`;
+  await mkdir(mediaDir(ctx), { recursive: true });
+  await writeFile(join(mediaDir(ctx), fileName), bytes, { mode: 0o644 });
+  return { fileName, contentType: kind.type };
+}
+
+export async function uploadMedia(ctx: DomainContext, accountId: string, bytes: Buffer, description: string | null): Promise<Media> {
+  if (description && description.length > MAX_DESCRIPTION) throw new Invalid(`Description must be at most ${MAX_DESCRIPTION} characters`);
+  const file = await storeImageFile(ctx, bytes);
+  const [row] = await ctx.db
+    .insert(mediaAttachments)
+    .values({
+      id: newId(),
+      accountId,
+      type: "image",
+      fileName: file.fileName,
+      contentType: file.contentType,
+      description: description ? stripHtml(description) : null,
+      meta: {},
+    })
+    .returning();
+  return row;
+}
+
+export async function getOwnMedia(ctx: DomainContext, accountId: string, id: string): Promise<Media> {
+  const [row] = await ctx.db.select().from(mediaAttachments).where(and(eq(mediaAttachments.id, id), eq(mediaAttachments.accountId, accountId)));
+  if (!row) throw new NotFound();
+  return row;
+}
+
+export async function describeMedia(ctx: DomainContext, accountId: string, id: string, description: string | null): Promise<Media> {
+  await getOwnMedia(ctx, accountId, id);
+  if (description && description.length > MAX_DESCRIPTION) throw new Invalid(`Description must be at most ${MAX_DESCRIPTION} characters`);
+  const [row] = await ctx.db
+    .update(mediaAttachments)
+    .set({ description: description ? stripHtml(description) : null })
+    .where(eq(mediaAttachments.id, id))
+    .returning();
+  return row;
+}

@@ -1,0 +1,133 @@
+// Notifications for local residents: created by the domain, never for someone
+// who blocks or mutes (with notifications hidden) the sender.
+import { and, eq, inArray, isNull, notInArray, sql } from "drizzle-orm";
+import { accounts, blocks, mutes, notifications, users, type NotificationType } from "../db/schema";
+import { NotFound } from "../errors";
+import { newId } from "../ids";
+import type { DomainContext } from "./context";
+import { finishPage, pageQuery, type PageParams } from "./pagination";
+
+export type Notification = typeof notifications.$inferSelect;
+
+export interface NotifyInput {
+  recipientId: string;
+  fromAccountId: string;
+  type: NotificationType;
+  statusId?: string | null;
+}
+
+export async function notify(ctx: DomainContext, input: NotifyInput): Promise<Notification | null> {
+  if (input.recipientId === input.fromAccountId) return null;
+  const [check] = await ctx.db
+    .select({
+      local: sql<boolean>`exists (select 1 from ${users} u where u.account_id = ${input.recipientId})`,
+      blocked: sql<boolean>`exists (select 1 from ${blocks} b where b.account_id = ${input.recipientId} and b.target_account_id = ${input.fromAccountId})`,
+      muted: sql<boolean>`exists (select 1 from ${mutes} m where m.account_id = ${input.recipientId} and m.target_account_id = ${input.fromAccountId} and m.hide_notifications and (m.expires_at is null or m.expires_at > now()))`,
+    })
+    .from(accounts)
+    .where(eq(accounts.id, input.recipientId));
+  if (!check || !check.local || check.blocked || check.muted) return null;
+  const [row] = await ctx.db
+    .insert(notifications)
+    .values({
+      id: newId(),
+      accountId: input.recipientId,
+      fromAccountId: input.fromAccountId,
+      type: input.type,
+      statusId: input.statusId ?? null,
+    })
+    .onConflictDoNothing()
+    .returning();
+  if (row) ctx.events.emit("notification.created", { notificationId: row.id, accountId: row.accountId });
+  return row ?? null;
+}
+
+/** Removes notifications that no longer make sense (an unfollow, an undone favourite). */
+export async function withdrawNotifications(
+  ctx: DomainContext,
+  where: { recipientId: string; fromAccountId: string; type: NotificationType; statusId?: string | null },
+): Promise<void> {
+  const removed = await ctx.db
+    .delete(notifications)
+    .where(
+      and(
+        eq(notifications.accountId, where.recipientId),
+        eq(notifications.fromAccountId, where.fromAccountId),
+        eq(notifications.type, where.type),
+        where.statusId ? eq(notifications.statusId, where.statusId) : isNull(notifications.statusId),
+      ),
+    )
+    .returning({ id: notifications.id });
+  if (removed.length > 0) {
+    ctx.events.emit("notification.removed", { notificationIds: removed.map((r) => r.id), accountId: where.recipientId });
+  }
+}
+
+export interface NotificationFilter {
+  types?: NotificationType[];
+  excludeTypes?: NotificationType[];
+  accountId?: string;
+}
+
+export async function listNotifications(
+  ctx: DomainContext,
+  recipientId: string,
+  page: PageParams,
+  filter: NotificationFilter = {},
+): Promise<Notification[]> {
+  const q = pageQuery(notifications.id, page);
+  const rows = await ctx.db
+    .select()
+    .from(notifications)
+    .where(
+      and(
+        eq(notifications.accountId, recipientId),
+        q.where,
+        filter.types?.length ? inArray(notifications.type, filter.types) : undefined,
+        filter.excludeTypes?.length ? notInArray(notifications.type, filter.excludeTypes) : undefined,
+        filter.accountId ? eq(notifications.fromAccountId, filter.accountId) : undefined,
+        // a sender suspended since, or blocked since, no longer shows
+        sql`not exists (select 1 from ${blocks} b where b.account_id = ${recipientId} and b.target_account_id = ${notifications.fromAccountId})`,
+        sql`not exists (select 1 from ${accounts} a where a.id = ${notifications.fromAccountId} and a.suspended_at is not null)`,
+      ),
+    )
+    .orderBy(q.orderBy)
+    .limit(page.limit);
+  return finishPage(rows, q);
+}
+
+export async function getNotification(ctx: DomainContext, recipientId: string, id: string): Promise<Notification> {
+  const [row] = await ctx.db
+    .select()
+    .from(notifications)
+    .where(and(eq(notifications.id, id), eq(notifications.accountId, recipientId)));
+  if (!row) throw new NotFound();
+  return row;
+}
+
+export async function dismissNotification(ctx: DomainContext, recipientId: string, id: string): Promise<void> {
+  const removed = await ctx.db
+    .delete(notifications)
+    .where(and(eq(notifications.id, id), eq(notifications.accountId, recipientId)))
+    .returning({ id: notifications.id });
+  if (removed.length === 0) throw new NotFound();
+  ctx.events.emit("notification.removed", { notificationIds: [id], accountId: recipientId });
+}
+
+export async function clearNotifications(ctx: DomainContext, recipientId: string): Promise<void> {
+  const removed = await ctx.db
+    .delete(notifications)
+    .where(eq(notifications.accountId, recipientId))
+    .returning({ id: notifications.id });
+  if (removed.length > 0) {
+    ctx.events.emit("notification.removed", { notificationIds: removed.map((r) => r.id), accountId: recipientId });
+  }
+}
+
+export async function unreadCount(ctx: DomainContext, recipientId: string): Promise<number> {
+  const [row] = await ctx.db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(notifications)
+    .where(eq(notifications.accountId, recipientId));
+  return row?.n ?? 0;
+}

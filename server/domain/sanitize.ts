@@ -1,0 +1,66 @@
+// The one HTML allowlist, for local posts and for everything that comes from
+// other servers (content, summaries, names, bios, fields, alt text…).
+import sanitizeHtml from "sanitize-html";
+
+const ALLOWED_CLASSES = ["mention", "hashtag", "u-url", "h-card", "invisible", "ellipsis", "quote-inline"];
+
+const postOptions: sanitizeHtml.IOptions = {
+  allowedTags: ["p", "br", "span", "a", "del", "s", "pre", "code", "em", "strong", "b", "i", "u", "ul", "ol", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6"],
+  allowedAttributes: {
+    a: ["href", "rel", "class", "translate"],
+    span: ["class", "translate"],
+    ol: ["start", "reversed"],
+    li: ["value"],
+  },
+  allowedClasses: { a: ALLOWED_CLASSES, span: ALLOWED_CLASSES },
+  allowedSchemes: ["http", "https", "mailto", "xmpp", "gemini", "matrix", "magnet"],
+  allowedSchemesAppliedToAttributes: ["href"],
+  allowProtocolRelative: false,
+  disallowedTagsMode: "discard",
+  nonTextTags: ["style", "script", "textarea", "option", "noscript", "template", "iframe", "object", "svg", "math"],
+  transformTags: {
+    a: (tagName, attribs) => ({
+      tagName,
+      attribs: { ...attribs, rel: "nofollow noopener noreferrer", target: "_blank" },
+    }),
+    // headings become bold paragraphs, as Mastodon renders them
+    h1: "strong",
+    h2: "strong",
+    h3: "strong",
+    h4: "strong",
+    h5: "strong",
+    h6: "strong",
+  },
+};
+// "target" is added by the transform; allow it on links only.
+(postOptions.allowedAttributes as Record<string, string[]>).a.push("target");
+
+/** Sanitize HTML of a post, bio or profile field. */
+export function sanitizePostHtml(html: string): string {
+  return sanitizeHtml(html, postOptions).trim();
+}
+
+/** Strip every tag: display names, alt text, poll options, plain-text fields. */
+export function stripHtml(html: string): string {
+  return sanitizeHtml(html, { allowedTags: [], allowedAttributes: {}, disallowedTagsMode: "discard" })
+    .replace(/&amp;/g, "&")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .trim();
+}
+
+/** HTML to plain text, keeping paragraph and line breaks. */
+export function htmlToText(html: string): string {
+  return stripHtml(html.replace(/<br\s*\/?>/gi, "\n").replace(/<\/p>\s*<p[^>]*>/gi, "\n\n"));
+}
+
+export function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;");
+}

@@ -1,0 +1,41 @@
+// Search over what this instance knows: accounts by name, hashtags by prefix,
+// public statuses by words. Remote resolution is federation's, injected in the context.
+import { and, asc, eq, ilike, isNull, sql } from "drizzle-orm";
+import { statuses, tags } from "../db/schema";
+import type { DomainContext } from "./context";
+import { visibleTo } from "./visibility";
+
+function likePattern(term: string, prefixOnly: boolean): string {
+  const escaped = term.toLowerCase().replace(/[\\%_]/g, (c) => "\\" + c);
+  return prefixOnly ? `${escaped}%` : `%${escaped}%`;
+}
+
+export async function searchTags(ctx: DomainContext, query: string, limit: number, offset: number) {
+  const term = query.trim().replace(/^#/, "");
+  if (!/^[\p{L}\p{N}_]{1,100}$/u.test(term)) return [];
+  return ctx.db
+    .select()
+    .from(tags)
+    .where(ilike(tags.name, likePattern(term, true)))
+    .orderBy(sql`length(${tags.name})`, asc(tags.name))
+    .limit(limit)
+    .offset(offset);
+}
+
+export async function findTag(ctx: DomainContext, name: string) {
+  const [row] = await ctx.db.select().from(tags).where(eq(tags.name, name.toLowerCase()));
+  return row;
+}
+
+/** Statuses containing the words, among those the viewer may see (newest first). */
+export async function searchStatuses(ctx: DomainContext, query: string, viewerId: string | null, limit: number, offset: number) {
+  const term = query.trim();
+  if (term.length < 2) return [];
+  return ctx.db
+    .select()
+    .from(statuses)
+    .where(and(ilike(statuses.content, likePattern(term, false)), isNull(statuses.reblogOfId), visibleTo(viewerId)))
+    .orderBy(sql`${statuses.id} desc`)
+    .limit(limit)
+    .offset(offset);
+}

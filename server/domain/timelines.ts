@@ -1,0 +1,137 @@
+// Timelines, read on demand (fan-out on read): every one applies the visibility
+// rule, blocks and mutes, and Mastodon's id-based pagination.
+import { and, eq, exists, isNull, sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import { accounts, blocks, follows, mediaAttachments, mutes, statusTags, statuses, tags } from "../db/schema";
+import type { DomainContext } from "./context";
+import { finishPage, pageQuery, type PageParams } from "./pagination";
+import type { Status } from "./statuses";
+import { visibleTo } from "./visibility";
+
+const original = alias(statuses, "original");
+
+/** Reblogs show only while what they share is visible, and not from someone hidden. */
+function reblogVisible(viewerId: string | null): SQL {
+  return sql`(${statuses.reblogOfId} is null or exists (
+    select 1 from ${statuses} original where ${original.id} = ${statuses.reblogOfId} and ${visibleTo(viewerId, original)}
+    ${viewerId ? sql`and not exists (select 1 from ${blocks} b where b.account_id = ${viewerId} and b.target_account_id = ${original.accountId})
+    and not exists (select 1 from ${mutes} m where m.account_id = ${viewerId} and m.target_account_id = ${original.accountId} and (m.expires_at is null or m.expires_at > now()))` : sql``}
+  ))`;
+}
+
+/** Authors the viewer blocked or muted, and suspended authors, are left out. */
+function notHidden(viewerId: string | null): SQL {
+  const suspended = sql`not exists (select 1 from ${accounts} a where a.id = ${statuses.accountId} and a.suspended_at is not null)`;
+  if (!viewerId) return suspended;
+  return sql`${suspended}
+    and not exists (select 1 from ${blocks} b where b.account_id = ${viewerId} and b.target_account_id = ${statuses.accountId})
+    and not exists (select 1 from ${mutes} m where m.account_id = ${viewerId} and m.target_account_id = ${statuses.accountId} and (m.expires_at is null or m.expires_at > now()))`;
+}
+
+async function page(ctx: DomainContext, where: SQL | undefined, params: PageParams): Promise<Status[]> {
+  const q = pageQuery(statuses.id, params);
+  const rows = await ctx.db.select().from(statuses).where(and(where, q.where)).orderBy(q.orderBy).limit(params.limit);
+  return finishPage(rows, q);
+}
+
+export async function homeTimeline(ctx: DomainContext, viewerId: string, params: PageParams): Promise<Status[]> {
+  const followed = sql`exists (select 1 from ${follows} f where f.account_id = ${viewerId} and f.target_account_id = ${statuses.accountId}
+      and (${statuses.reblogOfId} is null or f.show_reblogs))`;
+  // replies show when they answer the viewer, themselves, or someone the viewer follows
+  const replyRelevant = sql`(${statuses.inReplyToAccountId} is null
+      or ${statuses.inReplyToAccountId} = ${statuses.accountId}
+      or ${statuses.inReplyToAccountId} = ${viewerId}
+      or exists (select 1 from ${follows} f2 where f2.account_id = ${viewerId} and f2.target_account_id = ${statuses.inReplyToAccountId}))`;
+  return page(
+    ctx,
+    and(
+      sql`(${statuses.accountId} = ${viewerId} or (${followed} and ${replyRelevant}))`,
+      visibleTo(viewerId),
+      notHidden(viewerId),
+      reblogVisible(viewerId),
+    ),
+    params,
+  );
+}
+
+export interface PublicOptions {
+  local?: boolean;
+  remote?: boolean;
+  onlyMedia?: boolean;
+}
+
+function onlyMedia(): SQL {
+  return exists(sql`select 1 from ${mediaAttachments} ma where ma.status_id = ${statuses.id}`);
+}
+
+export async function publicTimeline(ctx: DomainContext, viewerId: string | null, options: PublicOptions, params: PageParams): Promise<Status[]> {
+  return page(
+    ctx,
+    and(
+      eq(statuses.visibility, "public"),
+      isNull(statuses.reblogOfId),
+      options.local ? eq(statuses.local, true) : undefined,
+      options.remote ? eq(statuses.local, false) : undefined,
+      options.onlyMedia ? onlyMedia() : undefined,
+      notHidden(viewerId),
+    ),
+    params,
+  );
+}
+
+export async function tagTimeline(
+  ctx: DomainContext,
+  viewerId: string | null,
+  tagName: string,
+  options: PublicOptions,
+  params: PageParams,
+): Promise<Status[]> {
+  const tagged = sql`exists (select 1 from ${statusTags} st join ${tags} t on t.id = st.tag_id where st.status_id = ${statuses.id} and t.name = ${tagName.toLowerCase()})`;
+  return page(
+    ctx,
+    and(
+      tagged,
+      eq(statuses.visibility, "public"),
+      isNull(statuses.reblogOfId),
+      options.local ? eq(statuses.local, true) : undefined,
+      options.remote ? eq(statuses.local, false) : undefined,
+      options.onlyMedia ? onlyMedia() : undefined,
+      notHidden(viewerId),
+    ),
+    params,
+  );
+}
+
+export interface AccountStatusesOptions {
+  onlyMedia?: boolean;
+  excludeReplies?: boolean;
+  excludeReblogs?: boolean;
+  pinned?: boolean;
+  tagged?: string;
+}
+
+export async function accountStatuses(
+  ctx: DomainContext,
+  accountId: string,
+  viewerId: string | null,
+  options: AccountStatusesOptions,
+  params: PageParams,
+): Promise<Status[]> {
+  return page(
+    ctx,
+    and(
+      eq(statuses.accountId, accountId),
+      visibleTo(viewerId),
+      reblogVisible(viewerId),
+      options.onlyMedia ? onlyMedia() : undefined,
+      // self-replies (threads) stay, as in Mastodon
+      options.excludeReplies ? sql`(${statuses.inReplyToId} is null or ${statuses.inReplyToAccountId} = ${statuses.accountId})` : undefined,
+      options.excludeReblogs ? isNull(statuses.reblogOfId) : undefined,
+      options.pinned ? eq(statuses.pinned, true) : undefined,
+      options.tagged
+        ? sql`exists (select 1 from ${statusTags} st join ${tags} t on t.id = st.tag_id where st.status_id = ${statuses.id} and t.name = ${options.tagged.toLowerCase()})`
+        : undefined,
+    ),
+    params,
+  );
+}

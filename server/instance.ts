@@ -1,0 +1,114 @@
+// Builds a whole Parvis instance: database, services, HTTP app, federation,
+// real time. Used by server/main.ts and by the tests (several per test run).
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { RequestHandler } from "express";
+import { createApp, type AppExtensions } from "./app";
+import type { Config } from "./config";
+import { openDatabase, type Database } from "./db/open";
+import { EventBus } from "./events";
+import { createLogger, type Logger } from "./logger";
+import type { Services } from "./services";
+
+/** A part of the instance with a life of its own (federation queue, real time…). */
+export interface Module {
+  /** Express middleware mounted before the body parsers (federation) */
+  earlyMiddleware?: RequestHandler;
+  /** called once the HTTP server exists */
+  attach?(server: Server): void | Promise<void>;
+  stop?(): Promise<void>;
+}
+
+export type ModuleFactory = (services: Services) => Module | Promise<Module>;
+
+export interface InstanceOptions {
+  database?: Database;
+  logger?: Logger;
+  modules?: ModuleFactory[];
+  client?: RequestHandler;
+}
+
+export interface Instance {
+  services: Services;
+  server: Server;
+  /** base URL once listening */
+  url: string;
+  listen(port?: number, host?: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function buildServices(config: Config, options: InstanceOptions = {}): Promise<Services> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const database =
+    options.database ??
+    (await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : `${config.dataDir}/pglite` }));
+  const events = new EventBus((err, event) => logger.error({ err, event }, "event subscriber failed"));
+  const services: Services = {
+    config,
+    database,
+    db: database.db,
+    events,
+    logger,
+    domain: { db: database.db, events, config },
+  };
+  return services;
+}
+
+export async function createInstance(config: Config, options: InstanceOptions = {}): Promise<Instance> {
+  const services = await buildServices(config, options);
+  const modules: Module[] = [];
+  for (const factory of options.modules ?? []) modules.push(await factory(services));
+  const extensions: AppExtensions = { client: options.client };
+  const early = modules.map((m) => m.earlyMiddleware).filter((m): m is RequestHandler => Boolean(m));
+  if (early.length) {
+    extensions.federation = (req, res, next) => {
+      let i = 0;
+      const step = (err?: unknown) => {
+        if (err) return next(err);
+        const mw = early[i++];
+        if (!mw) return next();
+        mw(req, res, step);
+      };
+      step();
+    };
+  }
+  const app = createApp(services, extensions);
+  const server = createServer(app);
+  server.requestTimeout = 60_000;
+  server.headersTimeout = 30_000;
+  for (const m of modules) await m.attach?.(server);
+
+  const instance: Instance = {
+    services,
+    server,
+    url: "",
+    async listen(port = config.port, host = config.host) {
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => {
+          server.off("error", reject);
+          resolve();
+        });
+      });
+      const address = server.address() as AddressInfo;
+      const shownHost = host === "0.0.0.0" || host === "::" ? "localhost" : host;
+      instance.url = `http://${shownHost}:${address.port}`;
+      return instance.url;
+    },
+    async stop() {
+      // stop accepting, let requests in flight finish, then close the rest
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        setTimeout(() => {
+          server.closeAllConnections();
+          resolve();
+        }, 5_000).unref();
+      });
+      for (const m of [...modules].reverse()) await m.stop?.().catch((err) => services.logger.error({ err }, "module stop failed"));
+      await services.events.settle();
+      await services.database.close();
+    },
+  };
+  return instance;
+}

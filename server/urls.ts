@@ -1,0 +1,21 @@
+// Where local things live. Federation dispatchers and serializers both use these,
+// so the URL scheme is defined once.
+export const paths = {
+  actor: (username: string) => `/users/${username}`,
+  status: (username: string, id: string) => `/users/${username}/statuses/${id}`,
+  profilePage: (username: string) => `/@${username}`,
+  statusPage: (username: string, id: string) => `/@${username}/${id}`,
+  tagPage: (name: string) => `/tags/${encodeURIComponent(name)}`,
+  media: (fileName: string) => `/media/${fileName}`,
+};
+
+export function localUrls(origin: string) {
+  return {
+    actor: (username: string) => origin + paths.actor(username),
+    status: (username: string, id: string) => origin + paths.status(username, id),
+    profilePage: (username: string) => origin + paths.profilePage(username),
+    statusPage: (username: string, id: string) => origin + paths.statusPage(username, id),
+    tagPage: (name: string) => origin + paths.tagPage(name),
+    media: (fileName: string) => origin + paths.media(fileName),
+  };
+}
