@@ -6,11 +6,12 @@ import type { RequestHandler } from "express";
 import type { Config } from "./config";
 import type { ModuleFactory } from "./instance";
 import { clientHandler } from "./web/client";
+import { realtimeModule } from "./realtime";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 export function defaultModules(_config: Config): ModuleFactory[] {
-  return [];
+  return [realtimeModule];
 }
 
 export function defaultClient(): RequestHandler {

@@ -2,6 +2,7 @@
 // from this file with `npm run db:generate` and never edited by hand.
 import { sql } from "drizzle-orm";
 import {
+  bigserial,
   boolean,
   check,
   customType,
@@ -578,3 +579,12 @@ export const accountMoves = pgTable(
   },
   (t) => [index("account_moves_account_idx").on(t.accountId)],
 );
+
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
+
+/** Large real-time payloads passed between processes by the socket.io PostgreSQL adapter. */
+export const socketIoAttachments = pgTable("socket_io_attachments", {
+  id: bigserial("id", { mode: "number" }).unique(),
+  createdAt: ts("created_at").defaultNow(),
+  payload: bytea("payload"),
+});

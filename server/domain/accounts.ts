@@ -1,7 +1,7 @@
 // Local residents and the accounts they see: registration, profiles, lookups.
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { accounts, users, type ProfileField, type Role } from "../db/schema";
-import { Conflict, Invalid, NotFound } from "../errors";
+import { Invalid, NotFound } from "../errors";
 import { newId } from "../ids";
 import { localUrls } from "../urls";
 import { hashPassword } from "../auth/passwords";
@@ -22,6 +22,9 @@ export const RESERVED_USERNAMES = new Set([
   "postmaster", "hostmaster", "webmaster", "www", "api", "oauth", "inbox", "outbox", "users", "about",
   "settings", "staff", "null", "undefined", "nobody", "everyone", "all",
 ]);
+
+/** Names the instance itself answers to (its actor, its routes): never an account. */
+const SYSTEM_USERNAMES = new Set(["instance", "instance_actor", "actor", "parvis", "inbox", "outbox", "users", "api", "oauth", "null", "undefined"]);
 
 export interface RegisterInput {
   username: string;
@@ -44,7 +47,8 @@ export async function registerAccount(ctx: DomainContext, input: RegisterInput):
   if (!USERNAME_PATTERN.test(username)) {
     throw new Invalid("Username must be 1 to 30 letters, digits or underscores", { username: "ERR_INVALID" });
   }
-  if (RESERVED_USERNAMES.has(username.toLowerCase())) {
+  // the admin CLI may create e.g. @mairie; names the instance itself uses stay out of reach
+  if (RESERVED_USERNAMES.has(username.toLowerCase()) && (!input.force || SYSTEM_USERNAMES.has(username.toLowerCase()))) {
     throw new Invalid("Username is reserved", { username: "ERR_RESERVED" });
   }
   if (input.password.length < 8 || input.password.length > 256) {
@@ -108,8 +112,9 @@ export async function registerAccount(ctx: DomainContext, input: RegisterInput):
       return { account, user };
     });
   } catch (e) {
-    // two registrations racing for the same name: the unique index decides
-    if (isUniqueViolation(e)) throw new Conflict("Username or email is already taken");
+    // two registrations racing for the same name: the unique index decides, with
+    // the same 422 as the check above (Mastodon's "has already been taken")
+    if (isUniqueViolation(e)) throw new Invalid("Username or email is already taken", { username: "ERR_TAKEN" });
     throw e;
   }
 }
@@ -228,4 +233,24 @@ export async function setUserLocale(ctx: DomainContext, userId: string, locale: 
   if (!(SUPPORTED_LOCALES as readonly string[]).includes(locale)) throw new Invalid("Unsupported language");
   await ctx.db.update(users).set({ locale }).where(eq(users.id, userId));
   return locale;
+}
+
+export async function findUserByUsername(ctx: DomainContext, username: string): Promise<{ user: User; account: Account } | undefined> {
+  const account = await findLocalAccount(ctx, username);
+  if (!account) return undefined;
+  const user = await getUserByAccountId(ctx, account.id);
+  return user ? { user, account } : undefined;
+}
+
+export async function setRole(ctx: DomainContext, userId: string, role: Role): Promise<void> {
+  await ctx.db.update(users).set({ role }).where(eq(users.id, userId));
+}
+
+export async function approveUser(ctx: DomainContext, userId: string): Promise<void> {
+  await ctx.db.update(users).set({ approved: true }).where(eq(users.id, userId));
+}
+
+export async function setSuspended(ctx: DomainContext, accountId: string, suspended: boolean): Promise<void> {
+  await ctx.db.update(accounts).set({ suspendedAt: suspended ? new Date() : null }).where(eq(accounts.id, accountId));
+  ctx.events.emit("account.updated", { accountId, local: true });
 }

@@ -19,6 +19,8 @@ interface Snapshot {
   allow: Set<string>;
   block: Set<string>;
   loadedAt: number;
+  /** the configuration it was computed with (its default mode) */
+  config: DomainContext["config"];
 }
 
 // Keyed by the database handle, so several instances in one process (tests) do not mix.
@@ -96,7 +98,7 @@ async function loadSnapshot(ctx: DomainContext): Promise<Snapshot> {
   const current = cache.get(ctx.db);
   if (current) {
     const snapshot = await current.catch(() => undefined);
-    if (snapshot && Date.now() - snapshot.loadedAt < CACHE_MS) return snapshot;
+    if (snapshot && snapshot.config === ctx.config && Date.now() - snapshot.loadedAt < CACHE_MS) return snapshot;
     if (cache.get(ctx.db) !== current) return loadSnapshot(ctx);
   }
   const loading = (async (): Promise<Snapshot> => {
@@ -106,6 +108,7 @@ async function loadSnapshot(ctx: DomainContext): Promise<Snapshot> {
       allow: new Set(rows.filter((r) => r.policy === "allow").map((r) => r.domain)),
       block: new Set(rows.filter((r) => r.policy === "block").map((r) => r.domain)),
       loadedAt: Date.now(),
+      config: ctx.config,
     };
   })();
   cache.set(ctx.db, loading);

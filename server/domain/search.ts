@@ -1,7 +1,7 @@
 // Search over what this instance knows: accounts by name, hashtags by prefix,
 // public statuses by words. Remote resolution is federation's, injected in the context.
 import { and, asc, eq, ilike, isNull, sql } from "drizzle-orm";
-import { statuses, tags } from "../db/schema";
+import { statusTags, statuses, tags } from "../db/schema";
 import type { DomainContext } from "./context";
 import { visibleTo } from "./visibility";
 
@@ -38,4 +38,14 @@ export async function searchStatuses(ctx: DomainContext, query: string, viewerId
     .orderBy(sql`${statuses.id} desc`)
     .limit(limit)
     .offset(offset);
+}
+
+/** Names of a status's hashtags. */
+export async function tagsOf(ctx: DomainContext, statusId: string): Promise<string[]> {
+  const rows = await ctx.db
+    .select({ name: tags.name })
+    .from(statusTags)
+    .innerJoin(tags, eq(tags.id, statusTags.tagId))
+    .where(eq(statusTags.statusId, statusId));
+  return rows.map((r) => r.name);
 }

@@ -3,6 +3,7 @@
 import { asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { instanceRules, settings } from "../db/schema";
+import { newId } from "../ids";
 import type { DomainContext } from "./context";
 
 const settingSchemas = {
@@ -54,4 +55,13 @@ export async function listRules(ctx: DomainContext) {
 
 export async function removeRule(ctx: DomainContext, id: string): Promise<void> {
   await ctx.db.delete(instanceRules).where(eq(instanceRules.id, id));
+}
+
+export async function addRule(ctx: DomainContext, text: string, hint = ""): Promise<typeof instanceRules.$inferSelect> {
+  const existing = await listRules(ctx);
+  const [row] = await ctx.db
+    .insert(instanceRules)
+    .values({ id: newId(), text: text.trim(), hint: hint.trim(), position: existing.length })
+    .returning();
+  return row;
 }

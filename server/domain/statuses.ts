@@ -220,6 +220,9 @@ export async function editStatus(ctx: DomainContext, editor: Account, id: string
   if (current.accountId !== editor.id || current.reblogOfId) throw new Forbidden();
   const spoilerText = input.spoilerText ?? current.spoilerText;
   if (!input.text.trim()) throw new Invalid("Validation failed: Text can't be blank");
+  if (input.language && !/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(input.language)) {
+    throw new Invalid("Validation failed: Language is not a valid language code");
+  }
   if (charCount(input.text) + charCount(spoilerText) > ctx.config.maxStatusChars) {
     throw new Invalid(`Validation failed: Text is too long (maximum is ${ctx.config.maxStatusChars} characters)`);
   }

@@ -2,16 +2,16 @@
 // rule, blocks and mutes, and Mastodon's id-based pagination.
 import { and, eq, exists, isNull, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { accounts, blocks, follows, mediaAttachments, mutes, statusTags, statuses, tags } from "../db/schema";
+import { accounts, blocks, follows, mediaAttachments, mutes, statusTags, statuses, tags, users } from "../db/schema";
 import type { DomainContext } from "./context";
 import { finishPage, pageQuery, type PageParams } from "./pagination";
 import type { Status } from "./statuses";
-import { visibleTo } from "./visibility";
+import { visibleTo, type Viewer } from "./visibility";
 
 const original = alias(statuses, "original");
 
 /** Reblogs show only while what they share is visible, and not from someone hidden. */
-function reblogVisible(viewerId: string | null): SQL {
+function reblogVisible(viewerId: Viewer | null): SQL {
   return sql`(${statuses.reblogOfId} is null or exists (
     select 1 from ${statuses} original where ${original.id} = ${statuses.reblogOfId} and ${visibleTo(viewerId, original)}
     ${viewerId ? sql`and not exists (select 1 from ${blocks} b where b.account_id = ${viewerId} and b.target_account_id = ${original.accountId})
@@ -20,7 +20,7 @@ function reblogVisible(viewerId: string | null): SQL {
 }
 
 /** Authors the viewer blocked or muted, and suspended authors, are left out. */
-function notHidden(viewerId: string | null): SQL {
+function notHidden(viewerId: Viewer | null): SQL {
   const suspended = sql`not exists (select 1 from ${accounts} a where a.id = ${statuses.accountId} and a.suspended_at is not null)`;
   if (!viewerId) return suspended;
   return sql`${suspended}
@@ -34,7 +34,8 @@ async function page(ctx: DomainContext, where: SQL | undefined, params: PagePara
   return finishPage(rows, q);
 }
 
-export async function homeTimeline(ctx: DomainContext, viewerId: string, params: PageParams): Promise<Status[]> {
+/** The home-timeline rule for one viewer (or, as SQL, for each row of an audience query). */
+export function homeCondition(viewerId: Viewer): SQL {
   const followed = sql`exists (select 1 from ${follows} f where f.account_id = ${viewerId} and f.target_account_id = ${statuses.accountId}
       and (${statuses.reblogOfId} is null or f.show_reblogs))`;
   // replies show when they answer the viewer, themselves, or someone the viewer follows
@@ -42,16 +43,38 @@ export async function homeTimeline(ctx: DomainContext, viewerId: string, params:
       or ${statuses.inReplyToAccountId} = ${statuses.accountId}
       or ${statuses.inReplyToAccountId} = ${viewerId}
       or exists (select 1 from ${follows} f2 where f2.account_id = ${viewerId} and f2.target_account_id = ${statuses.inReplyToAccountId}))`;
-  return page(
-    ctx,
-    and(
-      sql`(${statuses.accountId} = ${viewerId} or (${followed} and ${replyRelevant}))`,
-      visibleTo(viewerId),
-      notHidden(viewerId),
-      reblogVisible(viewerId),
-    ),
-    params,
-  );
+  return and(
+    sql`(${statuses.accountId} = ${viewerId} or (${followed} and ${replyRelevant}))`,
+    visibleTo(viewerId),
+    notHidden(viewerId),
+    reblogVisible(viewerId),
+  )!;
+}
+
+export async function homeTimeline(ctx: DomainContext, viewerId: string, params: PageParams): Promise<Status[]> {
+  return page(ctx, homeCondition(viewerId), params);
+}
+
+/** Local residents whose home timeline shows this status (who to push it to live). */
+export async function homeAudience(ctx: DomainContext, statusId: string): Promise<string[]> {
+  const rows = await ctx.db
+    .select({ id: users.accountId })
+    .from(users)
+    .innerJoin(statuses, eq(statuses.id, statusId))
+    .where(and(eq(users.approved, true), homeCondition(sql`${users.accountId}`)));
+  return rows.map((r) => r.id);
+}
+
+/** Residents who may not see an author's public posts live: they block or mute the author, or are blocked. */
+export async function hiddenFromResidents(ctx: DomainContext, authorId: string): Promise<string[]> {
+  const rows = await ctx.db
+    .select({ id: users.accountId })
+    .from(users)
+    .where(
+      sql`exists (select 1 from ${blocks} b where (b.account_id = ${users.accountId} and b.target_account_id = ${authorId}) or (b.account_id = ${authorId} and b.target_account_id = ${users.accountId}))
+        or exists (select 1 from ${mutes} m where m.account_id = ${users.accountId} and m.target_account_id = ${authorId} and (m.expires_at is null or m.expires_at > now()))`,
+    );
+  return rows.map((r) => r.id);
 }
 
 export interface PublicOptions {

@@ -21,7 +21,10 @@ export interface StatusColumns {
   visibility: AnyPgColumn;
 }
 
-export function visibleTo(viewerId: string | null, s: StatusColumns = statuses): SQL {
+/** A viewer: an account id, or an SQL expression naming one (audience queries over many viewers). */
+export type Viewer = string | SQL;
+
+export function visibleTo(viewerId: Viewer | null, s: StatusColumns = statuses): SQL {
   if (viewerId === null) return sql`${s.visibility} in ('public', 'unlisted')`;
   return sql`(
     ${s.accountId} = ${viewerId}

@@ -1,0 +1,15 @@
+# Parvis on Node 24. Build: docker build -t parvis . — run with docker compose (see docker-compose.yml).
+FROM node:24-bookworm-slim
+WORKDIR /app
+ENV \
+    PARVIS_DATA_DIR=/data \
+    PORT=3000
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build:client && mkdir -p /data && chown -R node:node /data
+USER node
+VOLUME ["/data"]
+EXPOSE 3000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s CMD node -e "fetch('http://127.0.0.1:3000/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+CMD ["node_modules/.bin/tsx", "server/main.ts"]

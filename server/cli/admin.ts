@@ -1,0 +1,126 @@
+// The small admin CLI: `npm run admin -- <command> …`. Works on the same
+// database as the instance (PGlite data dir or DATABASE_URL).
+import { randomBytes } from "node:crypto";
+import { parseArgs } from "node:util";
+import { loadConfig, ConfigError } from "../config";
+import { buildServices } from "../instance";
+import { approveUser, findUserByUsername, registerAccount, setRole, setSuspended } from "../domain/accounts";
+import { addRule, listRules, removeRule, setSetting } from "../domain/settings";
+import type { Role } from "../db/schema";
+
+const USAGE = `Parvis admin commands (npm run admin -- <command>):
+  create <username> [--email E] [--role resident|moderator|admin] [--password P]
+        create a local account (admin by default); prints the password when generated
+  role <username> <resident|moderator|admin>     change a resident's role
+  approve <username>                              approve a pending registration
+  suspend <username> | unsuspend <username>
+  registrations <open|approval|closed>            set the registration mode
+  federation <open|allowlist>                     set the federation mode
+  rules                                           list the instance rules
+  rule-add <text> [--hint H] | rule-remove <id>
+`;
+
+async function main() {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { email: { type: "string" }, role: { type: "string" }, password: { type: "string" }, hint: { type: "string" }, help: { type: "boolean" } },
+  });
+  const [command, ...args] = positionals;
+  if (!command || values.help) {
+    console.log(USAGE);
+    return command ? 0 : 1;
+  }
+  const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? "warn" });
+  const services = await buildServices(config);
+  const ctx = services.domain;
+  const need = async (username: string | undefined) => {
+    if (!username) throw new UsageError("a username is required");
+    const found = await findUserByUsername(ctx, username);
+    if (!found) throw new UsageError(`no local account named ${username}`);
+    return found;
+  };
+  try {
+    switch (command) {
+      case "create": {
+        const username = args[0];
+        if (!username) throw new UsageError("a username is required");
+        const role = (values.role ?? "admin") as Role;
+        if (!["resident", "moderator", "admin"].includes(role)) throw new UsageError("role must be resident, moderator or admin");
+        const password = values.password ?? randomBytes(12).toString("base64url");
+        const { account } = await registerAccount(ctx, { username, password, email: values.email ?? null, force: true, role });
+        console.log(`created @${account.username} (${role})`);
+        if (!values.password) console.log(`password: ${password}`);
+        break;
+      }
+      case "role": {
+        const { user } = await need(args[0]);
+        const role = args[1] as Role;
+        if (!["resident", "moderator", "admin"].includes(role)) throw new UsageError("role must be resident, moderator or admin");
+        await setRole(ctx, user.id, role);
+        console.log(`@${args[0]} is now ${role}`);
+        break;
+      }
+      case "approve": {
+        const { user } = await need(args[0]);
+        await approveUser(ctx, user.id);
+        console.log(`@${args[0]} approved`);
+        break;
+      }
+      case "suspend":
+      case "unsuspend": {
+        const { account } = await need(args[0]);
+        await setSuspended(ctx, account.id, command === "suspend");
+        console.log(`@${args[0]} ${command}ed`);
+        break;
+      }
+      case "registrations": {
+        const mode = args[0];
+        if (mode !== "open" && mode !== "approval" && mode !== "closed") throw new UsageError("mode must be open, approval or closed");
+        await setSetting(ctx, "registration_mode", mode);
+        console.log(`registrations: ${mode}`);
+        break;
+      }
+      case "federation": {
+        const mode = args[0];
+        if (mode !== "open" && mode !== "allowlist") throw new UsageError("mode must be open or allowlist");
+        await setSetting(ctx, "federation_mode", mode);
+        console.log(`federation: ${mode}`);
+        break;
+      }
+      case "rules":
+        for (const r of await listRules(ctx)) console.log(`${r.id}\t${r.text}`);
+        break;
+      case "rule-add": {
+        if (!args[0]) throw new UsageError("the rule's text is required");
+        const rule = await addRule(ctx, args.join(" "), values.hint ?? "");
+        console.log(`rule ${rule.id} added`);
+        break;
+      }
+      case "rule-remove":
+        if (!args[0] || !/^\d+$/.test(args[0])) throw new UsageError("a rule id is required");
+        await removeRule(ctx, args[0]);
+        console.log(`rule ${args[0]} removed`);
+        break;
+      default:
+        throw new UsageError(`unknown command ${command}`);
+    }
+    return 0;
+  } finally {
+    await services.database.close();
+  }
+}
+
+class UsageError extends Error {}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    if (err instanceof UsageError || err instanceof ConfigError) {
+      console.error(err.message);
+      console.error(USAGE);
+      process.exit(2);
+    }
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,175 @@
+// Posts from other servers, as federation delivers them: stored with the same
+// rules as local posts (storeStatus), updated and deleted only by their author.
+import { and, eq, inArray } from "drizzle-orm";
+import { mediaAttachments, mentions, statusEdits, statusTags, statuses, tags, type Visibility } from "../db/schema";
+import { Forbidden } from "../errors";
+import { newId } from "../ids";
+import type { DomainContext } from "./context";
+import { sanitizePostHtml, stripHtml } from "./sanitize";
+import { removeStatusRow, storeStatus, type Status } from "./statuses";
+
+export interface RemoteAttachment {
+  url: string;
+  mediaType?: string | null;
+  description?: string | null;
+  blurhash?: string | null;
+  width?: number | null;
+  height?: number | null;
+}
+
+export interface RemoteStatusData {
+  uri: string;
+  url?: string | null;
+  authorId: string;
+  /** HTML from the remote server: sanitized here */
+  content: string;
+  spoilerText?: string | null;
+  sensitive?: boolean;
+  visibility: Visibility;
+  language?: string | null;
+  inReplyToUri?: string | null;
+  createdAt?: Date | null;
+  objectType?: string;
+  /** local and known remote accounts mentioned (ids) */
+  mentionedAccountIds?: string[];
+  tagNames?: string[];
+  attachments?: RemoteAttachment[];
+}
+
+const MAX_CONTENT = 100_000;
+const MAX_ATTACHMENTS = 8;
+
+export async function findStatusByUri(ctx: DomainContext, uri: string): Promise<Status | undefined> {
+  const [row] = await ctx.db.select().from(statuses).where(eq(statuses.uri, uri)).limit(1);
+  return row;
+}
+
+function mediaType(m: RemoteAttachment): string {
+  const t = m.mediaType ?? "";
+  if (t.startsWith("image/")) return "image";
+  if (t.startsWith("video/")) return "video";
+  if (t.startsWith("audio/")) return "audio";
+  return "unknown";
+}
+
+function cleanTags(names: string[] | undefined): string[] {
+  return [...new Set((names ?? []).map((n) => n.replace(/^#/, "").toLowerCase()).filter((n) => /^[\p{L}\p{N}_]{1,100}$/u.test(n)))].slice(0, 50);
+}
+
+/** Stores a remote post once (the same uri twice is one post). */
+export async function storeRemoteStatus(ctx: DomainContext, data: RemoteStatusData): Promise<Status> {
+  const existing = await findStatusByUri(ctx, data.uri);
+  if (existing) return existing;
+  const parent = data.inReplyToUri ? await findStatusByUri(ctx, data.inReplyToUri) : undefined;
+  const id = newId(data.createdAt && data.createdAt.getTime() < Date.now() ? data.createdAt : new Date());
+  const status = await storeStatus(
+    ctx,
+    {
+      id,
+      uri: data.uri,
+      url: data.url ?? data.uri,
+      accountId: data.authorId,
+      inReplyToId: parent?.id ?? null,
+      inReplyToAccountId: parent?.accountId ?? null,
+      inReplyToUri: parent ? null : (data.inReplyToUri ?? null),
+      content: sanitizePostHtml(data.content.slice(0, MAX_CONTENT)),
+      spoilerText: stripHtml((data.spoilerText ?? "").slice(0, 5000)),
+      sensitive: Boolean(data.sensitive) || Boolean(data.spoilerText),
+      visibility: data.visibility,
+      language: data.language && /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(data.language) ? data.language : null,
+      local: false,
+      objectType: data.objectType ?? "Note",
+      ...(data.createdAt ? { createdAt: data.createdAt } : {}),
+    },
+    [...new Set(data.mentionedAccountIds ?? [])].slice(0, 50),
+    cleanTags(data.tagNames),
+  );
+  const attachments = (data.attachments ?? []).slice(0, MAX_ATTACHMENTS).filter((a) => /^https?:\/\//.test(a.url));
+  if (attachments.length) {
+    await ctx.db.insert(mediaAttachments).values(
+      attachments.map((a, position) => ({
+        id: newId(),
+        accountId: data.authorId,
+        statusId: status.id,
+        type: mediaType(a),
+        remoteUrl: a.url,
+        contentType: a.mediaType ?? null,
+        description: a.description ? stripHtml(a.description.slice(0, 5000)) : null,
+        blurhash: a.blurhash && /^[0-9A-Za-z#$%*+,\-.:;=?@[\]^_{|}~]{6,100}$/.test(a.blurhash) ? a.blurhash : null,
+        meta: a.width && a.height ? { original: { width: a.width, height: a.height } } : {},
+        position,
+      })),
+    );
+  }
+  // replies that arrived before their parent now find it
+  await ctx.db
+    .update(statuses)
+    .set({ inReplyToId: status.id, inReplyToAccountId: status.accountId, inReplyToUri: null })
+    .where(eq(statuses.inReplyToUri, status.uri));
+  return status;
+}
+
+/** An Update from the author: new content, history kept. */
+export async function updateRemoteStatus(ctx: DomainContext, authorId: string, uri: string, data: Omit<RemoteStatusData, "uri" | "authorId" | "visibility">): Promise<Status | null> {
+  const current = await findStatusByUri(ctx, uri);
+  if (!current) return null;
+  if (current.accountId !== authorId || current.local) throw new Forbidden("Only the author may update a status");
+  const now = new Date();
+  const updated = await ctx.db.transaction(async (tx) => {
+    const previous = await tx.select({ id: statusEdits.id }).from(statusEdits).where(eq(statusEdits.statusId, current.id)).limit(1);
+    if (previous.length === 0) {
+      await tx.insert(statusEdits).values({
+        id: newId(current.createdAt),
+        statusId: current.id,
+        content: current.content,
+        spoilerText: current.spoilerText,
+        sensitive: current.sensitive,
+        createdAt: current.createdAt,
+      });
+    }
+    const [row] = await tx
+      .update(statuses)
+      .set({
+        content: sanitizePostHtml(data.content.slice(0, MAX_CONTENT)),
+        spoilerText: stripHtml((data.spoilerText ?? "").slice(0, 5000)),
+        sensitive: Boolean(data.sensitive) || Boolean(data.spoilerText),
+        editedAt: now,
+        updatedAt: now,
+      })
+      .where(eq(statuses.id, current.id))
+      .returning();
+    await tx.insert(statusEdits).values({ id: newId(now), statusId: row.id, content: row.content, spoilerText: row.spoilerText, sensitive: row.sensitive, createdAt: now });
+    const names = cleanTags(data.tagNames);
+    await tx.delete(statusTags).where(eq(statusTags.statusId, row.id));
+    if (names.length) {
+      await tx.insert(tags).values(names.map((name) => ({ id: newId(), name }))).onConflictDoNothing();
+      const ids = (await tx.select({ id: tags.id }).from(tags).where(inArray(tags.name, names))).map((t) => t.id);
+      if (ids.length) await tx.insert(statusTags).values(ids.map((tagId) => ({ statusId: row.id, tagId }))).onConflictDoNothing();
+    }
+    for (const accountId of data.mentionedAccountIds ?? []) {
+      await tx.insert(mentions).values({ statusId: row.id, accountId }).onConflictDoNothing();
+    }
+    return row;
+  });
+  ctx.events.emit("status.updated", { statusId: updated.id, accountId: authorId, local: false });
+  return updated;
+}
+
+/** A Delete from the author (or its server for the whole account). */
+export async function deleteRemoteStatus(ctx: DomainContext, authorId: string, uri: string): Promise<boolean> {
+  const status = await findStatusByUri(ctx, uri);
+  if (!status) return false;
+  if (status.accountId !== authorId || status.local) throw new Forbidden("Only the author may delete a status");
+  const reblogs = await ctx.db.select().from(statuses).where(eq(statuses.reblogOfId, status.id));
+  for (const r of reblogs) await removeStatusRow(ctx, r);
+  await removeStatusRow(ctx, status);
+  return true;
+}
+
+/** Undo(Announce): the reblog with that activity id, by that actor. */
+export async function removeRemoteReblog(ctx: DomainContext, actorId: string, activityUri: string): Promise<boolean> {
+  const [row] = await ctx.db.select().from(statuses).where(and(eq(statuses.uri, activityUri), eq(statuses.accountId, actorId)));
+  if (!row || !row.reblogOfId) return false;
+  await removeStatusRow(ctx, row);
+  return true;
+}

@@ -1,0 +1,38 @@
+// Carries real-time events between processes: the socket.io PostgreSQL adapter
+// (LISTEN/NOTIFY on the instance's database) or the Redis adapter.
+import { createAdapter as createPostgresAdapter } from "@socket.io/postgres-adapter";
+import { createAdapter as createRedisAdapter } from "@socket.io/redis-adapter";
+import { createClient } from "redis";
+import type { Services } from "../services";
+
+export interface AdapterHandle {
+  factory: ReturnType<typeof createPostgresAdapter> | ReturnType<typeof createRedisAdapter>;
+  close(): Promise<void>;
+}
+
+export async function createAdapter(services: Services): Promise<AdapterHandle | null> {
+  const { config, database, logger } = services;
+  if (config.realtimeAdapter === "postgres") {
+    if (!database.pool) throw new Error("PARVIS_REALTIME_ADAPTER=postgres needs DATABASE_URL (a PostgreSQL server)");
+    const factory = createPostgresAdapter(database.pool, {
+      errorHandler: (err) => logger.warn({ err }, "realtime adapter error"),
+      heartbeatInterval: 2000,
+      heartbeatTimeout: 6000,
+    });
+    return { factory, close: async () => {} };
+  }
+  if (config.realtimeAdapter === "redis") {
+    const pub = createClient({ url: config.redisUrl });
+    const sub = pub.duplicate();
+    pub.on("error", (err) => logger.warn({ err }, "redis publisher error"));
+    sub.on("error", (err) => logger.warn({ err }, "redis subscriber error"));
+    await Promise.all([pub.connect(), sub.connect()]);
+    return {
+      factory: createRedisAdapter(pub, sub),
+      close: async () => {
+        await Promise.allSettled([pub.quit(), sub.quit()]);
+      },
+    };
+  }
+  return null;
+}

@@ -1,0 +1,156 @@
+// Real time over socket.io, on the instance's HTTP server. A resident's socket
+// joins the room of its account (home timeline + notifications); anyone may
+// follow the public timelines. Each domain event is pushed only to the sockets
+// allowed to see it, with the same rules as the API (server/domain/timelines.ts).
+import type { Server as HttpServer } from "node:http";
+import { Server, type Socket } from "socket.io";
+import { isUserAuth, verifyToken, type AuthInfo } from "../auth/tokens";
+import { SESSION_COOKIE } from "../auth/middleware";
+import { getNotification } from "../domain/notifications";
+import { loadStatuses } from "../domain/statuses";
+import { hiddenFromResidents, homeAudience } from "../domain/timelines";
+import { tagsOf } from "../domain/search";
+import type { Module } from "../instance";
+import type { Services } from "../services";
+import { serializeNotifications } from "../api/serializers/notification";
+import { serializeStatus, type StatusEntity } from "../api/serializers/status";
+import { createAdapter } from "./adapter";
+import { parseCookies } from "./cookies";
+
+export type StreamName = "user" | "public" | "public:local" | "hashtag" | "hashtag:local";
+
+export interface StreamMessage {
+  stream: string[];
+  event: "update" | "delete" | "status.update" | "notification";
+  payload: unknown;
+}
+
+const userRoom = (accountId: string) => `user:${accountId}`;
+const publicRoom = (local: boolean) => (local ? "public:local" : "public");
+const tagRoom = (tag: string, local: boolean) => `hashtag${local ? ":local" : ""}:${tag.toLowerCase()}`;
+
+const subscribeSchema = (value: unknown): { stream: StreamName; tag?: string } | null => {
+  if (!value || typeof value !== "object") return null;
+  const { stream, tag } = value as { stream?: unknown; tag?: unknown };
+  if (stream === "public" || stream === "public:local") return { stream };
+  if ((stream === "hashtag" || stream === "hashtag:local") && typeof tag === "string" && /^[\p{L}\p{N}_]{1,100}$/u.test(tag)) {
+    return { stream, tag };
+  }
+  return null;
+};
+
+/** Empty viewer flags: a pushed status is rendered once for everyone. */
+function neutral(entity: StatusEntity): StatusEntity {
+  const flags = { favourited: false, reblogged: false, muted: false, bookmarked: false, pinned: false };
+  return { ...entity, ...flags, reblog: entity.reblog ? { ...entity.reblog, ...flags } : null };
+}
+
+export function realtimeModule(services: Services): Module {
+  let io: Server | undefined;
+  const unsubscribe: (() => void)[] = [];
+  const ctx = services.domain;
+
+  async function authenticateSocket(socket: Socket): Promise<AuthInfo | null> {
+    const fromAuth = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+    const header = socket.handshake.headers.authorization;
+    const cookie = parseCookies(socket.handshake.headers.cookie ?? "")[SESSION_COOKIE];
+    const token =
+      typeof fromAuth === "string" ? fromAuth : typeof header === "string" && /^bearer /i.test(header) ? header.slice(7).trim() : cookie;
+    if (!token) return null;
+    const info = await verifyToken(ctx, token);
+    return isUserAuth(info) ? info : null;
+  }
+
+  function send(rooms: string[], message: StreamMessage, except: string[] = []) {
+    if (!io || rooms.length === 0) return;
+    let target = io.to(rooms);
+    if (except.length) target = target.except(except);
+    target.emit("message", message);
+  }
+
+  async function onStatus(statusId: string, event: "update" | "status.update") {
+    const [status] = await loadStatuses(ctx, [statusId]);
+    if (!status) return;
+    const entity = neutral(await serializeStatus(services, status, null));
+    const audience = await homeAudience(ctx, status.id);
+    send(audience.map(userRoom), { stream: ["user"], event, payload: entity });
+    if (status.visibility === "public" && !status.reblogOfId) {
+      const hidden = (await hiddenFromResidents(ctx, status.accountId)).map(userRoom);
+      send([publicRoom(false)], { stream: ["public"], event, payload: entity }, hidden);
+      if (status.local) send([publicRoom(true)], { stream: ["public:local"], event, payload: entity }, hidden);
+      for (const tag of await tagsOf(ctx, status.id)) {
+        send([tagRoom(tag, false)], { stream: ["hashtag", tag], event, payload: entity }, hidden);
+        if (status.local) send([tagRoom(tag, true)], { stream: ["hashtag:local", tag], event, payload: entity }, hidden);
+      }
+    }
+  }
+
+  return {
+    async attach(server: HttpServer) {
+      io = new Server(server, {
+        path: "/socket.io",
+        serveClient: false,
+        cors: { origin: false },
+        maxHttpBufferSize: 16 * 1024,
+        connectionStateRecovery: undefined,
+      });
+      const adapter = await createAdapter(services);
+      if (adapter) io.adapter(adapter.factory);
+      unsubscribe.push(() => adapter?.close());
+
+      io.use((socket, next) => {
+        authenticateSocket(socket).then(
+          (auth) => {
+            socket.data.accountId = auth?.account.id ?? null;
+            next();
+          },
+          () => next(new Error("authentication failed")),
+        );
+      });
+
+      io.on("connection", (socket) => {
+        const accountId: string | null = socket.data.accountId;
+        if (accountId) void socket.join(userRoom(accountId));
+        socket.on("subscribe", (value: unknown) => {
+          const sub = subscribeSchema(value);
+          if (!sub) return;
+          if (sub.stream === "public" || sub.stream === "public:local") void socket.join(publicRoom(sub.stream === "public:local"));
+          else void socket.join(tagRoom(sub.tag!, sub.stream === "hashtag:local"));
+        });
+        socket.on("unsubscribe", (value: unknown) => {
+          const sub = subscribeSchema(value);
+          if (!sub) return;
+          if (sub.stream === "public" || sub.stream === "public:local") void socket.leave(publicRoom(sub.stream === "public:local"));
+          else void socket.leave(tagRoom(sub.tag!, sub.stream === "hashtag:local"));
+        });
+      });
+
+      const { events } = services;
+      unsubscribe.push(
+        events.on("status.created", (e) => onStatus(e.statusId, "update")),
+        events.on("status.updated", (e) => onStatus(e.statusId, "status.update")),
+        events.on("status.deleted", (e) => {
+          send(e.audienceAccountIds.map(userRoom), { stream: ["user"], event: "delete", payload: e.statusId });
+          if (e.visibility === "public") send([publicRoom(false), publicRoom(true)], { stream: ["public"], event: "delete", payload: e.statusId });
+        }),
+        events.on("notification.created", async (e) => {
+          const row = await getNotification(ctx, e.accountId, e.notificationId).catch(() => null);
+          if (!row) return;
+          const [entity] = await serializeNotifications(services, [row], e.accountId);
+          if (entity) send([userRoom(e.accountId)], { stream: ["user"], event: "notification", payload: entity });
+        }),
+      );
+    },
+    async stop() {
+      for (const off of unsubscribe) off();
+      if (io) {
+        io.disconnectSockets(true);
+        await new Promise<void>((resolve) => {
+          // the HTTP server is closed by the instance itself
+          io!.close(() => resolve());
+          setTimeout(resolve, 1000).unref();
+        });
+      }
+    },
+  };
+}

@@ -1,0 +1,92 @@
+// Two server processes on one PostgreSQL database, with the socket.io adapter:
+// a browser connected to process B receives a post created through process A.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { io as connect } from "socket.io-client";
+import { openDatabase } from "../../server/db/open";
+import { follow } from "../../server/domain/follows";
+import { realtimeModule, type StreamMessage } from "../../server/realtime";
+import { createPostgresDatabase, testDbKind } from "../helpers/db";
+import { startInstance, type TestInstance } from "../helpers/instance";
+import { createResident } from "../helpers/factories";
+
+const SECRET = "test-secret-test-secret-test-secret-0123456789";
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+describe.runIf(testDbKind() === "postgres")("several processes", () => {
+  let created: Awaited<ReturnType<typeof createPostgresDatabase>>;
+  let a: TestInstance;
+  let b: ChildProcess;
+  let bUrl: string;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    created = await createPostgresDatabase();
+    const env = { DATABASE_URL: created.url, PARVIS_REALTIME_ADAPTER: "postgres" };
+    a = await startInstance({ env, database: await openDatabase({ url: created.url, poolSize: 4 }), modules: () => [realtimeModule] });
+    const port = await freePort();
+    dataDir = mkdtempSync(join(tmpdir(), "parvis-b-"));
+    b = spawn(join(process.cwd(), "node_modules/.bin/tsx"), ["server/main.ts"], {
+      cwd: process.cwd(),
+      env: {
+        ...process.env,
+        ...env,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        PARVIS_DOMAIN: a.config.domain,
+        PARVIS_DATA_DIR: dataDir,
+        PARVIS_SECRET: SECRET,
+        LOG_LEVEL: "warn",
+      },
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+    bUrl = `http://127.0.0.1:${port}`;
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const ok = await fetch(`${bUrl}/healthz`).then((r) => r.ok, () => false);
+      if (ok) break;
+      if (Date.now() > deadline) throw new Error("process B did not start");
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  });
+
+  afterAll(async () => {
+    b?.kill("SIGTERM");
+    await new Promise((r) => b?.once("exit", r));
+    await a?.stop();
+    await created?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("a socket connected to process B receives a post created through process A", async () => {
+    const alice = await createResident(a, "alice");
+    const bob = await createResident(a, "bob");
+    await follow(a.services.domain, bob.account, alice.account);
+    const socket = connect(bUrl, { path: "/socket.io", transports: ["websocket"], auth: { token: bob.token }, forceNew: true });
+    const received = new Promise<StreamMessage>((resolve) => socket.on("message", (m: StreamMessage) => m.event === "update" && resolve(m)));
+    await new Promise<void>((resolve, reject) => {
+      socket.once("connect", () => resolve());
+      socket.once("connect_error", reject);
+    });
+    // let the adapters of both processes see each other
+    await new Promise((r) => setTimeout(r, 1500));
+    const res = await a.http.post("/api/v1/statuses").set("Authorization", alice.auth).send({ status: "across processes" });
+    expect(res.status).toBe(200);
+    const message = await Promise.race([received, new Promise<null>((r) => setTimeout(() => r(null), 10_000))]);
+    socket.disconnect();
+    expect((message?.payload as { id: string } | undefined)?.id).toBe(res.body.id);
+  });
+});
