@@ -5,8 +5,9 @@ import { Router, type Response } from "express";
 import { z } from "zod";
 import { authenticatePassword, assertMayLogIn, passwordAuthenticator } from "../auth/login";
 import { authRateLimit, FailedLoginTracker } from "../auth/rate-limit";
-import { issueToken, revokeToken, tokenIdOf } from "../auth/tokens";
+import { expandScopes, hasScope, issueToken, revokeToken, tokenIdOf } from "../auth/tokens";
 import { createApp, findAppByClientId, getApp, type App } from "../domain/apps";
+import { redeemAuthorizationCode } from "../domain/oauth-codes";
 import { DomainError, Unauthorized } from "../errors";
 import type { Services } from "../services";
 import { parseBody } from "./http";
@@ -80,6 +81,9 @@ export function oauthRouter(services: Services): Router {
     client_id: z.string().max(200).optional(),
     client_secret: z.string().max(200).optional(),
     username: z.string().max(320).optional(),
+    code: z.string().max(200).optional(),
+    redirect_uri: z.string().max(2000).optional(),
+    code_verifier: z.string().max(200).optional(),
     password: z.string().max(1000).optional(),
     scope: scopeString.optional(),
   });
@@ -96,10 +100,25 @@ export function oauthRouter(services: Services): Router {
       }
     }
     const scopes = body.scope?.trim() || app?.scopes || "read write follow push";
+    // as Doorkeeper does: a token never gets a scope its app did not register
+    if (app) {
+      const granted = expandScopes(app.scopes);
+      if (!scopes.split(/\s+/).filter(Boolean).every((s) => hasScope(granted, s))) {
+        return oauthError(res, 400, "invalid_scope", "The requested scope is invalid, unknown, or malformed");
+      }
+    }
     if (body.grant_type === "client_credentials") {
       if (!app) return oauthError(res, 401, "invalid_client", "Client authentication failed");
       const issued = await issueToken(ctx, { userId: null, appId: app.id, scopes });
       return res.json({ access_token: issued.accessToken, token_type: "Bearer", scope: scopes, created_at: Math.floor(Date.now() / 1000) });
+    }
+    if (body.grant_type === "authorization_code") {
+      if (!app) return oauthError(res, 401, "invalid_client", "Client authentication failed");
+      if (!body.code || !body.redirect_uri) return oauthError(res, 400, "invalid_request", "code and redirect_uri are required");
+      const granted = await redeemAuthorizationCode(ctx, body.code, app.id, body.redirect_uri, body.code_verifier);
+      if (!granted) return oauthError(res, 400, "invalid_grant", "The authorization code is invalid, expired or already used");
+      const issued = await issueToken(ctx, { userId: granted.userId, appId: app.id, scopes: granted.scopes, userAgent: req.get("user-agent"), ip: req.ip });
+      return res.json({ access_token: issued.accessToken, token_type: "Bearer", scope: granted.scopes, created_at: Math.floor(issued.row.createdAt.getTime() / 1000) });
     }
     if (body.grant_type !== "password") {
       return oauthError(res, 400, "unsupported_grant_type", "The authorization grant type is not supported");

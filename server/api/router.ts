@@ -8,6 +8,7 @@ import { accountsRouter } from "./accounts";
 import { instanceRouter } from "./instance";
 import { notificationsRouter } from "./notifications";
 import { oauthRouter } from "./oauth";
+import { oauthAuthorizeRouter } from "./oauth-authorize";
 import { relationshipsRouter } from "./relationships";
 import { searchRouter } from "./search";
 import { statusesRouter } from "./statuses";
@@ -20,6 +21,7 @@ const staticDir = join(dirname(fileURLToPath(import.meta.url)), "..", "static");
 export function apiRouter(services: Services): Router {
   const router = Router();
   router.use(oauthRouter(services));
+  router.use(oauthAuthorizeRouter(services));
   router.use(accountsRouter(services));
   router.use(statusesRouter(services));
   router.use(timelinesRouter(services));

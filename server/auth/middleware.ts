@@ -56,7 +56,9 @@ export function authenticate(services: Services): RequestHandler {
     const session = req.cookies?.[SESSION_COOKIE];
     if (typeof session === "string" && session.length > 0) {
       if (!SAFE_METHODS.has(req.method)) {
-        const sent = req.get(CSRF_HEADER);
+        // the header (fetch from the web client) or a form field (server-rendered forms)
+        const field = (req.body as { csrf_token?: unknown } | undefined)?.csrf_token;
+        const sent = req.get(CSRF_HEADER) ?? (typeof field === "string" ? field : undefined);
         const expected = req.cookies?.[CSRF_COOKIE];
         if (typeof sent !== "string" || typeof expected !== "string" || !sameSecret(sent, expected)) {
           return next(new Forbidden("Missing or invalid CSRF token"));
