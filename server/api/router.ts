@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Services } from "../services";
 import { accountsRouter } from "./accounts";
+import { adminRouter } from "./admin";
 import { instanceRouter } from "./instance";
 import { notificationsRouter } from "./notifications";
 import { oauthRouter } from "./oauth";
@@ -30,6 +31,7 @@ export function apiRouter(services: Services): Router {
   router.use(instanceRouter(services));
   router.use(searchRouter(services));
   router.use(webSessionRouter(services));
+  router.use(adminRouter(services));
 
   const missing = join(staticDir, "avatar-missing.png");
   router.get(["/avatars/original/missing.png", "/headers/original/missing.png"], (_req, res) => {

@@ -254,3 +254,26 @@ export async function setSuspended(ctx: DomainContext, accountId: string, suspen
   await ctx.db.update(accounts).set({ suspendedAt: suspended ? new Date() : null }).where(eq(accounts.id, accountId));
   ctx.events.emit("account.updated", { accountId, local: true });
 }
+
+export interface PendingUser {
+  user: User;
+  account: Account;
+}
+
+/** Registrations waiting for a moderator (approval mode), oldest first. */
+export async function pendingRegistrations(ctx: DomainContext, limit = 100): Promise<PendingUser[]> {
+  return ctx.db
+    .select({ user: users, account: accounts })
+    .from(users)
+    .innerJoin(accounts, eq(accounts.id, users.accountId))
+    .where(eq(users.approved, false))
+    .orderBy(users.id)
+    .limit(limit);
+}
+
+/** Refuses a pending registration: the account is removed (its name becomes free again). */
+export async function rejectRegistration(ctx: DomainContext, accountId: string): Promise<void> {
+  const user = await getUserByAccountId(ctx, accountId);
+  if (!user || user.approved) throw new NotFound();
+  await ctx.db.delete(accounts).where(eq(accounts.id, accountId));
+}

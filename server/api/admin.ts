@@ -1,0 +1,116 @@
+// Moderator and admin endpoints: registrations awaiting approval (Mastodon's
+// /api/v1/admin/accounts shape) and instance settings (Parvis extension).
+import { Router } from "express";
+import { z } from "zod";
+import { currentAuth, requireRole } from "../auth/middleware";
+import { approveUser, getAccount, getUserByAccountId, pendingRegistrations, rejectRegistration, type Account, type User } from "../domain/accounts";
+import { addRule, getSettings, listRules, removeRule, setSetting } from "../domain/settings";
+import { NotFound } from "../errors";
+import type { Services } from "../services";
+import { idParam, parseBody, parseQuery } from "./http";
+import { serializeAccount } from "./serializers/account";
+
+export function adminRouter(services: Services): Router {
+  const router = Router();
+  const ctx = services.domain;
+  const staff = requireRole("moderator", "admin");
+
+  async function adminAccount(user: User, account: Account) {
+    return {
+      id: account.id,
+      username: account.username,
+      domain: account.domain,
+      created_at: user.createdAt.toISOString(),
+      email: user.email,
+      ip: null,
+      ips: [],
+      locale: user.locale,
+      invite_request: user.registrationReason,
+      role: { id: user.role === "admin" ? "3" : user.role === "moderator" ? "2" : "-99", name: user.role },
+      confirmed: true,
+      approved: user.approved,
+      disabled: Boolean(user.disabledAt),
+      silenced: false,
+      suspended: Boolean(account.suspendedAt),
+      account: await serializeAccount(services, account),
+    };
+  }
+
+  router.get("/api/v1/admin/accounts", staff, async (req, res) => {
+    const q = parseQuery(z.object({ pending: z.enum(["true", "false"]).optional(), status: z.string().max(20).optional() }), req);
+    if (q.pending !== "true" && q.status !== "pending") throw new NotFound("Only pending registrations are listed here");
+    const rows = await pendingRegistrations(ctx);
+    res.json(await Promise.all(rows.map((r) => adminAccount(r.user, r.account))));
+  });
+
+  router.post("/api/v1/admin/accounts/:id/approve", staff, async (req, res) => {
+    const account = await getAccount(ctx, idParam(req));
+    const user = await getUserByAccountId(ctx, account.id);
+    if (!user || user.approved) throw new NotFound();
+    await approveUser(ctx, user.id);
+    res.json(await adminAccount({ ...user, approved: true }, account));
+  });
+
+  router.post("/api/v1/admin/accounts/:id/reject", staff, async (req, res) => {
+    const account = await getAccount(ctx, idParam(req));
+    const user = await getUserByAccountId(ctx, account.id);
+    if (!user || user.approved) throw new NotFound();
+    const entity = await adminAccount(user, account);
+    await rejectRegistration(ctx, account.id);
+    res.json(entity);
+  });
+
+  const admin = requireRole("admin");
+
+  router.get("/api/parvis/admin/settings", admin, async (_req, res) => {
+    res.json(await settingsEntity());
+  });
+
+  router.patch("/api/parvis/admin/settings", admin, async (req, res) => {
+    const body = parseBody(
+      z
+        .object({
+          registration_mode: z.enum(["open", "approval", "closed"]).optional(),
+          federation_mode: z.enum(["open", "allowlist"]).optional(),
+          description: z.string().max(5000).optional(),
+          charter: z.string().max(20000).optional(),
+          contact_email: z.union([z.email().max(320), z.literal("")]).optional(),
+        })
+        .strict(),
+      req,
+    );
+    if (body.registration_mode) await setSetting(ctx, "registration_mode", body.registration_mode);
+    if (body.federation_mode) await setSetting(ctx, "federation_mode", body.federation_mode);
+    if (body.description !== undefined) await setSetting(ctx, "description", body.description);
+    if (body.charter !== undefined) await setSetting(ctx, "charter", body.charter);
+    if (body.contact_email !== undefined) await setSetting(ctx, "contact_email", body.contact_email);
+    services.logger.info({ by: currentAuth(req).account.username, changed: Object.keys(body) }, "instance settings changed");
+    res.json(await settingsEntity());
+  });
+
+  router.post("/api/parvis/admin/rules", admin, async (req, res) => {
+    const body = parseBody(z.object({ text: z.string().trim().min(1).max(1000), hint: z.string().max(1000).optional() }), req);
+    const rule = await addRule(ctx, body.text, body.hint ?? "");
+    res.json({ id: rule.id, text: rule.text, hint: rule.hint });
+  });
+
+  router.delete("/api/parvis/admin/rules/:id", admin, async (req, res) => {
+    const id = idParam(req);
+    if (!(await listRules(ctx)).some((r) => r.id === id)) throw new NotFound();
+    await removeRule(ctx, id);
+    res.json({});
+  });
+
+  async function settingsEntity() {
+    const s = await getSettings(ctx);
+    return {
+      registration_mode: s.registrationMode,
+      federation_mode: s.federationMode,
+      description: s.description,
+      charter: s.charter,
+      contact_email: s.contactEmail,
+    };
+  }
+
+  return router;
+}
