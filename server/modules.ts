@@ -7,11 +7,12 @@ import type { Config } from "./config";
 import type { ModuleFactory } from "./instance";
 import { clientHandler } from "./web/client";
 import { realtimeModule } from "./realtime";
+import { federationModule } from "../federation/module";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 export function defaultModules(_config: Config): ModuleFactory[] {
-  return [realtimeModule];
+  return [federationModule(), realtimeModule];
 }
 
 export function defaultClient(): RequestHandler {

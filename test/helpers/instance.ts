@@ -29,6 +29,8 @@ export interface StartOptions {
   port?: number;
   /** keep the database open on stop (to start again on it) */
   keepDatabase?: boolean;
+  /** serve the web client (end-to-end tests) */
+  client?: import("express").RequestHandler;
 }
 
 export async function startInstance(options: StartOptions = {}): Promise<TestInstance> {
@@ -56,6 +58,7 @@ export async function startInstance(options: StartOptions = {}): Promise<TestIns
     database: wrapped,
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? "silent"),
     modules: options.modules?.(config) ?? [],
+    client: options.client,
   });
   const url = await instance.listen(actualPort, "127.0.0.1");
   return {
