@@ -1,0 +1,142 @@
+// Typed functions for every API endpoint the web client uses.
+// Screens import from here, never call fetch themselves.
+import { request, requestPage, type Page } from "./http";
+import type {
+  Account,
+  Context,
+  CredentialAccount,
+  Instance,
+  Notification,
+  RegistrationInput,
+  Relationship,
+  Rule,
+  SearchResults,
+  Status,
+  StatusEdit,
+  StatusSource,
+  Tag,
+  Visibility,
+  WebSession,
+} from "./types";
+
+export * from "./types";
+export { ApiError, parseLinkHeader, type Page } from "./http";
+
+const enc = encodeURIComponent;
+
+async function data<T>(promise: Promise<{ data: T }>): Promise<T> {
+  return (await promise).data;
+}
+
+export interface PageQuery {
+  max_id?: string | null;
+  min_id?: string | null;
+  since_id?: string | null;
+  limit?: number;
+}
+
+export interface NewStatus {
+  status: string;
+  visibility: Visibility;
+  spoiler_text?: string;
+  sensitive?: boolean;
+  in_reply_to_id?: string;
+  language?: string;
+}
+
+export type TimelineKind = { kind: "home" } | { kind: "local" } | { kind: "federated" } | { kind: "tag"; tag: string };
+
+export const api = {
+  // --- instance
+  instance: () => data(request<Instance>("GET", "/api/v2/instance")),
+  rules: () => data(request<Rule[]>("GET", "/api/v1/instance/rules")),
+
+  // --- web session (HttpOnly cookie + CSRF token)
+  login: (username: string, password: string) =>
+    data(request<{ account: CredentialAccount }>("POST", "/api/parvis/web/session", { json: { username, password } })),
+  logout: () => data(request<unknown>("DELETE", "/api/parvis/web/session")),
+  sessions: () => data(request<WebSession[]>("GET", "/api/parvis/web/sessions")),
+  revokeSession: (id: string) => data(request<unknown>("DELETE", `/api/parvis/web/sessions/${enc(id)}`)),
+  changePassword: (current_password: string, new_password: string) =>
+    data(request<unknown>("POST", "/api/parvis/web/password", { json: { current_password, new_password } })),
+
+  // --- accounts
+  register: (input: RegistrationInput) => data(request<unknown>("POST", "/api/v1/accounts", { json: input })),
+  verifyCredentials: () => data(request<CredentialAccount>("GET", "/api/v1/accounts/verify_credentials")),
+  updateCredentials: (form: FormData) =>
+    data(request<CredentialAccount>("PATCH", "/api/v1/accounts/update_credentials", { form })),
+  account: (id: string) => data(request<Account>("GET", `/api/v1/accounts/${enc(id)}`)),
+  lookup: (acct: string) => data(request<Account>("GET", "/api/v1/accounts/lookup", { query: { acct } })),
+  accountStatuses: (id: string, page: PageQuery = {}) => requestPage<Status>(`/api/v1/accounts/${enc(id)}/statuses`, { ...page }),
+  followers: (id: string, page: PageQuery = {}) => requestPage<Account>(`/api/v1/accounts/${enc(id)}/followers`, { ...page }),
+  following: (id: string, page: PageQuery = {}) => requestPage<Account>(`/api/v1/accounts/${enc(id)}/following`, { ...page }),
+  follow: (id: string) => data(request<Relationship>("POST", `/api/v1/accounts/${enc(id)}/follow`, { json: {} })),
+  unfollow: (id: string) => data(request<Relationship>("POST", `/api/v1/accounts/${enc(id)}/unfollow`)),
+  block: (id: string) => data(request<Relationship>("POST", `/api/v1/accounts/${enc(id)}/block`)),
+  unblock: (id: string) => data(request<Relationship>("POST", `/api/v1/accounts/${enc(id)}/unblock`)),
+  mute: (id: string) => data(request<Relationship>("POST", `/api/v1/accounts/${enc(id)}/mute`, { json: {} })),
+  unmute: (id: string) => data(request<Relationship>("POST", `/api/v1/accounts/${enc(id)}/unmute`)),
+  relationships: (ids: string[]) =>
+    ids.length === 0
+      ? Promise.resolve([] as Relationship[])
+      : data(request<Relationship[]>("GET", "/api/v1/accounts/relationships", { query: { id: ids } })),
+  searchAccounts: (q: string, limit = 5, signal?: AbortSignal) =>
+    data(request<Account[]>("GET", "/api/v1/accounts/search", { query: { q, limit }, signal })),
+  followRequests: (page: PageQuery = {}) => requestPage<Account>("/api/v1/follow_requests", { ...page }),
+  authorizeFollowRequest: (id: string) =>
+    data(request<Relationship>("POST", `/api/v1/follow_requests/${enc(id)}/authorize`)),
+  rejectFollowRequest: (id: string) => data(request<Relationship>("POST", `/api/v1/follow_requests/${enc(id)}/reject`)),
+
+  // --- statuses
+  postStatus: (input: NewStatus, idempotencyKey?: string) =>
+    data(
+      request<Status>("POST", "/api/v1/statuses", {
+        json: input,
+        headers: idempotencyKey ? { "Idempotency-Key": idempotencyKey } : undefined,
+      }),
+    ),
+  editStatus: (id: string, input: { status: string; spoiler_text?: string; sensitive?: boolean; language?: string }) =>
+    data(request<Status>("PUT", `/api/v1/statuses/${enc(id)}`, { json: input })),
+  status: (id: string) => data(request<Status>("GET", `/api/v1/statuses/${enc(id)}`)),
+  statusSource: (id: string) => data(request<StatusSource>("GET", `/api/v1/statuses/${enc(id)}/source`)),
+  deleteStatus: (id: string) => data(request<Status>("DELETE", `/api/v1/statuses/${enc(id)}`)),
+  context: (id: string) => data(request<Context>("GET", `/api/v1/statuses/${enc(id)}/context`)),
+  history: (id: string) => data(request<StatusEdit[]>("GET", `/api/v1/statuses/${enc(id)}/history`)),
+  favourite: (id: string) => data(request<Status>("POST", `/api/v1/statuses/${enc(id)}/favourite`)),
+  unfavourite: (id: string) => data(request<Status>("POST", `/api/v1/statuses/${enc(id)}/unfavourite`)),
+  reblog: (id: string) => data(request<Status>("POST", `/api/v1/statuses/${enc(id)}/reblog`, { json: {} })),
+  unreblog: (id: string) => data(request<Status>("POST", `/api/v1/statuses/${enc(id)}/unreblog`)),
+
+  // --- timelines
+  timeline: (which: TimelineKind, page: PageQuery = {}): Promise<Page<Status>> => {
+    switch (which.kind) {
+      case "home":
+        return requestPage<Status>("/api/v1/timelines/home", { ...page });
+      case "local":
+        return requestPage<Status>("/api/v1/timelines/public", { ...page, local: true });
+      case "federated":
+        return requestPage<Status>("/api/v1/timelines/public", { ...page });
+      case "tag":
+        return requestPage<Status>(`/api/v1/timelines/tag/${enc(which.tag)}`, { ...page });
+    }
+  },
+
+  // --- notifications
+  notifications: (page: PageQuery = {}) => requestPage<Notification>("/api/v1/notifications", { ...page }),
+  clearNotifications: () => data(request<unknown>("POST", "/api/v1/notifications/clear")),
+  dismissNotification: (id: string) => data(request<unknown>("POST", `/api/v1/notifications/${enc(id)}/dismiss`)),
+
+  // --- search
+  search: (
+    q: string,
+    options: { type?: "accounts" | "hashtags" | "statuses"; resolve?: boolean; limit?: number } = {},
+    signal?: AbortSignal,
+  ) =>
+    data(
+      request<SearchResults>("GET", "/api/v2/search", {
+        query: { q, type: options.type, resolve: options.resolve ? "true" : undefined, limit: options.limit },
+        signal,
+      }),
+    ),
+  tag: (name: string) => data(request<Tag>("GET", `/api/v1/tags/${enc(name)}`)),
+};

@@ -1,0 +1,216 @@
+// Mastodon client API entities, as much of them as the web client reads.
+// Field names follow https://docs.joinmastodon.org/entities/ exactly.
+
+export type Visibility = "public" | "unlisted" | "private" | "direct";
+
+export interface Field {
+  name: string;
+  value: string;
+  verified_at?: string | null;
+}
+
+export interface Account {
+  id: string;
+  username: string;
+  /** "alice" for a local account, "alice@other-commune.fr" for a remote one */
+  acct: string;
+  display_name: string;
+  locked: boolean;
+  bot?: boolean;
+  created_at: string;
+  /** server-sanitized HTML */
+  note: string;
+  url: string;
+  avatar: string;
+  avatar_static?: string;
+  header?: string;
+  followers_count: number;
+  following_count: number;
+  statuses_count: number;
+  last_status_at?: string | null;
+  fields: Field[];
+}
+
+export interface CredentialAccount extends Account {
+  source?: {
+    note: string;
+    fields: Field[];
+    privacy?: Visibility;
+    sensitive?: boolean;
+    language?: string | null;
+    follow_requests_count?: number;
+  };
+  role?: { id?: string; name: string } | null;
+}
+
+export interface Mention {
+  id: string;
+  username: string;
+  acct: string;
+  url: string;
+}
+
+export interface Tag {
+  name: string;
+  url: string;
+  following?: boolean;
+  history?: { day: string; uses: string; accounts: string }[];
+}
+
+export interface MediaAttachment {
+  id: string;
+  type: "image" | "gifv" | "video" | "audio" | "unknown";
+  url: string;
+  preview_url: string | null;
+  remote_url?: string | null;
+  description: string | null;
+}
+
+export interface Status {
+  id: string;
+  uri: string;
+  url: string | null;
+  created_at: string;
+  edited_at: string | null;
+  account: Account;
+  /** server-sanitized HTML */
+  content: string;
+  visibility: Visibility;
+  sensitive: boolean;
+  spoiler_text: string;
+  media_attachments: MediaAttachment[];
+  mentions: Mention[];
+  tags: Tag[];
+  reblogs_count: number;
+  favourites_count: number;
+  replies_count: number;
+  in_reply_to_id: string | null;
+  in_reply_to_account_id: string | null;
+  reblog: Status | null;
+  language: string | null;
+  favourited?: boolean;
+  reblogged?: boolean;
+  muted?: boolean;
+  bookmarked?: boolean;
+}
+
+export interface StatusSource {
+  id: string;
+  text: string;
+  spoiler_text: string;
+}
+
+export interface StatusEdit {
+  content: string;
+  spoiler_text: string;
+  sensitive: boolean;
+  created_at: string;
+  account: Account;
+}
+
+export interface Context {
+  ancestors: Status[];
+  descendants: Status[];
+}
+
+export interface Relationship {
+  id: string;
+  following: boolean;
+  showing_reblogs?: boolean;
+  notifying?: boolean;
+  followed_by: boolean;
+  blocking: boolean;
+  blocked_by: boolean;
+  muting: boolean;
+  muting_notifications?: boolean;
+  requested: boolean;
+  requested_by?: boolean;
+  domain_blocking?: boolean;
+  endorsed?: boolean;
+  note?: string;
+}
+
+export type NotificationType =
+  | "mention"
+  | "status"
+  | "reblog"
+  | "follow"
+  | "follow_request"
+  | "favourite"
+  | "poll"
+  | "update"
+  | "admin.sign_up"
+  | "admin.report";
+
+export interface Notification {
+  id: string;
+  type: NotificationType | string;
+  created_at: string;
+  account: Account;
+  status?: Status | null;
+}
+
+export interface Rule {
+  id: string;
+  text: string;
+  hint?: string;
+}
+
+export interface Instance {
+  domain: string;
+  title: string;
+  version?: string;
+  description: string;
+  languages?: string[];
+  configuration?: {
+    statuses?: {
+      max_characters?: number;
+      max_media_attachments?: number;
+      characters_reserved_per_url?: number;
+    };
+  };
+  registrations: {
+    enabled: boolean;
+    approval_required: boolean;
+    message?: string | null;
+  };
+  contact?: {
+    email?: string | null;
+    account?: Account | null;
+  };
+  rules: Rule[];
+  /** Parvis extension: the commune this instance serves */
+  parvis?: {
+    commune_name?: string;
+    insee_code?: string;
+    /** plain text, paragraphs separated by blank lines */
+    charter?: string | null;
+  };
+}
+
+export interface SearchResults {
+  accounts: Account[];
+  statuses: Status[];
+  hashtags: Tag[];
+}
+
+export interface WebSession {
+  id: string;
+  /** "web" for a browser session; apps have their name in `app` */
+  kind?: string;
+  app?: string | null;
+  created_at: string;
+  last_used_at: string | null;
+  user_agent: string | null;
+  current: boolean;
+}
+
+/** Shape of the JSON body of POST /api/v1/accounts */
+export interface RegistrationInput {
+  username: string;
+  password: string;
+  email?: string;
+  agreement: true;
+  locale: string;
+  reason?: string;
+}

@@ -1,0 +1,358 @@
+// The composer: text with @mention and #hashtag completion, content warning,
+// visibility, a live count against the instance's limit, reply and edit modes.
+import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
+import { api, type Status, type Visibility } from "../api";
+import { useI18n } from "../i18n/context";
+import { countCharacters, displayName, htmlToText, replyMentions, replyVisibility } from "../lib/format";
+import { useAnnounce } from "../state/announcer";
+import { useSession } from "../state/session";
+import { publishLocal } from "../streaming/socket";
+import { useErrorText } from "./common";
+import "./Composer.css";
+
+const VISIBILITIES: Visibility[] = ["public", "unlisted", "private", "direct"];
+
+interface ComposerProps {
+  replyTo?: Status;
+  edit?: Status;
+  onDone?: (status: Status) => void;
+  autoFocus?: boolean;
+}
+
+interface Suggestion {
+  key: string;
+  label: string;
+  detail?: string;
+  replacement: string;
+}
+
+interface Completion {
+  start: number;
+  end: number;
+  kind: "@" | "#";
+  query: string;
+}
+
+/** The @mention or #hashtag being typed just before the caret, if any. */
+export function completionAt(text: string, caret: number): Completion | null {
+  const before = text.slice(0, caret);
+  const match = /(^|[\s(])([@#])([\p{L}\p{N}_]+(?:@[\p{L}\p{N}_.:-]*)?)$/u.exec(before);
+  if (!match) return null;
+  const kind = match[2] as "@" | "#";
+  const query = match[3];
+  if (kind === "#" && query.includes("@")) return null;
+  return { start: caret - query.length - 1, end: caret, kind, query };
+}
+
+function newKey(): string {
+  if (typeof crypto !== "undefined" && typeof crypto.randomUUID === "function") return crypto.randomUUID();
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+export function Composer({ replyTo, edit, onDone, autoFocus }: ComposerProps) {
+  const { t, locale } = useI18n();
+  const { account, maxCharacters, instance } = useSession();
+  const announce = useAnnounce();
+  const errorText = useErrorText();
+  const ids = useId();
+  const textRef = useRef<HTMLTextAreaElement>(null);
+  const cwRef = useRef<HTMLInputElement>(null);
+  const idempotencyKey = useRef(newKey());
+
+  const defaultVisibility: Visibility = account?.source?.privacy ?? "public";
+  const [text, setText] = useState(() => (replyTo ? replyMentions(replyTo, account?.acct ?? null) : ""));
+  const [cwEnabled, setCwEnabled] = useState(() => Boolean(replyTo?.spoiler_text || edit?.spoiler_text));
+  const [cw, setCw] = useState(() => replyTo?.spoiler_text ?? edit?.spoiler_text ?? "");
+  const [visibility, setVisibility] = useState<Visibility>(() =>
+    edit ? edit.visibility : replyTo ? replyVisibility(replyTo.visibility, defaultVisibility) : defaultVisibility,
+  );
+  const [submitting, setSubmitting] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [loadingSource, setLoadingSource] = useState(Boolean(edit));
+
+  const [completion, setCompletion] = useState<Completion | null>(null);
+  const [suggestions, setSuggestions] = useState<Suggestion[]>([]);
+  const [active, setActive] = useState(0);
+
+  // Editing: start from the text the author typed, not from the HTML.
+  useEffect(() => {
+    if (!edit) return;
+    let cancelled = false;
+    api
+      .statusSource(edit.id)
+      .then(
+        (source) => {
+          if (cancelled) return;
+          setText(source.text);
+          setCw(source.spoiler_text);
+          setCwEnabled(Boolean(source.spoiler_text));
+        },
+        () => {
+          if (!cancelled) setText(htmlToText(edit.content));
+        },
+      )
+      .finally(() => {
+        if (!cancelled) setLoadingSource(false);
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [edit]);
+
+  useEffect(() => {
+    if (!autoFocus || loadingSource) return;
+    const area = textRef.current;
+    if (!area) return;
+    area.focus();
+    area.setSelectionRange(area.value.length, area.value.length);
+  }, [autoFocus, loadingSource]);
+
+  // Fetch suggestions for the word being typed (debounced).
+  useEffect(() => {
+    if (!completion) {
+      setSuggestions([]);
+      return;
+    }
+    const controller = new AbortController();
+    const timer = setTimeout(async () => {
+      try {
+        let items: Suggestion[];
+        if (completion.kind === "@") {
+          const accounts = await api.searchAccounts(completion.query, 5, controller.signal);
+          items = accounts.map((a) => ({ key: a.id, label: `@${a.acct}`, detail: displayName(a), replacement: `@${a.acct} ` }));
+        } else {
+          const results = await api.search(completion.query, { type: "hashtags", limit: 5 }, controller.signal);
+          items = results.hashtags.map((tag) => ({ key: tag.name, label: `#${tag.name}`, replacement: `#${tag.name} ` }));
+        }
+        setSuggestions(items);
+        setActive(0);
+      } catch {
+        setSuggestions([]);
+      }
+    }, 200);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
+  }, [completion?.kind, completion?.query]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const used = countCharacters(text, instance?.configuration?.statuses?.characters_reserved_per_url ?? 23) + (cwEnabled ? countCharacters(cw) : 0);
+  const remaining = maxCharacters - used;
+  const tooLong = remaining < 0;
+  const empty = text.trim().length === 0;
+
+  const updateCompletion = (value: string, caret: number) => setCompletion(completionAt(value, caret));
+
+  const choose = (suggestion: Suggestion) => {
+    if (!completion) return;
+    const next = text.slice(0, completion.start) + suggestion.replacement + text.slice(completion.end);
+    const caret = completion.start + suggestion.replacement.length;
+    setText(next);
+    setCompletion(null);
+    setSuggestions([]);
+    requestAnimationFrame(() => {
+      textRef.current?.focus();
+      textRef.current?.setSelectionRange(caret, caret);
+    });
+  };
+
+  const listOpen = completion !== null && suggestions.length > 0;
+  const listId = `${ids}-suggestions`;
+
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (listOpen) {
+      if (event.key === "ArrowDown") {
+        event.preventDefault();
+        setActive((a) => (a + 1) % suggestions.length);
+        return;
+      }
+      if (event.key === "ArrowUp") {
+        event.preventDefault();
+        setActive((a) => (a - 1 + suggestions.length) % suggestions.length);
+        return;
+      }
+      if (event.key === "Enter" || event.key === "Tab") {
+        event.preventDefault();
+        choose(suggestions[active]);
+        return;
+      }
+      if (event.key === "Escape") {
+        // close the list, not the dialog around us
+        event.preventDefault();
+        event.stopPropagation();
+        setCompletion(null);
+        return;
+      }
+    }
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      event.currentTarget.form?.requestSubmit();
+    }
+  };
+
+  // Focus moves to the warning field as soon as it appears (before the next key).
+  const focusCwNext = useRef(false);
+  useLayoutEffect(() => {
+    if (cwEnabled && focusCwNext.current) cwRef.current?.focus();
+    focusCwNext.current = false;
+  }, [cwEnabled]);
+
+  const toggleCw = () => {
+    focusCwNext.current = !cwEnabled;
+    setCwEnabled(!cwEnabled);
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (submitting || tooLong || empty) return;
+    setSubmitting(true);
+    setError(null);
+    try {
+      const spoiler = cwEnabled ? cw.trim() : "";
+      const sentText = text;
+      const sentCw = cw;
+      let status: Status;
+      if (edit) {
+        status = await api.editStatus(edit.id, { status: text, spoiler_text: spoiler, sensitive: spoiler.length > 0, language: edit.language ?? locale });
+        publishLocal({ stream: [], event: "status.update", payload: status });
+        announce(t("compose.edited"));
+      } else {
+        status = await api.postStatus(
+          {
+            status: text,
+            visibility,
+            spoiler_text: spoiler || undefined,
+            sensitive: spoiler.length > 0 || undefined,
+            in_reply_to_id: replyTo?.id,
+            language: locale,
+          },
+          idempotencyKey.current,
+        );
+        // our own post belongs at the top of our home timeline at once
+        publishLocal({ stream: ["user"], event: "update", payload: status });
+        announce(t("compose.posted"));
+        idempotencyKey.current = newKey();
+        // clear what was sent, but not what the author typed while it was sending
+        setText((current) => (current === sentText ? "" : current));
+        setCw((current) => (current === sentCw ? "" : current));
+        setCwEnabled(false);
+        // the submit button is disabled now: keep keyboard users in the composer
+        textRef.current?.focus();
+      }
+      onDone?.(status);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setSubmitting(false);
+    }
+  };
+
+  const visibilityHelp = useMemo(() => t(`visibilityHelp.${visibility}`), [t, visibility]);
+  const submitLabel = edit ? t("compose.save") : replyTo ? t("compose.replyButton") : t("compose.publish");
+
+  return (
+    <form className="composer" onSubmit={submit} aria-busy={submitting || loadingSource}>
+      {replyTo ? (
+        <p className="composer-replying">{t("compose.replyingTo", { name: displayName(replyTo.account), acct: replyTo.account.acct })}</p>
+      ) : null}
+      {cwEnabled ? (
+        <div className="field">
+          <label htmlFor={`${ids}-cw`}>{t("compose.cwLabel")}</label>
+          <input
+            ref={cwRef}
+            id={`${ids}-cw`}
+            type="text"
+            value={cw}
+            onChange={(e) => setCw(e.target.value)}
+            placeholder={t("compose.cwPlaceholder")}
+            autoComplete="off"
+          />
+        </div>
+      ) : null}
+      <div className="field composer-text">
+        <label htmlFor={`${ids}-text`} className={replyTo || edit ? "visually-hidden" : undefined}>
+          {edit ? t("compose.editLabel") : replyTo ? t("compose.replyLabel") : t("compose.label")}
+        </label>
+        <textarea
+          ref={textRef}
+          id={`${ids}-text`}
+          value={text}
+          rows={4}
+          disabled={loadingSource}
+          placeholder={t("compose.placeholder")}
+          aria-describedby={`${ids}-count ${ids}-hint`}
+          aria-invalid={tooLong || undefined}
+          aria-autocomplete="list"
+          aria-haspopup="listbox"
+          aria-controls={listOpen ? listId : undefined}
+          aria-activedescendant={listOpen ? `${listId}-${active}` : undefined}
+          onChange={(e) => {
+            setText(e.target.value);
+            updateCompletion(e.target.value, e.target.selectionStart ?? e.target.value.length);
+          }}
+          onSelect={(e) => updateCompletion(e.currentTarget.value, e.currentTarget.selectionStart ?? 0)}
+          onKeyDown={onKeyDown}
+          onBlur={() => setTimeout(() => setCompletion(null), 150)}
+        />
+        <span id={`${ids}-hint`} className="visually-hidden">
+          {t("compose.hint")}
+        </span>
+        {listOpen ? (
+          <ul id={listId} role="listbox" className="suggestions" aria-label={t("compose.suggestions")}>
+            {suggestions.map((s, i) => (
+              <li
+                key={s.key}
+                id={`${listId}-${i}`}
+                role="option"
+                aria-selected={i === active}
+                className={i === active ? "suggestion suggestion-active" : "suggestion"}
+                onMouseDown={(e) => {
+                  e.preventDefault();
+                  choose(s);
+                }}
+              >
+                <span className="suggestion-label">{s.label}</span>
+                {s.detail ? <span className="suggestion-detail">{s.detail}</span> : null}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+      </div>
+      <div className="composer-toolbar">
+        <button type="button" className="button button-small button-secondary" aria-pressed={cwEnabled} onClick={toggleCw}>
+          {t("compose.cwToggle")}
+        </button>
+        <div className="composer-visibility">
+          <label htmlFor={`${ids}-visibility`}>{t("compose.visibility")}</label>
+          <select
+            id={`${ids}-visibility`}
+            value={visibility}
+            disabled={Boolean(edit)}
+            onChange={(e) => setVisibility(e.target.value as Visibility)}
+            aria-describedby={`${ids}-visibility-help`}
+          >
+            {VISIBILITIES.map((v) => (
+              <option key={v} value={v}>
+                {t(`visibility.${v}`)}
+              </option>
+            ))}
+          </select>
+          <span id={`${ids}-visibility-help`} className="visually-hidden">
+            {visibilityHelp}
+          </span>
+        </div>
+        <span id={`${ids}-count`} className={tooLong ? "char-count char-count-over" : "char-count"} data-testid="char-count">
+          {tooLong ? t("compose.overLimit", { count: -remaining }) : t("compose.remaining", { count: remaining })}
+        </span>
+        <button type="submit" className="button" disabled={submitting || tooLong || empty || loadingSource}>
+          {submitting ? t("compose.sending") : submitLabel}
+        </button>
+      </div>
+      {error ? (
+        <p className="form-error" role="alert">
+          {errorText(error)}
+        </p>
+      ) : null}
+    </form>
+  );
+}

@@ -1,0 +1,49 @@
+// The route table. To add a screen (groups, moderation, map…): write it in
+// screens/, add one line here, and a navigation entry in components/Layout.tsx
+// if it deserves one.
+import { lazy, type ComponentType, type LazyExoticComponent } from "react";
+import type { Params } from "./lib/router";
+
+export interface ScreenProps {
+  params: Params;
+  search: URLSearchParams;
+}
+
+export type Access = "any" | "user" | "guest";
+
+export interface RouteDef {
+  path: string;
+  screen: LazyExoticComponent<ComponentType<ScreenProps>>;
+  /** "user": logged-in only (visitors see the login form); "guest": visitors only */
+  access: Access;
+}
+
+const screen = <M extends Record<string, unknown>>(loader: () => Promise<M>, name: keyof M & string) =>
+  lazy(async () => ({ default: (await loader())[name] as ComponentType<ScreenProps> }));
+
+export const LoginRouteScreen = screen(() => import("./screens/Login"), "LoginScreen");
+
+const timelines = () => import("./screens/Timelines");
+const profile = () => import("./screens/Profile");
+
+export const routes: RouteDef[] = [
+  { path: "/", screen: screen(timelines, "RootScreen"), access: "any" },
+  { path: "/home", screen: screen(timelines, "HomeScreen"), access: "user" },
+  { path: "/local", screen: screen(timelines, "LocalScreen"), access: "any" },
+  { path: "/federated", screen: screen(timelines, "FederatedScreen"), access: "any" },
+  { path: "/tags/:tag", screen: screen(timelines, "TagScreen"), access: "any" },
+  { path: "/about", screen: screen(() => import("./screens/About"), "AboutScreen"), access: "any" },
+  { path: "/login", screen: LoginRouteScreen, access: "guest" },
+  { path: "/register", screen: screen(() => import("./screens/Register"), "RegisterScreen"), access: "guest" },
+  { path: "/notifications", screen: screen(() => import("./screens/Notifications"), "NotificationsScreen"), access: "user" },
+  { path: "/search", screen: screen(() => import("./screens/Search"), "SearchScreen"), access: "any" },
+  { path: "/settings", screen: screen(() => import("./screens/Settings"), "SettingsScreen"), access: "user" },
+  { path: "/follow_requests", screen: screen(profile, "FollowRequestsScreen"), access: "user" },
+  { path: "/users/:username", screen: screen(profile, "UsersRedirect"), access: "any" },
+  { path: "/@:acct", screen: screen(profile, "ProfileScreen"), access: "any" },
+  { path: "/@:acct/followers", screen: screen(profile, "FollowersScreen"), access: "any" },
+  { path: "/@:acct/following", screen: screen(profile, "FollowingScreen"), access: "any" },
+  { path: "/@:acct/:id", screen: screen(() => import("./screens/Thread"), "ThreadScreen"), access: "any" },
+];
+
+export const NotFoundScreen = screen(() => import("./screens/NotFound"), "NotFoundScreen");

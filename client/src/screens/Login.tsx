@@ -1,0 +1,94 @@
+// Log in with username (or e-mail) and password; the server answers with an
+// HttpOnly session cookie.
+import { useId, useState, type FormEvent } from "react";
+import { api, ApiError } from "../api";
+import { PageTitle } from "../components/common";
+import { useI18n } from "../i18n/context";
+import { Link, navigate } from "../lib/router";
+import type { ScreenProps } from "../routes";
+import { useSession } from "../state/session";
+import { safeNextPath } from "./next";
+
+export function loginErrorKey(error: unknown): string {
+  if (error instanceof ApiError) {
+    if (error.status === 403 && /pending|approval/i.test(error.message)) return "login.pending";
+    if (error.status === 403) return "login.forbidden";
+    if (error.status === 401 || error.status === 422 || error.status === 400) return "login.invalid";
+    if (error.status === 429) return "errors.rateLimited";
+    if (error.kind === "network") return "errors.network";
+  }
+  return "errors.generic";
+}
+
+export function LoginScreen({ search }: ScreenProps) {
+  const { t } = useI18n();
+  const { signedIn, instance } = useSession();
+  const ids = useId();
+  const [username, setUsername] = useState("");
+  const [password, setPassword] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [errorKey, setErrorKey] = useState<string | null>(null);
+  const next = search.get("next");
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setErrorKey(null);
+    try {
+      const { account } = await api.login(username.trim(), password);
+      signedIn(account);
+      navigate(safeNextPath(next), { replace: true });
+    } catch (error) {
+      setErrorKey(loginErrorKey(error));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="narrow">
+      <PageTitle text={t("login.title")} />
+      {next ? <p className="notice">{t("login.required")}</p> : null}
+      <form className="form card" onSubmit={submit} noValidate>
+        {errorKey ? (
+          <div className={errorKey === "login.pending" ? "notice notice-info" : "notice notice-error"} role="alert">
+            <p>{t(errorKey)}</p>
+          </div>
+        ) : null}
+        <div className="field">
+          <label htmlFor={`${ids}-username`}>{t("login.username")}</label>
+          <input
+            id={`${ids}-username`}
+            name="username"
+            type="text"
+            autoComplete="username"
+            autoCapitalize="none"
+            spellCheck={false}
+            required
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor={`${ids}-password`}>{t("login.password")}</label>
+          <input
+            id={`${ids}-password`}
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        </div>
+        <button type="submit" className="button button-block" disabled={busy || !username || !password}>
+          {busy ? t("login.busy") : t("login.submit")}
+        </button>
+      </form>
+      {instance?.registrations.enabled !== false ? (
+        <p className="form-footer">
+          {t("login.noAccount")} <Link to="/register">{t("login.registerLink")}</Link>
+        </p>
+      ) : null}
+    </div>
+  );
+}
