@@ -17,6 +17,8 @@ export interface DomainEvents {
     mentionedAccountIds: string[];
     /** local accounts that could see it (followers, mentioned), computed before deletion */
     audienceAccountIds: string[];
+    /** its hashtags (for the hashtag streams) */
+    tagNames: string[];
   };
   "favourite.created": { favouriteId: string; accountId: string; statusId: string };
   "favourite.removed": { favouriteId: string; uri: string | null; accountId: string; statusId: string };

@@ -13,7 +13,7 @@ import {
   users,
   type Visibility,
 } from "../db/schema";
-import { Forbidden, Invalid, NotFound } from "../errors";
+import { Conflict, Forbidden, Invalid, NotFound } from "../errors";
 import { newId } from "../ids";
 import { localUrls } from "../urls";
 import { findAccountByAcct, findLocalAccount, type Account } from "./accounts";
@@ -82,15 +82,28 @@ async function upsertTags(ctx: DomainContext, names: string[]): Promise<string[]
  * Stores a status with its mentions and tags, notifies mentioned residents and
  * publishes "status.created". Used for local posts and for posts arriving by federation.
  */
+/** Thrown inside storeStatus's transaction when a concurrent request claimed the same Idempotency-Key first. */
+class IdempotencyKeyTaken extends Error {}
+
 export async function storeStatus(
   ctx: DomainContext,
   values: typeof statuses.$inferInsert,
   mentionedIds: string[],
   tagNames: string[],
+  idempotency?: { userId: string; key: string },
 ): Promise<Status> {
   const status = await ctx.db.transaction(async (tx) => {
     const t: DomainContext = { ...ctx, db: tx };
     const [row] = await tx.insert(statuses).values(values).returning();
+    if (idempotency) {
+      // claimed in the same transaction: a concurrent retry waits on the key, then finds it taken and rolls back
+      const [claimed] = await tx
+        .insert(idempotencyKeys)
+        .values({ userId: idempotency.userId, key: idempotency.key, statusId: row.id })
+        .onConflictDoNothing()
+        .returning();
+      if (!claimed) throw new IdempotencyKeyTaken();
+    }
     if (mentionedIds.length) {
       await tx
         .insert(mentions)
@@ -157,37 +170,45 @@ export async function createStatus(ctx: DomainContext, author: Account, input: C
   const content = renderStatusText(text, resolved.map, urls.tagPage);
   const id = newId();
   const visibility = input.visibility ?? "public";
-  const status = await storeStatus(
-    ctx,
-    {
-      id,
-      uri: urls.status(author.username, id),
-      url: urls.statusPage(author.username, id),
-      accountId: author.id,
-      inReplyToId: parent?.id ?? null,
-      inReplyToAccountId: parent?.accountId ?? null,
-      content,
-      text,
-      spoilerText,
-      sensitive: Boolean(input.sensitive) || spoilerText.length > 0,
-      visibility,
-      language: input.language ?? null,
-      local: true,
-      applicationId: input.applicationId ?? null,
-    },
-    resolved.accounts.map((a) => a.id),
-    extractHashtags(text),
-  );
+  const idempotency = input.idempotencyKey && input.userId ? { userId: input.userId, key: input.idempotencyKey } : undefined;
+  let status: Status;
+  try {
+    status = await storeStatus(
+      ctx,
+      {
+        id,
+        uri: urls.status(author.username, id),
+        url: urls.statusPage(author.username, id),
+        accountId: author.id,
+        inReplyToId: parent?.id ?? null,
+        inReplyToAccountId: parent?.accountId ?? null,
+        content,
+        text,
+        spoilerText,
+        sensitive: Boolean(input.sensitive) || spoilerText.length > 0,
+        visibility,
+        language: input.language ?? null,
+        local: true,
+        applicationId: input.applicationId ?? null,
+      },
+      resolved.accounts.map((a) => a.id),
+      extractHashtags(text),
+      idempotency,
+    );
+  } catch (e) {
+    if (!(e instanceof IdempotencyKeyTaken) || !idempotency) throw e;
+    const [existing] = await ctx.db
+      .select({ status: statuses })
+      .from(idempotencyKeys)
+      .innerJoin(statuses, eq(statuses.id, idempotencyKeys.statusId))
+      .where(and(eq(idempotencyKeys.userId, idempotency.userId), eq(idempotencyKeys.key, idempotency.key)));
+    if (!existing) throw new Conflict("A request with this Idempotency-Key is already being processed");
+    return existing.status;
+  }
   if (mediaIds.length) {
     for (const [position, mediaId] of mediaIds.entries()) {
       await ctx.db.update(mediaAttachments).set({ statusId: status.id, position }).where(eq(mediaAttachments.id, mediaId));
     }
-  }
-  if (input.idempotencyKey && input.userId) {
-    await ctx.db
-      .insert(idempotencyKeys)
-      .values({ userId: input.userId, key: input.idempotencyKey, statusId: status.id })
-      .onConflictDoNothing();
   }
   return status;
 }
@@ -328,6 +349,11 @@ export async function deleteStatus(ctx: DomainContext, actorId: string, id: stri
 export async function removeStatusRow(ctx: DomainContext, status: Status): Promise<void> {
   const mentioned = await ctx.db.select({ id: mentions.accountId }).from(mentions).where(eq(mentions.statusId, status.id));
   const audience = await localAudience(ctx, status);
+  const tagRows = await ctx.db
+    .select({ name: tags.name })
+    .from(statusTags)
+    .innerJoin(tags, eq(tags.id, statusTags.tagId))
+    .where(eq(statusTags.statusId, status.id));
   // replies keep their place in threads but lose their parent link
   await ctx.db.update(statuses).set({ inReplyToId: null, inReplyToUri: status.uri }).where(eq(statuses.inReplyToId, status.id));
   await ctx.db.delete(statuses).where(eq(statuses.id, status.id));
@@ -340,6 +366,7 @@ export async function removeStatusRow(ctx: DomainContext, status: Status): Promi
     reblogOfId: status.reblogOfId,
     mentionedAccountIds: mentioned.map((m) => m.id),
     audienceAccountIds: audience,
+    tagNames: tagRows.map((t) => t.name),
   });
 }
 

@@ -131,7 +131,10 @@ export function realtimeModule(services: Services): Module {
         events.on("status.updated", (e) => onStatus(e.statusId, "status.update")),
         events.on("status.deleted", (e) => {
           send(e.audienceAccountIds.map(userRoom), { stream: ["user"], event: "delete", payload: e.statusId });
-          if (e.visibility === "public") send([publicRoom(false), publicRoom(true)], { stream: ["public"], event: "delete", payload: e.statusId });
+          if (e.visibility === "public") {
+            send([publicRoom(false), publicRoom(true)], { stream: ["public"], event: "delete", payload: e.statusId });
+            for (const tag of e.tagNames) send([tagRoom(tag, false), tagRoom(tag, true)], { stream: ["hashtag", tag], event: "delete", payload: e.statusId });
+          }
         }),
         events.on("notification.created", async (e) => {
           const row = await getNotification(ctx, e.accountId, e.notificationId).catch(() => null);

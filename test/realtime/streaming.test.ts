@@ -111,6 +111,22 @@ describe("real-time delivery", () => {
     expect(messages.find((m) => m.event === "delete")?.payload).toBe(post.id);
   });
 
+  it("a hashtag subscriber receives new posts with the tag and their deletion", async () => {
+    const alice = await createResident(t, "alice");
+    const visitor = await open();
+    visitor.socket.emit("subscribe", { stream: "hashtag", tag: "Marche" });
+    await settle(100);
+    await createPost(t, alice, "sans mot-clé");
+    const post = await createPost(t, alice, "samedi #marche");
+    await settle();
+    await deleteStatus(t.services.domain, alice.account.id, post.id);
+    await settle();
+    expect(visitor.messages.map((m) => [m.event, m.event === "delete" ? m.payload : (m.payload as { id: string }).id])).toEqual([
+      ["update", post.id],
+      ["delete", post.id],
+    ]);
+  });
+
   it("an invalid token connects as a visitor who receives nothing personal", async () => {
     const alice = await createResident(t, "alice");
     const bob = await createResident(t, "bob");
