@@ -54,14 +54,14 @@ describe.runIf(testDbKind() === "postgres")("several processes", () => {
       stdio: ["ignore", "inherit", "inherit"],
     });
     bUrl = `http://127.0.0.1:${port}`;
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + 150_000;
     for (;;) {
       const ok = await fetch(`${bUrl}/healthz`).then((r) => r.ok, () => false);
       if (ok) break;
       if (Date.now() > deadline) throw new Error("process B did not start");
       await new Promise((r) => setTimeout(r, 250));
     }
-  });
+  }, 180_000);
 
   afterAll(async () => {
     b?.kill("SIGTERM");
@@ -69,7 +69,7 @@ describe.runIf(testDbKind() === "postgres")("several processes", () => {
     await a?.stop();
     await created?.drop();
     rmSync(dataDir, { recursive: true, force: true });
-  });
+  }, 60_000);
 
   it("a socket connected to process B receives a post created through process A", async () => {
     const alice = await createResident(a, "alice");
