@@ -3,6 +3,7 @@
 import express, { type ErrorRequestHandler, type RequestHandler } from "express";
 import cookieParser from "cookie-parser";
 import { apiRouter } from "./api/router";
+import { containsNul } from "./api/http";
 import { authenticate } from "./auth/middleware";
 import { DomainError } from "./errors";
 import type { Services } from "./services";
@@ -77,6 +78,12 @@ export function createApp(services: Services, extensions: AppExtensions = {}): e
   app.use(express.json({ limit: BODY_LIMIT, type: ["application/json", "application/*+json"] }));
   app.use(express.urlencoded({ limit: BODY_LIMIT, extended: true, parameterLimit: 1000 }));
   app.use(cookieParser());
+  // NUL characters cannot be stored nor compared by PostgreSQL: refuse them at the edge
+  app.use((req, res, next) => {
+    if (!containsNul(req.body) && !containsNul(req.query)) return next();
+    if (req.path.startsWith("/oauth/")) res.status(400).json({ error: "invalid_request", error_description: "Request contains a NUL character" });
+    else res.status(422).json({ error: "Request contains a NUL character" });
+  });
   app.use(authenticate(services));
   app.use(apiRouter(services));
 
@@ -98,6 +105,13 @@ interface HttpError extends Error {
   expose?: boolean;
 }
 
+/** Mastodon's validation details: `{ field: [{ error: "ERR_TAKEN", description }] }` (domain code gives `{ field: "ERR_TAKEN" }`). */
+function mastodonDetails(message: string, details: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(details).map(([field, value]) => [field, typeof value === "string" ? [{ error: value, description: message }] : value]),
+  );
+}
+
 function errorHandler(services: Services): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     if (res.headersSent) {
@@ -105,7 +119,7 @@ function errorHandler(services: Services): ErrorRequestHandler {
       return;
     }
     if (err instanceof DomainError) {
-      res.status(err.status).json({ error: err.message, ...(err.details ? { details: err.details } : {}) });
+      res.status(err.status).json({ error: err.message, ...(err.details ? { details: mastodonDetails(err.message, err.details) } : {}) });
       return;
     }
     const e = err as HttpError;

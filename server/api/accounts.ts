@@ -9,17 +9,19 @@ import { authRateLimit } from "../auth/rate-limit";
 import { issueToken } from "../auth/tokens";
 import { accounts } from "../db/schema";
 import {
+  checkProfileUpdate,
   findAccountByAcct,
   getVisibleAccount,
   registerAccount,
   setUserLocale,
+  SUPPORTED_LOCALES,
   updateProfile,
   type Account,
   type ProfileUpdate,
 } from "../domain/accounts";
 import { block, unblock } from "../domain/blocks";
 import { follow, listFollows, relationships, unfollow } from "../domain/follows";
-import { MAX_IMAGE_BYTES, storeImageFile } from "../domain/media";
+import { MAX_IMAGE_BYTES, sniffImage, storeImageFile } from "../domain/media";
 import { mute, unmute } from "../domain/mutes";
 import { accountStatuses } from "../domain/timelines";
 import { Invalid, NotFound } from "../errors";
@@ -127,8 +129,13 @@ export function accountsRouter(services: Services): Router {
       update.fields = list;
     }
     const files = req.files as Record<string, Express.Multer.File[]> | undefined;
-    // validate everything before writing any file
-    if (update.fields && update.fields.length > 4) throw new Invalid("At most 4 profile fields");
+    // validate everything before writing any file or row
+    checkProfileUpdate(update);
+    const language = body.source?.language;
+    if (language && !(SUPPORTED_LOCALES as readonly string[]).includes(language)) throw new Invalid("Unsupported language");
+    for (const file of [files?.avatar?.[0], files?.header?.[0]]) {
+      if (file && !sniffImage(file.buffer)) throw new Invalid("File type is not supported: PNG, JPEG, GIF or WebP images only");
+    }
     if (files?.avatar?.[0]) update.avatarUrl = (await storeImageFile(ctx, files.avatar[0].buffer)).fileName;
     if (files?.header?.[0]) update.headerUrl = (await storeImageFile(ctx, files.header[0].buffer)).fileName;
     const account = await updateProfile(ctx, auth.account.id, update);
@@ -138,15 +145,17 @@ export function accountsRouter(services: Services): Router {
 
   router.get("/api/v1/accounts/lookup", async (req, res) => {
     const { acct } = parseQuery(z.object({ acct: z.string().min(1).max(400) }), req);
-    const account = await findAccountByAcct(ctx, acct);
-    if (!account || account.suspendedAt) throw new NotFound();
-    res.json(await serializeAccount(services, account));
+    const found = await findAccountByAcct(ctx, acct);
+    if (!found) throw new NotFound();
+    res.json(await serializeAccount(services, await getVisibleAccount(ctx, found.id)));
   });
 
   router.get("/api/v1/accounts/relationships", requireAuth("read:follows"), async (req, res) => {
     const q = parseQuery(z.object({ id: listOf(z.string().max(40)).default([]) }), req);
     const ids = q.id.filter(isId).slice(0, 100);
-    res.json(await relationships(ctx, currentAuth(req).account.id, ids));
+    // as Mastodon: ids of unknown (or suspended) accounts get no entry
+    const known = new Set((await loadAccounts(services, ids)).map((a) => a.id));
+    res.json(await relationships(ctx, currentAuth(req).account.id, ids.filter((id) => known.has(id))));
   });
 
   router.get("/api/v1/accounts/search", async (req, res) => {
@@ -263,6 +272,7 @@ export async function searchAccounts(services: Services, query: string, limit: n
     .from(accounts)
     .where(
       sql`${accounts.suspendedAt} is null
+        and not exists (select 1 from users u where u.account_id = ${accounts.id} and not u.approved)
         and (lower(${accounts.username}) like ${like} or lower(${accounts.displayName}) like ${like})
         ${domain ? sql`and ${accounts.domain} = ${domain.toLowerCase()}` : sql``}
         ${followingOf ? sql`and exists (select 1 from follows f where f.account_id = ${followingOf} and f.target_account_id = ${accounts.id})` : sql``}`,

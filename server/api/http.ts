@@ -22,10 +22,22 @@ function describe(error: z.ZodError): string {
   return path ? `${path}: ${issue.message}` : issue.message;
 }
 
+/**
+ * True when a parsed body or query holds U+0000 in a key or a string: PostgreSQL
+ * text cannot store it, and a query with it fails with a 500 instead of a 4xx.
+ */
+export function containsNul(value: unknown, depth = 0): boolean {
+  if (typeof value === "string") return value.includes("\u0000");
+  if (depth > 32 || value === null || typeof value !== "object") return false;
+  return Object.entries(value).some(([k, v]) => k.includes("\u0000") || containsNul(v, depth + 1));
+}
+
 /** Validates the request body; answers 422 naming the first problem. */
 export function parseBody<T extends z.ZodTypeAny>(schema: T, req: Request): z.infer<T> {
   const body = req.body ?? {};
   if (typeof body !== "object" || Array.isArray(body)) throw new Invalid("Request body must be an object");
+  // multipart bodies are parsed after the app-wide check: look again
+  if (containsNul(body)) throw new Invalid("Request contains a NUL character");
   const result = schema.safeParse(body);
   if (!result.success) throw new Invalid(`Validation failed: ${describe(result.error)}`);
   return result.data;
@@ -45,7 +57,9 @@ export function idParam(req: Request, name = "id"): string {
   return value;
 }
 
-const idLike = z.string().regex(/^\d{1,19}$/, "must be an id");
+/** An id as a string: digits that fit in PostgreSQL's bigint (larger ones would fail the query). */
+export const idSchema = z.string().refine(isId, "must be an id");
+const idLike = idSchema;
 
 export function pageSchema(defaultLimit = 20, maxLimit = 40) {
   return z.object({

@@ -6,7 +6,7 @@ import { Router, type Request, type Response } from "express";
 import { z } from "zod";
 import { assertMayLogIn, authenticatePassword, passwordAuthenticator } from "../auth/login";
 import { CSRF_COOKIE, SESSION_COOKIE } from "../auth/middleware";
-import { authRateLimit, FailedLoginTracker } from "../auth/rate-limit";
+import { authRateLimit, failedLoginTracker } from "../auth/rate-limit";
 import { issueToken } from "../auth/tokens";
 import { findAppByClientId, type App } from "../domain/apps";
 import { createAuthorizationCode } from "../domain/oauth-codes";
@@ -41,7 +41,7 @@ export function oauthAuthorizeRouter(services: Services): Router {
   const ctx = services.domain;
   const secure = services.config.origin.startsWith("https://");
   const passwords = passwordAuthenticator(ctx);
-  const failures = new FailedLoginTracker();
+  const failures = failedLoginTracker(services);
 
   function page(res: Response, locale: Locale, title: string, body: string, status = 200) {
     res.status(status).type("html").send(`<!doctype html>

@@ -4,7 +4,7 @@ import { timingSafeEqual } from "node:crypto";
 import { Router, type Response } from "express";
 import { z } from "zod";
 import { authenticatePassword, assertMayLogIn, passwordAuthenticator } from "../auth/login";
-import { authRateLimit, FailedLoginTracker } from "../auth/rate-limit";
+import { authRateLimit, failedLoginTracker } from "../auth/rate-limit";
 import { expandScopes, hasScope, issueToken, revokeToken, tokenIdOf } from "../auth/tokens";
 import { createApp, findAppByClientId, getApp, type App } from "../domain/apps";
 import { redeemAuthorizationCode } from "../domain/oauth-codes";
@@ -52,7 +52,7 @@ export function oauthRouter(services: Services): Router {
   const router = Router();
   const ctx = services.domain;
   const limiter = authRateLimit(services.config.authRateLimit);
-  const failures = new FailedLoginTracker();
+  const failures = failedLoginTracker(services);
   const passwords = passwordAuthenticator(ctx);
 
   router.post("/api/v1/apps", async (req, res) => {

@@ -6,7 +6,7 @@ import { Router, type CookieOptions, type Request } from "express";
 import { z } from "zod";
 import { assertMayLogIn, authenticatePassword, passwordAuthenticator } from "../auth/login";
 import { CSRF_COOKIE, SESSION_COOKIE, currentAuth, requireAuth } from "../auth/middleware";
-import { authRateLimit, FailedLoginTracker } from "../auth/rate-limit";
+import { authRateLimit, failedLoginTracker } from "../auth/rate-limit";
 import { issueToken, revokeToken } from "../auth/tokens";
 import { changePassword, listSessions, revokeSession } from "../domain/sessions";
 import { Unauthorized } from "../errors";
@@ -20,7 +20,7 @@ export function webSessionRouter(services: Services): Router {
   const router = Router();
   const ctx = services.domain;
   const secure = services.config.origin.startsWith("https://");
-  const failures = new FailedLoginTracker();
+  const failures = failedLoginTracker(services);
   const passwords = passwordAuthenticator(ctx);
   const cookieBase = (req: Request): CookieOptions => ({
     sameSite: "strict",

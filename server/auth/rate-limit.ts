@@ -55,3 +55,16 @@ export class FailedLoginTracker {
     this.failures.delete(this.key(name));
   }
 }
+
+const trackers = new WeakMap<object, FailedLoginTracker>();
+
+/**
+ * The failed-login counter of one instance (keyed by its services), shared by every
+ * login form (OAuth password grant, web session, authorization page), so that an
+ * account's budget of failures is not multiplied by the number of endpoints.
+ */
+export function failedLoginTracker(owner: object): FailedLoginTracker {
+  let tracker = trackers.get(owner);
+  if (!tracker) trackers.set(owner, (tracker = new FailedLoginTracker()));
+  return tracker;
+}

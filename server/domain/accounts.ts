@@ -161,6 +161,8 @@ export async function getAccount(ctx: DomainContext, id: string): Promise<Accoun
 export async function getVisibleAccount(ctx: DomainContext, id: string): Promise<Account> {
   const row = await getAccount(ctx, id);
   if (row.suspendedAt) throw new NotFound();
+  // as Mastodon: a local registration waiting for approval does not exist for others yet
+  if (row.domain === null && (await getUserByAccountId(ctx, row.id))?.approved === false) throw new NotFound();
   return row;
 }
 
@@ -182,7 +184,18 @@ export interface ProfileUpdate {
 
 export const MAX_FIELDS = 4;
 
+/** Throws when an update breaks a length rule; callers run it before storing uploaded files. */
+export function checkProfileUpdate(update: ProfileUpdate): void {
+  if (update.displayName !== undefined && [...update.displayName].length > 30) throw new Invalid("Display name must be at most 30 characters");
+  if (update.note !== undefined && [...update.note].length > 500) throw new Invalid("Bio must be at most 500 characters");
+  if (update.fields !== undefined) {
+    if (update.fields.length > MAX_FIELDS) throw new Invalid(`At most ${MAX_FIELDS} profile fields`);
+    if (update.fields.some((f) => f.name.length > 255 || f.value.length > 255)) throw new Invalid("Profile fields must be at most 255 characters");
+  }
+}
+
 export async function updateProfile(ctx: DomainContext, accountId: string, update: ProfileUpdate): Promise<Account> {
+  checkProfileUpdate(update);
   const account = await getAccount(ctx, accountId);
   if (account.domain !== null) throw new Invalid("Only local profiles can be edited here");
   const urls = localUrls(ctx.config.origin);

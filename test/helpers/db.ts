@@ -1,11 +1,14 @@
 // A fresh, migrated database for a test file: PGlite in memory (from a migrated
 // template, to keep start-up fast), or a new database on TEST_DATABASE_URL.
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { sql } from "drizzle-orm";
 import pg from "pg";
-import { openDatabase, type Database, type Db } from "../../server/db/open";
+import { migrationsFolder, openDatabase, type Database, type Db } from "../../server/db/open";
 import * as schema from "../../server/db/schema";
 
 export type TestDbKind = "pglite" | "postgres";
@@ -16,13 +19,42 @@ export function testDbKind(): TestDbKind {
 
 let template: Promise<Blob> | undefined;
 
+/**
+ * Where the migrated template is kept between test processes (each test file runs
+ * in its own fork): named after the migrations and the PGlite version, so that a
+ * new migration or a PGlite upgrade makes a new one. Creating it costs seconds
+ * (initdb and the migrations); loading it, a fraction of that.
+ */
+function templateFile(): string {
+  const hash = createHash("sha256");
+  hash.update(`pglite ${pgliteVersion()}`);
+  for (const name of readdirSync(migrationsFolder).sort()) {
+    if (name.endsWith(".sql")) hash.update(name).update(readFileSync(join(migrationsFolder, name)));
+  }
+  return join(tmpdir(), `parvis-pglite-template-${hash.digest("hex").slice(0, 16)}.tar`);
+}
+
+function pgliteVersion(): string {
+  try {
+    return JSON.parse(readFileSync(join(process.cwd(), "node_modules/@electric-sql/pglite/package.json"), "utf8")).version;
+  } catch {
+    return "unknown";
+  }
+}
+
 async function pgliteTemplate(): Promise<Blob> {
   template ??= (async () => {
+    const file = templateFile();
+    if (existsSync(file)) return new Blob([readFileSync(file)]);
     const db = await openDatabase({});
     const client = (db.db as unknown as { $client: PGlite }).$client;
-    const blob = await client.dumpDataDir("none");
+    const blob = (await client.dumpDataDir("none")) as Blob;
     await db.close();
-    return blob as Blob;
+    // write then rename: a concurrent test process never reads half a file
+    const partial = `${file}.${process.pid}.${randomBytes(4).toString("hex")}`;
+    writeFileSync(partial, Buffer.from(await blob.arrayBuffer()));
+    renameSync(partial, file);
+    return blob;
   })();
   return template;
 }
@@ -71,10 +103,25 @@ export async function openTestDatabase(): Promise<Database> {
   };
 }
 
-/** Empties every table (between tests), whatever tables the schema has. */
+/**
+ * Empties every table (between tests), whatever tables the schema has. Only the
+ * tables that hold rows are emptied, with DELETE and foreign-key triggers off:
+ * on a few small tables that is 10–30× faster than TRUNCATE (≈50 ms instead of
+ * ≈800 ms per test on PostgreSQL). Falls back to TRUNCATE without superuser rights.
+ */
 export async function resetDatabase(db: Db): Promise<void> {
   const result = await db.execute(sql`select tablename from pg_tables where schemaname = current_schema()`);
   const rows = ((result as { rows?: { tablename: string }[] }).rows ?? []) as { tablename: string }[];
-  const names = rows.map((r) => `"${r.tablename}"`);
-  if (names.length) await db.execute(sql.raw(`truncate ${names.join(", ")} cascade`));
+  if (rows.length === 0) return;
+  const probe = rows.map((r) => `select '${r.tablename}' as name where exists (select 1 from "${r.tablename}")`).join(" union all ");
+  const dirty = (((await db.execute(sql.raw(probe))) as { rows?: { name: string }[] }).rows ?? []).map((r) => `"${r.name}"`);
+  if (dirty.length === 0) return;
+  try {
+    await db.transaction(async (tx) => {
+      await tx.execute(sql.raw("set local session_replication_role = replica"));
+      for (const name of dirty) await tx.execute(sql.raw(`delete from ${name}`));
+    });
+  } catch {
+    await db.execute(sql.raw(`truncate ${rows.map((r) => `"${r.tablename}"`).join(", ")} cascade`));
+  }
 }
