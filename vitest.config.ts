@@ -11,8 +11,8 @@ const projects = [
       include: serverTests,
       environment: "node",
       env: { PARVIS_TEST_DB: "pglite" },
-      testTimeout: 30_000,
-      hookTimeout: 60_000,
+      testTimeout: 60_000,
+      hookTimeout: 180_000,
     },
   },
   ...(process.env.TEST_DATABASE_URL
@@ -23,8 +23,8 @@ const projects = [
             include: serverTests,
             environment: "node",
             env: { PARVIS_TEST_DB: "postgres" },
-            testTimeout: 30_000,
-            hookTimeout: 60_000,
+            testTimeout: 60_000,
+            hookTimeout: 180_000,
           },
         },
       ]

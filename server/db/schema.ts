@@ -522,14 +522,21 @@ export const fedifyQueue = pgTable(
     attempts: integer("attempts").notNull().default(0),
     createdAt: createdAt(),
   },
-  (t) => [index("fedify_queue_ready_idx").on(t.queue, t.deliverAfter)],
+  (t) => [
+    index("fedify_queue_ready_idx").on(t.queue, t.deliverAfter),
+    index("fedify_queue_ordering_idx").on(t.queue, t.orderingKey, t.id).where(sql`${t.orderingKey} is not null`),
+  ],
 );
 
 /** Activities already processed (idempotency in the database, not only a cache). */
-export const processedActivities = pgTable("processed_activities", {
-  uri: text("uri").primaryKey(),
-  receivedAt: ts("received_at").notNull().defaultNow(),
-});
+export const processedActivities = pgTable(
+  "processed_activities",
+  {
+    uri: text("uri").primaryKey(),
+    receivedAt: ts("received_at").notNull().defaultNow(),
+  },
+  (t) => [index("processed_activities_received_idx").on(t.receivedAt)],
+);
 
 /** Remote inboxes that keep failing, surfaced to admins. */
 export const deliveryFailures = pgTable("delivery_failures", {

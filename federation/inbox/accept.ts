@@ -1,0 +1,19 @@
+// Accept(Follow): the account a resident asked to follow agrees. Only that
+// account may accept, and only a request we sent it: the Accept's object is
+// our Follow's id, or an embedded Follow whose actor is a resident and whose
+// object is the accepting actor.
+import type { Accept } from "@fedify/vocab";
+import { authorizeFollowRequest } from "../../server/domain/follows";
+import { remoteActorOf } from "../incoming/lookup";
+import { ourFollowOf } from "./reject";
+import type { InboxHandler } from "./index";
+
+export const onAccept: InboxHandler<Accept> = async (ctx, activity) => {
+  const accepter = await remoteActorOf(ctx, activity);
+  if (!accepter) return null;
+  const followerId = await ourFollowOf(ctx, activity, accepter);
+  if (!followerId) return null;
+  return async (d) => {
+    await authorizeFollowRequest(d, accepter.id, followerId);
+  };
+};

@@ -1,0 +1,54 @@
+// Create(Note | Article | Page | Question | Event): a post by the activity's
+// actor. Its attributedTo must be that actor; an object embedded from
+// another origin than the actor's is fetched from its origin instead of
+// being believed. Kept only when someone here follows the author, is
+// mentioned, or is replied to.
+import type { Create } from "@fedify/vocab";
+import { hasLocalFollowers, localAccountIds } from "../../server/domain/remote-interactions";
+import { findStatusByUri, storeRemoteStatus } from "../../server/domain/remote-statuses";
+import { embeddedObject, remoteActorOf, sameOrigin } from "../incoming/lookup";
+import { isPostObject, type PostObject } from "../incoming/note";
+import { fetchObject, isAttributedTo, postData, rawEmbeddedObject } from "../resolve";
+import type { InboxHandler } from "./index";
+
+/** The post an activity carries: embedded when the actor's origin vouches for it, fetched otherwise. */
+export async function postOf(
+  ctx: Parameters<InboxHandler<Create>>[0],
+  activity: Create,
+): Promise<{ object: PostObject; raw: Record<string, unknown> | null } | null> {
+  const objectId = activity.objectId;
+  if (!objectId) return null;
+  const embedded = sameOrigin(objectId, activity.actorId) ? await embeddedObject(ctx, activity) : null;
+  const object = embedded ?? (await fetchObject(ctx, objectId));
+  if (!isPostObject(object) || object.id?.href !== objectId.href) return null;
+  return { object, raw: embedded ? await rawEmbeddedObject(activity, objectId) : null };
+}
+
+export const onCreate: InboxHandler<Create> = async (ctx, activity) => {
+  const log = ctx.data.logger;
+  const actorId = activity.actorId!;
+  const post = await postOf(ctx, activity);
+  if (!post) return null;
+  const { object, raw } = post;
+  if (!isAttributedTo(object, actorId) || !sameOrigin(object.id, actorId)) {
+    log.info({ activity: activity.id?.href, object: object.id?.href }, "inbox: Create of a post not by its actor; ignored");
+    return null;
+  }
+  const d = ctx.data.domain;
+  if (await findStatusByUri(d, object.id!.href)) return null;
+  const author = await remoteActorOf(ctx, activity);
+  if (!author) return null;
+  const data = await postData(ctx, object, author, d, raw);
+  if (!data) return null;
+
+  const mentionsResident = (await localAccountIds(d, data.mentionedAccountIds ?? [])).length > 0;
+  const parent = data.inReplyToUri ? await findStatusByUri(d, data.inReplyToUri) : undefined;
+  const relevant = mentionsResident || parent?.local || (await hasLocalFollowers(d, author.id));
+  if (!relevant) {
+    log.debug({ object: data.uri }, "inbox: post nobody here follows; ignored");
+    return null;
+  }
+  return async (tx) => {
+    await storeRemoteStatus(tx, data);
+  };
+};

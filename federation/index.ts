@@ -1,0 +1,323 @@
+// Parvis on Fedify: dispatchers (actors, collections, notes, WebFinger,
+// NodeInfo), the inbox, the persistent queues and the safe loaders, wired to
+// our database. Nothing here is a rule of the network: those live in
+// server/domain; this is translation and plumbing.
+import {
+  createExponentialBackoffPolicy,
+  createFederation,
+  type Context,
+  type DocumentLoader,
+  type Federation,
+  type RetryPolicy,
+  type SendActivityError,
+} from "@fedify/fedify";
+import { Note } from "@fedify/vocab";
+import { Temporal } from "@js-temporal/polyfill";
+import type { RequestHandler } from "express";
+import type { Services } from "../server/services";
+import { paths } from "../server/urls";
+import {
+  findPublicLocalAccount,
+  INSTANCE_ACTOR,
+  INSTANCE_ACTOR_PATH,
+  instanceActor,
+  instanceHandle,
+  localPerson,
+  usernameForHandle,
+} from "./actors";
+import {
+  countFollowers,
+  countFollowing,
+  countOutbox,
+  featuredStatuses,
+  FIRST,
+  followersPage,
+  followingPage,
+  outboxPage,
+} from "./collections";
+import { guardDeliveries, currentDeliveryAttempt, resolvesToPublicAddress } from "./delivery";
+import { clearDeliveryFailure, markDeliveryAbandoned, recordDeliveryFailure } from "./delivery-failures";
+import {
+  createAuthenticatedDocumentLoaderFactory,
+  createDocumentLoaderFactory,
+  type SigningKey,
+} from "./document-loader";
+import { federationMiddleware } from "./express";
+import { registerInboxListeners } from "./inbox";
+import { createKeyStore, INSTANCE_ACTOR_KEY_ID, type KeyStore } from "./keys";
+import { DbKvStore } from "./kv-store";
+import { DbMessageQueue, type DbMessageQueueOptions } from "./message-queue";
+import { buildNodeInfo, SOFTWARE_VERSION } from "./nodeinfo";
+import { dispatchNote } from "./note-dispatcher";
+import { statusToActivity, statusToNote } from "./objects";
+import { hostPolicy, isDomainAllowed } from "./policy";
+import { createSafeFetch, type SafeFetch, type SafeFetchConfig } from "./safe-fetch";
+
+export interface RetryOptions {
+  initialDelayMs: number;
+  maxDelayMs: number;
+  maxAttempts: number;
+}
+
+export interface ParvisFederationOptions {
+  /** Outbox: ~2.5 days of retries by default; inbox: ~2 hours. Tests shorten them. */
+  retry?: { outbox?: Partial<RetryOptions>; inbox?: Partial<RetryOptions> };
+  queue?: Pick<DbMessageQueueOptions, "pollIntervalMs" | "concurrency" | "leaseMs">;
+  /** Fedify's per-host circuit breaker for deliveries (on by default) */
+  circuitBreaker?: boolean;
+  fetch?: Pick<SafeFetchConfig, "timeoutMs" | "maxRedirects">;
+}
+
+export interface ParvisFederation {
+  federation: Federation<Services>;
+  /** mount before any body parser (createApp's extensions.federation) */
+  middleware: RequestHandler;
+  /** runs the inbox, outbox and fanout workers until the signal aborts (role "all" or "worker") */
+  startQueue(signal: AbortSignal): Promise<void>;
+  /** a Fedify context outside any request (sending activities, lookups) */
+  context(): Context<Services>;
+  keys: KeyStore;
+  kv: DbKvStore;
+  queues: { inbox: DbMessageQueue; outbox: DbMessageQueue; fanout: DbMessageQueue };
+  /** the guarded fetch, for our own lookups (WebFinger, avatars…) */
+  safeFetch: SafeFetch;
+  /** a cached, policy-checked document loader signed by the instance actor */
+  documentLoader: DocumentLoader;
+  outboxRetryPolicy: RetryPolicy;
+}
+
+const DEFAULT_OUTBOX_RETRY: RetryOptions = { initialDelayMs: 10_000, maxDelayMs: 12 * 3600_000, maxAttempts: 16 };
+const DEFAULT_INBOX_RETRY: RetryOptions = { initialDelayMs: 5_000, maxDelayMs: 3600_000, maxAttempts: 8 };
+
+function retryPolicy(options: RetryOptions): RetryPolicy {
+  return createExponentialBackoffPolicy({
+    initialDelay: { milliseconds: options.initialDelayMs },
+    maxDelay: { milliseconds: options.maxDelayMs },
+    maxAttempts: options.maxAttempts,
+  });
+}
+
+export function createParvisFederation(services: Services, options: ParvisFederationOptions = {}): ParvisFederation {
+  const { config, db, logger } = services;
+  const log = logger.child({ module: "federation" });
+  const kv = new DbKvStore(db);
+  const keys = createKeyStore(db);
+  const isHostAllowed = hostPolicy(services.domain);
+  const safeFetch = createSafeFetch({
+    allowPrivateAddress: config.allowPrivateAddress,
+    isHostAllowed,
+    userAgent: `Parvis/${SOFTWARE_VERSION} (+${config.origin}/)`,
+    ...options.fetch,
+  });
+
+  const queueOptions = { ...options.queue, logger: log };
+  const queues = {
+    inbox: new DbMessageQueue(db, { ...queueOptions, queue: "inbox" }),
+    outbox: new DbMessageQueue(db, { ...queueOptions, queue: "outbox" }),
+    fanout: new DbMessageQueue(db, { ...queueOptions, queue: "fanout" }),
+  };
+  const outboxRetryPolicy = retryPolicy({ ...DEFAULT_OUTBOX_RETRY, ...options.retry?.outbox });
+
+  // The instance actor signs our fetches (servers in "secure mode" require it).
+  let federation: Federation<Services>;
+  let signingKey: Promise<SigningKey | null> | undefined;
+  const instanceSigner = (): Promise<SigningKey | null> => {
+    signingKey ??= (async () => {
+      const pairs = await federation.createContext(new URL(config.origin), services).getActorKeyPairs(INSTANCE_ACTOR);
+      const rsa = pairs.find((p) => p.privateKey.algorithm.name === "RSASSA-PKCS1-v1_5");
+      return rsa ? { keyId: rsa.keyId, privateKey: rsa.privateKey } : null;
+    })();
+    // not cached when the database could not be read
+    signingKey.catch(() => (signingKey = undefined));
+    return signingKey;
+  };
+  const loaderOptions = { safeFetch, kv, isHostAllowed, signer: instanceSigner };
+  const documentLoaderFactory = createDocumentLoaderFactory(loaderOptions, "object");
+
+  federation = createFederation<Services>({
+    kv,
+    queue: {
+      inbox: queues.inbox,
+      outbox: guardDeliveries(queues.outbox, {
+        allowInbox: async (inbox) =>
+          (await isDomainAllowed(services.domain, inbox.host)) &&
+          (await resolvesToPublicAddress(inbox.hostname, config.allowPrivateAddress)),
+        onDelivered: (inbox) => clearDeliveryFailure(db, inbox).catch(() => {}),
+        logger: log,
+      }),
+      fanout: queues.fanout,
+    },
+    manuallyStartQueue: true,
+    origin: config.origin,
+    documentLoaderFactory,
+    contextLoaderFactory: createDocumentLoaderFactory(loaderOptions, "context"),
+    authenticatedDocumentLoaderFactory: createAuthenticatedDocumentLoaderFactory(loaderOptions),
+    outboxRetryPolicy,
+    inboxRetryPolicy: retryPolicy({ ...DEFAULT_INBOX_RETRY, ...options.retry?.inbox }),
+    circuitBreaker: options.circuitBreaker === false ? false : undefined,
+    onOutboxError: async (error, activity) => {
+      const attempt = currentDeliveryAttempt();
+      log.warn({ err: error, activity: activity?.id?.href, inbox: attempt?.inbox.href }, "delivery failed");
+      if (!attempt) return;
+      attempt.failed = true;
+      const elapsedTime = Temporal.Instant.from(attempt.started).until(Temporal.Now.instant());
+      const givingUp = outboxRetryPolicy({ elapsedTime: elapsedTime as never, attempts: attempt.attempt }) === null;
+      await recordDeliveryFailure(db, attempt.inbox, error, givingUp);
+    },
+  });
+
+  federation.setOutboxPermanentFailureHandler(async (_ctx, values) => {
+    log.warn({ inbox: values.inbox.href, status: values.statusCode }, "inbox gone; delivery abandoned");
+    await markDeliveryAbandoned(db, values.inbox, values.error as SendActivityError);
+  });
+
+  registerDispatchers(federation, services, keys);
+  registerInboxListeners(
+    federation
+      .setInboxListeners(`${paths.actor("{identifier}")}/inbox` as `${string}{identifier}${string}`, "/inbox")
+      .withIdempotency("global")
+      // shared-inbox handlers fetch with the instance actor's signature
+      .setSharedKeyDispatcher(() => ({ identifier: INSTANCE_ACTOR }))
+      .onError((_ctx, error) => {
+        log.error({ err: error }, "inbox listener failed");
+      }),
+  );
+
+  const middleware = federationMiddleware(federation, {
+    origin: config.origin,
+    contextData: () => services,
+    guard: (request) => refuseBlockedSenders(request, isHostAllowed),
+  });
+
+  return {
+    federation,
+    middleware,
+    startQueue: (signal) => federation.startQueue(services, { signal }),
+    context: () => federation.createContext(new URL(config.origin), services),
+    keys,
+    kv,
+    queues,
+    safeFetch,
+    documentLoader: documentLoaderFactory(),
+    outboxRetryPolicy,
+  };
+}
+
+function registerDispatchers(federation: Federation<Services>, services: Services, keys: KeyStore): void {
+  const { config, db } = services;
+  const actorPath = paths.actor("{identifier}") as `${string}{identifier}${string}`;
+  const sub = (suffix: string) => `${paths.actor("{identifier}")}${suffix}` as `${string}{identifier}${string}`;
+
+  federation
+    .setActorDispatcher(actorPath, async (ctx, identifier) => {
+      if (identifier === INSTANCE_ACTOR) {
+        // at its own path (and through WebFinger), not at /users/instance_actor
+        if (new URL(ctx.request.url).pathname === paths.actor(INSTANCE_ACTOR)) return null;
+        return instanceActor(ctx, config.domain, config.commune.name);
+      }
+      const account = await findPublicLocalAccount(db, identifier);
+      return account ? localPerson(ctx, config.origin, account) : null;
+    })
+    .mapActorAlias(INSTANCE_ACTOR_PATH, INSTANCE_ACTOR)
+    .mapHandle(async (_ctx, handle) => {
+      if (handle.toLowerCase() === instanceHandle(config.domain)) return INSTANCE_ACTOR;
+      return usernameForHandle(db, handle);
+    })
+    .mapAlias((_ctx, resource) => {
+      // the profile page (https://commune.fr/@alice) also finds the actor
+      if (resource.origin !== new URL(config.origin).origin) return null;
+      const m = resource.pathname.match(/^\/@([A-Za-z0-9_]+)$/);
+      return m ? { username: m[1] } : null;
+    })
+    .setKeyPairsDispatcher(async (_ctx, identifier) => {
+      if (identifier === INSTANCE_ACTOR) return keys.getKeyPairs(INSTANCE_ACTOR_KEY_ID);
+      const account = await findPublicLocalAccount(db, identifier);
+      return account ? keys.getKeyPairs(account.id) : [];
+    });
+
+  const accountIdOf = async (identifier: string) => (await findPublicLocalAccount(db, identifier))?.id ?? null;
+  const followersUri = (ctx: Context<Services>, identifier: string) => ctx.getFollowersUri(identifier);
+
+  federation
+    .setOutboxDispatcher(sub("/outbox"), async (ctx, identifier, cursor) => {
+      const accountId = await accountIdOf(identifier);
+      if (!accountId) return null;
+      const page = await outboxPage(db, accountId, cursor ?? FIRST);
+      const author = { uri: ctx.getActorUri(identifier), followersUri: followersUri(ctx, identifier) };
+      return { items: page.items.map((s) => statusToActivity(s, author)), nextCursor: page.nextCursor };
+    })
+    .setCounter(async (_ctx, identifier) => {
+      const accountId = await accountIdOf(identifier);
+      return accountId ? countOutbox(db, accountId) : null;
+    })
+    .setFirstCursor(() => FIRST);
+
+  federation
+    .setFollowersDispatcher(sub("/followers"), async (_ctx, identifier, cursor, filter) => {
+      const accountId = await accountIdOf(identifier);
+      if (!accountId) return null;
+      return followersPage(db, accountId, cursor, filter);
+    })
+    .setCounter(async (_ctx, identifier) => {
+      const accountId = await accountIdOf(identifier);
+      return accountId ? countFollowers(db, accountId) : null;
+    })
+    .setFirstCursor(() => FIRST);
+
+  federation
+    .setFollowingDispatcher(sub("/following"), async (_ctx, identifier, cursor) => {
+      const accountId = await accountIdOf(identifier);
+      if (!accountId) return null;
+      return followingPage(db, accountId, cursor ?? FIRST);
+    })
+    .setCounter(async (_ctx, identifier) => {
+      const accountId = await accountIdOf(identifier);
+      return accountId ? countFollowing(db, accountId) : null;
+    })
+    .setFirstCursor(() => FIRST);
+
+  federation
+    .setFeaturedDispatcher(sub("/collections/featured"), async (ctx, identifier) => {
+      const accountId = await accountIdOf(identifier);
+      if (!accountId) return null;
+      const author = { uri: ctx.getActorUri(identifier), followersUri: followersUri(ctx, identifier) };
+      return { items: (await featuredStatuses(db, accountId)).map((s) => statusToNote(s, author)) };
+    })
+    .setCounter(async (_ctx, identifier) => {
+      const accountId = await accountIdOf(identifier);
+      return accountId ? (await featuredStatuses(db, accountId)).length : null;
+    });
+
+  // A status URL answers its Note to ActivityPub clients; followers-only and
+  // direct ones only to a signed fetcher allowed to see them (note-dispatcher.ts).
+  federation.setObjectDispatcher(
+    Note,
+    paths.status("{identifier}", "{id}") as `${string}{identifier}${string}{id}${string}`,
+    (ctx, values) => dispatchNote(ctx, values.identifier, values.id),
+  );
+
+  federation.setNodeInfoDispatcher("/nodeinfo/2.1", () => buildNodeInfo(services));
+}
+
+/** The shared inbox and the personal inboxes (paths.actor(…)/inbox). */
+const INBOX_PATH = new RegExp(`^(/inbox|${paths.actor("[^/]+")}/inbox)$`);
+
+/**
+ * Refuses inbox POSTs signed by a key on a domain we do not federate with,
+ * before Fedify fetches anything from it.
+ */
+async function refuseBlockedSenders(request: Request, isHostAllowed: (host: string) => Promise<boolean>): Promise<Response | null> {
+  if (request.method !== "POST" || !INBOX_PATH.test(new URL(request.url).pathname)) return null;
+  const keyId =
+    request.headers.get("signature")?.match(/keyId="([^"]+)"/i)?.[1] ??
+    request.headers.get("signature-input")?.match(/keyid="([^"]+)"/i)?.[1];
+  if (!keyId) return null;
+  let host: string;
+  try {
+    host = new URL(keyId).host;
+  } catch {
+    return null;
+  }
+  if (await isHostAllowed(host)) return null;
+  return Response.json({ error: "Federation with this domain is not allowed" }, { status: 403 });
+}

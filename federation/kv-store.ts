@@ -1,0 +1,110 @@
+// Fedify's key–value store on our own database (table fedify_kv), so caches,
+// idempotency marks and circuit-breaker state survive restarts and are shared
+// by every process on the same database (PGlite or PostgreSQL).
+import type { KvKey, KvStore, KvStoreListEntry, KvStoreSetOptions } from "@fedify/fedify";
+import { sql, type SQL } from "drizzle-orm";
+import type { Db } from "../server/db/open";
+
+/** How often expired rows are swept (at most), piggy-backing on writes. */
+const SWEEP_INTERVAL_MS = 5 * 60_000;
+
+export class DbKvStore implements KvStore {
+  private lastSweep = 0;
+
+  constructor(private readonly db: Db) {}
+
+  async get<T = unknown>(key: KvKey): Promise<T | undefined> {
+    const rows = await this.query<{ value: unknown }>(
+      sql`select value from fedify_kv where key = ${encodeKey(key)} and ${notExpired()}`,
+    );
+    return rows.length === 0 ? undefined : (rows[0].value as T);
+  }
+
+  async set(key: KvKey, value: unknown, options?: KvStoreSetOptions): Promise<void> {
+    await this.query(sql`
+      insert into fedify_kv (key, value, expires_at)
+      values (${encodeKey(key)}, ${encodeValue(value)}::jsonb, ${expiresAt(options)})
+      on conflict (key) do update set value = excluded.value, expires_at = excluded.expires_at`);
+    await this.maybeSweep();
+  }
+
+  async delete(key: KvKey): Promise<void> {
+    await this.query(sql`delete from fedify_kv where key = ${encodeKey(key)}`);
+  }
+
+  /**
+   * Atomic in the database: an absent (or expired) key matches `undefined`;
+   * values are compared as JSON, the way they are stored.
+   */
+  async cas(key: KvKey, expectedValue: unknown, newValue: unknown, options?: KvStoreSetOptions): Promise<boolean> {
+    const k = encodeKey(key);
+    if (expectedValue === undefined) {
+      const rows = await this.query(sql`
+        insert into fedify_kv (key, value, expires_at)
+        values (${k}, ${encodeValue(newValue)}::jsonb, ${expiresAt(options)})
+        on conflict (key) do update set value = excluded.value, expires_at = excluded.expires_at
+          where fedify_kv.expires_at is not null and fedify_kv.expires_at <= now()
+        returning key`);
+      return rows.length === 1;
+    }
+    const rows = await this.query(sql`
+      update fedify_kv set value = ${encodeValue(newValue)}::jsonb, expires_at = ${expiresAt(options)}
+      where key = ${k} and value = ${encodeValue(expectedValue)}::jsonb and ${notExpired()}
+      returning key`);
+    return rows.length === 1;
+  }
+
+  async *list(prefix?: KvKey): AsyncIterable<KvStoreListEntry> {
+    // A key array encodes as `["a","b"]`; every key under the prefix ["a"]
+    // starts with `["a",` — or is exactly `["a"]`.
+    const filter =
+      prefix === undefined
+        ? sql`true`
+        : sql`(key = ${encodeKey(prefix)} or left(key, ${encodeKey(prefix).length}::int) = ${encodeKey(prefix).slice(0, -1) + ","})`;
+    const rows = await this.query<{ key: string; value: unknown }>(
+      sql`select key, value from fedify_kv where ${filter} and ${notExpired()} order by key`,
+    );
+    for (const row of rows) yield { key: JSON.parse(row.key) as KvKey, value: row.value };
+  }
+
+  /** Removes expired rows now (also done now and then on writes). */
+  async sweep(): Promise<void> {
+    this.lastSweep = Date.now();
+    await this.query(sql`delete from fedify_kv where expires_at is not null and expires_at <= now()`);
+  }
+
+  private async maybeSweep(): Promise<void> {
+    if (Date.now() - this.lastSweep < SWEEP_INTERVAL_MS) return;
+    await this.sweep();
+  }
+
+  private async query<T = Record<string, unknown>>(query: SQL): Promise<T[]> {
+    const result = (await this.db.execute(query)) as unknown as { rows: T[] };
+    return result.rows;
+  }
+}
+
+function encodeKey(key: KvKey): string {
+  return JSON.stringify(key);
+}
+
+function encodeValue(value: unknown): string {
+  // jsonb has no `undefined`; Fedify never stores it, but do not crash on it.
+  return JSON.stringify(value ?? null);
+}
+
+function notExpired(): SQL {
+  return sql`(expires_at is null or expires_at > now())`;
+}
+
+/** The TTL becomes an absolute time computed by the database clock, shared by every process. */
+function expiresAt(options?: KvStoreSetOptions): SQL {
+  const ms = options?.ttl ? durationMs(options.ttl) : null;
+  return ms === null ? sql`null::timestamptz` : sql`now() + ${ms}::double precision * interval '1 millisecond'`;
+}
+
+/** Milliseconds in a Temporal.Duration (typed loosely: Temporal is not in TypeScript's lib here). */
+export function durationMs(duration: { total(options: { unit: "millisecond" }): number } | unknown): number {
+  const ms = (duration as { total(options: { unit: "millisecond" }): number }).total({ unit: "millisecond" });
+  return Math.max(0, Math.round(ms));
+}

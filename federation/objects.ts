@@ -1,0 +1,227 @@
+// Local rows ⇄ ActivityPub objects (outgoing side). Addressing follows
+// Mastodon: public = to Public, cc followers (+ mentioned); unlisted = to
+// followers, cc Public (+ mentioned); private = to followers, cc mentioned;
+// direct = to the mentioned only.
+import { Temporal } from "@js-temporal/polyfill";
+import {
+  Announce,
+  Create,
+  Document,
+  Hashtag,
+  LanguageString,
+  Mention,
+  Note,
+  PUBLIC_COLLECTION,
+  Update,
+} from "@fedify/vocab";
+import type { Visibility } from "../server/db/schema";
+import type { StatusForFederation } from "../server/domain/federation-queries";
+import { localUrls } from "../server/urls";
+
+export interface MentionForObject {
+  /** the mentioned actor's id */
+  uri: string;
+  /** "@user@domain" */
+  name: string;
+}
+
+export interface AttachmentForObject {
+  url: string;
+  mediaType: string | null;
+  /** alt text */
+  description: string | null;
+  width: number | null;
+  height: number | null;
+  blurhash: string | null;
+  /** "image", "video", "audio"… */
+  type: string;
+}
+
+/** A status row with what it takes to render it (URIs resolved by the query). */
+export interface StatusForObject {
+  id: string;
+  uri: string;
+  url: string | null;
+  content: string;
+  spoilerText: string;
+  sensitive: boolean;
+  visibility: Visibility;
+  language: string | null;
+  createdAt: Date;
+  editedAt: Date | null;
+  /** the parent's ActivityPub id (resolved from in_reply_to_id, or in_reply_to_uri) */
+  inReplyToUri: string | null;
+  /** for a reblog: the reblogged status's ActivityPub id */
+  reblogOfUri: string | null;
+  /** for a reblog: the reblogged status's author (addressed in cc, as Mastodon does) */
+  reblogOfAuthorUri?: string | null;
+  mentions?: MentionForObject[];
+  /** hashtag names, without "#" */
+  hashtags?: string[];
+  attachments?: AttachmentForObject[];
+}
+
+export interface Author {
+  uri: URL;
+  followersUri: URL;
+}
+
+export function toInstant(date: Date): Temporal.Instant {
+  return Temporal.Instant.fromEpochMilliseconds(date.getTime());
+}
+
+export function addressing(visibility: Visibility, followersUri: URL, mentioned: URL[] = []): { tos: URL[]; ccs: URL[] } {
+  switch (visibility) {
+    case "public":
+      return { tos: [PUBLIC_COLLECTION], ccs: [followersUri, ...mentioned] };
+    case "unlisted":
+      return { tos: [followersUri], ccs: [PUBLIC_COLLECTION, ...mentioned] };
+    case "private":
+      return { tos: [followersUri], ccs: mentioned };
+    case "direct":
+      return { tos: mentioned, ccs: [] };
+  }
+}
+
+function mentionedUris(status: StatusForObject): URL[] {
+  const seen = new Set<string>();
+  const uris: URL[] = [];
+  for (const m of status.mentions ?? []) {
+    if (seen.has(m.uri)) continue;
+    seen.add(m.uri);
+    uris.push(new URL(m.uri));
+  }
+  return uris;
+}
+
+/** The addressing of a status (the Note and the activities about it share it). */
+export function statusAddressing(status: StatusForObject, author: Author): { tos: URL[]; ccs: URL[] } {
+  if (status.reblogOfUri) {
+    const original = status.reblogOfAuthorUri ? [new URL(status.reblogOfAuthorUri)] : [];
+    return addressing(status.visibility, author.followersUri, original);
+  }
+  return addressing(status.visibility, author.followersUri, mentionedUris(status));
+}
+
+function positive(value: unknown): number | null {
+  return typeof value === "number" && Number.isInteger(value) && value > 0 ? value : null;
+}
+
+function attachmentToDocument(a: AttachmentForObject): Document {
+  const values = {
+    url: new URL(a.url),
+    mediaType: a.mediaType,
+    name: a.description || null,
+    width: a.width,
+    height: a.height,
+  };
+  // Mastodon sends every attachment as a Document; so do we. (Fedify 2.3.6's
+  // vocabulary has no `blurhash` property: it is not sent.)
+  return new Document(values);
+}
+
+export function statusToNote(status: StatusForObject, author: Author, tagUrl?: (name: string) => string): Note {
+  const { tos, ccs } = statusAddressing(status, author);
+  const tags: (Mention | Hashtag)[] = [];
+  for (const m of status.mentions ?? []) tags.push(new Mention({ href: new URL(m.uri), name: m.name }));
+  if (tagUrl) {
+    for (const name of status.hashtags ?? []) tags.push(new Hashtag({ href: new URL(tagUrl(name)), name: `#${name}` }));
+  }
+  return new Note({
+    id: new URL(status.uri),
+    attribution: author.uri,
+    contents: status.language ? [status.content, new LanguageString(status.content, status.language)] : [status.content],
+    summary: status.spoilerText || null,
+    sensitive: status.sensitive,
+    published: toInstant(status.createdAt),
+    updated: status.editedAt ? toInstant(status.editedAt) : null,
+    url: status.url ? new URL(status.url) : null,
+    replyTarget: status.inReplyToUri ? new URL(status.inReplyToUri) : null,
+    tags,
+    attachments: (status.attachments ?? []).map(attachmentToDocument),
+    tos,
+    ccs,
+  });
+}
+
+/** The activity that published a status: Create(Note), or Announce for a reblog. */
+export function statusToActivity(status: StatusForObject, author: Author, tagUrl?: (name: string) => string): Create | Announce {
+  const { tos, ccs } = statusAddressing(status, author);
+  if (status.reblogOfUri) {
+    return new Announce({
+      // a reblog's uri is already its Announce's id (server/domain/interactions.ts)
+      id: new URL(status.uri),
+      actor: author.uri,
+      object: new URL(status.reblogOfUri),
+      published: toInstant(status.createdAt),
+      tos,
+      ccs,
+    });
+  }
+  return new Create({
+    id: new URL(`${status.uri}/activity`),
+    actor: author.uri,
+    object: statusToNote(status, author, tagUrl),
+    published: toInstant(status.createdAt),
+    tos,
+    ccs,
+  });
+}
+
+/** Update(Note) after an edit; its id changes with each edit, so receivers see each one. */
+export function statusToUpdate(status: StatusForObject, author: Author, tagUrl?: (name: string) => string): Update {
+  const { tos, ccs } = statusAddressing(status, author);
+  const at = status.editedAt ?? new Date();
+  return new Update({
+    id: new URL(`${status.uri}#updates/${at.getTime()}`),
+    actor: author.uri,
+    object: statusToNote(status, author, tagUrl),
+    published: toInstant(at),
+    tos,
+    ccs,
+  });
+}
+
+/** "@user@domain" for an account (residents get our domain). */
+export function mentionName(account: { username: string; domain: string | null }, localDomain: string): string {
+  return `@${account.username}@${account.domain ?? localDomain}`;
+}
+
+/** Builds the object view of a status loaded by statusForFederation. */
+export function federatedStatus(data: StatusForFederation, origin: string, localDomain: string): StatusForObject {
+  const { status } = data;
+  const urls = localUrls(origin);
+  return {
+    id: status.id,
+    uri: status.uri,
+    url: status.url,
+    content: status.content,
+    spoilerText: status.spoilerText,
+    sensitive: status.sensitive,
+    visibility: status.visibility,
+    language: status.language,
+    createdAt: status.createdAt,
+    editedAt: status.editedAt,
+    inReplyToUri: data.inReplyToUri,
+    reblogOfUri: data.reblogOf?.status.uri ?? null,
+    reblogOfAuthorUri: data.reblogOf?.author.uri ?? null,
+    mentions: data.mentions.map((m) => ({ uri: m.uri, name: mentionName(m, localDomain) })),
+    hashtags: data.tags,
+    attachments: data.media.flatMap((m): AttachmentForObject[] => {
+      const url = m.fileName ? urls.media(m.fileName) : m.remoteUrl;
+      if (!url) return [];
+      const original = (m.meta?.original ?? m.meta) as Record<string, unknown>;
+      return [
+        {
+          url,
+          mediaType: m.contentType,
+          description: m.description,
+          width: positive(original?.width),
+          height: positive(original?.height),
+          blurhash: m.blurhash,
+          type: m.type,
+        },
+      ];
+    }),
+  };
+}

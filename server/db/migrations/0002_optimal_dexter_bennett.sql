@@ -1,0 +1,2 @@
+CREATE INDEX "fedify_queue_ordering_idx" ON "fedify_queue" USING btree ("queue","ordering_key","id") WHERE "fedify_queue"."ordering_key" is not null;--> statement-breakpoint
+CREATE INDEX "processed_activities_received_idx" ON "processed_activities" USING btree ("received_at");

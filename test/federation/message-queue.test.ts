@@ -1,0 +1,225 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Temporal } from "@js-temporal/polyfill";
+import { sql } from "drizzle-orm";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Database, Db } from "../../server/db/open";
+import { DbMessageQueue } from "../../federation/message-queue";
+import { openTestDatabase, resetDatabase } from "../helpers/db";
+import { reopenableDatabase } from "./support/db";
+
+let database: Database;
+const controllers: AbortController[] = [];
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+}, 180_000);
+afterAll(() => database?.close());
+beforeEach(() => resetDatabase(database.db));
+afterEach(() => {
+  for (const c of controllers.splice(0)) c.abort();
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Starts listening; returns the messages received so far (live array). */
+function listen(queue: DbMessageQueue, handler?: (m: unknown) => Promise<void> | void) {
+  const received: unknown[] = [];
+  const controller = new AbortController();
+  controllers.push(controller);
+  const done = queue.listen(
+    async (m) => {
+      await handler?.(m);
+      received.push(m);
+    },
+    { signal: controller.signal },
+  );
+  return { received, controller, done };
+}
+
+async function waitFor(check: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > timeoutMs) throw new Error("timed out waiting");
+    await sleep(20);
+  }
+}
+
+async function rowCount(db: Db): Promise<number> {
+  const r = (await db.execute(sql`select count(*)::int as n from fedify_queue`)) as unknown as { rows: { n: number }[] };
+  return Number(r.rows[0].n);
+}
+
+function queue(db: Db = database.db, options: ConstructorParameters<typeof DbMessageQueue>[1] = {}) {
+  return new DbMessageQueue(db, { pollIntervalMs: 50, concurrency: 2, retryBaseMs: 50, ...options });
+}
+
+describe("DbMessageQueue", () => {
+  it("delivers an enqueued message to the listener", async () => {
+    const q = queue();
+    const { received } = listen(q);
+    await q.enqueue({ type: "outbox", n: 1 });
+    await waitFor(() => received.length === 1);
+    expect(received).toEqual([{ type: "outbox", n: 1 }]);
+  });
+
+  it("deletes a message once its handler succeeded", async () => {
+    const q = queue();
+    const { received } = listen(q);
+    await q.enqueue({ n: 1 });
+    await waitFor(() => received.length === 1);
+    await sleep(100);
+    expect(await rowCount(database.db)).toBe(0);
+  });
+
+  it("delivers every message of enqueueMany", async () => {
+    const q = queue();
+    const { received } = listen(q);
+    await q.enqueueMany([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    await waitFor(() => received.length === 3);
+    expect(received).toHaveLength(3);
+  });
+
+  it("does not deliver a delayed message before its delay", async () => {
+    const q = queue();
+    const { received } = listen(q);
+    const start = Date.now();
+    await q.enqueue({ late: true }, { delay: Temporal.Duration.from({ milliseconds: 600 }) });
+    await sleep(300);
+    expect(received).toHaveLength(0);
+    await waitFor(() => received.length === 1);
+    expect(Date.now() - start).toBeGreaterThanOrEqual(550);
+  });
+
+  it("keeps messages of other queues for their own listeners", async () => {
+    const outbox = queue(database.db, { queue: "outbox" });
+    const inbox = queue(database.db, { queue: "inbox" });
+    const { received } = listen(inbox);
+    await outbox.enqueue({ for: "outbox" });
+    await inbox.enqueue({ for: "inbox" });
+    await waitFor(() => received.length === 1);
+    await sleep(200);
+    expect(received).toEqual([{ for: "inbox" }]);
+  });
+
+  it("handles messages with one ordering key one at a time, in order", async () => {
+    const q = queue(database.db, { concurrency: 4 });
+    let running = 0;
+    let overlapped = false;
+    const { received } = listen(q, async () => {
+      running++;
+      if (running > 1) overlapped = true;
+      await sleep(40);
+      running--;
+    });
+    await q.enqueue({ n: 1 }, { orderingKey: "note-1" });
+    await q.enqueue({ n: 2 }, { orderingKey: "note-1" });
+    await q.enqueue({ n: 3 }, { orderingKey: "note-1" });
+    await waitFor(() => received.length === 3);
+    expect({ overlapped, order: received.map((m) => (m as { n: number }).n) }).toEqual({ overlapped: false, order: [1, 2, 3] });
+  });
+
+  it("delivers again a message whose handler threw", async () => {
+    const q = queue();
+    let calls = 0;
+    const { received } = listen(q, () => {
+      calls++;
+      if (calls === 1) throw new Error("remote down");
+    });
+    await q.enqueue({ n: 1 });
+    await waitFor(() => received.length === 1);
+    expect(calls).toBe(2);
+  });
+
+  it("delivers again, once its lease expires, a message claimed by a worker that died", async () => {
+    const q = queue(database.db, { leaseMs: 60_000 });
+    await q.enqueue({ orphan: true });
+    // what a crashed worker leaves behind: the row leased for a while, never deleted
+    await database.db.execute(sql`update fedify_queue set locked_until = now() + interval '400 milliseconds', attempts = 1`);
+    const { received } = listen(q);
+    await sleep(200);
+    expect(received).toHaveLength(0);
+    await waitFor(() => received.length === 1);
+    expect(received).toEqual([{ orphan: true }]);
+  });
+
+  it("does not give a message being handled to a second worker", async () => {
+    const q1 = queue(database.db, { leaseMs: 600 });
+    const q2 = queue(database.db, { leaseMs: 600 });
+    let calls = 0;
+    const slow = async () => {
+      calls++;
+      await sleep(1_500); // longer than the lease: it must be renewed
+    };
+    const a = listen(q1, slow);
+    const b = listen(q2, slow);
+    await q1.enqueue({ once: true });
+    await waitFor(() => a.received.length + b.received.length === 1);
+    await sleep(200);
+    expect(calls).toBe(1);
+  });
+
+  it("stops listening when the signal aborts", async () => {
+    const q = queue();
+    const { controller, done } = listen(q);
+    controller.abort();
+    await expect(done).resolves.toBeUndefined();
+  });
+
+  it("counts queued, ready and delayed messages", async () => {
+    const q = queue();
+    await q.enqueue({ now: 1 });
+    await q.enqueue({ later: 1 }, { delay: Temporal.Duration.from({ minutes: 5 }) });
+    expect(await q.getDepth()).toEqual({ queued: 2, ready: 1, delayed: 1 });
+  });
+
+  it("keeps listening while the database is unreachable and delivers once it is back", async () => {
+    let down = false;
+    const flaky = new Proxy(database.db, {
+      get(target, prop, receiver) {
+        if (prop === "execute") {
+          return (...args: unknown[]) => {
+            if (down) return Promise.reject(new Error("connection refused"));
+            return (target.execute as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        }
+        return Reflect.get(target, prop, receiver);
+      },
+    }) as Db;
+    const q = queue(flaky, { maxBackoffMs: 100 });
+    down = true;
+    const { received } = listen(q);
+    await sleep(400);
+    down = false;
+    await q.enqueue({ afterOutage: true });
+    await waitFor(() => received.length === 1);
+    expect(received).toEqual([{ afterOutage: true }]);
+  });
+});
+
+describe("DbMessageQueue across restarts", () => {
+  it("delivers after the database was closed and opened again a message enqueued before", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "parvis-mq-"));
+    const store = await reopenableDatabase(join(dir, "pglite"));
+    try {
+      const first = await store.open();
+      await queue(first.db).enqueue({ survived: true });
+      await first.close();
+
+      const second = await store.open();
+      try {
+        const { received } = listen(queue(second.db));
+        await waitFor(() => received.length === 1);
+        expect(received).toEqual([{ survived: true }]);
+      } finally {
+        for (const c of controllers.splice(0)) c.abort();
+        await sleep(100);
+        await second.close();
+      }
+    } finally {
+      await store.drop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000); // opens and migrates a database twice
+});
