@@ -5,7 +5,7 @@ import { currentAuth, requireAuth } from "../auth/middleware";
 import { clearNotifications, dismissNotification, getNotification, listNotifications } from "../domain/notifications";
 import type { NotificationType } from "../db/schema";
 import type { Services } from "../services";
-import { idParam, listOf, pageParams, parseQuery, setLinkHeader } from "./http";
+import { idParam, idSchema, listOf, pageParams, parseQuery, setLinkHeader } from "./http";
 import { serializeNotifications } from "./serializers/notification";
 
 const TYPES = ["mention", "follow", "follow_request", "favourite", "reblog", "status", "update", "poll", "admin.sign_up", "admin.report"] as const;
@@ -18,10 +18,15 @@ export function notificationsRouter(services: Services): Router {
   router.get("/api/v1/notifications", requireAuth("read:notifications"), async (req, res) => {
     const me = currentAuth(req).account.id;
     const q = parseQuery(
-      z.object({ types: typeList, exclude_types: typeList, account_id: z.string().regex(/^\d{1,19}$/).optional() }),
+      z.object({ types: typeList, exclude_types: typeList, account_id: idSchema.optional() }),
       req,
     );
     const page = pageParams(req, 40, 80);
+    // as Mastodon: types[] naming no known type selects nothing (not everything)
+    if (q.types && q.types.length === 0) {
+      res.json([]);
+      return;
+    }
     const rows = await listNotifications(ctx, me, page, { types: q.types, excludeTypes: q.exclude_types, accountId: q.account_id });
     setLinkHeader(req, res, rows.map((r) => r.id), page.limit);
     res.json(await serializeNotifications(services, rows, me));

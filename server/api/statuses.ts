@@ -12,7 +12,8 @@ import { threadOf } from "../domain/threads";
 import { Invalid, NotFound } from "../errors";
 import type { Services } from "../services";
 import { loadAccounts } from "./accounts";
-import { boolish, idParam, listOf, pageParams, parseBody, setLinkHeader } from "./http";
+import { boolish, idParam, idSchema, listOf, pageParams, parseBody, setLinkHeader } from "./http";
+import { isId } from "../ids";
 import { serializeAccounts } from "./serializers/account";
 import { serializeMedia } from "./serializers/media";
 import { serializeStatus, serializeStatuses } from "./serializers/status";
@@ -21,12 +22,12 @@ const visibility = z.enum(["public", "unlisted", "private", "direct"]);
 
 const createSchema = z.object({
   status: z.string().max(100_000).optional().default(""),
-  media_ids: listOf(z.string().regex(/^\d{1,19}$/)).optional(),
+  media_ids: listOf(idSchema).optional(),
   visibility: visibility.optional(),
   spoiler_text: z.string().max(100_000).optional().default(""),
   sensitive: boolish.optional(),
   in_reply_to_id: z
-    .union([z.string().regex(/^\d{1,19}$/, "must be an id"), z.null(), z.literal("")])
+    .union([idSchema, z.null(), z.literal("")])
     .optional()
     .transform((v) => v || null),
   language: z.string().max(20).nullable().optional(),
@@ -39,7 +40,7 @@ const editSchema = z.object({
   spoiler_text: z.string().max(100_000).optional(),
   sensitive: boolish.optional(),
   language: z.string().max(20).nullable().optional(),
-  media_ids: listOf(z.string().regex(/^\d{1,19}$/)).optional(),
+  media_ids: listOf(idSchema).optional(),
 });
 
 const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_IMAGE_BYTES, files: 1, fields: 20, fieldSize: 10_000 } });
@@ -74,7 +75,7 @@ export function statusesRouter(services: Services): Router {
   });
 
   router.get("/api/v1/statuses", async (req, res) => {
-    const ids = listOf(z.string()).catch([]).parse(req.query.id).filter((id) => /^\d{1,19}$/.test(id)).slice(0, 40);
+    const ids = listOf(z.string()).catch([]).parse(req.query.id).filter(isId).slice(0, 40);
     res.json(await serializeStatuses(services, await visibleStatuses(ctx, ids, viewer(req)), viewer(req)));
   });
 

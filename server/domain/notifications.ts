@@ -1,13 +1,23 @@
 // Notifications for local residents: created by the domain, never for someone
 // who blocks or mutes (with notifications hidden) the sender.
 import { and, eq, inArray, isNull, notInArray, sql } from "drizzle-orm";
-import { accounts, blocks, mutes, notifications, users, type NotificationType } from "../db/schema";
+import { alias } from "drizzle-orm/pg-core";
+import { accounts, blocks, mutes, notifications, statuses, users, type NotificationType } from "../db/schema";
 import { NotFound } from "../errors";
 import { newId } from "../ids";
 import type { DomainContext } from "./context";
 import { finishPage, pageQuery, type PageParams } from "./pagination";
+import { visibleTo } from "./visibility";
 
 export type Notification = typeof notifications.$inferSelect;
+
+const noteStatus = alias(statuses, "note_status");
+
+/** A notification about a status shows only while the recipient may see that status (a block since, say). */
+function statusStillVisible(recipientId: string) {
+  return sql`(${notifications.statusId} is null or exists (
+    select 1 from ${statuses} note_status where ${noteStatus.id} = ${notifications.statusId} and ${visibleTo(recipientId, noteStatus)}))`;
+}
 
 export interface NotifyInput {
   recipientId: string;
@@ -89,6 +99,7 @@ export async function listNotifications(
         // a sender suspended since, or blocked since, no longer shows
         sql`not exists (select 1 from ${blocks} b where b.account_id = ${recipientId} and b.target_account_id = ${notifications.fromAccountId})`,
         sql`not exists (select 1 from ${accounts} a where a.id = ${notifications.fromAccountId} and a.suspended_at is not null)`,
+        statusStillVisible(recipientId),
       ),
     )
     .orderBy(q.orderBy)
@@ -100,7 +111,7 @@ export async function getNotification(ctx: DomainContext, recipientId: string, i
   const [row] = await ctx.db
     .select()
     .from(notifications)
-    .where(and(eq(notifications.id, id), eq(notifications.accountId, recipientId)));
+    .where(and(eq(notifications.id, id), eq(notifications.accountId, recipientId), statusStillVisible(recipientId)));
   if (!row) throw new NotFound();
   return row;
 }

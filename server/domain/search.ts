@@ -34,7 +34,19 @@ export async function searchStatuses(ctx: DomainContext, query: string, viewerId
   return ctx.db
     .select()
     .from(statuses)
-    .where(and(ilike(statuses.content, likePattern(term, false)), isNull(statuses.reblogOfId), visibleTo(viewerId)))
+    .where(
+      and(
+        ilike(statuses.content, likePattern(term, false)),
+        isNull(statuses.reblogOfId),
+        visibleTo(viewerId),
+        // suspended authors, and those the viewer blocks or mutes, as on timelines
+        sql`not exists (select 1 from accounts a where a.id = ${statuses.accountId} and a.suspended_at is not null)`,
+        viewerId
+          ? sql`not exists (select 1 from blocks b where b.account_id = ${viewerId} and b.target_account_id = ${statuses.accountId})
+              and not exists (select 1 from mutes m where m.account_id = ${viewerId} and m.target_account_id = ${statuses.accountId} and (m.expires_at is null or m.expires_at > now()))`
+          : undefined,
+      ),
+    )
     .orderBy(sql`${statuses.id} desc`)
     .limit(limit)
     .offset(offset);

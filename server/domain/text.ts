@@ -15,8 +15,10 @@ export interface ResolvedMention {
   url: string;
 }
 
+// Names and tags longer than their limit are not matched at all (rather than cut
+// short, which would mention someone else or file the post under another tag).
 const TOKEN =
-  /(https?:\/\/[^\s<>"']+)|(^|[^\p{L}\p{N}_/@.])@([a-z0-9_]{1,30})(?:@([a-z0-9][a-z0-9.-]*[a-z0-9](?::\d{1,5})?))?|(^|[^\p{L}\p{N}_/&#])#([\p{L}\p{N}_]{1,100})/giu;
+  /(https?:\/\/[^\s<>"']+)|(^|[^\p{L}\p{N}_/@.])@([a-z0-9_]{1,30})(?![a-z0-9_])(?:@([a-z0-9][a-z0-9.-]*[a-z0-9](?::\d{1,5})?))?|(^|[^\p{L}\p{N}_/&#])#([\p{L}\p{N}_]{1,100})(?![\p{L}\p{N}_])/giu;
 
 const MAX_MENTIONS = 50;
 const MAX_TAGS = 50;

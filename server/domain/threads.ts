@@ -1,6 +1,6 @@
 // A status's thread: the chain of ancestors and the tree of descendants the viewer may see.
 import { sql } from "drizzle-orm";
-import { statuses } from "../db/schema";
+import { blocks, mutes, statuses } from "../db/schema";
 import type { DomainContext } from "./context";
 import { getVisibleStatus, type Status } from "./statuses";
 import { rowsOf, visibleTo } from "./visibility";
@@ -12,6 +12,7 @@ export const MAX_DEPTH = 64;
 export async function threadOf(ctx: DomainContext, id: string, viewerId: string | null): Promise<{ ancestors: string[]; descendants: string[] }> {
   const status = await getVisibleStatus(ctx, id, viewerId);
   const ancestors: string[] = [];
+  const hidden = viewerId ? await blockedOrMuted(ctx, viewerId) : new Set<string>();
   let parentId = status.inReplyToId;
   const seen = new Set([status.id]);
   while (parentId && ancestors.length < MAX_ANCESTORS && !seen.has(parentId)) {
@@ -22,7 +23,8 @@ export async function threadOf(ctx: DomainContext, id: string, viewerId: string 
     } catch {
       break;
     }
-    ancestors.unshift(parent.id);
+    // as Mastodon: statuses by accounts the viewer blocks or mutes are left out, the chain goes on
+    if (!hidden.has(parent.accountId)) ancestors.unshift(parent.id);
     parentId = parent.inReplyToId;
   }
   // depth-first order of the reply tree, bounded in depth and size
@@ -38,7 +40,17 @@ export async function threadOf(ctx: DomainContext, id: string, viewerId: string 
     join ${statuses} on ${statuses.id} = tree.id
     where ${visibleTo(viewerId)}
       and not exists (select 1 from accounts a where a.id = ${statuses.accountId} and a.suspended_at is not null)
+      ${viewerId ? sql`and not exists (select 1 from ${blocks} b where b.account_id = ${viewerId} and b.target_account_id = ${statuses.accountId})
+      and not exists (select 1 from ${mutes} m where m.account_id = ${viewerId} and m.target_account_id = ${statuses.accountId} and (m.expires_at is null or m.expires_at > now()))` : sql``}
     order by tree.path
     limit ${MAX_DESCENDANTS}`);
   return { ancestors, descendants: rowsOf<{ id: string }>(result).map((r) => String(r.id)) };
+}
+
+/** Accounts the viewer blocks or (currently) mutes. */
+async function blockedOrMuted(ctx: DomainContext, viewerId: string): Promise<Set<string>> {
+  const result = await ctx.db.execute<{ id: string }>(sql`
+    select b.target_account_id::text as id from ${blocks} b where b.account_id = ${viewerId}
+    union select m.target_account_id::text from ${mutes} m where m.account_id = ${viewerId} and (m.expires_at is null or m.expires_at > now())`);
+  return new Set(rowsOf<{ id: string }>(result).map((r) => String(r.id)));
 }

@@ -1,6 +1,6 @@
 // Timelines, read on demand (fan-out on read): every one applies the visibility
 // rule, blocks and mutes, and Mastodon's id-based pagination.
-import { and, eq, exists, isNull, sql, type SQL } from "drizzle-orm";
+import { and, eq, isNull, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { accounts, blocks, follows, mediaAttachments, mutes, statusTags, statuses, tags, users } from "../db/schema";
 import type { DomainContext } from "./context";
@@ -10,13 +10,19 @@ import { visibleTo, type Viewer } from "./visibility";
 
 const original = alias(statuses, "original");
 
-/** Reblogs show only while what they share is visible, and not from someone hidden. */
+/**
+ * Reblogs show only while what they share is visible, and not from someone hidden.
+ * A scalar subquery on the original's primary key rather than EXISTS: PostgreSQL may
+ * turn such an EXISTS into a hashed subplan that first checks every status of the
+ * instance (seen on PGlite, PostgreSQL 17: seconds per home timeline instead of a millisecond).
+ */
 function reblogVisible(viewerId: Viewer | null): SQL {
-  return sql`(${statuses.reblogOfId} is null or exists (
-    select 1 from ${statuses} original where ${original.id} = ${statuses.reblogOfId} and ${visibleTo(viewerId, original)}
+  return sql`(${statuses.reblogOfId} is null or coalesce((
+    select ${visibleTo(viewerId, original)}
     ${viewerId ? sql`and not exists (select 1 from ${blocks} b where b.account_id = ${viewerId} and b.target_account_id = ${original.accountId})
     and not exists (select 1 from ${mutes} m where m.account_id = ${viewerId} and m.target_account_id = ${original.accountId} and (m.expires_at is null or m.expires_at > now()))` : sql``}
-  ))`;
+    from ${statuses} original where ${original.id} = ${statuses.reblogOfId}
+  ), false))`;
 }
 
 /** Authors the viewer blocked or muted, and suspended authors, are left out. */
@@ -25,6 +31,7 @@ function notHidden(viewerId: Viewer | null): SQL {
   if (!viewerId) return suspended;
   return sql`${suspended}
     and not exists (select 1 from ${blocks} b where b.account_id = ${viewerId} and b.target_account_id = ${statuses.accountId})
+    and not exists (select 1 from ${blocks} b where b.account_id = ${statuses.accountId} and b.target_account_id = ${viewerId})
     and not exists (select 1 from ${mutes} m where m.account_id = ${viewerId} and m.target_account_id = ${statuses.accountId} and (m.expires_at is null or m.expires_at > now()))`;
 }
 
@@ -84,7 +91,7 @@ export interface PublicOptions {
 }
 
 function onlyMedia(): SQL {
-  return exists(sql`select 1 from ${mediaAttachments} ma where ma.status_id = ${statuses.id}`);
+  return sql`exists (select 1 from ${mediaAttachments} ma where ma.status_id = ${statuses.id})`;
 }
 
 export async function publicTimeline(ctx: DomainContext, viewerId: string | null, options: PublicOptions, params: PageParams): Promise<Status[]> {

@@ -1,8 +1,9 @@
 // Rows → Mastodon Account entities, in batches (one query for all counts).
-import { inArray, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { follows, followRequests, statuses, users } from "../../db/schema";
 import type { Account, User } from "../../domain/accounts";
 import { acctOf } from "../../domain/accounts";
+import { rowsOf } from "../../domain/visibility";
 import type { Services } from "../../services";
 import { mediaUrl } from "./media";
 
@@ -41,31 +42,30 @@ interface Counts {
   statuses: number;
 }
 
-async function countsFor(services: Services, ids: string[]): Promise<Map<string, Counts>> {
-  const map = new Map<string, Counts>(ids.map((id) => [id, { followers: 0, following: 0, statuses: 0 }]));
-  if (ids.length === 0) return map;
-  const db = services.db;
-  const [followers, following, posts] = await Promise.all([
-    db
-      .select({ id: follows.targetAccountId, n: sql<number>`count(*)::int` })
-      .from(follows)
-      .where(inArray(follows.targetAccountId, ids))
-      .groupBy(follows.targetAccountId),
-    db
-      .select({ id: follows.accountId, n: sql<number>`count(*)::int` })
-      .from(follows)
-      .where(inArray(follows.accountId, ids))
-      .groupBy(follows.accountId),
-    db
-      .select({ id: statuses.accountId, n: sql<number>`count(*)::int` })
-      .from(statuses)
-      .where(inArray(statuses.accountId, ids))
-      .groupBy(statuses.accountId),
-  ]);
-  for (const r of followers) map.get(r.id)!.followers = r.n;
-  for (const r of following) map.get(r.id)!.following = r.n;
-  for (const r of posts) map.get(r.id)!.statuses = r.n;
-  return map;
+/**
+ * Followers, following and statuses counts, and the local role, of every account in
+ * one query (one round trip instead of four: queries do not overlap on PGlite).
+ */
+async function countsFor(services: Services, ids: string[]): Promise<{ counts: Map<string, Counts>; roles: Map<string, string> }> {
+  const counts = new Map<string, Counts>(ids.map((id) => [id, { followers: 0, following: 0, statuses: 0 }]));
+  const roles = new Map<string, string>();
+  if (ids.length === 0) return { counts, roles };
+  // ids come from the database: decimal digits only, safe in an array literal
+  const result = await services.db.execute(sql`select v.id::text as id,
+      (select count(*) from ${follows} f where f.target_account_id = v.id)::int as followers,
+      (select count(*) from ${follows} f where f.account_id = v.id)::int as following,
+      (select count(*) from ${statuses} s where s.account_id = v.id)::int as statuses,
+      (select u.role from ${users} u where u.account_id = v.id) as role
+    from unnest(${`{${ids.join(",")}}`}::bigint[]) as v(id)`);
+  for (const r of rowsOf<{ id: string; followers: number; following: number; statuses: number; role: string | null }>(result)) {
+    const c = counts.get(String(r.id));
+    if (!c) continue;
+    c.followers = Number(r.followers);
+    c.following = Number(r.following);
+    c.statuses = Number(r.statuses);
+    if (r.role) roles.set(String(r.id), r.role);
+  }
+  return { counts, roles };
 }
 
 function dateOnly(d: Date): string {
@@ -105,16 +105,17 @@ function toEntity(services: Services, a: Account, c: Counts, roles: Map<string, 
   };
 }
 
-export async function serializeAccounts(services: Services, rows: Account[]): Promise<AccountEntity[]> {
-  const ids = [...new Set(rows.map((r) => r.id))];
-  const [counts, roleRows] = await Promise.all([
-    countsFor(services, ids),
-    ids.length
-      ? services.db.select({ accountId: users.accountId, role: users.role }).from(users).where(inArray(users.accountId, ids))
-      : Promise.resolve([]),
-  ]);
-  const roles = new Map(roleRows.map((r) => [r.accountId, r.role]));
-  return rows.map((a) => toEntity(services, a, counts.get(a.id)!, roles));
+export type AccountStats = Awaited<ReturnType<typeof countsFor>>;
+
+/** Counts and roles of accounts known by id only, to fetch alongside their rows. */
+export function accountStats(services: Services, ids: string[]): Promise<AccountStats> {
+  return countsFor(services, [...new Set(ids)]);
+}
+
+export async function serializeAccounts(services: Services, rows: Account[], stats?: AccountStats): Promise<AccountEntity[]> {
+  const { counts, roles } = stats ?? (await countsFor(services, [...new Set(rows.map((r) => r.id))]));
+  const none: Counts = { followers: 0, following: 0, statuses: 0 };
+  return rows.map((a) => toEntity(services, a, counts.get(a.id) ?? none, roles));
 }
 
 export async function serializeAccount(services: Services, row: Account): Promise<AccountEntity> {

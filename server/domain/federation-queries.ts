@@ -1,0 +1,183 @@
+// What outgoing federation needs to know about local rows: a status with its
+// mentions, tags, media and parent; the remote followers of an account (their
+// inboxes); and storing the id of a Follow we send. Plain reads, no rules:
+// who may see a status is decided in visibility.ts.
+import { and, asc, eq, inArray, isNotNull } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import { accounts, followRequests, follows, mediaAttachments, mentions, statusTags, statuses, tags } from "../db/schema";
+import type { Account } from "./accounts";
+import type { DomainContext } from "./context";
+import type { Status } from "./statuses";
+
+/** A remote actor as a delivery target. */
+export interface RemoteInboxes {
+  uri: string;
+  inboxUrl: string | null;
+  sharedInboxUrl: string | null;
+}
+
+export interface MentionedAccount {
+  id: string;
+  uri: string;
+  username: string;
+  /** null for residents */
+  domain: string | null;
+  inboxUrl: string | null;
+  sharedInboxUrl: string | null;
+}
+
+export interface StatusMedia {
+  id: string;
+  type: string;
+  fileName: string | null;
+  remoteUrl: string | null;
+  contentType: string | null;
+  description: string | null;
+  blurhash: string | null;
+  meta: Record<string, unknown>;
+}
+
+export interface StatusForFederation {
+  status: Status;
+  author: Account;
+  mentions: MentionedAccount[];
+  tags: string[];
+  media: StatusMedia[];
+  /** the parent's ActivityPub id (known parent, or the unresolved in_reply_to_uri) */
+  inReplyToUri: string | null;
+  /** the author of the parent, when known */
+  inReplyToAccount: Account | null;
+  /** for a reblog: the shared status and its author */
+  reblogOf: { status: Status; author: Account } | null;
+}
+
+const parentAccount = alias(accounts, "parent_account");
+
+/** A status with everything it takes to render it as a Note (or Announce), or null when it is gone. */
+export async function statusForFederation(ctx: DomainContext, statusId: string): Promise<StatusForFederation | null> {
+  if (!/^[0-9]{1,19}$/.test(statusId)) return null;
+  const [row] = await ctx.db
+    .select({ status: statuses, author: accounts })
+    .from(statuses)
+    .innerJoin(accounts, eq(accounts.id, statuses.accountId))
+    .where(eq(statuses.id, statusId));
+  if (!row) return null;
+  const { status, author } = row;
+
+  const [mentioned, tagRows, media] = await Promise.all([
+    ctx.db
+      .select({
+        id: accounts.id,
+        uri: accounts.uri,
+        username: accounts.username,
+        domain: accounts.domain,
+        inboxUrl: accounts.inboxUrl,
+        sharedInboxUrl: accounts.sharedInboxUrl,
+      })
+      .from(mentions)
+      .innerJoin(accounts, eq(accounts.id, mentions.accountId))
+      .where(eq(mentions.statusId, status.id))
+      .orderBy(asc(accounts.id)),
+    ctx.db
+      .select({ name: tags.name })
+      .from(statusTags)
+      .innerJoin(tags, eq(tags.id, statusTags.tagId))
+      .where(eq(statusTags.statusId, status.id))
+      .orderBy(asc(tags.name)),
+    ctx.db
+      .select({
+        id: mediaAttachments.id,
+        type: mediaAttachments.type,
+        fileName: mediaAttachments.fileName,
+        remoteUrl: mediaAttachments.remoteUrl,
+        contentType: mediaAttachments.contentType,
+        description: mediaAttachments.description,
+        blurhash: mediaAttachments.blurhash,
+        meta: mediaAttachments.meta,
+      })
+      .from(mediaAttachments)
+      .where(eq(mediaAttachments.statusId, status.id))
+      .orderBy(asc(mediaAttachments.position), asc(mediaAttachments.id)),
+  ]);
+
+  let inReplyToUri = status.inReplyToUri;
+  let inReplyToAccount: Account | null = null;
+  if (status.inReplyToId) {
+    const [parent] = await ctx.db
+      .select({ uri: statuses.uri, account: parentAccount })
+      .from(statuses)
+      .innerJoin(parentAccount, eq(parentAccount.id, statuses.accountId))
+      .where(eq(statuses.id, status.inReplyToId));
+    if (parent) {
+      inReplyToUri = parent.uri;
+      inReplyToAccount = parent.account;
+    }
+  }
+  if (!inReplyToAccount && status.inReplyToAccountId) {
+    const [account] = await ctx.db.select().from(accounts).where(eq(accounts.id, status.inReplyToAccountId));
+    inReplyToAccount = account ?? null;
+  }
+
+  let reblogOf: StatusForFederation["reblogOf"] = null;
+  if (status.reblogOfId) {
+    const [original] = await ctx.db
+      .select({ status: statuses, author: accounts })
+      .from(statuses)
+      .innerJoin(accounts, eq(accounts.id, statuses.accountId))
+      .where(eq(statuses.id, status.reblogOfId));
+    reblogOf = original ?? null;
+  }
+
+  return {
+    status,
+    author,
+    mentions: mentioned,
+    tags: tagRows.map((t) => t.name),
+    media,
+    inReplyToUri,
+    inReplyToAccount,
+    reblogOf,
+  };
+}
+
+/** The remote accounts following `accountId`, with their inboxes (local followers need no delivery). */
+export async function remoteFollowerInboxes(ctx: DomainContext, accountId: string): Promise<RemoteInboxes[]> {
+  return ctx.db
+    .select({ uri: accounts.uri, inboxUrl: accounts.inboxUrl, sharedInboxUrl: accounts.sharedInboxUrl })
+    .from(follows)
+    .innerJoin(accounts, eq(accounts.id, follows.accountId))
+    .where(and(eq(follows.targetAccountId, accountId), isNotNull(accounts.domain)))
+    .orderBy(asc(follows.id));
+}
+
+/** Is `followerId` following `accountId`? (who may fetch a followers-only post) */
+export async function isFollowing(ctx: DomainContext, followerId: string, accountId: string): Promise<boolean> {
+  const rows = await ctx.db
+    .select({ id: follows.id })
+    .from(follows)
+    .where(and(eq(follows.accountId, followerId), eq(follows.targetAccountId, accountId)))
+    .limit(1);
+  return rows.length > 0;
+}
+
+/** Accounts by id (missing ones left out). */
+export async function accountsByIds(ctx: DomainContext, ids: string[]): Promise<Account[]> {
+  if (ids.length === 0) return [];
+  return ctx.db.select().from(accounts).where(inArray(accounts.id, ids));
+}
+
+export async function accountById(ctx: DomainContext, id: string): Promise<Account | null> {
+  const [row] = await ctx.db.select().from(accounts).where(eq(accounts.id, id));
+  return row ?? null;
+}
+
+/** Records the id of the Follow activity sent for a pending request, so the remote Accept/Reject can be matched. */
+export async function setFollowRequestUri(ctx: DomainContext, requestId: string, uri: string): Promise<void> {
+  await ctx.db.update(followRequests).set({ uri }).where(eq(followRequests.id, requestId));
+}
+
+/** Status row by id (also a reblog), or null. */
+export async function statusById(ctx: DomainContext, id: string): Promise<Status | null> {
+  const [row] = await ctx.db.select().from(statuses).where(eq(statuses.id, id));
+  return row ?? null;
+}
