@@ -752,7 +752,7 @@ function renderSection(results: DbFigures[], baseline: CryptoBaseline): string {
   row("inbound: POST p50 / p99 (ms)", inb((i) => `${i.accepted.p50.toFixed(1)} / ${i.accepted.p99.toFixed(1)}`));
   row("inbound: requests to the remote server meanwhile", inb((i) => String(i.remoteRequests)));
   row("inbound: **fully processed (activities/s)**", inb((i) => (i.processedPerSecond === null ? "not all processed" : i.processedPerSecond.toFixed(0))));
-  row("inbound: processed / raw verify rate", inb((i) => (i.processedPerSecond === null ? "–" : `${((i.processedPerSecond / baseline.verifyPerSecond) * 100).toFixed(1)} %`)));
+  row("inbound: share of the time per activity a raw RSA verify accounts for", inb((i) => (i.processedPerSecond === null ? "–" : `${((i.processedPerSecond / baseline.verifyPerSecond) * 100).toFixed(2)} %`)));
   row("outbound: API answer (ms)", out((o) => o.apiMs.toFixed(0)));
   row("outbound: instances reached", out((o) => `${o.delivered} / ${o.instances}`));
   row("outbound: **time until all delivered (s)**", out((o) => (o.seconds === null ? "not all delivered" : o.seconds.toFixed(2))));
@@ -782,10 +782,25 @@ function renderSection(results: DbFigures[], baseline: CryptoBaseline): string {
     }
     lines.push(`- ${dbName(r.kind)}${binding}: ${parts.join("; ")}`);
   }
+  const busiest = Math.max(...results.flatMap((r) => r.load));
+  if (busiest > m.cores * 1.5) {
+    lines.push("");
+    lines.push(
+      `**The machine was busy during this run** (1-minute load average up to ${busiest.toFixed(1)} on ${m.cores} cores, from other work): ` +
+        "every figure, the baseline included, is inflated by waiting for a CPU. Rerun on a quiet machine before comparing with the goals.",
+    );
+  }
   if (!fullSize) {
     lines.push("");
     lines.push(`Reduced run (${JSON.stringify(params)}): not comparable with full-size figures.`);
   }
+  lines.push("");
+  lines.push(
+    "Smaller or partial runs: `BENCH_DB=postgres|pglite|both`, `BENCH_INBOUND`, `BENCH_ACTORS`, `BENCH_CONCURRENCY` (inbox POSTs in flight), " +
+      "`BENCH_FOLLOWERS`, `BENCH_INSTANCES`, `BENCH_DEADLINE_MS` (how long to wait for processing or delivery, default 180 s); " +
+      "`BENCH_DATABASE_URL` (default: TEST_DATABASE_URL, else the local server) is where the throwaway database is created; " +
+      "`BENCH_DOCS=1` writes this section after a reduced run, `BENCH_LOG_LEVEL` shows the instance's log.",
+  );
   return lines.join("\n") + "\n";
 }
 

@@ -94,6 +94,31 @@ export function blockActivityId(actorUri: URL, blockId: string): URL {
   return new URL(`${actorUri.href}#blocks/${blockId}`);
 }
 
+/**
+ * Accept(Follow) from a resident to a remote follower. Exported for INCOMING:
+ * a Follow received again for a follow that already exists (the remote server
+ * lost our Accept) is answered with it, from any Fedify context (InboxContext too).
+ * `acceptKey` makes the Accept's id: the follows row id for the first Accept;
+ * give a re-sent one a fresh key (receivers drop an activity id seen before).
+ */
+export async function sendAcceptFollow(
+  ctx: Context<Services>,
+  follower: Pick<Account, "uri" | "inboxUrl" | "sharedInboxUrl">,
+  target: Pick<Account, "username">,
+  followUri: string | null,
+  acceptKey: string,
+): Promise<void> {
+  const actorUri = ctx.getActorUri(target.username);
+  const follow = new Follow({ id: followUri ? new URL(followUri) : null, actor: new URL(follower.uri), object: actorUri });
+  const activity = new Accept({
+    id: new URL(`${actorUri.href}#accepts/follows/${acceptKey}`),
+    actor: actorUri,
+    object: follow,
+    to: new URL(follower.uri),
+  });
+  await ctx.sendActivity({ identifier: target.username }, recipientOf(follower), activity, { preferSharedInbox: true });
+}
+
 const isLocal = (account: Account | null): account is Account => account !== null && account.domain === null;
 const isRemote = (account: Account | null): account is Account => account !== null && account.domain !== null;
 
@@ -295,18 +320,8 @@ class Outbox {
     await this.sendAccept(follower, target, e.uri, e.followId);
   }
 
-  /** Also for INCOMING: a duplicate Follow of an existing follow is answered with Accept again. */
   async sendAccept(follower: Account, target: Account, followUri: string | null, followId: string): Promise<void> {
-    const ctx = this.ctx;
-    const actorUri = ctx.getActorUri(target.username);
-    const follow = new Follow({ id: followUri ? new URL(followUri) : null, actor: new URL(follower.uri), object: actorUri });
-    const activity = new Accept({
-      id: new URL(`${actorUri.href}#accepts/follows/${followId}`),
-      actor: actorUri,
-      object: follow,
-      to: new URL(follower.uri),
-    });
-    await this.send(ctx, target.username, [follower], activity);
+    await sendAcceptFollow(this.ctx, follower, target, followUri, followId);
   }
 
   async followRequestRejected(e: DomainEvents["follow_request.rejected"]): Promise<void> {

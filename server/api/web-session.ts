@@ -9,6 +9,7 @@ import { CSRF_COOKIE, SESSION_COOKIE, currentAuth, requireAuth } from "../auth/m
 import { authRateLimit, failedLoginTracker } from "../auth/rate-limit";
 import { issueToken, revokeToken } from "../auth/tokens";
 import { changePassword, listSessions, revokeSession } from "../domain/sessions";
+import { deleteLocalAccount } from "../domain/account-deletion";
 import { Unauthorized } from "../errors";
 import type { Services } from "../services";
 import { idParam, parseBody } from "./http";
@@ -78,6 +79,16 @@ export function webSessionRouter(services: Services): Router {
     const auth = currentAuth(req);
     const body = parseBody(z.object({ current_password: z.string().min(1).max(1000), new_password: z.string().min(1).max(1000) }), req);
     await changePassword(ctx, auth.user.id, auth.token.id, body.current_password, body.new_password);
+    res.json({});
+  });
+
+  // Parvis extension (Mastodon deletes accounts from its web settings only)
+  router.post("/api/parvis/account/delete", requireAuth(), authRateLimit(services.config.authRateLimit), async (req, res) => {
+    const auth = currentAuth(req);
+    const body = parseBody(z.object({ password: z.string().min(1).max(1000) }), req);
+    await deleteLocalAccount(ctx, auth.user.id, body.password);
+    res.clearCookie(SESSION_COOKIE, { path: "/" });
+    res.clearCookie(CSRF_COOKIE, { path: "/" });
     res.json({});
   });
 

@@ -83,24 +83,27 @@ export async function storeRemoteStatus(ctx: DomainContext, data: RemoteStatusDa
     },
     [...new Set(data.mentionedAccountIds ?? [])].slice(0, 50),
     cleanTags(data.tagNames),
+    {
+      withinTransaction: async (tx, row) => {
+        const attachments = (data.attachments ?? []).slice(0, MAX_ATTACHMENTS).filter((a) => /^https?:\/\//.test(a.url));
+        if (attachments.length === 0) return;
+        await tx.insert(mediaAttachments).values(
+          attachments.map((a, position) => ({
+            id: newId(),
+            accountId: data.authorId,
+            statusId: row.id,
+            type: mediaType(a),
+            remoteUrl: a.url,
+            contentType: a.mediaType ?? null,
+            description: a.description ? stripHtml(a.description.slice(0, 5000)) : null,
+            blurhash: a.blurhash && /^[0-9A-Za-z#$%*+,\-.:;=?@[\]^_{|}~]{6,100}$/.test(a.blurhash) ? a.blurhash : null,
+            meta: a.width && a.height ? { original: { width: a.width, height: a.height } } : {},
+            position,
+          })),
+        );
+      },
+    },
   );
-  const attachments = (data.attachments ?? []).slice(0, MAX_ATTACHMENTS).filter((a) => /^https?:\/\//.test(a.url));
-  if (attachments.length) {
-    await ctx.db.insert(mediaAttachments).values(
-      attachments.map((a, position) => ({
-        id: newId(),
-        accountId: data.authorId,
-        statusId: status.id,
-        type: mediaType(a),
-        remoteUrl: a.url,
-        contentType: a.mediaType ?? null,
-        description: a.description ? stripHtml(a.description.slice(0, 5000)) : null,
-        blurhash: a.blurhash && /^[0-9A-Za-z#$%*+,\-.:;=?@[\]^_{|}~]{6,100}$/.test(a.blurhash) ? a.blurhash : null,
-        meta: a.width && a.height ? { original: { width: a.width, height: a.height } } : {},
-        position,
-      })),
-    );
-  }
   // replies that arrived before their parent now find it
   await ctx.db
     .update(statuses)

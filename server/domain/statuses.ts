@@ -17,6 +17,7 @@ import { Conflict, Forbidden, Invalid, NotFound } from "../errors";
 import { newId } from "../ids";
 import { localUrls } from "../urls";
 import { findAccountByAcct, findLocalAccount, type Account } from "./accounts";
+import type { DbOrTx } from "../db/open";
 import type { DomainContext } from "./context";
 import { notify } from "./notifications";
 import { extractHashtags, extractMentions, mentionKey, renderStatusText, type ResolvedMention } from "./text";
@@ -85,13 +86,21 @@ async function upsertTags(ctx: DomainContext, names: string[]): Promise<string[]
 /** Thrown inside storeStatus's transaction when a concurrent request claimed the same Idempotency-Key first. */
 class IdempotencyKeyTaken extends Error {}
 
+export interface StoreOptions {
+  /** Idempotency-Key of the request, claimed in the same transaction */
+  idempotency?: { userId: string; key: string };
+  /** more writes that belong to the status (media), done before "status.created" is published */
+  withinTransaction?: (tx: DbOrTx, status: Status) => Promise<void>;
+}
+
 export async function storeStatus(
   ctx: DomainContext,
   values: typeof statuses.$inferInsert,
   mentionedIds: string[],
   tagNames: string[],
-  idempotency?: { userId: string; key: string },
+  options: StoreOptions = {},
 ): Promise<Status> {
+  const { idempotency } = options;
   const status = await ctx.db.transaction(async (tx) => {
     const t: DomainContext = { ...ctx, db: tx };
     const [row] = await tx.insert(statuses).values(values).returning();
@@ -118,6 +127,8 @@ export async function storeStatus(
         .onConflictDoNothing();
     }
     await tx.update(accounts).set({ lastStatusAt: row.createdAt }).where(eq(accounts.id, row.accountId));
+    // attachments belong to the status before anyone hears of it (federation, real time)
+    await options.withinTransaction?.(tx, row);
     return row;
   });
   for (const accountId of mentionedIds) {
@@ -193,7 +204,14 @@ export async function createStatus(ctx: DomainContext, author: Account, input: C
       },
       resolved.accounts.map((a) => a.id),
       extractHashtags(text),
-      idempotency,
+      {
+        idempotency,
+        withinTransaction: async (tx, row) => {
+          for (const [position, mediaId] of mediaIds.entries()) {
+            await tx.update(mediaAttachments).set({ statusId: row.id, position }).where(eq(mediaAttachments.id, mediaId));
+          }
+        },
+      },
     );
   } catch (e) {
     if (!(e instanceof IdempotencyKeyTaken) || !idempotency) throw e;
@@ -204,11 +222,6 @@ export async function createStatus(ctx: DomainContext, author: Account, input: C
       .where(and(eq(idempotencyKeys.userId, idempotency.userId), eq(idempotencyKeys.key, idempotency.key)));
     if (!existing) throw new Conflict("A request with this Idempotency-Key is already being processed");
     return existing.status;
-  }
-  if (mediaIds.length) {
-    for (const [position, mediaId] of mediaIds.entries()) {
-      await ctx.db.update(mediaAttachments).set({ statusId: status.id, position }).where(eq(mediaAttachments.id, mediaId));
-    }
   }
   return status;
 }

@@ -5,6 +5,7 @@ import { eq } from "drizzle-orm";
 import { accountMoves } from "../../server/db/schema";
 import { invalidateDomainPolicyCache } from "../../server/domain/domain-policies";
 import { follow } from "../../server/domain/follows";
+import { setDomainPolicy } from "../../federation/policy";
 import { findAccountByUri } from "../../server/domain/remote-accounts";
 import { findStatusByUri } from "../../server/domain/remote-statuses";
 import { countRows } from "../helpers/api";
@@ -258,6 +259,14 @@ describe("search with resolve=true", () => {
     ]);
   });
 
+  it("does not contact a blocked domain", async () => {
+    const stranger = await remote.addActor(`/users/stranger${++n}`);
+    await setDomainPolicy(t.services.domain, remote.host, "block");
+    remote.fetched.length = 0;
+    const hit = await t.services.domain.resolveRemoteUrl!(stranger.id);
+    expect([hit, remote.fetched]).toEqual([null, []]);
+  });
+
   it("a resident's post mentioning @user@host reaches a remote account", async () => {
     remote.serve(
       "/.well-known/webfinger",
@@ -266,5 +275,15 @@ describe("search with resolve=true", () => {
     );
     const res = await t.http.post("/api/v1/statuses").set("Authorization", alice.auth).send({ status: `hi @asonix@${remote.host}` });
     expect(res.body.mentions.map((m: { acct: string }) => m.acct)).toEqual([`asonix@${remote.host}`]);
+  });
+});
+
+describe("a reply from a stranger", () => {
+  it("to a resident's post is stored in the thread though nobody follows its author", async () => {
+    const post = await createPost(t, alice, "what do you think?");
+    const reply = { id: `${bob.id}/statuses/reply${++n}`, type: "Note", attributedTo: bob.id, inReplyTo: post.uri, content: "I agree", to: [`${AS}#Public`] };
+    await deliver({ "@context": AS, id: `${reply.id}/activity`, type: "Create", actor: bob.id, to: reply.to, object: reply });
+    const res = await t.http.get(`/api/v1/statuses/${post.id}/context`).set("Authorization", alice.auth);
+    expect(res.body.descendants.map((s: { uri: string }) => s.uri)).toEqual([reply.id]);
   });
 });

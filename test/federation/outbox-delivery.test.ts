@@ -66,6 +66,15 @@ describe("a public post", () => {
     expect(requests).toEqual([["/inbox"], ["/inbox"], ["/inbox"]]);
   });
 
+  it("to six servers (through Fedify's fanout queue) still makes one request per server", async () => {
+    const hosts: FakeRemote[] = [];
+    for (let i = 0; i < 6; i++) hosts.push(await remote({ verify: false }));
+    for (const [i, host] of hosts.entries()) await followers(host, [`d${i}`, `e${i}`]);
+    await createPost(t, alice, "Fanned out");
+    await queueIsEmpty();
+    expect(hosts.map((h) => creates(h, "Fanned out").length)).toEqual([1, 1, 1, 1, 1, 1]);
+  });
+
   it("is signed by its author's key", async () => {
     const host = await remote();
     await followers(host, ["bob"]);

@@ -9,7 +9,7 @@ import { updateProfile } from "../../server/domain/accounts";
 import { block } from "../../server/domain/blocks";
 import { invalidateDomainPolicyCache } from "../../server/domain/domain-policies";
 import { follow, rejectFollowRequest, unfollow } from "../../server/domain/follows";
-import { favourite, reblog } from "../../server/domain/interactions";
+import { favourite, reblog, unreblog } from "../../server/domain/interactions";
 import { uploadMedia } from "../../server/domain/media";
 import { deleteStatus, editStatus, storeStatus, type Status } from "../../server/domain/statuses";
 import { newId } from "../../server/ids";
@@ -89,18 +89,21 @@ beforeEach(async () => {
 });
 
 describe("Create(Note)", () => {
-  it("public, with a mention, a hashtag, a content warning, a language and an image", async () => {
+  it("public, with a mention, a hashtag, a content warning and a language", async () => {
+    const json = await sent("Create", () =>
+      createPost(t, alice, `Bonjour @bob@${host.domain} ! #Marché demain`, { spoilerText: "Travaux", language: "fr" }),
+    );
+    expect(json).toMatchSnapshot();
+  });
+
+  it("with an image: a Document with its media type, alt text and size", async () => {
     const media = await uploadMedia(ctx(), alice.account.id, PNG, "A map of the market");
     // dimensions are not measured at upload yet: set them as a processed image would have them
     await t.services.db.update(mediaAttachments).set({ meta: { original: { width: 640, height: 480 } } }).where(eq(mediaAttachments.id, media.id));
-    const json = await sent("Create", () =>
-      createPost(t, alice, `Bonjour @bob@${host.domain} ! #Marché demain`, {
-        spoilerText: "Travaux",
-        language: "fr",
-        mediaIds: [media.id],
-      }),
-    );
-    expect(json).toMatchSnapshot();
+    const json = (await sent("Create", () => createPost(t, alice, "The market", { mediaIds: [media.id] }))) as { object: { attachment?: unknown } };
+    expect(json.object.attachment).toEqual([
+      { type: "Document", mediaType: "image/png", name: "A map of the market", url: expect.stringMatching(/^https:\/\/parvis\.example\/media\/ID\d+\.png$/), width: 640, height: 480 },
+    ]);
   });
 
   it("unlisted", async () => {
@@ -137,6 +140,13 @@ describe("other activities", () => {
   it("Announce", async () => {
     const original = await remoteStatus("Worth sharing");
     expect(await sent("Announce", () => reblog(ctx(), alice.account, original.id))).toMatchSnapshot();
+  });
+
+  it("Undo(Announce)", async () => {
+    const original = await remoteStatus("Worth sharing");
+    await reblog(ctx(), alice.account, original.id);
+    await drainOutbox(t);
+    expect(await sent("Undo", () => unreblog(ctx(), alice.account, original.id))).toMatchSnapshot();
   });
 
   it("Like", async () => {

@@ -79,6 +79,9 @@ export async function startFakeRemote(): Promise<FakeRemote> {
     res.writeHead(200, { "content-type": route.type });
     res.end(route.body);
   });
+  // Parvis keeps connections alive: a server closing idle ones first races with
+  // their reuse (ECONNRESET). Real servers keep them longer than Node's 5 s.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   const origin = `http://127.0.0.1:${port}`;
