@@ -108,7 +108,15 @@ export function createSafeFetch(config: SafeFetchConfig): SafeFetch {
     let url = parseUrl(String(input));
     for (let hop = 0; ; hop++) {
       await checkTarget(url, config, isAllowedAddress);
-      const response = await requestOnce(url, request, signal, url.protocol === "https:" ? httpsAgent : httpAgent, config);
+      const agent = url.protocol === "https:" ? httpsAgent : httpAgent;
+      let response: http.IncomingMessage;
+      try {
+        response = await requestOnce(url, request, signal, agent, config);
+      } catch (error) {
+        // A pooled connection the server had just closed: a GET is safe to send once more, on a new one.
+        if (!isStaleConnection(error) || signal.aborted) throw error;
+        response = await requestOnce(url, request, signal, agent, config);
+      }
       const location = response.headers.location;
       if (response.statusCode && [301, 302, 303, 307, 308].includes(response.statusCode) && location) {
         response.resume();
@@ -121,6 +129,16 @@ export function createSafeFetch(config: SafeFetchConfig): SafeFetch {
       return readResponse(url, response, request, signal);
     }
   };
+}
+
+function isStaleConnection(error: unknown): boolean {
+  let cur: unknown = error;
+  for (let i = 0; i < 3 && cur; i++) {
+    const code = (cur as { code?: string }).code;
+    if (code === "ECONNRESET" || code === "EPIPE") return true;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 function parseUrl(value: string): URL {

@@ -5,6 +5,7 @@ import { mediaAttachments, mentions, statusEdits, statusTags, statuses, tags, ty
 import { Forbidden } from "../errors";
 import { newId } from "../ids";
 import type { DomainContext } from "./context";
+import { withdrawNotifications } from "./notifications";
 import { sanitizePostHtml, stripHtml } from "./sanitize";
 import { removeStatusRow, storeStatus, type Status } from "./statuses";
 
@@ -174,5 +175,7 @@ export async function removeRemoteReblog(ctx: DomainContext, actorId: string, ac
   const [row] = await ctx.db.select().from(statuses).where(and(eq(statuses.uri, activityUri), eq(statuses.accountId, actorId)));
   if (!row || !row.reblogOfId) return false;
   await removeStatusRow(ctx, row);
+  const [original] = await ctx.db.select({ accountId: statuses.accountId }).from(statuses).where(eq(statuses.id, row.reblogOfId));
+  if (original) await withdrawNotifications(ctx, { recipientId: original.accountId, fromAccountId: actorId, type: "reblog", statusId: row.reblogOfId });
   return true;
 }
