@@ -5,7 +5,9 @@ import { z } from "zod";
 import { currentAuth, requireRole } from "../auth/middleware";
 import { approveUser, getAccount, getUserByAccountId, pendingRegistrations, rejectRegistration, type Account, type User } from "../domain/accounts";
 import { addRule, getSettings, listRules, removeRule, setSetting } from "../domain/settings";
-import { NotFound } from "../errors";
+import { Invalid, NotFound } from "../errors";
+import { listDeliveryFailures } from "../domain/delivery-failures";
+import { listDomainPolicies, normalizeDomain, removeDomainPolicy, setDomainPolicy, type DomainPolicy } from "../domain/domain-policies";
 import type { Services } from "../services";
 import { idParam, parseBody, parseQuery } from "./http";
 import { serializeAccount } from "./serializers/account";
@@ -98,6 +100,44 @@ export function adminRouter(services: Services): Router {
     const id = idParam(req);
     if (!(await listRules(ctx)).some((r) => r.id === id)) throw new NotFound();
     await removeRule(ctx, id);
+    res.json({});
+  });
+
+  router.get("/api/parvis/admin/delivery_failures", admin, async (_req, res) => {
+    const rows = await listDeliveryFailures(ctx);
+    res.json(
+      rows.map((r) => ({
+        inbox_url: r.inboxUrl,
+        domain: r.domain,
+        failures: r.failures,
+        first_failure_at: r.firstFailureAt.toISOString(),
+        last_failure_at: r.lastFailureAt.toISOString(),
+        last_error: r.lastError,
+        abandoned_at: r.abandonedAt?.toISOString() ?? null,
+      })),
+    );
+  });
+
+  const domainEntity = (p: DomainPolicy) => ({ domain: p.domain, policy: p.policy, reason: p.reason, created_at: p.createdAt.toISOString() });
+
+  router.get("/api/parvis/admin/domains", admin, async (_req, res) => {
+    res.json((await listDomainPolicies(ctx)).map(domainEntity));
+  });
+
+  router.post("/api/parvis/admin/domains", admin, async (req, res) => {
+    const body = parseBody(
+      z.object({ domain: z.string().trim().min(1).max(253), policy: z.enum(["allow", "block"]), reason: z.string().max(1000).optional() }),
+      req,
+    );
+    const domain = normalizeDomain(body.domain);
+    if (domain === services.config.domain) throw new Invalid("Validation failed: this instance's own domain cannot be listed");
+    res.json(domainEntity(await setDomainPolicy(ctx, domain, body.policy, body.reason ?? "")));
+  });
+
+  router.delete("/api/parvis/admin/domains/:domain", admin, async (req, res) => {
+    const domain = String(req.params.domain ?? "").toLowerCase();
+    if (!(await listDomainPolicies(ctx)).some((p) => p.domain === domain)) throw new NotFound();
+    await removeDomainPolicy(ctx, domain);
     res.json({});
   });
 

@@ -7,6 +7,7 @@ import { buildServices } from "../instance";
 import { approveUser, findUserByUsername, registerAccount, setRole, setSuspended } from "../domain/accounts";
 import { addRule, listRules, removeRule, setSetting } from "../domain/settings";
 import type { Role } from "../db/schema";
+import { listDomainPolicies, removeDomainPolicy, setDomainPolicy } from "../domain/domain-policies";
 
 const USAGE = `Parvis admin commands (npm run admin -- <command>):
   create <username> [--email E] [--role resident|moderator|admin] [--password P]
@@ -16,6 +17,8 @@ const USAGE = `Parvis admin commands (npm run admin -- <command>):
   suspend <username> | unsuspend <username>
   registrations <open|approval|closed>            set the registration mode
   federation <open|allowlist>                     set the federation mode
+  domains                                         list blocked and allowed domains
+  domain-block <domain> [--reason R] | domain-allow <domain> [--reason R] | domain-remove <domain>
   rules                                           list the instance rules
   rule-add <text> [--hint H] | rule-remove <id>
 `;
@@ -23,7 +26,7 @@ const USAGE = `Parvis admin commands (npm run admin -- <command>):
 async function main() {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: { email: { type: "string" }, role: { type: "string" }, password: { type: "string" }, hint: { type: "string" }, help: { type: "boolean" } },
+    options: { email: { type: "string" }, role: { type: "string" }, password: { type: "string" }, hint: { type: "string" }, reason: { type: "string" }, help: { type: "boolean" } },
   });
   const [command, ...args] = positionals;
   if (!command || values.help) {
@@ -87,6 +90,21 @@ async function main() {
         console.log(`federation: ${mode}`);
         break;
       }
+      case "domains":
+        for (const p of await listDomainPolicies(ctx)) console.log(`${p.policy}\t${p.domain}\t${p.reason}`);
+        break;
+      case "domain-block":
+      case "domain-allow": {
+        if (!args[0]) throw new UsageError("a domain is required");
+        const p = await setDomainPolicy(ctx, args[0], command === "domain-block" ? "block" : "allow", values.reason ?? "");
+        console.log(`${p.domain}: ${p.policy}`);
+        break;
+      }
+      case "domain-remove":
+        if (!args[0]) throw new UsageError("a domain is required");
+        await removeDomainPolicy(ctx, args[0].toLowerCase());
+        console.log(`${args[0]} removed`);
+        break;
       case "rules":
         for (const r of await listRules(ctx)) console.log(`${r.id}\t${r.text}`);
         break;

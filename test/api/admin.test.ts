@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { setSetting } from "../../server/domain/settings";
+import { recordDeliveryFailure } from "../../federation/delivery-failures";
 import { startInstance, type TestInstance } from "../helpers/instance";
 import { createResident } from "../helpers/factories";
 
@@ -98,5 +99,43 @@ describe("instance settings", () => {
     expect((await t.http.get("/api/v1/instance/rules")).body.map((r: { text: string }) => r.text)).toEqual(["Pas d'insultes"]);
     expect((await t.http.delete(`/api/parvis/admin/rules/${added.body.id}`).set("Authorization", admin.auth)).status).toBe(200);
     expect((await t.http.get("/api/v1/instance/rules")).body).toEqual([]);
+  });
+});
+
+describe("federation administration", () => {
+  it("an admin sees the remote inboxes that keep failing", async () => {
+    await recordDeliveryFailure(t.services.db, new URL("https://down.example/inbox"), new Error("connect ECONNREFUSED"), false);
+    await recordDeliveryFailure(t.services.db, new URL("https://down.example/inbox"), new Error("connect ECONNREFUSED"), true);
+    const admin = await createResident(t, "boss", { role: "admin" });
+    const res = await t.http.get("/api/parvis/admin/delivery_failures").set("Authorization", admin.auth);
+    expect(res.status).toBe(200);
+    expect(res.body).toHaveLength(1);
+    expect(res.body[0]).toMatchObject({ inbox_url: "https://down.example/inbox", domain: "down.example", failures: 2, last_error: "connect ECONNREFUSED" });
+    expect(res.body[0].abandoned_at).not.toBeNull();
+  });
+
+  it("a moderator may not see delivery failures or domain policies", async () => {
+    const mod = await createResident(t, "mod", { role: "moderator" });
+    expect((await t.http.get("/api/parvis/admin/delivery_failures").set("Authorization", mod.auth)).status).toBe(403);
+    expect((await t.http.get("/api/parvis/admin/domains").set("Authorization", mod.auth)).status).toBe(403);
+  });
+
+  it("an admin blocks a domain, lists it and lifts the block", async () => {
+    const admin = await createResident(t, "boss", { role: "admin" });
+    const added = await t.http.post("/api/parvis/admin/domains").set("Authorization", admin.auth).send({ domain: "Spam.Example", policy: "block", reason: "spam" });
+    expect(added.status).toBe(200);
+    expect(added.body).toMatchObject({ domain: "spam.example", policy: "block", reason: "spam" });
+    expect((await t.http.get("/api/parvis/admin/domains").set("Authorization", admin.auth)).body.map((d: { domain: string }) => d.domain)).toEqual(["spam.example"]);
+    expect((await t.http.delete("/api/parvis/admin/domains/spam.example").set("Authorization", admin.auth)).status).toBe(200);
+    expect((await t.http.get("/api/parvis/admin/domains").set("Authorization", admin.auth)).body).toEqual([]);
+  });
+
+  it("an invalid domain or policy is refused with 422 and nothing is stored", async () => {
+    const admin = await createResident(t, "boss", { role: "admin" });
+    for (const body of [{ domain: "not a host/path", policy: "block" }, { domain: "ok.example", policy: "maybe" }, { domain: "", policy: "allow" }, { domain: t.config.domain, policy: "block" }]) {
+      expect((await t.http.post("/api/parvis/admin/domains").set("Authorization", admin.auth).send(body)).status).toBe(422);
+    }
+    expect((await t.http.get("/api/parvis/admin/domains").set("Authorization", admin.auth)).body).toEqual([]);
+    expect((await t.http.delete("/api/parvis/admin/domains/unknown.example").set("Authorization", admin.auth)).status).toBe(404);
   });
 });
