@@ -68,7 +68,12 @@ export function realtimeModule(services: Services): Module {
     target.emit("message", message);
   }
 
+  /** With no adapter, a process without sockets has nobody to tell: skip the work. */
+  let shared = false;
+  const nobodyListening = () => !shared && (io?.engine.clientsCount ?? 0) === 0;
+
   async function onStatus(statusId: string, event: "update" | "status.update") {
+    if (nobodyListening()) return;
     const [status] = await loadStatuses(ctx, [statusId]);
     if (!status) return;
     const entity = neutral(await serializeStatus(services, status, null));
@@ -96,6 +101,7 @@ export function realtimeModule(services: Services): Module {
       });
       const adapter = await createAdapter(services);
       if (adapter) io.adapter(adapter.factory);
+      shared = Boolean(adapter);
       unsubscribe.push(() => adapter?.close());
 
       io.use((socket, next) => {
@@ -137,6 +143,7 @@ export function realtimeModule(services: Services): Module {
           }
         }),
         events.on("notification.created", async (e) => {
+          if (nobodyListening()) return;
           const row = await getNotification(ctx, e.accountId, e.notificationId).catch(() => null);
           if (!row) return;
           const [entity] = await serializeNotifications(services, [row], e.accountId);
