@@ -19,14 +19,12 @@
 // "Federation" section of docs/performance.md.
 import { createSign, createVerify, generateKeyPairSync, randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
 import { exportSpki, signRequest } from "@fedify/fedify";
 import { sql } from "drizzle-orm";
-import pg from "pg";
 import { issueToken } from "../server/auth/tokens";
 import { loadConfig } from "../server/config";
 import { openDatabase, type Database, type Db } from "../server/db/open";
@@ -38,6 +36,7 @@ import { createInstance, type Instance } from "../server/instance";
 import { createLogger } from "../server/logger";
 import { defaultModules } from "../server/modules";
 import { machineInfo, summarize, updateDocSection, type Summary } from "./lib/perf-report";
+import { cleanUpOnInterrupt, cleanups, createThrowawayDatabase, freePort } from "./lib/throwaway";
 
 // ── parameters ──────────────────────────────────────────────────────────────
 
@@ -81,17 +80,6 @@ function log(message: string): void {
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const address = srv.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function scalar(db: Db, query: ReturnType<typeof sql>): Promise<number> {
   const rows = rowsOf<{ n: string | number }>(await db.execute(query));
@@ -676,33 +664,8 @@ async function benchOne(kind: "postgres" | "pglite", actors: Actor[], world: Rem
   }
 }
 
-const cleanups = new Set<() => Promise<void>>();
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    log(`${signal}: cleaning up`);
-    void Promise.allSettled([...cleanups].map((c) => c())).then(() => process.exit(130));
-  });
-}
+cleanUpOnInterrupt(log);
 
-async function createThrowawayDatabase(admin: string): Promise<{ name: string; url: string; drop: () => Promise<void> }> {
-  const name = `parvis_bench_${randomBytes(5).toString("hex")}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  await client.query(`create database ${name}`);
-  await client.end();
-  const u = new URL(admin);
-  u.pathname = `/${name}`;
-  return {
-    name,
-    url: u.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: admin });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
-}
 
 // ── report ──────────────────────────────────────────────────────────────────
 

@@ -11,11 +11,9 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import pg from "pg";
 import { io as connect, type Socket } from "socket.io-client";
 import { loadConfig } from "../server/config";
 import { openDatabase } from "../server/db/open";
@@ -25,6 +23,7 @@ import { EventBus } from "../server/events";
 import { follows } from "../server/db/schema";
 import { newId } from "../server/ids";
 import { machineInfo, summarize, updateDocSection } from "./lib/perf-report";
+import { createThrowawayDatabase, freePort } from "./lib/throwaway";
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1000);
 const POSTS = Number(process.env.BENCH_POSTS ?? 100);
@@ -34,15 +33,6 @@ const SECRET = randomBytes(32).toString("hex");
 
 const log = (...args: unknown[]) => console.error("[bench:realtime]", ...args);
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
@@ -62,13 +52,8 @@ function initialJavaScript(): { files: string[]; gzipKb: number } | null {
 }
 
 async function main() {
-  const name = `parvis_bench_rt_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const dbUrl = url.toString();
+  const created = await createThrowawayDatabase(ADMIN_URL);
+  const dbUrl = created.url;
   const dataDir = mkdtempSync(join(tmpdir(), "parvis-bench-rt-"));
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
@@ -212,15 +197,15 @@ ${CLIENTS} socket.io clients (websocket transport), each a resident following on
 Goals: delivery p99 under 100 ms — ${goals.latency ? "met" : "**not met**"}; server under 300 MB resident — ${goals.memory ? "met" : "**not met**"}; initial JavaScript under 200 KB gzipped — ${goals.js ? "met" : "**not met**"}.
 `;
     console.log(section);
-    updateDocSection("## Real time (bench/realtime.ts)", section);
+    // a reduced run is for trying things out: only the full size (or BENCH_DOCS=1) rewrites the doc
+    if ((CLIENTS >= 1000 && POSTS >= 100) || process.env.BENCH_DOCS === "1") updateDocSection("## Real time (bench/realtime.ts)", section);
   } finally {
     for (const s of sockets) s.disconnect();
     if (child) {
       child.kill("SIGTERM");
       await new Promise((r) => child!.once("exit", r));
     }
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await created.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

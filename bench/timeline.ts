@@ -9,12 +9,10 @@
 // "Home timeline and posting" section of docs/performance.md.
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { sql } from "drizzle-orm";
-import pg from "pg";
 import { issueToken } from "../server/auth/tokens";
 import { hashPassword } from "../server/auth/passwords";
 import { loadConfig, type Config } from "../server/config";
@@ -28,6 +26,7 @@ import { createLogger } from "../server/logger";
 import { defaultModules } from "../server/modules";
 import { runLoad, type LoadRequest, type LoadResult } from "./lib/http-load";
 import { machineInfo, summarize, updateDocSection, type Summary } from "./lib/perf-report";
+import { cleanUpOnInterrupt, cleanups, createThrowawayDatabase, freePort } from "./lib/throwaway";
 
 // ── parameters ──────────────────────────────────────────────────────────────
 
@@ -82,17 +81,6 @@ function prng(seed: number): () => number {
   };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const address = srv.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function exec(db: Db, query: string): Promise<void> {
   await db.execute(sql.raw(query));
@@ -438,34 +426,8 @@ async function benchOne(kind: "postgres" | "pglite"): Promise<DbFigures> {
   }
 }
 
-/** Run on Ctrl-C too: a throwaway database or data dir must not outlive the run. */
-const cleanups = new Set<() => Promise<void>>();
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    log(`${signal}: cleaning up`);
-    void Promise.allSettled([...cleanups].map((c) => c())).then(() => process.exit(130));
-  });
-}
+cleanUpOnInterrupt(log);
 
-async function createThrowawayDatabase(admin: string): Promise<{ name: string; url: string; drop: () => Promise<void> }> {
-  const name = `parvis_bench_${randomBytes(5).toString("hex")}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  await client.query(`create database ${name}`);
-  await client.end();
-  const u = new URL(admin);
-  u.pathname = `/${name}`;
-  return {
-    name,
-    url: u.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: admin });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
-}
 
 // ── report ──────────────────────────────────────────────────────────────────
 
