@@ -18,15 +18,14 @@
 // Figures go to stdout (Markdown) and, for full-size runs or BENCH_DOCS=1, to the
 // "Federation" section of docs/performance.md.
 import { createSign, createVerify, generateKeyPairSync, randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
+import { rmSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
 import { exportSpki, signRequest } from "@fedify/fedify";
 import { sql } from "drizzle-orm";
 import { issueToken } from "../server/auth/tokens";
-import { loadConfig } from "../server/config";
 import { openDatabase, type Database, type Db } from "../server/db/open";
 import { accounts, follows } from "../server/db/schema";
 import { registerAccount } from "../server/domain/accounts";
@@ -36,7 +35,7 @@ import { createInstance, type Instance } from "../server/instance";
 import { createLogger } from "../server/logger";
 import { defaultModules } from "../server/modules";
 import { machineInfo, summarize, updateDocSection, type Summary } from "./lib/perf-report";
-import { cleanUpOnInterrupt, cleanups, createThrowawayDatabase, freePort } from "./lib/throwaway";
+import { cleanUpOnInterrupt, cleanups, prepareBenchSite } from "./lib/throwaway";
 
 // ── parameters ──────────────────────────────────────────────────────────────
 
@@ -594,28 +593,15 @@ async function benchOutbound(instance: Instance, world: RemoteWorld): Promise<Ou
 
 async function benchOne(kind: "postgres" | "pglite", actors: Actor[], world: RemoteWorld): Promise<DbFigures> {
   log(`── ${kind} ──`);
-  const dataDir = mkdtempSync(join(tmpdir(), "parvis-bench-fed-"));
-  let dropDatabase: (() => Promise<void>) | undefined;
-  let url: string | undefined;
-  if (kind === "postgres") {
-    const created = await createThrowawayDatabase(adminUrl);
-    url = created.url;
-    dropDatabase = created.drop;
-    log(`  database ${created.name} created`);
-  }
-  const port = await freePort();
-  const config = loadConfig({
-    PARVIS_DOMAIN: `localhost:${port}`,
-    PORT: String(port),
-    HOST: "127.0.0.1",
-    PARVIS_DATA_DIR: dataDir,
-    PARVIS_SECRET: randomBytes(32).toString("base64url"),
-    PARVIS_COMMUNE_NAME: "Benchville",
-    PARVIS_AUTH_RATE_LIMIT: "100000",
+  const site = await prepareBenchSite(kind, {
+    adminUrl,
+    dirPrefix: "parvis-bench-fed-",
+    log,
     // the fake remote servers live on loopback
-    PARVIS_ALLOW_PRIVATE_ADDRESS: "true",
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "silent",
+    env: { PARVIS_ALLOW_PRIVATE_ADDRESS: "true" },
   });
+  const { dataDir, url, port, config } = site;
+  let { dropDatabase } = site;
   let database: Database | undefined;
   let instance: Instance | undefined;
   const cleanup = async () => {

@@ -8,14 +8,14 @@
 // Figures go to stdout (Markdown) and, for full-size runs or BENCH_DOCS=1, to the
 // "Home timeline and posting" section of docs/performance.md.
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
+import { rmSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { sql } from "drizzle-orm";
 import { issueToken } from "../server/auth/tokens";
 import { hashPassword } from "../server/auth/passwords";
-import { loadConfig, type Config } from "../server/config";
+import type { Config } from "../server/config";
 import { openDatabase, type Database, type Db } from "../server/db/open";
 import { registerAccount } from "../server/domain/accounts";
 import type { DomainContext } from "../server/domain/context";
@@ -26,7 +26,7 @@ import { createLogger } from "../server/logger";
 import { defaultModules } from "../server/modules";
 import { runLoad, type LoadRequest, type LoadResult } from "./lib/http-load";
 import { machineInfo, summarize, updateDocSection, type Summary } from "./lib/perf-report";
-import { cleanUpOnInterrupt, cleanups, createThrowawayDatabase, freePort } from "./lib/throwaway";
+import { cleanUpOnInterrupt, cleanups, prepareBenchSite } from "./lib/throwaway";
 
 // ── parameters ──────────────────────────────────────────────────────────────
 
@@ -306,26 +306,7 @@ function checkAll(result: LoadResult, what: string, expected: number): void {
 
 async function benchOne(kind: "postgres" | "pglite"): Promise<DbFigures> {
   log(`── ${kind} ──`);
-  const dataDir = mkdtempSync(join(tmpdir(), "parvis-bench-"));
-  let dropDatabase: (() => Promise<void>) | undefined;
-  let url: string | undefined;
-  if (kind === "postgres") {
-    const created = await createThrowawayDatabase(adminUrl);
-    url = created.url;
-    dropDatabase = created.drop;
-    log(`  database ${created.name} created`);
-  }
-  const port = await freePort();
-  const config = loadConfig({
-    PARVIS_DOMAIN: `localhost:${port}`,
-    PORT: String(port),
-    HOST: "127.0.0.1",
-    PARVIS_DATA_DIR: dataDir,
-    PARVIS_SECRET: randomBytes(32).toString("base64url"),
-    PARVIS_COMMUNE_NAME: "Benchville",
-    PARVIS_AUTH_RATE_LIMIT: "100000",
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "silent",
-  });
+  const { dataDir, url, dropDatabase, port, config } = await prepareBenchSite(kind, { adminUrl, dirPrefix: "parvis-bench-", log });
   let database: Database | undefined;
   let instance: Awaited<ReturnType<typeof createInstance>> | undefined;
   const cleanup = async () => {

@@ -1,8 +1,12 @@
 // What every benchmark sets up and must tear down: a free loopback port, a
 // throwaway PostgreSQL database, and clean-up that also runs on Ctrl-C.
 import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import pg from "pg";
+import { loadConfig, type Config } from "../../server/config";
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -46,4 +50,43 @@ export async function createThrowawayDatabase(admin: string): Promise<{ name: st
       await c.end();
     },
   };
+}
+
+export interface BenchSite {
+  /** data dir (PGlite lives in its "pglite" folder) */
+  dataDir: string;
+  /** the throwaway PostgreSQL database, when kind is "postgres" */
+  url: string | undefined;
+  dropDatabase: (() => Promise<void>) | undefined;
+  port: number;
+  config: Config;
+}
+
+/** A data dir, a throwaway database (PostgreSQL) and a loopback configuration for one benchmarked instance. */
+export async function prepareBenchSite(
+  kind: "postgres" | "pglite",
+  options: { adminUrl: string; dirPrefix: string; log: (message: string) => void; env?: Record<string, string> },
+): Promise<BenchSite> {
+  const dataDir = mkdtempSync(join(tmpdir(), options.dirPrefix));
+  let url: string | undefined;
+  let dropDatabase: (() => Promise<void>) | undefined;
+  if (kind === "postgres") {
+    const created = await createThrowawayDatabase(options.adminUrl);
+    url = created.url;
+    dropDatabase = created.drop;
+    options.log(`  database ${created.name} created`);
+  }
+  const port = await freePort();
+  const config = loadConfig({
+    PARVIS_DOMAIN: `localhost:${port}`,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    PARVIS_DATA_DIR: dataDir,
+    PARVIS_SECRET: randomBytes(32).toString("base64url"),
+    PARVIS_COMMUNE_NAME: "Benchville",
+    PARVIS_AUTH_RATE_LIMIT: "100000",
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "silent",
+    ...options.env,
+  });
+  return { dataDir, url, dropDatabase, port, config };
 }
