@@ -31,6 +31,7 @@ import type { Account } from "../server/domain/accounts";
 import {
   accountById,
   accountsByIds,
+  hasRemoteAudience,
   remoteFollowerInboxes,
   setFollowRequestUri,
   statusById,
@@ -193,6 +194,8 @@ class Outbox {
 
   async statusCreated(e: DomainEvents["status.created"]): Promise<void> {
     if (!e.local) return;
+    // most posts of a commune may be read by residents only: nothing to build then
+    if (!(await hasRemoteAudience(this.domain, e.statusId))) return;
     const data = await statusForFederation(this.domain, e.statusId);
     if (!data || !isLocal(data.author)) return;
     const ctx = this.ctx;

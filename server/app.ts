@@ -55,6 +55,9 @@ const apiCors: RequestHandler = (req, res, next) => {
 
 export const BODY_LIMIT = "256kb";
 
+/** Paths no ActivityPub route lives under. */
+const NOT_FEDERATED = /^\/(api|oauth|assets)\//;
+
 export function createApp(services: Services, extensions: AppExtensions = {}): express.Express {
   const app = express();
   app.disable("x-powered-by");
@@ -72,7 +75,10 @@ export function createApp(services: Services, extensions: AppExtensions = {}): e
   });
 
   // Fedify reads the raw request body itself: it is mounted before any parser.
-  if (extensions.federation) app.use(extensions.federation);
+  // The client API and the built client's files are never ActivityPub: they skip it
+  // (turning each request into a Fetch Request for Fedify's router costs a millisecond).
+  const federation = extensions.federation;
+  if (federation) app.use((req, res, next) => (NOT_FEDERATED.test(req.path) ? next() : federation(req, res, next)));
 
   app.use(["/api", "/oauth"], apiCors);
   app.use(express.json({ limit: BODY_LIMIT, type: ["application/json", "application/*+json"] }));

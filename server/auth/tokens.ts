@@ -2,8 +2,10 @@
 // revocation, suspension and pending approval take effect on the next request.
 import { randomBytes } from "node:crypto";
 import jwt from "jsonwebtoken";
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { accessTokens, accounts, users } from "../db/schema";
+import type { DbOrTx } from "../db/open";
+import { prepared } from "../db/prepared";
 import { newId } from "../ids";
 import type { DomainContext } from "../domain/context";
 import type { Account, User } from "../domain/accounts";
@@ -60,6 +62,28 @@ export async function issueToken(ctx: DomainContext, input: IssueInput): Promise
   return { accessToken, row };
 }
 
+// run on every authenticated request: prepared once per database handle
+const appTokenQuery = (db: DbOrTx) =>
+  prepared(db, "auth_app_token", (d) =>
+    d
+      .select()
+      .from(accessTokens)
+      .where(and(eq(accessTokens.id, sql.placeholder("id")), isNull(accessTokens.revokedAt), isNull(accessTokens.userId)))
+      .prepare("auth_app_token"),
+  );
+
+const userTokenQuery = (db: DbOrTx) =>
+  prepared(db, "auth_user_token", (d) =>
+    d
+      .select({ token: accessTokens, user: users, account: accounts })
+      .from(accessTokens)
+      .innerJoin(users, eq(users.id, accessTokens.userId))
+      .innerJoin(accounts, eq(accounts.id, users.accountId))
+      .where(and(eq(accessTokens.id, sql.placeholder("id")), isNull(accessTokens.revokedAt)))
+      .limit(1)
+      .prepare("auth_user_token"),
+  );
+
 /** Checks a token: valid signature, stored row not revoked, user approved and enabled, account not suspended. */
 export async function verifyToken(ctx: DomainContext, token: string): Promise<AuthInfo | AppAuthInfo | null> {
   let payload: jwt.JwtPayload;
@@ -72,20 +96,11 @@ export async function verifyToken(ctx: DomainContext, token: string): Promise<Au
   }
   if (typeof payload.jti !== "string" || !/^\d{1,19}$/.test(payload.jti)) return null;
   if (payload.sub === undefined || payload.sub === null || payload.sub === "") {
-    const [row] = await ctx.db
-      .select()
-      .from(accessTokens)
-      .where(and(eq(accessTokens.id, payload.jti), isNull(accessTokens.revokedAt), isNull(accessTokens.userId)));
+    const [row] = await appTokenQuery(ctx.db).execute({ id: payload.jti });
     if (!row || !row.appId) return null;
     return { token: row, appId: row.appId, scopes: expandScopes(row.scopes) };
   }
-  const [found] = await ctx.db
-    .select({ token: accessTokens, user: users, account: accounts })
-    .from(accessTokens)
-    .innerJoin(users, eq(users.id, accessTokens.userId))
-    .innerJoin(accounts, eq(accounts.id, users.accountId))
-    .where(and(eq(accessTokens.id, payload.jti), isNull(accessTokens.revokedAt)))
-    .limit(1);
+  const [found] = await userTokenQuery(ctx.db).execute({ id: payload.jti });
   if (!found || found.user.id !== payload.sub) return null;
   if (!found.user.approved || found.user.disabledAt || found.account.suspendedAt) return null;
   const now = Date.now();

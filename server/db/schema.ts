@@ -1,5 +1,6 @@
 // The only database schema of Parvis. Migrations under ./migrations are generated
-// from this file with `npm run db:generate` and never edited by hand.
+// from this file with `npm run db:generate` and never edited by hand; what Drizzle
+// cannot express (triggers) goes in custom migrations (`npx drizzle-kit generate --custom`).
 import { sql } from "drizzle-orm";
 import {
   bigserial,
@@ -342,6 +343,20 @@ export const follows = pgTable(
     check("follows_not_self_ck", sql`${t.accountId} <> ${t.targetAccountId}`),
   ],
 );
+
+/**
+ * An account's counts, kept by triggers on statuses and follows (custom migration
+ * 0004_account_stats_triggers.sql): reading a profile or a page of statuses costs one
+ * row per author instead of counting their posts and follows every time.
+ */
+export const accountStats = pgTable("account_stats", {
+  accountId: snowflake("account_id")
+    .primaryKey()
+    .references(() => accounts.id, { onDelete: "cascade" }),
+  statusesCount: integer("statuses_count").notNull().default(0),
+  followersCount: integer("followers_count").notNull().default(0),
+  followingCount: integer("following_count").notNull().default(0),
+});
 
 export const followRequests = pgTable(
   "follow_requests",

@@ -2,9 +2,11 @@
 // mentions, tags, media and parent; the remote followers of an account (their
 // inboxes); and storing the id of a Follow we send. Plain reads, no rules:
 // who may see a status is decided in visibility.ts.
-import { and, asc, eq, inArray, isNotNull } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { accounts, followRequests, follows, mediaAttachments, mentions, statusTags, statuses, tags } from "../db/schema";
+import type { DbOrTx } from "../db/open";
+import { prepared } from "../db/prepared";
 import type { Account } from "./accounts";
 import type { DomainContext } from "./context";
 import type { Status } from "./statuses";
@@ -139,6 +141,43 @@ export async function statusForFederation(ctx: DomainContext, statusId: string):
     reblogOf,
   };
 }
+
+/**
+ * Would a status reach any remote actor? Its author's remote followers (unless
+ * direct), remote mentioned actors, and the remote author of what it answers or
+ * shares (public and unlisted): the recipients the outbox would compute, asked in
+ * one query so that a post only residents will read costs no more than this.
+ */
+export async function hasRemoteAudience(ctx: DomainContext, statusId: string): Promise<boolean> {
+  if (!/^[0-9]{1,19}$/.test(statusId)) return false;
+  const [row] = await remoteAudienceQuery(ctx.db).execute({ id: statusId });
+  return Boolean(row?.remote);
+}
+
+const remoteAudienceQuery = (db: DbOrTx) =>
+  prepared(db, "fed_remote_audience", (d) =>
+    d
+      .select({
+        // "s" is qualified by hand: Drizzle leaves selected columns of a single table unqualified
+        remote: sql<boolean>`(
+          (s.visibility <> 'direct' and exists (
+            select 1 from ${follows} f join ${accounts} a on a.id = f.account_id
+            where f.target_account_id = s.account_id and a.domain is not null))
+          or exists (
+            select 1 from ${mentions} m join ${accounts} a on a.id = m.account_id
+            where m.status_id = s.id and a.domain is not null)
+          or (s.visibility in ('public', 'unlisted') and exists (
+            select 1 from ${accounts} a
+            where a.domain is not null and a.id in (
+              s.in_reply_to_account_id,
+              (select p.account_id from ${statuses} p where p.id = s.in_reply_to_id),
+              (select o.account_id from ${statuses} o where o.id = s.reblog_of_id))))
+        )`,
+      })
+      .from(sql`${statuses} s`)
+      .where(sql`s.id = ${sql.placeholder("id")}`)
+      .prepare("fed_remote_audience"),
+  );
 
 /** The remote accounts following `accountId`, with their inboxes (local followers need no delivery). */
 export async function remoteFollowerInboxes(ctx: DomainContext, accountId: string): Promise<RemoteInboxes[]> {

@@ -1,9 +1,10 @@
 // Rows → Mastodon Account entities, in batches (one query for all counts).
-import { sql } from "drizzle-orm";
-import { follows, followRequests, statuses, users } from "../../db/schema";
+import { eq, getTableColumns, sql } from "drizzle-orm";
+import { accountStats, accounts, followRequests, users } from "../../db/schema";
 import type { Account, User } from "../../domain/accounts";
 import { acctOf } from "../../domain/accounts";
-import { rowsOf } from "../../domain/visibility";
+import type { DbOrTx } from "../../db/open";
+import { prepared } from "../../db/prepared";
 import type { Services } from "../../services";
 import { mediaUrl } from "./media";
 
@@ -50,14 +51,8 @@ async function countsFor(services: Services, ids: string[]): Promise<{ counts: M
   const counts = new Map<string, Counts>(ids.map((id) => [id, { followers: 0, following: 0, statuses: 0 }]));
   const roles = new Map<string, string>();
   if (ids.length === 0) return { counts, roles };
-  // ids come from the database: decimal digits only, safe in an array literal
-  const result = await services.db.execute(sql`select v.id::text as id,
-      (select count(*) from ${follows} f where f.target_account_id = v.id)::int as followers,
-      (select count(*) from ${follows} f where f.account_id = v.id)::int as following,
-      (select count(*) from ${statuses} s where s.account_id = v.id)::int as statuses,
-      (select u.role from ${users} u where u.account_id = v.id) as role
-    from unnest(${`{${ids.join(",")}}`}::bigint[]) as v(id)`);
-  for (const r of rowsOf<{ id: string; followers: number; following: number; statuses: number; role: string | null }>(result)) {
+  const rows = await countsQuery(services.db).execute({ ids });
+  for (const r of rows) {
     const c = counts.get(String(r.id));
     if (!c) continue;
     c.followers = Number(r.followers);
@@ -67,6 +62,39 @@ async function countsFor(services: Services, ids: string[]): Promise<{ counts: M
   }
   return { counts, roles };
 }
+
+const countsQuery = (db: DbOrTx) =>
+  prepared(db, "ser_account_counts", (d) =>
+    d
+      .select({
+        id: sql<string>`v.id::text`,
+        followers: sql<number>`coalesce(${accountStats.followersCount}, 0)`,
+        following: sql<number>`coalesce(${accountStats.followingCount}, 0)`,
+        statuses: sql<number>`coalesce(${accountStats.statusesCount}, 0)`,
+        role: users.role,
+      })
+      .from(sql`unnest(${sql.placeholder("ids")}::bigint[]) as v(id)`)
+      .leftJoin(accountStats, sql`${accountStats.accountId} = v.id`)
+      .leftJoin(users, sql`${users.accountId} = v.id`)
+      .prepare("ser_account_counts"),
+  );
+
+const accountsWithCountsQuery = (db: DbOrTx) =>
+  prepared(db, "ser_accounts_with_counts", (d) =>
+    d
+      .select({
+        ...getTableColumns(accounts),
+        followersCount: accountStats.followersCount,
+        followingCount: accountStats.followingCount,
+        statusesCount: accountStats.statusesCount,
+        role: users.role,
+      })
+      .from(accounts)
+      .leftJoin(accountStats, eq(accountStats.accountId, accounts.id))
+      .leftJoin(users, eq(users.accountId, accounts.id))
+      .where(sql`${accounts.id} = any(${sql.placeholder("ids")}::bigint[])`)
+      .prepare("ser_accounts_with_counts"),
+  );
 
 function dateOnly(d: Date): string {
   return d.toISOString().slice(0, 10);
@@ -105,15 +133,25 @@ function toEntity(services: Services, a: Account, c: Counts, roles: Map<string, 
   };
 }
 
-export type AccountStats = Awaited<ReturnType<typeof countsFor>>;
-
-/** Counts and roles of accounts known by id only, to fetch alongside their rows. */
-export function accountStats(services: Services, ids: string[]): Promise<AccountStats> {
-  return countsFor(services, [...new Set(ids)]);
+/**
+ * Account entities by id (missing ones left out), rows and counts read in one
+ * query: what serializing a page of statuses needs for their authors.
+ */
+export async function serializeAccountsById(services: Services, ids: string[]): Promise<Map<string, AccountEntity>> {
+  const entities = new Map<string, AccountEntity>();
+  if (ids.length === 0) return entities;
+  const rows = await accountsWithCountsQuery(services.db).execute({ ids: [...new Set(ids)] });
+  for (const { followersCount, followingCount, statusesCount, role, ...account } of rows) {
+    // the counters row is made with the account (a trigger): absent only mid-deletion
+    const roles = new Map(role ? [[account.id, role]] : []);
+    const counts = { followers: Number(followersCount), following: Number(followingCount), statuses: Number(statusesCount) };
+    entities.set(account.id, toEntity(services, account, counts, roles));
+  }
+  return entities;
 }
 
-export async function serializeAccounts(services: Services, rows: Account[], stats?: AccountStats): Promise<AccountEntity[]> {
-  const { counts, roles } = stats ?? (await countsFor(services, [...new Set(rows.map((r) => r.id))]));
+export async function serializeAccounts(services: Services, rows: Account[]): Promise<AccountEntity[]> {
+  const { counts, roles } = await countsFor(services, [...new Set(rows.map((r) => r.id))]);
   const none: Counts = { followers: 0, following: 0, statuses: 0 };
   return rows.map((a) => toEntity(services, a, counts.get(a.id) ?? none, roles));
 }

@@ -1,15 +1,16 @@
 // Rows → Mastodon Status entities, in batches: accounts, reblogged originals,
 // mentions, tags, media, counts and the viewer's own flags in a handful of queries.
-import { asc, eq, inArray, sql } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import { accounts, apps, bookmarks, favourites, mediaAttachments, mentions, mutes, statusTags, statuses, tags } from "../../db/schema";
 import type { Account } from "../../domain/accounts";
 import { acctOf } from "../../domain/accounts";
 import { htmlToText } from "../../domain/sanitize";
-import { rowsOf } from "../../domain/visibility";
+import type { Db } from "../../db/open";
+import { prepared } from "../../db/prepared";
 import type { Status } from "../../domain/statuses";
 import type { Services } from "../../services";
 import { localUrls } from "../../urls";
-import { accountStats, serializeAccounts, type AccountEntity } from "./account";
+import { serializeAccountsById, type AccountEntity } from "./account";
 import { serializeMedia, type MediaEntity } from "./media";
 
 export interface StatusEntity {
@@ -60,39 +61,22 @@ export async function serializeStatuses(
   if (rows.length === 0) return [];
   const db = services.db;
   const reblogIds = [...new Set(rows.map((r) => r.reblogOfId).filter((id): id is string => Boolean(id)))];
-  const originals = reblogIds.length ? await db.select().from(statuses).where(inArray(statuses.id, reblogIds)) : [];
-  const all = [...rows, ...originals];
-  const ids = [...new Set(all.map((s) => s.id))];
-  const accountIds = [...new Set(all.map((s) => s.accountId))];
-  const appIds = [...new Set(all.map((s) => s.applicationId).filter((id): id is string => Boolean(id)))];
+  const originals = reblogIds.length ? await statusesQuery(db).execute({ ids: reblogIds }) : [];
+  const all = [...new Map([...rows, ...originals].map((s) => [s.id, s])).values()];
 
-  const [accountRows, accountCounts, mentionRows, tagRows, mediaRows, stats, appRows] = await Promise.all([
-    db.select().from(accounts).where(inArray(accounts.id, accountIds)),
-    accountStats(services, accountIds),
-    db
-      .select({ statusId: mentions.statusId, account: accounts })
-      .from(mentions)
-      .innerJoin(accounts, eq(accounts.id, mentions.accountId))
-      .where(inArray(mentions.statusId, ids)),
-    db
-      .select({ statusId: statusTags.statusId, name: tags.name })
-      .from(statusTags)
-      .innerJoin(tags, eq(tags.id, statusTags.tagId))
-      .where(inArray(statusTags.statusId, ids)),
-    db.select().from(mediaAttachments).where(inArray(mediaAttachments.statusId, ids)).orderBy(asc(mediaAttachments.position)),
-    statusStats(services, all, viewerId),
-    appIds.length ? db.select({ id: apps.id, name: apps.name, website: apps.website }).from(apps).where(inArray(apps.id, appIds)) : Promise.resolve([]),
+  // two round trips for a page: the authors with their counts, and everything
+  // hanging off each status; media only for the statuses that have some
+  const [accountEntities, extras] = await Promise.all([
+    serializeAccountsById(services, all.map((s) => s.accountId)),
+    statusExtras(services, all, viewerId),
   ]);
-
-  const accountEntities = new Map<string, AccountEntity>();
-  const serializedAccounts = await serializeAccounts(services, accountRows, accountCounts);
-  accountRows.forEach((a, i) => accountEntities.set(a.id, serializedAccounts[i]));
-  const viewerFlags = viewerId ? stats : null;
-  const appsById = new Map(appRows.map((a) => [a.id, a]));
+  const withMedia = all.filter((s) => extras.get(s.id)?.hasMedia).map((s) => s.id);
+  const mediaRows = withMedia.length ? await mediaQuery(db).execute({ ids: withMedia }) : [];
+  const viewerFlags = viewerId !== null;
   const urls = localUrls(services.config.origin);
 
   const build = (s: Status, reblog: StatusEntity | null): StatusEntity => {
-    const app = s.applicationId ? appsById.get(s.applicationId) : undefined;
+    const extra = extras.get(s.id);
     const entity: StatusEntity = {
       id: s.id,
       uri: s.uri,
@@ -105,15 +89,13 @@ export async function serializeStatuses(
       sensitive: s.sensitive,
       spoiler_text: s.spoilerText,
       media_attachments: mediaRows.filter((m) => m.statusId === s.id).map((m) => serializeMedia(services, m)),
-      application: app ? { name: app.name, website: app.website } : null,
-      mentions: mentionRows
-        .filter((m) => m.statusId === s.id)
-        .map((m) => ({ id: m.account.id, username: m.account.username, url: m.account.url ?? m.account.uri, acct: acctOf(m.account as Account) })),
-      tags: tagRows.filter((t) => t.statusId === s.id).map((t) => ({ name: t.name, url: urls.tagPage(t.name) })),
+      application: extra?.application ?? null,
+      mentions: (extra?.mentions ?? []).map((m) => ({ id: m.id, username: m.username, url: m.url, acct: acctOf(m) })),
+      tags: (extra?.tags ?? []).map((name) => ({ name, url: urls.tagPage(name) })),
       emojis: [],
-      reblogs_count: stats.get(s.id)?.reblogs ?? 0,
-      favourites_count: stats.get(s.id)?.favourites ?? 0,
-      replies_count: stats.get(s.id)?.replies ?? 0,
+      reblogs_count: extra?.reblogs ?? 0,
+      favourites_count: extra?.favourites ?? 0,
+      replies_count: extra?.replies ?? 0,
       in_reply_to_id: s.inReplyToId,
       in_reply_to_account_id: s.inReplyToAccountId,
       reblog,
@@ -124,11 +106,10 @@ export async function serializeStatuses(
       filtered: [],
     };
     if (viewerFlags) {
-      const own = viewerFlags.get(s.id);
-      entity.favourited = own?.favourited ?? false;
-      entity.reblogged = own?.reblogged ?? false;
-      entity.bookmarked = own?.bookmarked ?? false;
-      entity.muted = own?.muted ?? false;
+      entity.favourited = extra?.favourited ?? false;
+      entity.reblogged = extra?.reblogged ?? false;
+      entity.bookmarked = extra?.bookmarked ?? false;
+      entity.muted = extra?.muted ?? false;
       entity.pinned = s.pinned && s.accountId === viewerId;
     }
     return entity;
@@ -149,10 +130,15 @@ export async function serializeStatuses(
   });
 }
 
-interface StatusStats {
+/** What hangs off one status: counts, mentions, tags, application, and the viewer's own flags. */
+interface StatusExtras {
   favourites: number;
   reblogs: number;
   replies: number;
+  mentions: { id: string; username: string; domain: string | null; url: string }[];
+  tags: string[];
+  application: { name: string; website: string | null } | null;
+  hasMedia: boolean;
   /** the viewer's own flags (false without a viewer) */
   favourited: boolean;
   reblogged: boolean;
@@ -161,30 +147,104 @@ interface StatusStats {
   muted: boolean;
 }
 
-/**
- * Counts and the viewer's flags for every status in one query (one round trip
- * instead of seven: it matters most on PGlite, where queries do not overlap).
- */
-async function statusStats(services: Services, list: Status[], viewerId: string | null): Promise<Map<string, StatusStats>> {
-  const seen = new Map(list.map((s) => [s.id, s.accountId]));
-  // ids come from the database: decimal digits only, safe in an array literal
-  const idArray = `{${[...seen.keys()].join(",")}}`;
-  const accountArray = `{${[...seen.values()].join(",")}}`;
-  const flags = viewerId
-    ? sql`exists (select 1 from ${favourites} f where f.account_id = ${viewerId} and f.status_id = v.id) as favourited,
-        exists (select 1 from ${statuses} r where r.account_id = ${viewerId} and r.reblog_of_id = v.id) as reblogged,
-        exists (select 1 from ${bookmarks} b where b.account_id = ${viewerId} and b.status_id = v.id) as bookmarked,
-        exists (select 1 from ${mutes} m where m.account_id = ${viewerId} and m.target_account_id = v.account_id) as muted`
-    : sql`false as favourited, false as reblogged, false as bookmarked, false as muted`;
-  const result = await services.db.execute(sql`select v.id::text as id,
-      (select count(*) from ${favourites} f where f.status_id = v.id)::int as favourites,
-      (select count(*) from ${statuses} r where r.reblog_of_id = v.id)::int as reblogs,
-      (select count(*) from ${statuses} r where r.in_reply_to_id = v.id)::int as replies,
-      ${flags}
-    from unnest(${idArray}::bigint[], ${accountArray}::bigint[]) as v(id, account_id)`);
-  const rows = rowsOf<{ id: string } & StatusStats>(result);
-  return new Map(rows.map((r) => [String(r.id), { ...r, favourites: Number(r.favourites), reblogs: Number(r.reblogs), replies: Number(r.replies) }]));
+/** Extras of every status in one query (one round trip instead of seven: it matters most on PGlite). */
+async function statusExtras(services: Services, list: Status[], viewerId: string | null): Promise<Map<string, StatusExtras>> {
+  const params = {
+    ids: list.map((s) => s.id),
+    accountIds: list.map((s) => s.accountId),
+    appIds: list.map((s) => s.applicationId),
+  };
+  const rows = viewerId ? await viewerExtrasQuery(services.db).execute({ ...params, viewer: viewerId }) : await extrasQuery(services.db).execute(params);
+  return new Map(
+    rows.map((r) => [
+      String(r.id),
+      {
+        favourites: Number(r.favourites),
+        reblogs: Number(r.reblogs),
+        replies: Number(r.replies),
+        mentions: r.mentions ?? [],
+        tags: r.tags ?? [],
+        application: r.application ?? null,
+        hasMedia: Boolean(r.hasMedia),
+        favourited: Boolean(r.favourited),
+        reblogged: Boolean(r.reblogged),
+        bookmarked: Boolean(r.bookmarked),
+        muted: Boolean(r.muted),
+      },
+    ]),
+  );
 }
+
+// ── prepared statements (one plan per connection; ids travel as one bigint[] parameter) ──
+
+const idsParam = sql.placeholder("ids");
+
+const statusesQuery = (db: Db) =>
+  prepared(db, "ser_statuses", (d) =>
+    d
+      .select()
+      .from(statuses)
+      .where(sql`${statuses.id} = any(${idsParam}::bigint[])`)
+      .prepare("ser_statuses"),
+  );
+
+const mediaQuery = (db: Db) =>
+  prepared(db, "ser_media", (d) =>
+    d
+      .select()
+      .from(mediaAttachments)
+      .where(sql`${mediaAttachments.statusId} = any(${idsParam}::bigint[])`)
+      .orderBy(asc(mediaAttachments.position), asc(mediaAttachments.id))
+      .prepare("ser_media"),
+  );
+
+/** The columns every viewer gets; `v` is one row of unnest(ids, account ids, app ids). */
+const extrasColumns = {
+  id: sql<string>`v.id::text`,
+  favourites: sql<number>`(select count(*) from ${favourites} f where f.status_id = v.id)::int`,
+  reblogs: sql<number>`(select count(*) from ${statuses} r where r.reblog_of_id = v.id)::int`,
+  replies: sql<number>`(select count(*) from ${statuses} r where r.in_reply_to_id = v.id)::int`,
+  mentions: sql<StatusExtras["mentions"] | null>`(select json_agg(json_build_object(
+      'id', a.id::text, 'username', a.username, 'domain', a.domain, 'url', coalesce(a.url, a.uri)) order by a.id)
+    from ${mentions} m join ${accounts} a on a.id = m.account_id where m.status_id = v.id)`,
+  tags: sql<string[] | null>`(select json_agg(t.name order by t.name)
+    from ${statusTags} st join ${tags} t on t.id = st.tag_id where st.status_id = v.id)`,
+  application: sql<StatusExtras["application"]>`(select json_build_object('name', ap.name, 'website', ap.website)
+    from ${apps} ap where ap.id = v.app_id)`,
+  hasMedia: sql<boolean>`exists (select 1 from ${mediaAttachments} ma where ma.status_id = v.id)`,
+};
+
+const extrasSource = sql`unnest(${idsParam}::bigint[], ${sql.placeholder("accountIds")}::bigint[], ${sql.placeholder("appIds")}::bigint[]) as v(id, account_id, app_id)`;
+
+const extrasQuery = (db: Db) =>
+  prepared(db, "ser_status_extras", (d) =>
+    d
+      .select({
+        ...extrasColumns,
+        favourited: sql<boolean>`false`,
+        reblogged: sql<boolean>`false`,
+        bookmarked: sql<boolean>`false`,
+        muted: sql<boolean>`false`,
+      })
+      .from(extrasSource)
+      .prepare("ser_status_extras"),
+  );
+
+const viewerExtrasQuery = (db: Db) => {
+  const viewer = sql.placeholder("viewer");
+  return prepared(db, "ser_status_viewer_extras", (d) =>
+    d
+      .select({
+        ...extrasColumns,
+        favourited: sql<boolean>`exists (select 1 from ${favourites} f where f.account_id = ${viewer}::bigint and f.status_id = v.id)`,
+        reblogged: sql<boolean>`exists (select 1 from ${statuses} r where r.account_id = ${viewer}::bigint and r.reblog_of_id = v.id)`,
+        bookmarked: sql<boolean>`exists (select 1 from ${bookmarks} b where b.account_id = ${viewer}::bigint and b.status_id = v.id)`,
+        muted: sql<boolean>`exists (select 1 from ${mutes} m where m.account_id = ${viewer}::bigint and m.target_account_id = v.account_id)`,
+      })
+      .from(extrasSource)
+      .prepare("ser_status_viewer_extras"),
+  );
+};
 
 export async function serializeStatus(services: Services, row: Status, viewerId: string | null, options: SerializeOptions = {}): Promise<StatusEntity> {
   const [entity] = await serializeStatuses(services, [row], viewerId, options);
