@@ -513,6 +513,25 @@ export const remoteKeys = pgTable(
   (t) => [index("remote_keys_account_idx").on(t.accountId)],
 );
 
+/**
+ * Domain events recorded in the transaction of the write that publishes them
+ * (server/event-journal.ts): a row lives until every subscriber has handled the
+ * event, so a crash between the commit and, say, queueing the delivery loses
+ * nothing — the event is published again at the next start.
+ */
+export const eventJournal = pgTable(
+  "event_journal",
+  {
+    id: snowflake("id").primaryKey(),
+    name: text("name").notNull(),
+    payload: jsonb("payload").notNull(),
+    createdAt: createdAt(),
+    /** set while a process replays it */
+    claimedUntil: ts("claimed_until"),
+  },
+  (t) => [index("event_journal_created_idx").on(t.createdAt)],
+);
+
 /** Fedify key-value store on our own database. */
 export const fedifyKv = pgTable(
   "fedify_kv",
