@@ -1,6 +1,5 @@
 // The in-process bus that domain modules publish to. Realtime and federation
 // subscribe; a failing subscriber never fails the domain write that published.
-import { EventEmitter } from "node:events";
 import type { Visibility } from "./db/schema";
 
 export interface DomainEvents {
@@ -39,32 +38,57 @@ export type EventName = keyof DomainEvents;
 type Listener<K extends EventName> = (payload: DomainEvents[K]) => void | Promise<void>;
 
 export class EventBus {
-  private readonly emitter = new EventEmitter();
+  private readonly listeners = new Map<EventName, Set<Listener<never>>>();
   private readonly pending = new Set<Promise<unknown>>();
+  /**
+   * Called once every subscriber has handled an event recorded in the event
+   * journal (server/domain/event-journal.ts), so that it is not published again.
+   */
+  acknowledge: ((journalId: string) => Promise<void>) | undefined;
 
-  constructor(private readonly onError: (error: unknown, event: EventName) => void = () => {}) {
-    this.emitter.setMaxListeners(100);
-  }
+  constructor(private readonly onError: (error: unknown, event: EventName) => void = () => {}) {}
 
   on<K extends EventName>(event: K, listener: Listener<K>): () => void {
-    const wrapped = (payload: DomainEvents[K]) => {
+    let set = this.listeners.get(event);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(event, set);
+    }
+    const entry = listener as Listener<never>;
+    set.add(entry);
+    return () => void set.delete(entry);
+  }
+
+  /** Runs every subscriber; `journalId` names the journal row to acknowledge once all of them succeeded. */
+  emit<K extends EventName>(event: K, payload: DomainEvents[K], journalId?: string): void {
+    const outcomes: Promise<boolean>[] = [];
+    for (const listener of [...(this.listeners.get(event) ?? [])]) {
       try {
-        const result = listener(payload);
+        const result = (listener as Listener<K>)(payload);
         if (result && typeof (result as Promise<void>).then === "function") {
-          const p = (result as Promise<void>).catch((e) => this.onError(e, event));
-          this.pending.add(p);
-          void p.finally(() => this.pending.delete(p));
+          outcomes.push(
+            (result as Promise<void>).then(
+              () => true,
+              (e) => {
+                this.onError(e, event);
+                return false;
+              },
+            ),
+          );
         }
       } catch (e) {
         this.onError(e, event);
+        outcomes.push(Promise.resolve(false));
       }
-    };
-    this.emitter.on(event, wrapped);
-    return () => this.emitter.off(event, wrapped);
-  }
-
-  emit<K extends EventName>(event: K, payload: DomainEvents[K]): void {
-    this.emitter.emit(event, payload);
+    }
+    const acknowledge = this.acknowledge;
+    if (outcomes.length === 0 && !(journalId && acknowledge)) return;
+    const done = Promise.all(outcomes).then(async (results) => {
+      // a failed subscriber leaves the row: the event is published again later
+      if (journalId && acknowledge && results.every(Boolean)) await acknowledge(journalId).catch((e) => this.onError(e, event));
+    });
+    this.pending.add(done);
+    void done.finally(() => this.pending.delete(done));
   }
 
   /** Resolves once every asynchronous listener started so far has finished (tests, shutdown). */

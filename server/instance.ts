@@ -6,6 +6,7 @@ import type { RequestHandler } from "express";
 import { createApp, type AppExtensions } from "./app";
 import type { Config } from "./config";
 import { openDatabase, type Database } from "./db/open";
+import { acknowledgeEvent, replayJournal } from "./domain/event-journal";
 import { EventBus } from "./events";
 import { createLogger, type Logger } from "./logger";
 import type { Services } from "./services";
@@ -20,6 +21,9 @@ export interface Module {
 }
 
 export type ModuleFactory = (services: Services) => Module | Promise<Module>;
+
+/** How often each process looks for journaled events nobody finished handling. */
+export const JOURNAL_REPLAY_INTERVAL_MS = 30_000;
 
 export interface InstanceOptions {
   database?: Database;
@@ -43,6 +47,7 @@ export async function buildServices(config: Config, options: InstanceOptions = {
     options.database ??
     (await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : `${config.dataDir}/pglite` }));
   const events = new EventBus((err, event) => logger.error({ err, event }, "event subscriber failed"));
+  events.acknowledge = (journalId) => acknowledgeEvent(database.db, journalId);
   const services: Services = {
     config,
     database,
@@ -77,6 +82,18 @@ export async function createInstance(config: Config, options: InstanceOptions = 
   server.requestTimeout = 60_000;
   server.headersTimeout = 30_000;
   for (const m of modules) await m.attach?.(server);
+  // events whose subscribers never finished (a crash after the commit) go out again
+  const replay = () =>
+    void replayJournal(services.domain).then(
+      ({ published, abandoned }) => {
+        if (published) services.logger.info({ published }, "journaled events published again");
+        for (const event of abandoned) services.logger.error({ event }, "journaled event given up after repeated failures");
+      },
+      (err) => services.logger.error({ err }, "event journal replay failed"),
+    );
+  replay();
+  const replayTimer = setInterval(replay, JOURNAL_REPLAY_INTERVAL_MS);
+  replayTimer.unref();
 
   const instance: Instance = {
     services,
@@ -96,6 +113,7 @@ export async function createInstance(config: Config, options: InstanceOptions = 
       return instance.url;
     },
     async stop() {
+      clearInterval(replayTimer);
       // stop accepting, let requests in flight finish, then close the rest
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

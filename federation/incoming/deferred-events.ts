@@ -2,17 +2,17 @@
 // are held back until it commits: subscribers (outbox, real time,
 // notifications) then read rows that exist, and nothing is announced for
 // effects that were rolled back.
-import { EventBus, type EventName } from "../../server/events";
+import { EventBus, type DomainEvents, type EventName } from "../../server/events";
 
 export class DeferredEvents extends EventBus {
-  private readonly held: Array<{ event: EventName; payload: unknown }> = [];
+  private readonly held: Array<{ event: EventName; payload: unknown; journalId: string | undefined }> = [];
 
-  override emit<K extends EventName>(event: K, payload: Parameters<EventBus["emit"]>[1] & object): void {
-    this.held.push({ event, payload });
+  override emit<K extends EventName>(event: K, payload: DomainEvents[K], journalId?: string): void {
+    this.held.push({ event, payload, journalId });
   }
 
-  /** Replays the held events on the real bus (after commit). */
+  /** Replays the held events on the real bus (after commit), with their journal rows. */
   flush(target: EventBus): void {
-    for (const { event, payload } of this.held.splice(0)) target.emit(event, payload as never);
+    for (const { event, payload, journalId } of this.held.splice(0)) target.emit(event, payload as never, journalId);
   }
 }

@@ -206,6 +206,8 @@ export const statuses = pgTable(
     index("statuses_account_idx").on(t.accountId, t.id.desc()),
     index("statuses_reply_idx").on(t.inReplyToId),
     index("statuses_reblog_idx").on(t.reblogOfId),
+    // replies that arrived before their parent, found again when it arrives (storeRemoteStatus)
+    index("statuses_reply_uri_idx").on(t.inReplyToUri).where(sql`${t.inReplyToUri} is not null`),
     index("statuses_public_idx").on(t.id.desc()).where(sql`${t.visibility} = 'public' and ${t.reblogOfId} is null`),
     uniqueIndex("statuses_one_reblog_uq").on(t.accountId, t.reblogOfId).where(sql`${t.reblogOfId} is not null`),
     check("statuses_visibility_ck", sql`${t.visibility} in ('public', 'unlisted', 'private', 'direct')`),
@@ -528,6 +530,8 @@ export const eventJournal = pgTable(
     createdAt: createdAt(),
     /** set while a process replays it */
     claimedUntil: ts("claimed_until"),
+    /** replays so far: an event still failing after many is given up (and logged) */
+    replays: integer("replays").notNull().default(0),
   },
   (t) => [index("event_journal_created_idx").on(t.createdAt)],
 );

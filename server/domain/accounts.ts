@@ -6,6 +6,7 @@ import { newId } from "../ids";
 import { localUrls } from "../urls";
 import { hashPassword } from "../auth/passwords";
 import type { DomainContext } from "./context";
+import { writeAndPublish } from "./event-journal";
 import { renderPlainText } from "./text";
 import { stripHtml } from "./sanitize";
 import { getSettings } from "./settings";
@@ -224,8 +225,11 @@ export async function updateProfile(ctx: DomainContext, accountId: string, updat
   }
   if (update.avatarUrl !== undefined) values.avatarUrl = update.avatarUrl;
   if (update.headerUrl !== undefined) values.headerUrl = update.headerUrl;
-  const [row] = await ctx.db.update(accounts).set(values).where(eq(accounts.id, accountId)).returning();
-  ctx.events.emit("account.updated", { accountId, local: true });
+  const row = await writeAndPublish(ctx, async (tx, record) => {
+    const [row] = await tx.update(accounts).set(values).where(eq(accounts.id, accountId)).returning();
+    await record("account.updated", { accountId, local: true });
+    return row;
+  });
   return row;
 }
 
@@ -264,8 +268,10 @@ export async function approveUser(ctx: DomainContext, userId: string): Promise<v
 }
 
 export async function setSuspended(ctx: DomainContext, accountId: string, suspended: boolean): Promise<void> {
-  await ctx.db.update(accounts).set({ suspendedAt: suspended ? new Date() : null }).where(eq(accounts.id, accountId));
-  ctx.events.emit("account.updated", { accountId, local: true });
+  await writeAndPublish(ctx, async (tx, record) => {
+    await tx.update(accounts).set({ suspendedAt: suspended ? new Date() : null }).where(eq(accounts.id, accountId));
+    await record("account.updated", { accountId, local: true });
+  });
 }
 
 export interface PendingUser {

@@ -3,9 +3,11 @@
 import { and, eq, inArray, or, sql } from "drizzle-orm";
 import { accounts, blocks, followRequests, follows, mutes, users } from "../db/schema";
 import { Forbidden, NotFound } from "../errors";
+import type { DbOrTx } from "../db/open";
 import { newId } from "../ids";
 import type { Account } from "./accounts";
 import type { DomainContext } from "./context";
+import { journaled, writeAndPublish, type Recorder } from "./event-journal";
 import { notify, withdrawNotifications } from "./notifications";
 import { finishPage, pageQuery, type PageParams } from "./pagination";
 
@@ -56,18 +58,22 @@ export async function follow(ctx: DomainContext, follower: Account, target: Acco
   // A remote target decides on its server; a local locked one decides by hand.
   const needsApproval = target.locked || target.domain !== null;
   if (needsApproval) {
-    const [request] = await ctx.db
-      .insert(followRequests)
-      .values({
-        id: newId(),
-        accountId: follower.id,
-        targetAccountId: target.id,
-        uri: options.uri ?? null,
-        showReblogs: options.reblogs ?? true,
-        notify: options.notify ?? false,
-      })
-      .onConflictDoNothing()
-      .returning();
+    const request = await writeAndPublish(ctx, async (tx, record) => {
+      const [row] = await tx
+        .insert(followRequests)
+        .values({
+          id: newId(),
+          accountId: follower.id,
+          targetAccountId: target.id,
+          uri: options.uri ?? null,
+          showReblogs: options.reblogs ?? true,
+          notify: options.notify ?? false,
+        })
+        .onConflictDoNothing()
+        .returning();
+      if (row) await record("follow.requested", { requestId: row.id, accountId: follower.id, targetAccountId: target.id });
+      return row;
+    });
     if (!request) {
       const [pending] = await ctx.db
         .select()
@@ -75,7 +81,6 @@ export async function follow(ctx: DomainContext, follower: Account, target: Acco
         .where(and(eq(followRequests.accountId, follower.id), eq(followRequests.targetAccountId, target.id)));
       return { state: "requested", request: pending };
     }
-    ctx.events.emit("follow.requested", { requestId: request.id, accountId: follower.id, targetAccountId: target.id });
     await notify(ctx, { recipientId: target.id, fromAccountId: follower.id, type: "follow_request" });
     return { state: "requested", request };
   }
@@ -84,7 +89,21 @@ export async function follow(ctx: DomainContext, follower: Account, target: Acco
 }
 
 async function insertFollow(ctx: DomainContext, followerId: string, targetId: string, options: FollowOptions): Promise<Follow> {
-  const [row] = await ctx.db
+  const row = await writeAndPublish(ctx, (tx, record) => insertFollowRow(tx, record, followerId, targetId, options));
+  if (!row) {
+    const [existing] = await ctx.db
+      .select()
+      .from(follows)
+      .where(and(eq(follows.accountId, followerId), eq(follows.targetAccountId, targetId)));
+    return existing;
+  }
+  await notify(ctx, { recipientId: targetId, fromAccountId: followerId, type: "follow" });
+  return row;
+}
+
+/** The follows row and its "follow.created" event; undefined when the follow already existed. */
+async function insertFollowRow(tx: DbOrTx, record: Recorder, followerId: string, targetId: string, options: FollowOptions): Promise<Follow | undefined> {
+  const [row] = await tx
     .insert(follows)
     .values({
       id: newId(),
@@ -96,57 +115,60 @@ async function insertFollow(ctx: DomainContext, followerId: string, targetId: st
     })
     .onConflictDoNothing()
     .returning();
-  if (!row) {
-    const [existing] = await ctx.db
-      .select()
-      .from(follows)
-      .where(and(eq(follows.accountId, followerId), eq(follows.targetAccountId, targetId)));
-    return existing;
-  }
-  ctx.events.emit("follow.created", { followId: row.id, accountId: followerId, targetAccountId: targetId, uri: row.uri });
-  await notify(ctx, { recipientId: targetId, fromAccountId: followerId, type: "follow" });
+  if (row) await record("follow.created", { followId: row.id, accountId: followerId, targetAccountId: targetId, uri: row.uri });
   return row;
 }
 
 /** Stops following, or withdraws a pending request. Idempotent. */
 export async function unfollow(ctx: DomainContext, followerId: string, targetId: string): Promise<void> {
-  const [removed] = await ctx.db
-    .delete(follows)
-    .where(and(eq(follows.accountId, followerId), eq(follows.targetAccountId, targetId)))
-    .returning();
-  if (removed) {
-    ctx.events.emit("follow.removed", { followId: removed.id, uri: removed.uri, accountId: followerId, targetAccountId: targetId });
-    await withdrawNotifications(ctx, { recipientId: targetId, fromAccountId: followerId, type: "follow" });
-  }
-  const [request] = await ctx.db
-    .delete(followRequests)
-    .where(and(eq(followRequests.accountId, followerId), eq(followRequests.targetAccountId, targetId)))
-    .returning();
-  if (request) {
-    ctx.events.emit("follow_request.cancelled", { requestId: request.id, uri: request.uri, accountId: followerId, targetAccountId: targetId });
-    await withdrawNotifications(ctx, { recipientId: targetId, fromAccountId: followerId, type: "follow_request" });
-  }
+  const { removed, request } = await writeAndPublish(ctx, async (tx, record) => {
+    const [removed] = await tx
+      .delete(follows)
+      .where(and(eq(follows.accountId, followerId), eq(follows.targetAccountId, targetId)))
+      .returning();
+    if (removed) await record("follow.removed", { followId: removed.id, uri: removed.uri, accountId: followerId, targetAccountId: targetId });
+    const [request] = await tx
+      .delete(followRequests)
+      .where(and(eq(followRequests.accountId, followerId), eq(followRequests.targetAccountId, targetId)))
+      .returning();
+    if (request) {
+      await record("follow_request.cancelled", { requestId: request.id, uri: request.uri, accountId: followerId, targetAccountId: targetId });
+    }
+    return { removed, request };
+  });
+  if (removed) await withdrawNotifications(ctx, { recipientId: targetId, fromAccountId: followerId, type: "follow" });
+  if (request) await withdrawNotifications(ctx, { recipientId: targetId, fromAccountId: followerId, type: "follow_request" });
 }
 
 /** The target (or its server, for remote targets) accepts a pending request. */
 export async function authorizeFollowRequest(ctx: DomainContext, targetId: string, followerId: string): Promise<Follow> {
-  const [request] = await ctx.db
-    .delete(followRequests)
-    .where(and(eq(followRequests.accountId, followerId), eq(followRequests.targetAccountId, targetId)))
-    .returning();
-  if (!request) throw new NotFound();
+  const { value: accepted, publish } = await journaled(ctx, async (tx, record) => {
+    const [request] = await tx
+      .delete(followRequests)
+      .where(and(eq(followRequests.accountId, followerId), eq(followRequests.targetAccountId, targetId)))
+      .returning();
+    if (!request) throw new NotFound();
+    const options = { reblogs: request.showReblogs, notify: request.notify, uri: request.uri };
+    return { options, row: await insertFollowRow(tx, record, followerId, targetId, options) };
+  });
   await withdrawNotifications(ctx, { recipientId: targetId, fromAccountId: followerId, type: "follow_request" });
-  return insertFollow(ctx, followerId, targetId, { reblogs: request.showReblogs, notify: request.notify, uri: request.uri });
+  publish();
+  if (!accepted.row) return insertFollow(ctx, followerId, targetId, accepted.options);
+  await notify(ctx, { recipientId: targetId, fromAccountId: followerId, type: "follow" });
+  return accepted.row;
 }
 
 export async function rejectFollowRequest(ctx: DomainContext, targetId: string, followerId: string): Promise<void> {
-  const [request] = await ctx.db
-    .delete(followRequests)
-    .where(and(eq(followRequests.accountId, followerId), eq(followRequests.targetAccountId, targetId)))
-    .returning();
-  if (!request) throw new NotFound();
+  const { publish } = await journaled(ctx, async (tx, record) => {
+    const [request] = await tx
+      .delete(followRequests)
+      .where(and(eq(followRequests.accountId, followerId), eq(followRequests.targetAccountId, targetId)))
+      .returning();
+    if (!request) throw new NotFound();
+    await record("follow_request.rejected", { requestId: request.id, uri: request.uri, accountId: followerId, targetAccountId: targetId });
+  });
   await withdrawNotifications(ctx, { recipientId: targetId, fromAccountId: followerId, type: "follow_request" });
-  ctx.events.emit("follow_request.rejected", { requestId: request.id, uri: request.uri, accountId: followerId, targetAccountId: targetId });
+  publish();
 }
 
 /** A remote server rejected (or withdrew its acceptance of) a local account's follow. */

@@ -6,6 +6,7 @@ import { newId } from "../ids";
 import { localUrls } from "../urls";
 import type { Account } from "./accounts";
 import type { DomainContext } from "./context";
+import { writeAndPublish } from "./event-journal";
 import { notify, withdrawNotifications } from "./notifications";
 import { finishPage, pageQuery, type PageParams } from "./pagination";
 import { getVisibleStatus, removeStatusRow, storeStatus, type Status } from "./statuses";
@@ -20,13 +21,16 @@ async function target(ctx: DomainContext, id: string, viewerId: string): Promise
 
 export async function favourite(ctx: DomainContext, account: Account, statusId: string, uri: string | null = null): Promise<Status> {
   const status = await target(ctx, statusId, account.id);
-  const [row] = await ctx.db
-    .insert(favourites)
-    .values({ id: newId(), accountId: account.id, statusId: status.id, uri })
-    .onConflictDoNothing()
-    .returning();
+  const row = await writeAndPublish(ctx, async (tx, record) => {
+    const [row] = await tx
+      .insert(favourites)
+      .values({ id: newId(), accountId: account.id, statusId: status.id, uri })
+      .onConflictDoNothing()
+      .returning();
+    if (row) await record("favourite.created", { favouriteId: row.id, accountId: account.id, statusId: status.id });
+    return row;
+  });
   if (row) {
-    ctx.events.emit("favourite.created", { favouriteId: row.id, accountId: account.id, statusId: status.id });
     await notify(ctx, { recipientId: status.accountId, fromAccountId: account.id, type: "favourite", statusId: status.id });
   }
   return status;
@@ -34,12 +38,15 @@ export async function favourite(ctx: DomainContext, account: Account, statusId: 
 
 export async function unfavourite(ctx: DomainContext, account: Account, statusId: string): Promise<Status> {
   const status = await target(ctx, statusId, account.id);
-  const [row] = await ctx.db
-    .delete(favourites)
-    .where(and(eq(favourites.accountId, account.id), eq(favourites.statusId, status.id)))
-    .returning();
+  const row = await writeAndPublish(ctx, async (tx, record) => {
+    const [row] = await tx
+      .delete(favourites)
+      .where(and(eq(favourites.accountId, account.id), eq(favourites.statusId, status.id)))
+      .returning();
+    if (row) await record("favourite.removed", { favouriteId: row.id, uri: row.uri, accountId: account.id, statusId: status.id });
+    return row;
+  });
   if (row) {
-    ctx.events.emit("favourite.removed", { favouriteId: row.id, uri: row.uri, accountId: account.id, statusId: status.id });
     await withdrawNotifications(ctx, { recipientId: status.accountId, fromAccountId: account.id, type: "favourite", statusId: status.id });
   }
   return status;
@@ -140,7 +147,9 @@ export async function findFavouriteByUri(ctx: DomainContext, uri: string): Promi
 
 export async function removeFavouriteRow(ctx: DomainContext, fav: Favourite): Promise<void> {
   const [status] = await ctx.db.select().from(statuses).where(eq(statuses.id, fav.statusId));
-  await ctx.db.delete(favourites).where(eq(favourites.id, fav.id));
-  ctx.events.emit("favourite.removed", { favouriteId: fav.id, uri: fav.uri, accountId: fav.accountId, statusId: fav.statusId });
+  await writeAndPublish(ctx, async (tx, record) => {
+    const [gone] = await tx.delete(favourites).where(eq(favourites.id, fav.id)).returning({ id: favourites.id });
+    if (gone) await record("favourite.removed", { favouriteId: fav.id, uri: fav.uri, accountId: fav.accountId, statusId: fav.statusId });
+  });
   if (status) await withdrawNotifications(ctx, { recipientId: status.accountId, fromAccountId: fav.accountId, type: "favourite", statusId: status.id });
 }

@@ -19,6 +19,7 @@ import { localUrls } from "../urls";
 import { findAccountByAcct, findLocalAccount, type Account } from "./accounts";
 import type { DbOrTx } from "../db/open";
 import type { DomainContext } from "./context";
+import { journaled, writeAndPublish } from "./event-journal";
 import { notify } from "./notifications";
 import { extractHashtags, extractMentions, mentionKey, renderStatusText, type ResolvedMention } from "./text";
 import { canSee } from "./visibility";
@@ -101,7 +102,7 @@ export async function storeStatus(
   options: StoreOptions = {},
 ): Promise<Status> {
   const { idempotency } = options;
-  const status = await ctx.db.transaction(async (tx) => {
+  const { value: status, publish } = await journaled(ctx, async (tx, record) => {
     const t: DomainContext = { ...ctx, db: tx };
     const [row] = await tx.insert(statuses).values(values).returning();
     if (idempotency) {
@@ -129,12 +130,14 @@ export async function storeStatus(
     await tx.update(accounts).set({ lastStatusAt: row.createdAt }).where(eq(accounts.id, row.accountId));
     // attachments belong to the status before anyone hears of it (federation, real time)
     await options.withinTransaction?.(tx, row);
+    // a local post must reach the outbox even if the process dies right after the commit
+    await record("status.created", { statusId: row.id, accountId: row.accountId, local: row.local }, { durable: row.local });
     return row;
   });
   for (const accountId of mentionedIds) {
     await notify(ctx, { recipientId: accountId, fromAccountId: status.accountId, type: "mention", statusId: status.id });
   }
-  ctx.events.emit("status.created", { statusId: status.id, accountId: status.accountId, local: status.local });
+  publish();
   return status;
 }
 
@@ -265,7 +268,7 @@ export async function editStatus(ctx: DomainContext, editor: Account, id: string
   const content = renderStatusText(input.text, resolved.map, urls.tagPage);
   const tagNames = extractHashtags(input.text);
   const now = new Date();
-  const updated = await ctx.db.transaction(async (tx) => {
+  return writeAndPublish(ctx, async (tx, record) => {
     const t: DomainContext = { ...ctx, db: tx };
     const previousEdits = await tx.select({ id: statusEdits.id }).from(statusEdits).where(eq(statusEdits.statusId, id)).limit(1);
     if (previousEdits.length === 0) {
@@ -305,10 +308,9 @@ export async function editStatus(ctx: DomainContext, editor: Account, id: string
     await tx.delete(statusTags).where(eq(statusTags.statusId, id));
     const tagIds = await upsertTags(t, tagNames);
     if (tagIds.length) await tx.insert(statusTags).values(tagIds.map((tagId) => ({ statusId: id, tagId })));
+    await record("status.updated", { statusId: id, accountId: editor.id, local: row.local }, { durable: row.local });
     return row;
   });
-  ctx.events.emit("status.updated", { statusId: id, accountId: editor.id, local: updated.local });
-  return updated;
 }
 
 export async function statusHistory(ctx: DomainContext, id: string, viewerId: string | null) {
@@ -367,19 +369,22 @@ export async function removeStatusRow(ctx: DomainContext, status: Status): Promi
     .from(statusTags)
     .innerJoin(tags, eq(tags.id, statusTags.tagId))
     .where(eq(statusTags.statusId, status.id));
-  // replies keep their place in threads but lose their parent link
-  await ctx.db.update(statuses).set({ inReplyToId: null, inReplyToUri: status.uri }).where(eq(statuses.inReplyToId, status.id));
-  await ctx.db.delete(statuses).where(eq(statuses.id, status.id));
-  ctx.events.emit("status.deleted", {
-    statusId: status.id,
-    uri: status.uri,
-    accountId: status.accountId,
-    local: status.local,
-    visibility: status.visibility,
-    reblogOfId: status.reblogOfId,
-    mentionedAccountIds: mentioned.map((m) => m.id),
-    audienceAccountIds: audience,
-    tagNames: tagRows.map((t) => t.name),
+  await writeAndPublish(ctx, async (tx, record) => {
+    // replies keep their place in threads but lose their parent link
+    await tx.update(statuses).set({ inReplyToId: null, inReplyToUri: status.uri }).where(eq(statuses.inReplyToId, status.id));
+    await tx.delete(statuses).where(eq(statuses.id, status.id));
+    const payload = {
+      statusId: status.id,
+      uri: status.uri,
+      accountId: status.accountId,
+      local: status.local,
+      visibility: status.visibility,
+      reblogOfId: status.reblogOfId,
+      mentionedAccountIds: mentioned.map((m) => m.id),
+      audienceAccountIds: audience,
+      tagNames: tagRows.map((t) => t.name),
+    };
+    await record("status.deleted", payload, { durable: status.local });
   });
 }
 

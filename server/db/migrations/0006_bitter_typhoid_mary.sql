@@ -1,0 +1,1 @@
+CREATE INDEX "statuses_reply_uri_idx" ON "statuses" USING btree ("in_reply_to_uri") WHERE "statuses"."in_reply_to_uri" is not null;

@@ -1,0 +1,1 @@
+ALTER TABLE "event_journal" ADD COLUMN "replays" integer DEFAULT 0 NOT NULL;
