@@ -62,7 +62,10 @@ export interface RetryOptions {
 export interface ParvisFederationOptions {
   /** Outbox: ~2.5 days of retries by default; inbox: ~2 hours. Tests shorten them. */
   retry?: { outbox?: Partial<RetryOptions>; inbox?: Partial<RetryOptions> };
-  queue?: Pick<DbMessageQueueOptions, "pollIntervalMs" | "concurrency" | "leaseMs">;
+  queue?: Pick<DbMessageQueueOptions, "pollIntervalMs" | "concurrency" | "leaseMs"> & {
+    /** inbox messages handled at once (default: 8 on PostgreSQL, whose pool has room for them; 4 on PGlite) */
+    inboxConcurrency?: number;
+  };
   /** Fedify's per-host circuit breaker for deliveries (on by default) */
   circuitBreaker?: boolean;
   fetch?: Pick<SafeFetchConfig, "timeoutMs" | "maxRedirects">;
@@ -100,7 +103,13 @@ function retryPolicy(options: RetryOptions): RetryPolicy {
 export function createParvisFederation(services: Services, options: ParvisFederationOptions = {}): ParvisFederation {
   const { config, db, logger } = services;
   const log = logger.child({ module: "federation" });
-  const kv = new DbKvStore(db);
+  const kv = new DbKvStore(db, {
+    // Fedify's "already processed" marks would repeat ours, processed_activities,
+    // written with the effects and read before a handler runs (inbox/): not kept
+    discarded: [["_fedify", "activityIdempotence"]],
+    // read on every inbox POST (the sender's key, its actor document): kept in memory a little while
+    memoized: [["_fedify", "publicKey"], ["_fedify", "remoteDocument"]],
+  });
   const keys = createKeyStore(db);
   const isHostAllowed = hostPolicy(services.domain);
   const safeFetch = createSafeFetch({
@@ -110,9 +119,13 @@ export function createParvisFederation(services: Services, options: ParvisFedera
     ...options.fetch,
   });
 
-  const queueOptions = { ...options.queue, logger: log };
+  const { inboxConcurrency, ...queueOptions } = { ...options.queue, logger: log };
   const queues = {
-    inbox: new DbMessageQueue(db, { ...queueOptions, queue: "inbox" }),
+    inbox: new DbMessageQueue(db, {
+      ...queueOptions,
+      queue: "inbox",
+      concurrency: inboxConcurrency ?? options.queue?.concurrency ?? (services.database.kind === "postgres" ? 8 : 4),
+    }),
     outbox: new DbMessageQueue(db, { ...queueOptions, queue: "outbox" }),
     fanout: new DbMessageQueue(db, { ...queueOptions, queue: "fanout" }),
   };

@@ -8,28 +8,86 @@ import type { Db } from "../server/db/open";
 /** How often expired rows are swept (at most), piggy-backing on writes. */
 const SWEEP_INTERVAL_MS = 5 * 60_000;
 
+export interface DbKvStoreOptions {
+  /**
+   * Keys under these prefixes are not kept at all (reads find nothing, writes
+   * are dropped): marks that would merely repeat one kept elsewhere — Fedify's
+   * "activity processed" marks, where ours is processed_activities, written
+   * with the effects and read before a handler runs.
+   */
+  discarded?: KvKey[];
+  /**
+   * Keys under these prefixes are also kept in memory for `cacheMs` after
+   * being read or written here: caches of remote data (public keys, fetched
+   * documents) read on every inbox POST. Another process's write shows here
+   * within `cacheMs`.
+   */
+  memoized?: KvKey[];
+  cacheMs?: number;
+  /** most entries kept in memory (oldest dropped first) */
+  maxMemoryEntries?: number;
+}
+
+interface MemoryEntry {
+  value: unknown;
+  /** ms since epoch; Infinity = no expiry */
+  expiresAt: number;
+}
+
 export class DbKvStore implements KvStore {
   private lastSweep = 0;
+  private readonly memory = new Map<string, MemoryEntry>();
+  private readonly discarded: string[];
+  private readonly memoized: string[];
+  private readonly cacheMs: number;
+  private readonly maxMemoryEntries: number;
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    options: DbKvStoreOptions = {},
+  ) {
+    this.discarded = (options.discarded ?? []).map(prefixOf);
+    this.memoized = (options.memoized ?? []).map(prefixOf);
+    this.cacheMs = options.cacheMs ?? 30_000;
+    this.maxMemoryEntries = options.maxMemoryEntries ?? 10_000;
+  }
 
   async get<T = unknown>(key: KvKey): Promise<T | undefined> {
-    const rows = await this.query<{ value: unknown }>(
-      sql`select value from fedify_kv where key = ${encodeKey(key)} and ${notExpired()}`,
+    const k = encodeKey(key);
+    if (this.isDiscarded(k)) return undefined;
+    if (this.isMemoized(k)) {
+      const entry = this.memory.get(k);
+      if (entry && entry.expiresAt > Date.now()) return entry.value as T;
+      if (entry) this.memory.delete(k);
+    }
+    const rows = await this.query<{ value: unknown; ttl_ms: number | null }>(
+      sql`select value, (extract(epoch from expires_at - now()) * 1000)::float8 as ttl_ms from fedify_kv where key = ${k} and ${notExpired()}`,
     );
-    return rows.length === 0 ? undefined : (rows[0].value as T);
+    if (rows.length === 0) return undefined;
+    if (this.isMemoized(k)) {
+      const ttl = rows[0].ttl_ms === null ? this.cacheMs : Math.min(this.cacheMs, Number(rows[0].ttl_ms));
+      this.remember(k, rows[0].value, ttl);
+    }
+    return rows[0].value as T;
   }
 
   async set(key: KvKey, value: unknown, options?: KvStoreSetOptions): Promise<void> {
+    const k = encodeKey(key);
+    if (this.isDiscarded(k)) return;
+    this.memory.delete(k);
     await this.query(sql`
       insert into fedify_kv (key, value, expires_at)
       values (${encodeKey(key)}, ${encodeValue(value)}::jsonb, ${expiresAt(options)})
       on conflict (key) do update set value = excluded.value, expires_at = excluded.expires_at`);
+    if (this.isMemoized(k)) this.remember(k, value ?? null, Math.min(this.cacheMs, options?.ttl ? durationMs(options.ttl) : Infinity));
     await this.maybeSweep();
   }
 
   async delete(key: KvKey): Promise<void> {
-    await this.query(sql`delete from fedify_kv where key = ${encodeKey(key)}`);
+    const k = encodeKey(key);
+    this.memory.delete(k);
+    if (this.isDiscarded(k)) return;
+    await this.query(sql`delete from fedify_kv where key = ${k}`);
   }
 
   /**
@@ -38,6 +96,9 @@ export class DbKvStore implements KvStore {
    */
   async cas(key: KvKey, expectedValue: unknown, newValue: unknown, options?: KvStoreSetOptions): Promise<boolean> {
     const k = encodeKey(key);
+    // always absent: a swap from "absent" succeeds (and is dropped), any other fails
+    if (this.isDiscarded(k)) return expectedValue === undefined;
+    this.memory.delete(k);
     if (expectedValue === undefined) {
       const rows = await this.query(sql`
         insert into fedify_kv (key, value, expires_at)
@@ -67,6 +128,25 @@ export class DbKvStore implements KvStore {
     for (const row of rows) yield { key: JSON.parse(row.key) as KvKey, value: row.value };
   }
 
+  private isDiscarded(encodedKey: string): boolean {
+    return this.discarded.some((p) => encodedKey.startsWith(p));
+  }
+
+  private isMemoized(encodedKey: string): boolean {
+    return this.memoized.some((p) => encodedKey.startsWith(p));
+  }
+
+  private remember(encodedKey: string, value: unknown, ttlMs: number): void {
+    if (!(ttlMs > 0)) return;
+    this.memory.delete(encodedKey);
+    this.memory.set(encodedKey, { value, expiresAt: Date.now() + ttlMs });
+    // a Map iterates in insertion order: the first entries are the oldest
+    for (const oldest of this.memory.keys()) {
+      if (this.memory.size <= this.maxMemoryEntries) break;
+      this.memory.delete(oldest);
+    }
+  }
+
   /** Removes expired rows now (also done now and then on writes). */
   async sweep(): Promise<void> {
     this.lastSweep = Date.now();
@@ -86,6 +166,11 @@ export class DbKvStore implements KvStore {
 
 function encodeKey(key: KvKey): string {
   return JSON.stringify(key);
+}
+
+/** What every key under `prefix` starts with, encoded: `["a","b",` (a key equal to the prefix is not under it). */
+function prefixOf(prefix: KvKey): string {
+  return encodeKey(prefix).slice(0, -1) + ",";
 }
 
 function encodeValue(value: unknown): string {

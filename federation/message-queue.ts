@@ -1,9 +1,12 @@
 // Fedify's message queue on our own database (table fedify_queue).
 //
-// At-least-once: a worker claims a row by setting a lease (locked_until) under
-// FOR UPDATE SKIP LOCKED, and deletes it only after the handler succeeded. A
-// process that dies mid-message leaves the lease to expire, and the message is
-// claimed again. The listener never gives up: when the database goes away it
+// At-least-once: a listener claims rows by setting a lease (locked_until) under
+// FOR UPDATE SKIP LOCKED — a batch at a time, handed to its workers — and
+// deletes a row only after its handler succeeded (acknowledgements that come
+// together are deleted together). One timer renews the leases of every row the
+// listener holds. A process that dies mid-message leaves the leases to expire,
+// and the messages are claimed again; one that stops gives back the rows it
+// had claimed but not started. The listener never gives up: when the database goes away it
 // logs, backs off and tries again.
 import { EventEmitter } from "node:events";
 import type {
@@ -27,6 +30,10 @@ export interface DbMessageQueueOptions {
   pollIntervalMs?: number;
   /** messages handled at the same time by one listener */
   concurrency?: number;
+  /** most messages one claim takes (default: `concurrency`); a listener holds at most about this many unhandled */
+  batchSize?: number;
+  /** how long a handled message may wait to be deleted together with others (default 10 ms) */
+  ackDelayMs?: number;
   /** a handler that throws is retried this many times (with backoff) before the message is dropped */
   maxAttempts?: number;
   /** longest pause after repeated database errors */
@@ -42,6 +49,25 @@ interface ClaimedRow {
   attempts: number;
 }
 
+/** What the workers of one listen() share. */
+interface ListenState {
+  /** claimed, not yet handled, oldest first */
+  buffer: ClaimedRow[];
+  /** every message this listener has leased and not yet acknowledged or released (their leases are renewed) */
+  held: Set<string>;
+  refill: Promise<boolean> | null;
+  /** consecutive failed claims */
+  failures: number;
+  /** handled, to delete */
+  acks: string[];
+  flushing: Promise<void> | null;
+}
+
+/** Ids (digits only: bigints read as text) as one bigint[] parameter. */
+function idArray(ids: Iterable<string>): string {
+  return `{${[...ids].join(",")}}`;
+}
+
 /** Wakes listeners in this process as soon as something is enqueued (others poll). */
 const localWakeups = new EventEmitter();
 localWakeups.setMaxListeners(0);
@@ -53,6 +79,8 @@ export class DbMessageQueue implements MessageQueue {
   private readonly leaseMs: number;
   private readonly pollIntervalMs: number;
   private readonly concurrency: number;
+  private readonly batchSize: number;
+  private readonly ackDelayMs: number;
   private readonly maxAttempts: number;
   private readonly maxBackoffMs: number;
   private readonly retryBaseMs: number;
@@ -67,6 +95,8 @@ export class DbMessageQueue implements MessageQueue {
     this.leaseMs = options.leaseMs ?? 60_000;
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
     this.concurrency = Math.max(1, options.concurrency ?? 4);
+    this.batchSize = Math.max(1, options.batchSize ?? this.concurrency);
+    this.ackDelayMs = Math.max(0, options.ackDelayMs ?? 10);
     this.maxAttempts = options.maxAttempts ?? 10;
     this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
     this.retryBaseMs = options.retryBaseMs ?? 1_000;
@@ -101,58 +131,136 @@ export class DbMessageQueue implements MessageQueue {
     return { queued: Number(queued), ready: Number(ready), delayed: Number(queued) - Number(ready) };
   }
 
+  /**
+   * Runs `concurrency` workers fed from a small buffer of claimed messages:
+   * one query claims up to `batchSize` due messages, one timer renews the
+   * leases of all the messages this listener holds, and acknowledgements are
+   * deleted together — a few statements per batch rather than per message.
+   */
   async listen(handler: (message: any) => Promise<void> | void, options: MessageQueueListenOptions = {}): Promise<void> {
     const signal = options.signal;
-    const workers = Array.from({ length: this.concurrency }, () => this.work(handler, signal));
-    await Promise.all(workers);
-  }
-
-  /** One worker: claim, handle, acknowledge; sleep when idle; back off when the database fails. */
-  private async work(handler: (message: any) => Promise<void> | void, signal: AbortSignal | undefined): Promise<void> {
-    let failures = 0;
-    while (!signal?.aborted) {
-      let row: ClaimedRow | undefined;
-      try {
-        row = await this.claim();
-        if (failures > 0) this.logger?.info({ queue: this.queue }, "message queue: database reachable again");
-        failures = 0;
-      } catch (error) {
-        failures++;
-        if (failures === 1 || failures % 10 === 0) {
-          this.logger?.warn({ err: error, queue: this.queue, failures }, "message queue: cannot claim messages; retrying");
-        }
-        await sleep(Math.min(this.maxBackoffMs, 200 * 2 ** Math.min(failures, 10)), signal, this.queue);
-        continue;
-      }
-      if (!row) {
-        await sleep(this.pollIntervalMs, signal, this.queue);
-        continue;
-      }
-      await this.handle(row, handler);
-    }
-  }
-
-  private async handle(row: ClaimedRow, handler: (message: any) => Promise<void> | void): Promise<void> {
-    // Keep the lease while a slow handler runs, so no other worker takes the message.
+    const state: ListenState = { buffer: [], held: new Set(), refill: null, failures: 0, acks: [], flushing: null };
     const renew = setInterval(() => {
+      if (state.held.size === 0) return;
       this.db
-        .execute(sql`update fedify_queue set locked_until = now() + ${this.leaseMs}::double precision * interval '1 millisecond' where id = ${row.id}`)
+        .execute(sql`update fedify_queue set locked_until = now() + ${this.leaseMs}::double precision * interval '1 millisecond' where id = any(${idArray(state.held)}::bigint[])`)
         .catch(() => {});
     }, Math.max(50, Math.floor(this.leaseMs / 3)));
     try {
+      const workers = Array.from({ length: this.concurrency }, () => this.work(handler, signal, state));
+      await Promise.all(workers);
+    } finally {
+      clearInterval(renew);
+      await state.flushing;
+      await this.giveBack(state);
+    }
+  }
+
+  /** One worker: take a claimed message (claiming more when the buffer runs low), handle, acknowledge; sleep when idle. */
+  private async work(handler: (message: any) => Promise<void> | void, signal: AbortSignal | undefined, state: ListenState): Promise<void> {
+    while (!signal?.aborted) {
+      let row = state.buffer.shift();
+      if (!row) {
+        const ok = await this.refill(state);
+        row = state.buffer.shift();
+        if (!row) {
+          if (ok) await sleep(this.pollIntervalMs, signal, this.queue);
+          else await sleep(Math.min(this.maxBackoffMs, 200 * 2 ** Math.min(state.failures, 10)), signal, this.queue);
+          continue;
+        }
+      }
+      // claim the next batch while this one is handled
+      if (state.buffer.length < Math.ceil(this.batchSize / 2)) void this.refill(state);
+      await this.handle(row, handler, state);
+    }
+  }
+
+  /** Claims a batch into the buffer (one claim at a time per listener). False when the database failed. */
+  private refill(state: ListenState): Promise<boolean> {
+    state.refill ??= (async () => {
+      await null; // asynchronous from here: the assignment above happens before the reset below
+      try {
+        return await this.claimInto(state);
+      } finally {
+        state.refill = null;
+      }
+    })();
+    return state.refill;
+  }
+
+  private async claimInto(state: ListenState): Promise<boolean> {
+    try {
+      const room = this.batchSize - state.buffer.length;
+      if (room <= 0) return true;
+      const rows = (await this.claim(room)).sort(byId);
+      if (state.failures > 0) this.logger?.info({ queue: this.queue }, "message queue: database reachable again");
+      state.failures = 0;
+      for (const row of rows) {
+        state.held.add(row.id);
+        state.buffer.push(row);
+      }
+      // idle workers of this process wake up to take them
+      if (rows.length > 1) localWakeups.emit(this.queue);
+      return true;
+    } catch (error) {
+      state.failures++;
+      if (state.failures === 1 || state.failures % 10 === 0) {
+        this.logger?.warn({ err: error, queue: this.queue, failures: state.failures }, "message queue: cannot claim messages; retrying");
+      }
+      return false;
+    }
+  }
+
+  private async handle(row: ClaimedRow, handler: (message: any) => Promise<void> | void, state: ListenState): Promise<void> {
+    try {
       await handler(row.message);
     } catch (error) {
-      clearInterval(renew);
       await this.release(row, error);
+      state.held.delete(row.id);
       return;
     }
-    clearInterval(renew);
-    try {
-      await this.db.execute(sql`delete from fedify_queue where id = ${row.id}`);
-    } catch (error) {
-      // The lease will expire and the message will be handled again: receivers are idempotent.
-      this.logger?.warn({ err: error, queue: this.queue }, "message queue: could not acknowledge a handled message");
-    }
+    this.acknowledge(row.id, state);
+  }
+
+  /**
+   * Deletes handled messages: those acknowledged within `ackDelayMs` of each
+   * other (or meanwhile) together, in one statement. Until then the lease keeps
+   * them from other workers; a crash in between only means handling them again.
+   */
+  private acknowledge(id: string, state: ListenState): void {
+    state.acks.push(id);
+    state.flushing ??= (async () => {
+      await null; // asynchronous from here: the assignment above happens before the reset below
+      try {
+        if (state.acks.length < this.batchSize) await delay(this.ackDelayMs);
+        while (state.acks.length > 0) {
+          const ids = state.acks.splice(0);
+          try {
+            await this.db.execute(sql`delete from fedify_queue where id = any(${idArray(ids)}::bigint[])`);
+          } catch (error) {
+            // The leases will expire and the messages will be handled again: receivers are idempotent.
+            this.logger?.warn({ err: error, queue: this.queue, count: ids.length }, "message queue: could not acknowledge handled messages");
+          }
+          for (const done of ids) state.held.delete(done);
+        }
+      } finally {
+        // in the same turn as the last look at `acks`: no acknowledgement is left waiting for a flush that has ended
+        state.flushing = null;
+      }
+    })();
+  }
+
+  /** On stop: claimed messages not yet handled become available again at once (not after their lease). */
+  private async giveBack(state: ListenState): Promise<void> {
+    await state.refill;
+    const unhandled = state.buffer.splice(0);
+    if (unhandled.length === 0) return;
+    for (const row of unhandled) state.held.delete(row.id);
+    await this.db
+      .execute(sql`update fedify_queue set locked_until = null, attempts = greatest(attempts - 1, 0) where id = any(${idArray(unhandled.map((r) => r.id))}::bigint[])`)
+      .catch(() => {
+        // left leased: they come back when the lease expires
+      });
   }
 
   /** A handler failed: make the message due again later, or drop it once it failed too often. */
@@ -176,15 +284,15 @@ export class DbMessageQueue implements MessageQueue {
   }
 
   /**
-   * Takes the oldest due message whose lease (if any) has expired. A message
-   * with an ordering key waits while an older message with the same key
-   * exists: that one is being handled or is due first.
+   * Takes up to `limit` of the oldest due messages whose lease (if any) has
+   * expired. A message with an ordering key waits while an older message with
+   * the same key exists: that one is being handled or is due first.
    */
-  private async claim(): Promise<ClaimedRow | undefined> {
-    const rows = await this.query<ClaimedRow>(sql`
+  private async claim(limit: number): Promise<ClaimedRow[]> {
+    return this.query<ClaimedRow>(sql`
       update fedify_queue
       set locked_until = now() + ${this.leaseMs}::double precision * interval '1 millisecond', attempts = attempts + 1
-      where id = (
+      where id in (
         select q.id from fedify_queue q
         where q.queue = ${this.queue}
           and q.deliver_after <= now()
@@ -193,16 +301,22 @@ export class DbMessageQueue implements MessageQueue {
             select 1 from fedify_queue o
             where o.queue = q.queue and o.ordering_key = q.ordering_key and o.id < q.id))
         order by q.deliver_after, q.id
-        limit 1
+        limit ${limit}::int
         for update skip locked)
       returning id::text as id, message, attempts`);
-    return rows[0];
   }
 
   private async query<T>(query: SQL): Promise<T[]> {
     const result = (await this.db.execute(query)) as unknown as { rows: T[] };
     return result.rows;
   }
+}
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Enqueue order: ids increase with it. */
+function byId(a: ClaimedRow, b: ClaimedRow): number {
+  return a.id.length - b.id.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 /** Sleeps, waking early on abort or when something is enqueued in this process. */

@@ -146,15 +146,19 @@ export async function resolveHandle(ctx: FedCtx, safeFetch: SafeFetch, username:
 
 /** Account ids for mentioned actor URLs: known (local or remote) ones, and at most a few fetched. */
 export async function resolveMentionHrefs(ctx: FedCtx, hrefs: URL[], dctx: DomainContext = ctx.data.domain): Promise<string[]> {
+  return (await resolveMentionedAccounts(ctx, hrefs, dctx)).map((a) => a.id);
+}
+
+/** The accounts behind mentioned actor URLs: known (local or remote) ones, and at most a few fetched. */
+export async function resolveMentionedAccounts(ctx: FedCtx, hrefs: URL[], dctx: DomainContext = ctx.data.domain): Promise<Account[]> {
   const uris = [...new Set(hrefs.map((h) => h.href))];
-  const known = await accountsByUris(dctx, uris);
-  const ids = known.map((a) => a.id);
-  const unknown = uris.filter((u) => !known.some((a) => a.uri === u) && !isLocalUrl(ctx, new URL(u)));
+  const found = await accountsByUris(dctx, uris);
+  const unknown = uris.filter((u) => !found.some((a) => a.uri === u) && !isLocalUrl(ctx, new URL(u)));
   for (const uri of unknown.slice(0, MAX_MENTION_FETCHES)) {
     const account = await resolveActor(ctx, uri, { dctx });
-    if (account) ids.push(account.id);
+    if (account) found.push(account);
   }
-  return ids;
+  return found;
 }
 
 /** The raw JSON of an activity's embedded object, as received (for extensions Fedify does not parse). */
@@ -174,7 +178,8 @@ export function isAttributedTo(object: APObject, actorId: URL): boolean {
 
 /**
  * A post by a known author → its status data. `author` must already be
- * checked to be the post's attributedTo.
+ * checked to be the post's attributedTo. The accounts its mentions name are
+ * added to `mentioned` when given.
  */
 export async function postData(
   ctx: FedCtx,
@@ -182,12 +187,17 @@ export async function postData(
   author: Account,
   dctx: DomainContext = ctx.data.domain,
   raw: Record<string, unknown> | null = null,
+  mentioned?: Account[],
 ) {
   return postToStatusData(object, author.id, {
     raw,
     loaders: loadersOf(ctx),
     followersUrl: author.followersUrl,
-    resolveMentions: (hrefs) => resolveMentionHrefs(ctx, hrefs, dctx),
+    resolveMentions: async (hrefs) => {
+      const accounts = await resolveMentionedAccounts(ctx, hrefs, dctx);
+      mentioned?.push(...accounts);
+      return accounts.map((a) => a.id);
+    },
     allowPrivateAddress: ctx.data.config.allowPrivateAddress,
   });
 }

@@ -4,7 +4,8 @@
 // being believed. Kept only when someone here follows the author, is
 // mentioned, or is replied to.
 import type { Create } from "@fedify/vocab";
-import { hasLocalFollowers, localAccountIds } from "../../server/domain/remote-interactions";
+import type { Account } from "../../server/domain/accounts";
+import { hasLocalFollowers } from "../../server/domain/remote-interactions";
 import { findStatusByUri, storeRemoteStatus } from "../../server/domain/remote-statuses";
 import { embeddedObject, remoteActorOf, sameOrigin } from "../incoming/lookup";
 import { isPostObject, type PostObject } from "../incoming/note";
@@ -35,13 +36,14 @@ export const onCreate: InboxHandler<Create> = async (ctx, activity) => {
     return null;
   }
   const d = ctx.data.domain;
-  if (await findStatusByUri(d, object.id!.href)) return null;
+  // A post we already have is not looked up first: storeRemoteStatus keeps the one there is.
   const author = await remoteActorOf(ctx, activity);
   if (!author) return null;
-  const data = await postData(ctx, object, author, d, raw);
+  const mentioned: Account[] = [];
+  const data = await postData(ctx, object, author, d, raw, mentioned);
   if (!data) return null;
 
-  const mentionsResident = (await localAccountIds(d, data.mentionedAccountIds ?? [])).length > 0;
+  const mentionsResident = mentioned.some((a) => a.domain === null);
   const parent = data.inReplyToUri ? await findStatusByUri(d, data.inReplyToUri) : undefined;
   const relevant = mentionsResident || parent?.local || (await hasLocalFollowers(d, author.id));
   if (!relevant) {

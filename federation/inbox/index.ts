@@ -25,10 +25,12 @@ import {
   Update,
   type Activity,
 } from "@fedify/vocab";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
+import type { DbOrTx } from "../../server/db/open";
+import { prepared } from "../../server/db/prepared";
+import { processedActivities } from "../../server/db/schema";
 import type { DomainContext } from "../../server/domain/context";
 import { DomainError } from "../../server/errors";
-import { rowsOf } from "../../server/domain/visibility";
 import type { Services } from "../../server/services";
 import { DeferredEvents } from "../incoming/deferred-events";
 import { isUrlAllowed } from "../policy";
@@ -90,9 +92,18 @@ export function listen<A extends Activity>(
   });
 }
 
+const processedQuery = (db: DbOrTx) =>
+  prepared(db, "inbox_processed_activity", (d) =>
+    d
+      .select({ uri: processedActivities.uri })
+      .from(processedActivities)
+      .where(eq(processedActivities.uri, sql.placeholder("uri")))
+      .limit(1)
+      .prepare("inbox_processed_activity"),
+  );
+
 async function wasProcessed(services: Services, id: URL): Promise<boolean> {
-  const result = await services.db.execute(sql`select 1 as found from processed_activities where uri = ${id.href} limit 1`);
-  return rowsOf(result).length > 0;
+  return (await processedQuery(services.db).execute({ uri: id.href })).length > 0;
 }
 
 export function registerInboxListeners(setters: InboxListenerSetters<Services>): InboxListenerSetters<Services> {

@@ -28,24 +28,29 @@ export interface NotifyInput {
 
 export async function notify(ctx: DomainContext, input: NotifyInput): Promise<Notification | null> {
   if (input.recipientId === input.fromAccountId) return null;
-  const [check] = await ctx.db
-    .select({
-      local: sql<boolean>`exists (select 1 from ${users} u where u.account_id = ${input.recipientId})`,
-      blocked: sql<boolean>`exists (select 1 from ${blocks} b where b.account_id = ${input.recipientId} and b.target_account_id = ${input.fromAccountId})`,
-      muted: sql<boolean>`exists (select 1 from ${mutes} m where m.account_id = ${input.recipientId} and m.target_account_id = ${input.fromAccountId} and m.hide_notifications and (m.expires_at is null or m.expires_at > now()))`,
-    })
-    .from(accounts)
-    .where(eq(accounts.id, input.recipientId));
-  if (!check || !check.local || check.blocked || check.muted) return null;
+  // one statement: the row is written only for a resident who neither blocks the sender nor mutes its notifications
   const [row] = await ctx.db
     .insert(notifications)
-    .values({
-      id: newId(),
-      accountId: input.recipientId,
-      fromAccountId: input.fromAccountId,
-      type: input.type,
-      statusId: input.statusId ?? null,
-    })
+    .select(
+      ctx.db
+        .select({
+          id: sql<string>`${newId()}::bigint`.as("id"),
+          accountId: users.accountId,
+          fromAccountId: sql<string>`${input.fromAccountId}::bigint`.as("from_account_id"),
+          type: sql<NotificationType>`${input.type}::text`.as("type"),
+          statusId: sql<string | null>`${input.statusId ?? null}::bigint`.as("status_id"),
+          createdAt: sql<Date>`now()`.as("created_at"),
+        })
+        .from(users)
+        .where(
+          and(
+            eq(users.accountId, input.recipientId),
+            sql`not exists (select 1 from ${blocks} b where b.account_id = ${input.recipientId} and b.target_account_id = ${input.fromAccountId})`,
+            sql`not exists (select 1 from ${mutes} m where m.account_id = ${input.recipientId} and m.target_account_id = ${input.fromAccountId} and m.hide_notifications and (m.expires_at is null or m.expires_at > now()))`,
+          ),
+        )
+        .limit(1),
+    )
     .onConflictDoNothing()
     .returning();
   if (row) ctx.events.emit("notification.created", { notificationId: row.id, accountId: row.accountId });

@@ -1,6 +1,8 @@
 // Accounts of other servers, as federation learns of them: created or refreshed
 // from their actor documents, deleted when their server says so.
 import { and, eq, inArray, sql } from "drizzle-orm";
+import type { DbOrTx } from "../db/open";
+import { prepared } from "../db/prepared";
 import { accountMoves, accounts, remoteKeys, statuses } from "../db/schema";
 import { Invalid } from "../errors";
 import { newId } from "../ids";
@@ -55,8 +57,14 @@ function cleanUrl(url: string | null | undefined): string | null {
   }
 }
 
+const accountByUriQuery = (db: DbOrTx) =>
+  prepared(db, "remote_account_by_uri", (d) =>
+    d.select().from(accounts).where(eq(accounts.uri, sql.placeholder("uri"))).limit(1).prepare("remote_account_by_uri"),
+  );
+
 export async function findAccountByUri(ctx: DomainContext, uri: string): Promise<Account | undefined> {
-  const [row] = await ctx.db.select().from(accounts).where(eq(accounts.uri, uri)).limit(1);
+  // read for nearly every incoming activity (its actor): prepared
+  const [row] = await accountByUriQuery(ctx.db).execute({ uri });
   return row;
 }
 

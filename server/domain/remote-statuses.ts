@@ -1,6 +1,8 @@
 // Posts from other servers, as federation delivers them: stored with the same
 // rules as local posts (storeStatus), updated and deleted only by their author.
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { DbOrTx } from "../db/open";
+import { prepared } from "../db/prepared";
 import { mediaAttachments, mentions, statusEdits, statusTags, statuses, tags, type Visibility } from "../db/schema";
 import { Forbidden } from "../errors";
 import { newId } from "../ids";
@@ -40,8 +42,14 @@ export interface RemoteStatusData {
 const MAX_CONTENT = 100_000;
 const MAX_ATTACHMENTS = 8;
 
+const statusByUriQuery = (db: DbOrTx) =>
+  prepared(db, "remote_status_by_uri", (d) =>
+    d.select().from(statuses).where(eq(statuses.uri, sql.placeholder("uri"))).limit(1).prepare("remote_status_by_uri"),
+  );
+
 export async function findStatusByUri(ctx: DomainContext, uri: string): Promise<Status | undefined> {
-  const [row] = await ctx.db.select().from(statuses).where(eq(statuses.uri, uri)).limit(1);
+  // read for every incoming post (is it known? its parent?): prepared
+  const [row] = await statusByUriQuery(ctx.db).execute({ uri });
   return row;
 }
 

@@ -1,4 +1,5 @@
 import { Temporal } from "@js-temporal/polyfill";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "../../server/db/open";
 import { DbKvStore } from "../../federation/kv-store";
@@ -99,5 +100,64 @@ describe("DbKvStore", () => {
     await kv.set(["x%", "1"], "percent");
     await kv.set(["xy", "1"], "plain");
     expect((await collect(["x%"])).map((e) => e.value)).toEqual(["percent"]);
+  });
+});
+
+describe("DbKvStore memory layers", () => {
+  async function rows(): Promise<number> {
+    const r = (await database.db.execute(sql`select count(*)::int as n from fedify_kv`)) as unknown as { rows: { n: number }[] };
+    return Number(r.rows[0].n);
+  }
+
+  it("keeps nothing under a discarded prefix", async () => {
+    const store = new DbKvStore(database.db, { discarded: [["marks"]] });
+    await store.set(["marks", "https://remote.example/activities/1"], true);
+    expect({ value: await store.get(["marks", "https://remote.example/activities/1"]), rows: await rows() }).toEqual({ value: undefined, rows: 0 });
+  });
+
+  it("keeps the keys beside a discarded prefix", async () => {
+    const store = new DbKvStore(database.db, { discarded: [["marks"]] });
+    await store.set(["marksman"], "kept");
+    await store.set(["marks"], "kept too");
+    expect([await store.get(["marksman"]), await store.get(["marks"])]).toEqual(["kept", "kept too"]);
+  });
+
+  it("answers a memoized key from memory while another process's change is younger than the cache time", async () => {
+    const here = new DbKvStore(database.db, { memoized: [["keys"]], cacheMs: 60_000 });
+    const elsewhere = new DbKvStore(database.db);
+    await elsewhere.set(["keys", "k"], "old");
+    expect(await here.get(["keys", "k"])).toBe("old");
+    await elsewhere.set(["keys", "k"], "new");
+    expect(await here.get(["keys", "k"])).toBe("old");
+  });
+
+  it("reads a memoized key from the database again once the cache time has passed", async () => {
+    const here = new DbKvStore(database.db, { memoized: [["keys"]], cacheMs: 100 });
+    const elsewhere = new DbKvStore(database.db);
+    await elsewhere.set(["keys", "k"], "old");
+    await here.get(["keys", "k"]);
+    await elsewhere.set(["keys", "k"], "new");
+    await sleep(150);
+    expect(await here.get(["keys", "k"])).toBe("new");
+  });
+
+  it("writes a memoized key through to the database", async () => {
+    const here = new DbKvStore(database.db, { memoized: [["keys"]] });
+    await here.set(["keys", "k"], { pem: "…" });
+    expect(await new DbKvStore(database.db).get(["keys", "k"])).toEqual({ pem: "…" });
+  });
+
+  it("does not serve a memoized key past the ttl it was stored with", async () => {
+    const here = new DbKvStore(database.db, { memoized: [["keys"]], cacheMs: 60_000 });
+    await here.set(["keys", "k"], "short", { ttl: Temporal.Duration.from({ milliseconds: 100 }) });
+    await sleep(150);
+    expect(await here.get(["keys", "k"])).toBeUndefined();
+  });
+
+  it("forgets a deleted memoized key at once", async () => {
+    const here = new DbKvStore(database.db, { memoized: [["keys"]] });
+    await here.set(["keys", "k"], "v");
+    await here.delete(["keys", "k"]);
+    expect(await here.get(["keys", "k"])).toBeUndefined();
   });
 });

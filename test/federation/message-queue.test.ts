@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Temporal } from "@js-temporal/polyfill";
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Database, Db } from "../../server/db/open";
 import { DbMessageQueue } from "../../federation/message-queue";
@@ -195,6 +196,76 @@ describe("DbMessageQueue", () => {
     await q.enqueue({ afterOutage: true });
     await waitFor(() => received.length === 1);
     expect(received).toEqual([{ afterOutage: true }]);
+  });
+});
+
+/** The database, counting the statements the queue sends (by what they start with). */
+function countingDb(db: Db) {
+  const dialect = new PgDialect();
+  const statements: string[] = [];
+  const counted = new Proxy(db, {
+    get(target, prop, receiver) {
+      if (prop === "execute") {
+        return (query: SQL) => {
+          statements.push(dialect.sqlToQuery(query).sql.replace(/\s+/g, " ").trim());
+          return target.execute(query);
+        };
+      }
+      return Reflect.get(target, prop, receiver);
+    },
+  }) as Db;
+  const count = (start: string) => statements.filter((s) => s.startsWith(start)).length;
+  return { db: counted, count };
+}
+
+describe("DbMessageQueue batches", () => {
+  it("claims several due messages with one statement", async () => {
+    const { db, count } = countingDb(database.db);
+    const q = queue(db, { concurrency: 3, batchSize: 6 });
+    await q.enqueueMany([1, 2, 3, 4, 5, 6].map((n) => ({ n })));
+    const { received } = listen(q);
+    await waitFor(() => received.length === 6);
+    expect(count("update fedify_queue set locked_until = now() + $1::double precision * interval '1 millisecond', attempts")).toBeLessThanOrEqual(2);
+  });
+
+  it("deletes messages handled at about the same time with one statement", async () => {
+    const { db, count } = countingDb(database.db);
+    const q = queue(db, { concurrency: 6, batchSize: 6, ackDelayMs: 50 });
+    await q.enqueueMany([1, 2, 3, 4, 5, 6].map((n) => ({ n })));
+    const { received } = listen(q);
+    await waitFor(() => received.length === 6);
+    await waitFor(() => count("delete from fedify_queue") > 0);
+    await sleep(200);
+    expect({ rows: await rowCount(database.db), deletes: count("delete from fedify_queue") }).toEqual({ rows: 0, deletes: 1 });
+  });
+
+  it("handles every message of a batch even when there are more messages than workers", async () => {
+    const q = queue(database.db, { concurrency: 2, batchSize: 8 });
+    await q.enqueueMany(Array.from({ length: 20 }, (_, n) => ({ n })));
+    const { received } = listen(q, async () => {
+      await sleep(10);
+    });
+    await waitFor(() => received.length === 20);
+    expect(received.map((m) => (m as { n: number }).n).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, n) => n));
+  });
+
+  it("gives back at once, when it stops, the messages it had claimed but not started", async () => {
+    const q = queue(database.db, { concurrency: 1, batchSize: 5, leaseMs: 60_000 });
+    await q.enqueueMany([1, 2, 3, 4, 5].map((n) => ({ n })));
+    let started = false;
+    let finish!: () => void;
+    const first = listen(q, () => {
+      started = true;
+      return new Promise<void>((r) => (finish = r));
+    });
+    await waitFor(() => started);
+    first.controller.abort();
+    finish();
+    await first.done;
+    // the other four were leased for a minute: only a give-back makes them available now
+    const second = listen(queue(database.db, { concurrency: 4, leaseMs: 60_000 }));
+    await waitFor(() => second.received.length === 4, 2_000);
+    expect(first.received.length + second.received.length).toBe(5);
   });
 });
 
