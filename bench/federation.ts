@@ -35,7 +35,7 @@ import { createInstance, type Instance } from "../server/instance";
 import { createLogger } from "../server/logger";
 import { defaultModules } from "../server/modules";
 import { machineInfo, summarize, updateDocSection, type Summary } from "./lib/perf-report";
-import { cleanUpOnInterrupt, cleanups, prepareBenchSite } from "./lib/throwaway";
+import { cleanUpOnInterrupt, cleanups, prepareBenchSite, startWorkerProcess } from "./lib/throwaway";
 
 // ── parameters ──────────────────────────────────────────────────────────────
 
@@ -60,6 +60,8 @@ const params = {
 };
 params.instances = Math.min(params.instances, params.followers);
 const dbChoice = (process.env.BENCH_DB ?? "both").toLowerCase();
+/** on PostgreSQL, run the queues in a worker process beside the web process (BENCH_WORKER_PROCESS=0: one process) */
+const workerProcess = process.env.BENCH_WORKER_PROCESS !== "0";
 if (!["postgres", "pglite", "both"].includes(dbChoice)) throw new Error(`BENCH_DB must be postgres, pglite or both (got "${dbChoice}")`);
 const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const fullSize = Object.entries(DEFAULTS).every(([k, v]) => params[k as keyof typeof params] === v);
@@ -593,18 +595,22 @@ async function benchOutbound(instance: Instance, world: RemoteWorld): Promise<Ou
 
 async function benchOne(kind: "postgres" | "pglite", actors: Actor[], world: RemoteWorld): Promise<DbFigures> {
   log(`── ${kind} ──`);
+  const withWorker = kind === "postgres" && workerProcess;
   const site = await prepareBenchSite(kind, {
     adminUrl,
     dirPrefix: "parvis-bench-fed-",
     log,
-    // the fake remote servers live on loopback
-    env: { PARVIS_ALLOW_PRIVATE_ADDRESS: "true" },
+    // the fake remote servers live on loopback; with a worker process, this one serves the web only
+    env: { PARVIS_ALLOW_PRIVATE_ADDRESS: "true", ...(withWorker ? { PARVIS_PROCESS_ROLE: "web" } : {}) },
   });
   const { dataDir, url, port, config } = site;
   let { dropDatabase } = site;
   let database: Database | undefined;
   let instance: Instance | undefined;
+  let worker: { stop: () => Promise<void> } | undefined;
   const cleanup = async () => {
+    if (worker) await worker.stop().catch((err) => log(`  worker stop failed: ${String(err)}`));
+    worker = undefined;
     if (instance) await instance.stop().catch((err) => log(`  stop failed: ${String(err)}`));
     else if (database) await database.close().catch(() => {});
     instance = undefined;
@@ -619,6 +625,7 @@ async function benchOne(kind: "postgres" | "pglite", actors: Actor[], world: Rem
     database = await openDatabase(kind === "postgres" ? { url } : { dataDir: join(dataDir, "pglite") });
     instance = await createInstance(config, { database, logger: createLogger(config.logLevel), modules: defaultModules(config) });
     await instance.listen(port, "127.0.0.1");
+    if (withWorker && url) worker = await startWorkerProcess(config, url, log);
 
     let inbound: DbFigures["inbound"];
     try {

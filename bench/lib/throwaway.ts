@@ -1,10 +1,12 @@
 // What every benchmark sets up and must tear down: a free loopback port, a
 // throwaway PostgreSQL database, and clean-up that also runs on Ctrl-C.
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { loadConfig, type Config } from "../../server/config";
 
@@ -89,4 +91,53 @@ export async function prepareBenchSite(
     ...options.env,
   });
   return { dataDir, url, dropDatabase, port, config };
+}
+
+/**
+ * A queue worker in its own process (PARVIS_PROCESS_ROLE=worker) beside a benchmarked
+ * instance serving the web: the deployment docs/admin.md describes for using every core.
+ * Resolves once it answers /healthz; `stop()` sends SIGTERM and waits for it to exit.
+ */
+export async function startWorkerProcess(config: Config, databaseUrl: string, log: (message: string) => void): Promise<{ stop: () => Promise<void> }> {
+  const port = await freePort();
+  const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+  const child = spawn(process.execPath, ["--max-semi-space-size=8", "--import", "tsx", join(root, "server", "main.ts")], {
+    cwd: root,
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PARVIS_DOMAIN: config.domain,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      PARVIS_DATA_DIR: config.dataDir,
+      PARVIS_SECRET: config.secret,
+      PARVIS_COMMUNE_NAME: config.commune.name,
+      PARVIS_PROCESS_ROLE: "worker",
+      PARVIS_ALLOW_PRIVATE_ADDRESS: String(config.allowPrivateAddress),
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "silent",
+    },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the worker process exited with ${child.exitCode}`);
+    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) break;
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error("the worker process did not start within 60 s");
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  log(`  worker process ${child.pid} started (PARVIS_PROCESS_ROLE=worker)`);
+  return {
+    async stop() {
+      if (child.exitCode === null) child.kill("SIGTERM");
+      await exited;
+    },
+  };
 }

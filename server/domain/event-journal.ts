@@ -4,6 +4,7 @@
 // Create of a post for the neighbouring communes, say), the event is published
 // again later, by this process or another one: subscribers see it at least once.
 import { and, eq, sql } from "drizzle-orm";
+import { PgTransaction } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "../db/open";
 import { eventJournal } from "../db/schema";
 import type { DomainEvents, EventName } from "../events";
@@ -31,7 +32,7 @@ export async function journaled<T>(
   write: (tx: DbOrTx, record: Recorder) => Promise<T>,
 ): Promise<{ value: T; publish: () => void }> {
   const recorded: Recorded[] = [];
-  const value = await ctx.db.transaction(async (tx) => {
+  const run = async (tx: DbOrTx) => {
     const record: Recorder = async (name, payload, options = {}) => {
       let journalId: string | undefined;
       if (options.durable !== false) {
@@ -41,7 +42,10 @@ export async function journaled<T>(
       recorded.push({ name, payload, journalId });
     };
     return write(tx, record);
-  });
+  };
+  // inside a caller's transaction (an inbox activity's effects), no savepoint: a
+  // failure rolls the whole of it back anyway, and it saves two statements
+  const value = ctx.db instanceof PgTransaction ? await run(ctx.db) : await ctx.db.transaction(run);
   const publish = () => {
     for (const e of recorded.splice(0)) ctx.events.emit(e.name, e.payload as never, e.journalId);
   };

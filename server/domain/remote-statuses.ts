@@ -67,10 +67,9 @@ function cleanTags(names: string[] | undefined): string[] {
 
 /** Stores a remote post once (the same uri twice is one post). */
 export async function storeRemoteStatus(ctx: DomainContext, data: RemoteStatusData): Promise<Status> {
-  const existing = await findStatusByUri(ctx, data.uri);
-  if (existing) return existing;
   const parent = data.inReplyToUri ? await findStatusByUri(ctx, data.inReplyToUri) : undefined;
   const id = newId(data.createdAt && data.createdAt.getTime() < Date.now() ? data.createdAt : new Date());
+  const outcome: { created?: boolean } = {};
   const status = await storeStatus(
     ctx,
     {
@@ -93,6 +92,7 @@ export async function storeRemoteStatus(ctx: DomainContext, data: RemoteStatusDa
     [...new Set(data.mentionedAccountIds ?? [])].slice(0, 50),
     cleanTags(data.tagNames),
     {
+      mayExist: outcome,
       withinTransaction: async (tx, row) => {
         const attachments = (data.attachments ?? []).slice(0, MAX_ATTACHMENTS).filter((a) => /^https?:\/\//.test(a.url));
         if (attachments.length === 0) return;
@@ -113,6 +113,7 @@ export async function storeRemoteStatus(ctx: DomainContext, data: RemoteStatusDa
       },
     },
   );
+  if (!outcome.created) return status;
   // replies that arrived before their parent now find it
   await ctx.db
     .update(statuses)

@@ -92,6 +92,11 @@ export interface StoreOptions {
   idempotency?: { userId: string; key: string };
   /** more writes that belong to the status (media), done before "status.created" is published */
   withinTransaction?: (tx: DbOrTx, status: Status) => Promise<void>;
+  /**
+   * A status with the same uri may exist (a remote post delivered twice, or fetched
+   * meanwhile): then it is returned as it is, and `created` reports false.
+   */
+  mayExist?: { created?: boolean };
 }
 
 export async function storeStatus(
@@ -101,10 +106,17 @@ export async function storeStatus(
   tagNames: string[],
   options: StoreOptions = {},
 ): Promise<Status> {
-  const { idempotency } = options;
-  const { value: status, publish } = await journaled(ctx, async (tx, record) => {
+  const { idempotency, mayExist } = options;
+  const { value: stored, publish } = await journaled(ctx, async (tx, record) => {
     const t: DomainContext = { ...ctx, db: tx };
-    const [row] = await tx.insert(statuses).values(values).returning();
+    // one statement for "store it unless we have it": the unique uri decides
+    const [row] = mayExist
+      ? await tx.insert(statuses).values(values).onConflictDoNothing({ target: statuses.uri }).returning()
+      : await tx.insert(statuses).values(values).returning();
+    if (!row) {
+      const [existing] = await tx.select().from(statuses).where(eq(statuses.uri, values.uri));
+      return { row: existing, created: false };
+    }
     if (idempotency) {
       // claimed in the same transaction: a concurrent retry waits on the key, then finds it taken and rolls back
       const [claimed] = await tx
@@ -127,13 +139,16 @@ export async function storeStatus(
         .values(tagIds.map((tagId) => ({ statusId: row.id, tagId })))
         .onConflictDoNothing();
     }
-    await tx.update(accounts).set({ lastStatusAt: row.createdAt }).where(eq(accounts.id, row.accountId));
+    // accounts.last_status_at follows by trigger (migration 0004)
     // attachments belong to the status before anyone hears of it (federation, real time)
     await options.withinTransaction?.(tx, row);
     // a local post must reach the outbox even if the process dies right after the commit
     await record("status.created", { statusId: row.id, accountId: row.accountId, local: row.local }, { durable: row.local });
-    return row;
+    return { row, created: true };
   });
+  const status = stored.row;
+  if (mayExist) mayExist.created = stored.created;
+  if (!stored.created) return status;
   for (const accountId of mentionedIds) {
     await notify(ctx, { recipientId: accountId, fromAccountId: status.accountId, type: "mention", statusId: status.id });
   }

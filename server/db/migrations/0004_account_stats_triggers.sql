@@ -15,6 +15,9 @@ CREATE FUNCTION account_stats_on_status() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
     UPDATE account_stats SET statuses_count = statuses_count + 1 WHERE account_id = NEW.account_id;
+    -- here rather than from the application: one statement less for every post stored
+    UPDATE accounts SET last_status_at = NEW.created_at
+      WHERE id = NEW.account_id AND (last_status_at IS NULL OR last_status_at < NEW.created_at);
   ELSE
     -- the row is already gone when the account itself is being deleted
     UPDATE account_stats SET statuses_count = greatest(statuses_count - 1, 0) WHERE account_id = OLD.account_id;
