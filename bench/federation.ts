@@ -9,6 +9,8 @@
 // (2) outbound: one public post from a resident with 5,000 remote followers spread
 //     over 100 loopback "instances" (tiny HTTP servers counting requests); measured
 //     until every instance has the Create, with the number of requests made.
+// On PostgreSQL both run twice: with the queues in a worker process beside the
+// web process (the deployment for throughput), then with one process doing both.
 // Beside them, the raw RSA-2048 sign and verify rates of node:crypto in the same run
 // (the baseline: every inbound activity costs one verify, every delivery one sign).
 //
@@ -381,6 +383,8 @@ interface OutboundFigures {
 
 interface DbFigures {
   kind: "postgres" | "pglite";
+  /** the queues ran in a worker process beside the web process */
+  worker: boolean;
   inbound: InboundFigures | { error: string };
   outbound: OutboundFigures | { error: string };
   load: [number, number];
@@ -593,9 +597,8 @@ async function benchOutbound(instance: Instance, world: RemoteWorld): Promise<Ou
   };
 }
 
-async function benchOne(kind: "postgres" | "pglite", actors: Actor[], world: RemoteWorld): Promise<DbFigures> {
-  log(`── ${kind} ──`);
-  const withWorker = kind === "postgres" && workerProcess;
+async function benchOne(kind: "postgres" | "pglite", actors: Actor[], world: RemoteWorld, withWorker: boolean): Promise<DbFigures> {
+  log(`── ${kind}${withWorker ? ", web + worker process" : ""} ──`);
   const site = await prepareBenchSite(kind, {
     adminUrl,
     dirPrefix: "parvis-bench-fed-",
@@ -650,7 +653,7 @@ async function benchOne(kind: "postgres" | "pglite", actors: Actor[], world: Rem
       outbound = { error: String((err as Error).message ?? err) };
       log(`  outbound failed: ${outbound.error}`);
     }
-    return { kind, inbound, outbound, load: [loadStart, loadavg()[0]] };
+    return { kind, worker: withWorker, inbound, outbound, load: [loadStart, loadavg()[0]] };
   } finally {
     await cleanup();
     cleanups.delete(cleanup);
@@ -666,7 +669,7 @@ function mark(ok: boolean): string {
   return ok ? "met" : "**not met**";
 }
 
-const dbName = (kind: DbFigures["kind"]) => (kind === "postgres" ? "PostgreSQL" : "PGlite");
+const setupName = (r: DbFigures) => (r.kind === "pglite" ? "PGlite" : r.worker ? "PostgreSQL, web + worker process" : "PostgreSQL, one process");
 
 function renderSection(results: DbFigures[], baseline: CryptoBaseline): string {
   const m = machineInfo();
@@ -675,7 +678,9 @@ function renderSection(results: DbFigures[], baseline: CryptoBaseline): string {
   lines.push("");
   lines.push(
     "`npm run bench:federation` starts a real Parvis (createInstance with the default modules, loopback port, " +
-      "`PARVIS_ALLOW_PRIVATE_ADDRESS=true`) on each database, with fake remote servers in a worker thread.",
+      "`PARVIS_ALLOW_PRIVATE_ADDRESS=true`) on each database, with fake remote servers in a worker thread. On PostgreSQL it is measured " +
+      "twice: as deployed for throughput, the benchmark process serving the web (`PARVIS_PROCESS_ROLE=web`) beside a queue worker process " +
+      "(`PARVIS_PROCESS_ROLE=worker`, `server/main.ts`) on the same database; then as one process doing both.",
   );
   lines.push("");
   lines.push(
@@ -696,7 +701,7 @@ function renderSection(results: DbFigures[], baseline: CryptoBaseline): string {
       `${baseline.verifyPerSecond.toFixed(0)} verifies/s (each inbound activity costs at least one verify; each delivery one sign)`,
   );
   lines.push("");
-  lines.push("| | " + results.map((r) => dbName(r.kind)).join(" | ") + " |");
+  lines.push("| | " + results.map(setupName).join(" | ") + " |");
   lines.push("|---|" + results.map(() => "---:").join("|") + "|");
   const row = (label: string, f: (r: DbFigures) => string) => lines.push(`| ${label} | ${results.map(f).join(" | ")} |`);
   const inb = (f: (i: InboundFigures) => string) => (r: DbFigures) => ("error" in r.inbound ? "failed" : f(r.inbound));
@@ -717,7 +722,12 @@ function renderSection(results: DbFigures[], baseline: CryptoBaseline): string {
   lines.push("Goals:");
   lines.push("");
   for (const r of results) {
-    const binding = r.kind === "postgres" ? "" : " (the inbound goal is set for PostgreSQL; shown for information)";
+    const binding =
+      r.kind === "pglite"
+        ? " (the inbound goal is set for PostgreSQL; shown for information)"
+        : r.worker
+          ? ""
+          : " (for comparison: the whole instance in one Node process, one core for its JavaScript)";
     const parts: string[] = [];
     if ("error" in r.inbound) parts.push(`inbound ≥ ${GOALS.inboundPerSecond} activities/s — failed: ${r.inbound.error}`);
     else {
@@ -736,7 +746,7 @@ function renderSection(results: DbFigures[], baseline: CryptoBaseline): string {
           mark(o.seconds !== null && o.seconds < GOALS.outboundSeconds),
       );
     }
-    lines.push(`- ${dbName(r.kind)}${binding}: ${parts.join("; ")}`);
+    lines.push(`- ${setupName(r)}${binding}: ${parts.join("; ")}`);
   }
   const busiest = Math.max(...results.flatMap((r) => r.load));
   if (busiest > m.cores * 1.5) {
@@ -754,6 +764,7 @@ function renderSection(results: DbFigures[], baseline: CryptoBaseline): string {
   lines.push(
     "Smaller or partial runs: `BENCH_DB=postgres|pglite|both`, `BENCH_INBOUND`, `BENCH_ACTORS`, `BENCH_CONCURRENCY` (inbox POSTs in flight), " +
       "`BENCH_FOLLOWERS`, `BENCH_INSTANCES`, `BENCH_DEADLINE_MS` (how long to wait for processing or delivery, default 180 s); " +
+      "`BENCH_WORKER_PROCESS=0` measures PostgreSQL as one process only; " +
       "`BENCH_DATABASE_URL` (default: TEST_DATABASE_URL, else the local server) is where the throwaway database is created; " +
       "`BENCH_DOCS=1` writes this section after a reduced run, `BENCH_LOG_LEVEL` shows the instance's log.",
   );
@@ -773,9 +784,14 @@ async function main(): Promise<void> {
   });
   log(`remote world: actors on port ${world.actorPort}, ${world.instancePorts.length} instances`);
   const kinds: ("postgres" | "pglite")[] = dbChoice === "both" ? ["postgres", "pglite"] : [dbChoice as "postgres" | "pglite"];
+  // PostgreSQL as deployed for throughput (docs/admin.md, "Several processes"), then as one process
+  type Setup = { kind: "postgres" | "pglite"; withWorker: boolean };
+  const setups = kinds.flatMap((kind): Setup[] =>
+    kind === "postgres" && workerProcess ? [{ kind, withWorker: true }, { kind, withWorker: false }] : [{ kind, withWorker: false }],
+  );
   const results: DbFigures[] = [];
   try {
-    for (const kind of kinds) results.push(await benchOne(kind, actors, world));
+    for (const { kind, withWorker } of setups) results.push(await benchOne(kind, actors, world, withWorker));
   } finally {
     await world.close();
   }

@@ -52,6 +52,7 @@ import { dispatchNote } from "./note-dispatcher";
 import { statusToActivity, statusToNote } from "./objects";
 import { hostPolicy, isDomainAllowed } from "./policy";
 import { createSafeFetch, type SafeFetch, type SafeFetchConfig } from "./safe-fetch";
+import { rememberParsedKeys } from "./parsed-keys";
 
 export interface RetryOptions {
   initialDelayMs: number;
@@ -101,6 +102,7 @@ function retryPolicy(options: RetryOptions): RetryPolicy {
 }
 
 export function createParvisFederation(services: Services, options: ParvisFederationOptions = {}): ParvisFederation {
+  rememberParsedKeys();
   const { config, db, logger } = services;
   const log = logger.child({ module: "federation" });
   const kv = new DbKvStore(db, {

@@ -63,6 +63,14 @@ interface ListenState {
   flushing: Promise<void> | null;
 }
 
+/** A message on its way into the table. */
+interface PendingRow {
+  id: string;
+  message: string;
+  orderingKey: string | null;
+  delayMs: number;
+}
+
 /** Ids (digits only: bigints read as text) as one bigint[] parameter. */
 function idArray(ids: Iterable<string>): string {
   return `{${[...ids].join(",")}}`;
@@ -85,6 +93,8 @@ export class DbMessageQueue implements MessageQueue {
   private readonly maxBackoffMs: number;
   private readonly retryBaseMs: number;
   private readonly logger: DbMessageQueueOptions["logger"];
+  private readonly pendingInserts: { rows: PendingRow[]; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  private inserting = false;
 
   constructor(
     private readonly db: Db,
@@ -112,14 +122,49 @@ export class DbMessageQueue implements MessageQueue {
     const delayMs = options?.delay ? durationMs(options.delay) : 0;
     const orderingKey = options?.orderingKey ?? null;
     // ids increase with enqueue order, which is what ordering keys rely on
-    const values = messages.map(
-      (m) =>
-        sql`(${newId()}, ${this.queue}, ${JSON.stringify(m)}::jsonb, ${orderingKey}, now() + ${delayMs}::double precision * interval '1 millisecond')`,
-    );
-    await this.db.execute(
-      sql`insert into fedify_queue (id, queue, message, ordering_key, deliver_after) values ${sql.join(values, sql`, `)}`,
-    );
+    const rows = messages.map((m) => ({ id: newId(), message: JSON.stringify(m), orderingKey, delayMs }));
+    await this.insertGrouped(rows);
     localWakeups.emit(this.queue);
+  }
+
+  /**
+   * Group insert: while one insert is in flight, the enqueues that arrive wait
+   * and then go in together, in one statement (and one commit). Nothing waits when
+   * nothing is in flight; under load — many inbox POSTs at once — it saves a round
+   * trip and a WAL flush per message. Each caller still returns only once its rows
+   * are committed. Batches are inserted one after the other, so ids stay in order.
+   */
+  private insertGrouped(rows: PendingRow[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pendingInserts.push({ rows, resolve, reject });
+      if (!this.inserting) this.flushInserts();
+    });
+  }
+
+  private flushInserts(): void {
+    const batch = this.pendingInserts.splice(0);
+    if (batch.length === 0) {
+      this.inserting = false;
+      return;
+    }
+    this.inserting = true;
+    void this.insertRows(batch.flatMap((b) => b.rows))
+      .then(
+        () => batch.forEach((b) => b.resolve()),
+        async (error) => {
+          if (batch.length === 1) return batch[0].reject(error);
+          // one bad message must not fail the others that shared its statement
+          for (const b of batch) await this.insertRows(b.rows).then(b.resolve, b.reject);
+        },
+      )
+      .finally(() => this.flushInserts());
+  }
+
+  private async insertRows(rows: PendingRow[]): Promise<void> {
+    const values = rows.map(
+      (r) => sql`(${r.id}, ${this.queue}, ${r.message}::jsonb, ${r.orderingKey}, now() + ${r.delayMs}::double precision * interval '1 millisecond')`,
+    );
+    await this.db.execute(sql`insert into fedify_queue (id, queue, message, ordering_key, deliver_after) values ${sql.join(values, sql`, `)}`);
   }
 
   async getDepth(): Promise<MessageQueueDepth> {

@@ -6,6 +6,7 @@ import type { RequestHandler } from "express";
 import { createApp, type AppExtensions } from "./app";
 import type { Config } from "./config";
 import { openDatabase, type Database } from "./db/open";
+import { AccountUriCache } from "./domain/account-cache";
 import { acknowledgeEvent, replayJournal } from "./domain/event-journal";
 import { EventBus } from "./events";
 import { createLogger, type Logger } from "./logger";
@@ -54,7 +55,7 @@ export async function buildServices(config: Config, options: InstanceOptions = {
     db: database.db,
     events,
     logger,
-    domain: { db: database.db, events, config },
+    domain: { db: database.db, events, config, accountCache: new AccountUriCache(events) },
   };
   return services;
 }

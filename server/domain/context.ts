@@ -2,6 +2,7 @@ import type { Config } from "../config";
 import type { DbOrTx } from "../db/open";
 import type { accounts } from "../db/schema";
 import type { EventBus } from "../events";
+import type { AccountUriCache } from "./account-cache";
 
 /**
  * Finds (fetching it from its server when needed) a remote account by
@@ -19,4 +20,6 @@ export interface DomainContext {
   config: Config;
   resolveRemoteAccount?: RemoteAccountResolver;
   resolveRemoteUrl?: RemoteUrlResolver;
+  /** accounts by ActivityPub id, for the lookups every incoming activity makes */
+  accountCache?: AccountUriCache;
 }

@@ -63,8 +63,11 @@ const accountByUriQuery = (db: DbOrTx) =>
   );
 
 export async function findAccountByUri(ctx: DomainContext, uri: string): Promise<Account | undefined> {
-  // read for nearly every incoming activity (its actor): prepared
+  // read for nearly every incoming activity (its actor): cached a few seconds, prepared
+  const cached = ctx.accountCache?.get(uri);
+  if (cached) return cached;
   const [row] = await accountByUriQuery(ctx.db).execute({ uri });
+  if (row) ctx.accountCache?.set(row);
   return row;
 }
 
@@ -138,8 +141,18 @@ export async function upsertRemoteAccount(ctx: DomainContext, data: RemoteActorD
 
 /** Accounts by ActivityPub id (known ones only). */
 export async function accountsByUris(ctx: DomainContext, uris: string[]): Promise<Account[]> {
-  if (uris.length === 0) return [];
-  return ctx.db.select().from(accounts).where(inArray(accounts.uri, uris.slice(0, 200)));
+  const wanted = [...new Set(uris)].slice(0, 200);
+  const found: Account[] = [];
+  const missing: string[] = [];
+  for (const uri of wanted) {
+    const cached = ctx.accountCache?.get(uri);
+    if (cached) found.push(cached);
+    else missing.push(uri);
+  }
+  if (missing.length === 0) return found;
+  const rows = await ctx.db.select().from(accounts).where(inArray(accounts.uri, missing));
+  for (const row of rows) ctx.accountCache?.set(row);
+  return [...found, ...rows];
 }
 
 /** The remote server deleted the account: its posts go, then the account. */

@@ -69,7 +69,6 @@ function cleanTags(names: string[] | undefined): string[] {
 export async function storeRemoteStatus(ctx: DomainContext, data: RemoteStatusData): Promise<Status> {
   const parent = data.inReplyToUri ? await findStatusByUri(ctx, data.inReplyToUri) : undefined;
   const id = newId(data.createdAt && data.createdAt.getTime() < Date.now() ? data.createdAt : new Date());
-  const outcome: { created?: boolean } = {};
   const status = await storeStatus(
     ctx,
     {
@@ -92,7 +91,8 @@ export async function storeRemoteStatus(ctx: DomainContext, data: RemoteStatusDa
     [...new Set(data.mentionedAccountIds ?? [])].slice(0, 50),
     cleanTags(data.tagNames),
     {
-      mayExist: outcome,
+      // delivered twice, or fetched meanwhile: the one we have is kept
+      mayExist: {},
       withinTransaction: async (tx, row) => {
         const attachments = (data.attachments ?? []).slice(0, MAX_ATTACHMENTS).filter((a) => /^https?:\/\//.test(a.url));
         if (attachments.length === 0) return;
@@ -113,12 +113,7 @@ export async function storeRemoteStatus(ctx: DomainContext, data: RemoteStatusDa
       },
     },
   );
-  if (!outcome.created) return status;
-  // replies that arrived before their parent now find it
-  await ctx.db
-    .update(statuses)
-    .set({ inReplyToId: status.id, inReplyToAccountId: status.accountId, inReplyToUri: null })
-    .where(eq(statuses.inReplyToUri, status.uri));
+  // replies that arrived before it now find it: a trigger does it (migration 0008)
   return status;
 }
 

@@ -239,6 +239,24 @@ describe("DbMessageQueue batches", () => {
     expect({ rows: await rowCount(database.db), deletes: count("delete from fedify_queue") }).toEqual({ rows: 0, deletes: 1 });
   });
 
+  it("enqueues made while an insert is in flight go in together, each in order", async () => {
+    const { db, count } = countingDb(database.db);
+    const q = queue(db, { concurrency: 1 });
+    await Promise.all(Array.from({ length: 10 }, (_, n) => q.enqueue({ n })));
+    expect(count("insert into fedify_queue")).toBeLessThanOrEqual(2);
+    const { received } = listen(q);
+    await waitFor(() => received.length === 10);
+    expect(received).toEqual(Array.from({ length: 10 }, (_, n) => ({ n })));
+  });
+
+  it("a message the database refuses fails alone, not the others enqueued with it", async () => {
+    const q = queue();
+    // PostgreSQL's jsonb cannot hold a NUL character
+    const outcomes = await Promise.allSettled([q.enqueue({ n: 1 }), q.enqueue({ bad: "\u0000" }), q.enqueue({ n: 2 })]);
+    expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect(await rowCount(database.db)).toBe(2);
+  });
+
   it("handles every message of a batch even when there are more messages than workers", async () => {
     const q = queue(database.db, { concurrency: 2, batchSize: 8 });
     await q.enqueueMany(Array.from({ length: 20 }, (_, n) => ({ n })));

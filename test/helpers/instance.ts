@@ -67,7 +67,11 @@ export async function startInstance(options: StartOptions = {}): Promise<TestIns
     url,
     http: supertest(url),
     services: instance.services,
-    reset: () => resetDatabase(database.db),
+    reset: async () => {
+      await resetDatabase(database.db);
+      // rows remembered in memory would outlive the rows they copy
+      instance.services.domain.accountCache?.clear();
+    },
     stop: async () => {
       await instance.stop();
       rmSync(dataDir, { recursive: true, force: true });

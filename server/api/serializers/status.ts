@@ -1,8 +1,9 @@
-// Rows → Mastodon Status entities, in batches: accounts, reblogged originals,
-// mentions, tags, media, counts and the viewer's own flags in a handful of queries.
-import { asc, eq, sql } from "drizzle-orm";
+// Rows → Mastodon Status entities, in batches: a page takes two queries in
+// parallel (authors with their counts; each status's counts, mentions, tags,
+// application and the viewer's flags), plus the originals of reblogs and the
+// media of the statuses that have some (docs/adr/0006).
+import { asc, sql } from "drizzle-orm";
 import { accounts, apps, bookmarks, favourites, mediaAttachments, mentions, mutes, statusTags, statuses, tags } from "../../db/schema";
-import type { Account } from "../../domain/accounts";
 import { acctOf } from "../../domain/accounts";
 import { htmlToText } from "../../domain/sanitize";
 import type { Db } from "../../db/open";
