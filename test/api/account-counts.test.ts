@@ -1,25 +1,17 @@
 // statuses_count, followers_count and following_count come from account_stats,
 // which triggers keep; these tests prove the counts follow every kind of write.
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { block } from "../../server/domain/blocks";
 import { follow, unfollow } from "../../server/domain/follows";
 import { reblog } from "../../server/domain/interactions";
 import { deleteStatus } from "../../server/domain/statuses";
 import { rowsOf } from "../../server/domain/visibility";
 import { createPost, createResident, type Resident } from "../helpers/factories";
-import { startInstance, type TestInstance } from "../helpers/instance";
+import { useTestInstance, type TestInstance } from "../helpers/instance";
 
 let t: TestInstance;
-beforeAll(async () => {
-  t = await startInstance();
-});
-afterAll(async () => {
-  await t.stop();
-});
-beforeEach(async () => {
-  await t.reset();
-});
+useTestInstance((started) => (t = started));
 
 async function countsOf(who: Resident) {
   const res = await t.http.get(`/api/v1/accounts/${who.account.id}`);

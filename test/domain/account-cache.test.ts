@@ -1,22 +1,14 @@
 // Remote accounts read by ActivityPub id are remembered a few seconds, and
 // forgotten as soon as any account changes in this process.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { AccountUriCache } from "../../server/domain/account-cache";
 import { setSuspended } from "../../server/domain/accounts";
 import { accountsByUris, findAccountByUri, upsertRemoteAccount } from "../../server/domain/remote-accounts";
 import { EventBus } from "../../server/events";
-import { startInstance, type TestInstance } from "../helpers/instance";
+import { useTestInstance, type TestInstance } from "../helpers/instance";
 
 let t: TestInstance;
-beforeAll(async () => {
-  t = await startInstance();
-});
-afterAll(async () => {
-  await t.stop();
-});
-beforeEach(async () => {
-  await t.reset();
-});
+useTestInstance((started) => (t = started));
 
 const irene = {
   uri: "https://voisins.example/users/irene",

@@ -1,24 +1,16 @@
 // The event journal: a write's events are recorded with it, removed once every
 // subscriber has handled them, and published again when a subscriber never finished.
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { follow } from "../../server/domain/follows";
 import { MAX_REPLAYS, pendingEvents, replayJournal, writeAndPublish } from "../../server/domain/event-journal";
 import { rowsOf } from "../../server/domain/visibility";
 import type { DomainEvents } from "../../server/events";
 import { createPost, createResident } from "../helpers/factories";
-import { startInstance, type TestInstance } from "../helpers/instance";
+import { useTestInstance, type TestInstance } from "../helpers/instance";
 
 let t: TestInstance;
-beforeAll(async () => {
-  t = await startInstance();
-});
-afterAll(async () => {
-  await t.stop();
-});
-beforeEach(async () => {
-  await t.reset();
-});
+useTestInstance((started) => (t = started));
 
 /** Makes every journal row old enough to be taken for lost. */
 async function age(): Promise<void> {

@@ -1,22 +1,14 @@
 // Remote posts stored through the domain: stored once however often they arrive,
 // and a reply that came before its parent is attached to it when the parent comes.
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { statuses } from "../../server/db/schema";
 import { upsertRemoteAccount } from "../../server/domain/remote-accounts";
 import { storeRemoteStatus } from "../../server/domain/remote-statuses";
-import { startInstance, type TestInstance } from "../helpers/instance";
+import { useTestInstance, type TestInstance } from "../helpers/instance";
 
 let t: TestInstance;
-beforeAll(async () => {
-  t = await startInstance();
-});
-afterAll(async () => {
-  await t.stop();
-});
-beforeEach(async () => {
-  await t.reset();
-});
+useTestInstance((started) => (t = started));
 
 async function remoteAuthor(name: string) {
   return upsertRemoteAccount(t.services.domain, {

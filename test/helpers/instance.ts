@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import supertest from "supertest";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import { loadConfig, type Config } from "../../server/config";
 import { createInstance, type Instance, type ModuleFactory } from "../../server/instance";
 import { createLogger } from "../../server/logger";
@@ -31,6 +32,24 @@ export interface StartOptions {
   keepDatabase?: boolean;
   /** serve the web client (end-to-end tests) */
   client?: import("express").RequestHandler;
+}
+
+/**
+ * One instance for a whole test file: started before its tests, emptied before
+ * each, stopped after them. `use` receives it once started.
+ */
+export function useTestInstance(use: (t: TestInstance) => void, options: StartOptions = {}): void {
+  let t: TestInstance | undefined;
+  beforeAll(async () => {
+    t = await startInstance(options);
+    use(t);
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+  beforeEach(async () => {
+    await t?.reset();
+  });
 }
 
 export async function startInstance(options: StartOptions = {}): Promise<TestInstance> {
