@@ -96,3 +96,21 @@ export class EventBus {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
   }
 }
+
+/**
+ * A bus that holds what is emitted on it until `flush`: events raised inside a
+ * transaction go out once it has committed (subscribers then read rows that
+ * exist), and never for a transaction rolled back.
+ */
+export class HeldEvents extends EventBus {
+  private readonly held: Array<{ event: EventName; payload: unknown; journalId: string | undefined }> = [];
+
+  override emit<K extends EventName>(event: K, payload: DomainEvents[K], journalId?: string): void {
+    this.held.push({ event, payload, journalId });
+  }
+
+  /** Emits the held events on the real bus, in order, with their journal rows. */
+  flush(target: EventBus): void {
+    for (const { event, payload, journalId } of this.held.splice(0)) target.emit(event, payload as never, journalId);
+  }
+}

@@ -19,6 +19,7 @@ import { localUrls } from "../urls";
 import { findAccountByAcct, findLocalAccount, type Account } from "./accounts";
 import type { DbOrTx } from "../db/open";
 import type { DomainContext } from "./context";
+import { HeldEvents } from "../events";
 import { journaled, writeAndPublish } from "./event-journal";
 import { notify } from "./notifications";
 import { extractHashtags, extractMentions, mentionKey, renderStatusText, type ResolvedMention } from "./text";
@@ -107,6 +108,7 @@ export async function storeStatus(
   options: StoreOptions = {},
 ): Promise<Status> {
   const { idempotency, mayExist } = options;
+  const notifications = new HeldEvents();
   const { value: stored, publish } = await journaled(ctx, async (tx, record) => {
     const t: DomainContext = { ...ctx, db: tx };
     // one statement for "store it unless we have it": the unique uri decides
@@ -144,14 +146,16 @@ export async function storeStatus(
     await options.withinTransaction?.(tx, row);
     // a local post must reach the outbox even if the process dies right after the commit
     await record("status.created", { statusId: row.id, accountId: row.accountId, local: row.local }, { durable: row.local });
+    // mentioned residents are notified in the same commit as the post
+    for (const accountId of mentionedIds) {
+      await notify({ ...t, events: notifications }, { recipientId: accountId, fromAccountId: row.accountId, type: "mention", statusId: row.id });
+    }
     return { row, created: true };
   });
   const status = stored.row;
   if (mayExist) mayExist.created = stored.created;
   if (!stored.created) return status;
-  for (const accountId of mentionedIds) {
-    await notify(ctx, { recipientId: accountId, fromAccountId: status.accountId, type: "mention", statusId: status.id });
-  }
+  notifications.flush(ctx.events);
   publish();
   return status;
 }

@@ -1,4 +1,5 @@
 import { FetchError, MemoryKvStore } from "@fedify/fedify";
+import { Create } from "@fedify/vocab";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDocumentLoaderFactory, type SigningKey } from "../../federation/document-loader";
 import { createSafeFetch } from "../../federation/safe-fetch";
@@ -56,6 +57,28 @@ describe("document loader", () => {
     const load = createDocumentLoaderFactory({ safeFetch: safeFetch() }, "context")();
     const doc = await load("https://www.w3.org/ns/activitystreams");
     expect([Boolean(doc.document), server.requests.length - before]).toEqual([true, 0]);
+  });
+
+  it("lets the JSON-LD processor keep a bundled context between documents", async () => {
+    const load = createDocumentLoaderFactory({ safeFetch: safeFetch() }, "context")();
+    let loads = 0;
+    const counting: typeof load = (url, options) => {
+      loads++;
+      return load(url, options);
+    };
+    const activity = (n: number) => ({
+      "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+      id: `https://voisins.example/activities/${n}`,
+      type: "Create",
+      actor: "https://voisins.example/users/irene",
+      object: { id: `https://voisins.example/notes/${n}`, type: "Note", content: "Bonjour" },
+    });
+    for (let n = 0; n < 5; n++) {
+      const parsed = await Create.fromJsonLd(activity(n), { contextLoader: counting, documentLoader: counting });
+      expect(parsed.id?.href).toBe(`https://voisins.example/activities/${n}`);
+    }
+    // each context once for the process at most, not once per document
+    expect(loads).toBeLessThanOrEqual(2);
   });
 
   it("throws a FetchError carrying the status of a gone document", async () => {
