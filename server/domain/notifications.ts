@@ -1,13 +1,13 @@
 // Notifications for local residents: created by the domain, never for someone
 // who blocks or mutes (with notifications hidden) the sender.
-import { and, eq, inArray, isNull, notInArray, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, notInArray, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { accounts, blocks, mutes, notifications, statuses, users, type NotificationType } from "../db/schema";
+import { accounts, blocks, mentions, mutes, notifications, statuses, users, type NotificationType } from "../db/schema";
 import { NotFound } from "../errors";
 import { newId } from "../ids";
 import type { DomainContext } from "./context";
 import { finishPage, pageQuery, type PageParams } from "./pagination";
-import { visibleTo } from "./visibility";
+import { rowsOf, visibleTo } from "./visibility";
 
 export type Notification = typeof notifications.$inferSelect;
 
@@ -26,6 +26,41 @@ export interface NotifyInput {
   statusId?: string | null;
 }
 
+/** The recipient neither blocks the sender nor mutes its notifications (SQL, for one or many recipients). */
+function notificationAllowed(recipient: SQL, fromAccountId: string): SQL {
+  return sql`not exists (select 1 from ${blocks} b where b.account_id = ${recipient} and b.target_account_id = ${fromAccountId}::bigint)
+    and not exists (select 1 from ${mutes} m where m.account_id = ${recipient} and m.target_account_id = ${fromAccountId}::bigint
+      and m.hide_notifications and (m.expires_at is null or m.expires_at > now()))`;
+}
+
+/**
+ * Records who a new status mentions and notifies the mentioned residents, in one
+ * statement whatever their number (a post is stored in as few round trips as it can).
+ * `accountIds` are account ids read from the database (decimal digits).
+ */
+export async function recordMentions(ctx: DomainContext, statusId: string, fromAccountId: string, accountIds: string[]): Promise<void> {
+  const ids = [...new Set(accountIds)].filter((id) => /^\d{1,19}$/.test(id));
+  if (ids.length === 0) return;
+  const notificationIds = ids.map(() => newId());
+  const result = await ctx.db.execute(sql`with mentioned as (
+      insert into ${mentions} (status_id, account_id)
+      select ${statusId}::bigint, unnest(${`{${ids.join(",")}}`}::bigint[])
+      on conflict do nothing
+      returning account_id)
+    insert into ${notifications} (id, account_id, from_account_id, type, status_id, created_at)
+    select r.notification_id, r.account_id, ${fromAccountId}::bigint, 'mention', ${statusId}::bigint, now()
+    from unnest(${`{${ids.join(",")}}`}::bigint[], ${`{${notificationIds.join(",")}}`}::bigint[]) as r(account_id, notification_id)
+    where r.account_id <> ${fromAccountId}::bigint
+      and r.account_id in (select account_id from mentioned)
+      and exists (select 1 from ${users} u where u.account_id = r.account_id)
+      and ${notificationAllowed(sql`r.account_id`, fromAccountId)}
+    on conflict do nothing
+    returning id::text as id, account_id::text as account_id`);
+  for (const row of rowsOf<{ id: string; account_id: string }>(result)) {
+    ctx.events.emit("notification.created", { notificationId: String(row.id), accountId: String(row.account_id) });
+  }
+}
+
 export async function notify(ctx: DomainContext, input: NotifyInput): Promise<Notification | null> {
   if (input.recipientId === input.fromAccountId) return null;
   // one statement: the row is written only for a resident who neither blocks the sender nor mutes its notifications
@@ -42,13 +77,7 @@ export async function notify(ctx: DomainContext, input: NotifyInput): Promise<No
           createdAt: sql<Date>`now()`.as("created_at"),
         })
         .from(users)
-        .where(
-          and(
-            eq(users.accountId, input.recipientId),
-            sql`not exists (select 1 from ${blocks} b where b.account_id = ${input.recipientId} and b.target_account_id = ${input.fromAccountId})`,
-            sql`not exists (select 1 from ${mutes} m where m.account_id = ${input.recipientId} and m.target_account_id = ${input.fromAccountId} and m.hide_notifications and (m.expires_at is null or m.expires_at > now()))`,
-          ),
-        )
+        .where(and(eq(users.accountId, input.recipientId), notificationAllowed(sql`${input.recipientId}::bigint`, input.fromAccountId)))
         .limit(1),
     )
     .onConflictDoNothing()

@@ -21,7 +21,7 @@ import type { DbOrTx } from "../db/open";
 import type { DomainContext } from "./context";
 import { HeldEvents } from "../events";
 import { journaled, writeAndPublish } from "./event-journal";
-import { notify } from "./notifications";
+import { recordMentions } from "./notifications";
 import { extractHashtags, extractMentions, mentionKey, renderStatusText, type ResolvedMention } from "./text";
 import { canSee } from "./visibility";
 
@@ -128,12 +128,8 @@ export async function storeStatus(
         .returning();
       if (!claimed) throw new IdempotencyKeyTaken();
     }
-    if (mentionedIds.length) {
-      await tx
-        .insert(mentions)
-        .values(mentionedIds.map((accountId) => ({ statusId: row.id, accountId })))
-        .onConflictDoNothing();
-    }
+    // the mentions, and the notifications of the mentioned residents, commit with the post
+    await recordMentions({ ...t, events: notifications }, row.id, row.accountId, mentionedIds);
     const tagIds = await upsertTags(t, tagNames);
     if (tagIds.length) {
       await tx
@@ -146,10 +142,6 @@ export async function storeStatus(
     await options.withinTransaction?.(tx, row);
     // a local post must reach the outbox even if the process dies right after the commit
     await record("status.created", { statusId: row.id, accountId: row.accountId, local: row.local }, { durable: row.local });
-    // mentioned residents are notified in the same commit as the post
-    for (const accountId of mentionedIds) {
-      await notify({ ...t, events: notifications }, { recipientId: accountId, fromAccountId: row.accountId, type: "mention", statusId: row.id });
-    }
     return { row, created: true };
   });
   const status = stored.row;
