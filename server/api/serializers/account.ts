@@ -1,6 +1,6 @@
 // Rows → Mastodon Account entities, in batches (one query for all counts).
 import { eq, getTableColumns, sql } from "drizzle-orm";
-import { accountStats, accounts, followRequests, users } from "../../db/schema";
+import { accountStats, accounts, followRequests, statuses, users } from "../../db/schema";
 import type { Account, User } from "../../domain/accounts";
 import { acctOf } from "../../domain/accounts";
 import type { DbOrTx } from "../../db/open";
@@ -79,8 +79,8 @@ const countsQuery = (db: DbOrTx) =>
       .prepare("ser_account_counts"),
   );
 
-const accountsWithCountsQuery = (db: DbOrTx) =>
-  prepared(db, "ser_accounts_with_counts", (d) =>
+const authorsWithCountsQuery = (db: DbOrTx) =>
+  prepared(db, "ser_authors_with_counts", (d) =>
     d
       .select({
         ...getTableColumns(accounts),
@@ -92,8 +92,8 @@ const accountsWithCountsQuery = (db: DbOrTx) =>
       .from(accounts)
       .leftJoin(accountStats, eq(accountStats.accountId, accounts.id))
       .leftJoin(users, eq(users.accountId, accounts.id))
-      .where(sql`${accounts.id} = any(${sql.placeholder("ids")}::bigint[])`)
-      .prepare("ser_accounts_with_counts"),
+      .where(sql`${accounts.id} in (select s.account_id from ${statuses} s where s.id = any(${sql.placeholder("ids")}::bigint[]))`)
+      .prepare("ser_authors_with_counts"),
   );
 
 function dateOnly(d: Date): string {
@@ -134,13 +134,14 @@ function toEntity(services: Services, a: Account, c: Counts, roles: Map<string, 
 }
 
 /**
- * Account entities by id (missing ones left out), rows and counts read in one
- * query: what serializing a page of statuses needs for their authors.
+ * The authors of these statuses as entities, by account id: rows and counts read
+ * in one query, which needs only the statuses' ids — so that it can run beside
+ * the query that reads the originals of reblogs, not after it.
  */
-export async function serializeAccountsById(services: Services, ids: string[]): Promise<Map<string, AccountEntity>> {
+export async function serializeAuthorsOf(services: Services, statusIds: string[]): Promise<Map<string, AccountEntity>> {
   const entities = new Map<string, AccountEntity>();
-  if (ids.length === 0) return entities;
-  const rows = await accountsWithCountsQuery(services.db).execute({ ids: [...new Set(ids)] });
+  if (statusIds.length === 0) return entities;
+  const rows = await authorsWithCountsQuery(services.db).execute({ ids: [...new Set(statusIds)] });
   for (const { followersCount, followingCount, statusesCount, role, ...account } of rows) {
     // the counters row is made with the account (a trigger): absent only mid-deletion
     const roles = new Map(role ? [[account.id, role]] : []);

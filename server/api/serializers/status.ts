@@ -1,7 +1,7 @@
-// Rows → Mastodon Status entities, in batches: a page takes two queries in
-// parallel (authors with their counts; each status's counts, mentions, tags,
-// application and the viewer's flags), plus the originals of reblogs and the
-// media of the statuses that have some (docs/adr/0006).
+// Rows → Mastodon Status entities, in batches: a page takes one round trip of
+// three queries side by side (the originals of reblogs; the authors with their
+// counts; each status's counts, mentions, tags, application and the viewer's
+// flags), plus the media of the statuses that have some (docs/adr/0006).
 import { asc, sql } from "drizzle-orm";
 import { accounts, apps, bookmarks, favourites, mediaAttachments, mentions, mutes, statusTags, statuses, tags } from "../../db/schema";
 import { acctOf } from "../../domain/accounts";
@@ -11,7 +11,7 @@ import { prepared } from "../../db/prepared";
 import type { Status } from "../../domain/statuses";
 import type { Services } from "../../services";
 import { localUrls } from "../../urls";
-import { serializeAccountsById, type AccountEntity } from "./account";
+import { serializeAuthorsOf, type AccountEntity } from "./account";
 import { serializeMedia, type MediaEntity } from "./media";
 
 export interface StatusEntity {
@@ -62,15 +62,18 @@ export async function serializeStatuses(
   if (rows.length === 0) return [];
   const db = services.db;
   const reblogIds = [...new Set(rows.map((r) => r.reblogOfId).filter((id): id is string => Boolean(id)))];
-  const originals = reblogIds.length ? await statusesQuery(db).execute({ ids: reblogIds }) : [];
-  const all = [...new Map([...rows, ...originals].map((s) => [s.id, s])).values()];
+  const ids = [...new Set([...rows.map((r) => r.id), ...reblogIds])];
 
-  // two round trips for a page: the authors with their counts, and everything
-  // hanging off each status; media only for the statuses that have some
-  const [accountEntities, extras] = await Promise.all([
-    serializeAccountsById(services, all.map((s) => s.accountId)),
-    statusExtras(services, all, viewerId),
+  // one round trip for a page, three queries side by side: the originals of its
+  // reblogs, the authors of all with their counts, and what hangs off each status
+  // (the last two by status id, so that they need not wait for the first)
+  const [originals, accountEntities, extras] = await Promise.all([
+    reblogIds.length ? statusesQuery(db).execute({ ids: reblogIds }) : Promise.resolve([] as Status[]),
+    serializeAuthorsOf(services, ids),
+    statusExtras(services, ids, viewerId),
   ]);
+  const all = [...new Map([...rows, ...originals].map((s) => [s.id, s])).values()];
+  // media only for the statuses that have some
   const withMedia = all.filter((s) => extras.get(s.id)?.hasMedia).map((s) => s.id);
   const mediaRows = withMedia.length ? await mediaQuery(db).execute({ ids: withMedia }) : [];
   const viewerFlags = viewerId !== null;
@@ -149,12 +152,8 @@ interface StatusExtras {
 }
 
 /** Extras of every status in one query (one round trip instead of seven: it matters most on PGlite). */
-async function statusExtras(services: Services, list: Status[], viewerId: string | null): Promise<Map<string, StatusExtras>> {
-  const params = {
-    ids: list.map((s) => s.id),
-    accountIds: list.map((s) => s.accountId),
-    appIds: list.map((s) => s.applicationId),
-  };
+async function statusExtras(services: Services, ids: string[], viewerId: string | null): Promise<Map<string, StatusExtras>> {
+  const params = { ids };
   const rows = viewerId ? await viewerExtrasQuery(services.db).execute({ ...params, viewer: viewerId }) : await extrasQuery(services.db).execute(params);
   return new Map(
     rows.map((r) => [
@@ -199,7 +198,7 @@ const mediaQuery = (db: Db) =>
       .prepare("ser_media"),
   );
 
-/** The columns every viewer gets; `v` is one row of unnest(ids, account ids, app ids). */
+/** The columns every viewer gets; `v` is one of the statuses asked for (id, author, application). */
 const extrasColumns = {
   id: sql<string>`v.id::text`,
   favourites: sql<number>`(select count(*) from ${favourites} f where f.status_id = v.id)::int`,
@@ -215,7 +214,7 @@ const extrasColumns = {
   hasMedia: sql<boolean>`exists (select 1 from ${mediaAttachments} ma where ma.status_id = v.id)`,
 };
 
-const extrasSource = sql`unnest(${idsParam}::bigint[], ${sql.placeholder("accountIds")}::bigint[], ${sql.placeholder("appIds")}::bigint[]) as v(id, account_id, app_id)`;
+const extrasSource = sql`(select s.id, s.account_id, s.application_id as app_id from ${statuses} s where s.id = any(${idsParam}::bigint[])) as v`;
 
 const extrasQuery = (db: Db) =>
   prepared(db, "ser_status_extras", (d) =>
