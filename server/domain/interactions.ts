@@ -1,7 +1,7 @@
 // Favourites and reblogs (boosts), and the lists of who did them.
 import { and, eq, sql } from "drizzle-orm";
 import { accounts, favourites, statuses } from "../db/schema";
-import { Forbidden, NotFound } from "../errors";
+import { Forbidden } from "../errors";
 import { newId } from "../ids";
 import { localUrls } from "../urls";
 import type { Account } from "./accounts";
