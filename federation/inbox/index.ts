@@ -27,8 +27,8 @@ import {
 } from "@fedify/vocab";
 import type { DomainContext } from "../../server/domain/context";
 import { DomainError } from "../../server/errors";
+import { HeldEvents } from "../../server/events";
 import type { Services } from "../../server/services";
-import { DeferredEvents } from "../incoming/deferred-events";
 import { isUrlAllowed } from "../policy";
 import { onAccept } from "./accept";
 import { onAnnounce } from "./announce";
@@ -69,7 +69,8 @@ export function listen<A extends Activity>(
     // (processOnce): no read before, one statement less for every activity that is new.
     const effects = await handler(ctx, activity);
     if (!effects) return;
-    const events = new DeferredEvents();
+    // raised in the transaction, published once it has committed
+    const events = new HeldEvents();
     let processed: boolean;
     try {
       processed = await processOnce(services.db, activity.id, (tx) => effects({ ...services.domain, db: tx, events }));

@@ -11,7 +11,7 @@ import packageJson from "../../package.json" with { type: "json" };
 
 export const PARVIS_VERSION = packageJson.version;
 /** Mastodon API version we follow, for clients that check it. */
-const MASTODON_API_VERSION = "4.3.0";
+const COMPATIBLE_API_VERSION = "4.3.0";
 
 export function instanceRouter(services: Services): Router {
   const router = Router();
@@ -58,7 +58,7 @@ export function instanceRouter(services: Services): Router {
     res.json({
       domain: config.domain,
       title: config.commune.name,
-      version: `${MASTODON_API_VERSION} (compatible; Parvis ${PARVIS_VERSION})`,
+      version: `${COMPATIBLE_API_VERSION} (compatible; Parvis ${PARVIS_VERSION})`,
       source_url: "https://www.gnu.org/licenses/agpl-3.0.html",
       description: d.settings.description,
       usage: { users: { active_month: d.usage.activeMonth } },
@@ -87,7 +87,7 @@ export function instanceRouter(services: Services): Router {
       short_description: d.settings.description.slice(0, 200),
       description: d.settings.description,
       email: d.settings.contactEmail,
-      version: `${MASTODON_API_VERSION} (compatible; Parvis ${PARVIS_VERSION})`,
+      version: `${COMPATIBLE_API_VERSION} (compatible; Parvis ${PARVIS_VERSION})`,
       urls: configuration.urls,
       stats: { user_count: d.usage.users, status_count: d.usage.localPosts, domain_count: d.usage.domains },
       thumbnail: `${config.origin}/avatars/original/missing.png`,

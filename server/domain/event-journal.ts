@@ -3,7 +3,7 @@
 // the process dies between the commit and the subscribers' work (queueing the
 // Create of a post for the neighbouring communes, say), the event is published
 // again later, by this process or another one: subscribers see it at least once.
-import { and, eq, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { PgTransaction } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "../db/open";
 import { eventJournal } from "../db/schema";
@@ -112,6 +112,6 @@ export async function pendingEvents(ctx: DomainContext, name?: EventName): Promi
   return ctx.db
     .select({ id: eventJournal.id, name: eventJournal.name, payload: eventJournal.payload })
     .from(eventJournal)
-    .where(name ? and(eq(eventJournal.name, name)) : undefined)
+    .where(name ? eq(eventJournal.name, name) : undefined)
     .orderBy(eventJournal.id);
 }

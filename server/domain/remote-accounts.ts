@@ -1,6 +1,7 @@
 // Accounts of other servers, as federation learns of them: created or refreshed
 // from their actor documents, deleted when their server says so.
 import { and, eq, inArray, sql } from "drizzle-orm";
+import { PgTransaction } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "../db/open";
 import { prepared } from "../db/prepared";
 import { accountMoves, accounts, remoteKeys, statuses } from "../db/schema";
@@ -67,8 +68,14 @@ export async function findAccountByUri(ctx: DomainContext, uri: string): Promise
   const cached = ctx.accountCache?.get(uri);
   if (cached) return cached;
   const [row] = await accountByUriQuery(ctx.db).execute({ uri });
-  if (row) ctx.accountCache?.set(row);
+  if (row) remember(ctx, [row]);
   return row;
+}
+
+/** Rows read outside a transaction only: one read inside may yet be rolled back. */
+function remember(ctx: DomainContext, rows: Account[]): void {
+  if (!ctx.accountCache || ctx.db instanceof PgTransaction) return;
+  for (const row of rows) ctx.accountCache.set(row);
 }
 
 /** Creates or refreshes a remote account from its actor document. */
@@ -151,7 +158,7 @@ export async function accountsByUris(ctx: DomainContext, uris: string[]): Promis
   }
   if (missing.length === 0) return found;
   const rows = await ctx.db.select().from(accounts).where(inArray(accounts.uri, missing));
-  for (const row of rows) ctx.accountCache?.set(row);
+  remember(ctx, rows);
   return [...found, ...rows];
 }
 

@@ -35,6 +35,18 @@ describe("account cache", () => {
     expect(found.map((a) => a.username).sort()).toEqual(["irene", "jules"]);
   });
 
+  it("an account read inside a transaction is not remembered (the transaction may roll back)", async () => {
+    const ctx = t.services.domain;
+    await upsertRemoteAccount(ctx, irene);
+    ctx.accountCache?.clear();
+    await t.services.db.transaction(async (tx) => {
+      expect((await findAccountByUri({ ...ctx, db: tx }, irene.uri))?.username).toBe("irene");
+    });
+    expect(ctx.accountCache?.get(irene.uri)).toBeUndefined();
+    await findAccountByUri(ctx, irene.uri);
+    expect(ctx.accountCache?.get(irene.uri)?.username).toBe("irene");
+  });
+
   it("an entry expires after its time to live", async () => {
     const cache = new AccountUriCache(new EventBus(), 20);
     const account = await upsertRemoteAccount(t.services.domain, irene);

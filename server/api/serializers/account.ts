@@ -100,10 +100,9 @@ function dateOnly(d: Date): string {
   return d.toISOString().slice(0, 10);
 }
 
-function toEntity(services: Services, a: Account, c: Counts, roles: Map<string, string>): AccountEntity {
+function toEntity(services: Services, a: Account, c: Counts, role: string | null | undefined): AccountEntity {
   const avatar = a.avatarUrl ? mediaUrl(services, a.avatarUrl) : `${services.config.origin}/avatars/original/missing.png`;
   const header = a.headerUrl ? mediaUrl(services, a.headerUrl) : `${services.config.origin}/headers/original/missing.png`;
-  const role = roles.get(a.id);
   return {
     id: a.id,
     username: a.username,
@@ -144,9 +143,8 @@ export async function serializeAuthorsOf(services: Services, statusIds: string[]
   const rows = await authorsWithCountsQuery(services.db).execute({ ids: [...new Set(statusIds)] });
   for (const { followersCount, followingCount, statusesCount, role, ...account } of rows) {
     // the counters row is made with the account (a trigger): absent only mid-deletion
-    const roles = new Map(role ? [[account.id, role]] : []);
     const counts = { followers: Number(followersCount), following: Number(followingCount), statuses: Number(statusesCount) };
-    entities.set(account.id, toEntity(services, account, counts, roles));
+    entities.set(account.id, toEntity(services, account, counts, role));
   }
   return entities;
 }
@@ -154,7 +152,7 @@ export async function serializeAuthorsOf(services: Services, statusIds: string[]
 export async function serializeAccounts(services: Services, rows: Account[]): Promise<AccountEntity[]> {
   const { counts, roles } = await countsFor(services, [...new Set(rows.map((r) => r.id))]);
   const none: Counts = { followers: 0, following: 0, statuses: 0 };
-  return rows.map((a) => toEntity(services, a, counts.get(a.id) ?? none, roles));
+  return rows.map((a) => toEntity(services, a, counts.get(a.id) ?? none, roles.get(a.id)));
 }
 
 export async function serializeAccount(services: Services, row: Account): Promise<AccountEntity> {
