@@ -32,6 +32,10 @@ export interface DomainEvents {
   "account.deleted": { accountId: string; uri: string; local: boolean; followerInboxes: string[] };
   "notification.created": { notificationId: string; accountId: string };
   "notification.removed": { notificationIds: string[]; accountId: string };
+  /** a resident's filters changed (streaming's filters_changed) */
+  "filters.changed": { accountId: string };
+  /** a direct conversation of a local participant changed (streaming's conversation event) */
+  "conversation.updated": { accountConversationId: string; accountId: string };
 }
 
 export type EventName = keyof DomainEvents;

@@ -29,7 +29,7 @@ import { isId } from "../ids";
 import type { Services } from "../services";
 import { boolish, idParam, listOf, pageParams, parseBody, parseQuery, setLinkHeader } from "./http";
 import { serializeAccount, serializeAccounts, serializeCredentialAccount } from "./serializers/account";
-import { serializeStatuses } from "./serializers/status";
+import { serializeFilteredStatuses } from "./serializers/status";
 
 const registerSchema = z.object({
   username: z.string().min(1).max(30),
@@ -205,7 +205,7 @@ export function accountsRouter(services: Services): Router {
       page,
     );
     setLinkHeader(req, res, rows.map((r) => r.id), page.limit);
-    res.json(await serializeStatuses(services, rows, viewerId));
+    res.json(await serializeFilteredStatuses(services, rows, viewerId, "account"));
   });
 
   for (const direction of ["followers", "following"] as const) {

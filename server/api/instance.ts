@@ -2,7 +2,8 @@
 // Mastodon's shape with a "parvis" extension (commune name, INSEE code, charter).
 import { Router } from "express";
 import { getSettings, listRules } from "../domain/settings";
-import { contactAccount, instanceUsage } from "../domain/instance";
+import { contactAccount, instanceUsage, knownPeers, weeklyActivity } from "../domain/instance";
+import { NotFound } from "../errors";
 import type { Services } from "../services";
 import { serializeAccount } from "./serializers/account";
 import { MAX_MEDIA } from "../domain/statuses";
@@ -38,7 +39,7 @@ export function instanceRouter(services: Services): Router {
 
   const configuration = {
     urls: { streaming: config.origin.replace(/^http/, "ws") },
-    accounts: { max_featured_tags: 0, max_pinned_statuses: 5 },
+    accounts: { max_featured_tags: 10, max_pinned_statuses: 5 },
     statuses: { max_characters: config.maxStatusChars, max_media_attachments: MAX_MEDIA, characters_reserved_per_url: 23 },
     media_attachments: {
       supported_mime_types: ["image/jpeg", "image/png", "image/gif", "image/webp"],
@@ -100,6 +101,30 @@ export function instanceRouter(services: Services): Router {
       rules: d.rules,
       parvis: parvis(d.settings),
     });
+  });
+
+  // as Mastodon in limited-federation mode: an allowlist instance does not publish its peers or activity
+  const publicFederation = async () => {
+    if ((await getSettings(ctx)).federationMode !== "open") throw new NotFound();
+  };
+
+  router.get("/api/v1/instance/peers", async (_req, res) => {
+    await publicFederation();
+    res.setHeader("Cache-Control", "public, max-age=3600");
+    res.json(await knownPeers(ctx));
+  });
+
+  router.get("/api/v1/instance/activity", async (_req, res) => {
+    await publicFederation();
+    res.setHeader("Cache-Control", "public, max-age=3600");
+    res.json(
+      (await weeklyActivity(ctx)).map((w) => ({
+        week: String(Math.floor(w.week.getTime() / 1000)),
+        statuses: String(w.statuses),
+        logins: String(w.logins),
+        registrations: String(w.registrations),
+      })),
+    );
   });
 
   router.get("/api/v1/instance/rules", async (_req, res) => {

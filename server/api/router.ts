@@ -5,6 +5,12 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Services } from "../services";
 import { accountsRouter } from "./accounts";
+import { collectionsRouter } from "./collections";
+import { conversationsRouter } from "./conversations";
+import { filtersRouter } from "./filters";
+import { listsRouter } from "./lists";
+import { suggestionsRouter } from "./suggestions";
+import { tagsRouter } from "./tags";
 import { adminRouter } from "./admin";
 import { instanceRouter } from "./instance";
 import { notificationsRouter } from "./notifications";
@@ -23,7 +29,14 @@ export function apiRouter(services: Services): Router {
   const router = Router();
   router.use(oauthRouter(services));
   router.use(oauthAuthorizeRouter(services));
+  // before the accounts router: its /api/v1/accounts/:id would take familiar_followers
+  router.use(suggestionsRouter(services));
   router.use(accountsRouter(services));
+  router.use(listsRouter(services));
+  router.use(filtersRouter(services));
+  router.use(tagsRouter(services));
+  router.use(collectionsRouter(services));
+  router.use(conversationsRouter(services));
   router.use(statusesRouter(services));
   router.use(timelinesRouter(services));
   router.use(notificationsRouter(services));

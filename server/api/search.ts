@@ -2,9 +2,8 @@
 import { Router } from "express";
 import { z } from "zod";
 import { getVisibleStatus } from "../domain/statuses";
-import { findTag, searchStatuses, searchTags } from "../domain/search";
+import { searchStatuses, searchTags } from "../domain/search";
 import { getVisibleAccount, type Account } from "../domain/accounts";
-import { NotFound } from "../errors";
 import type { Services } from "../services";
 import { localUrls } from "../urls";
 import { searchAccounts } from "./accounts";
@@ -70,14 +69,6 @@ export function searchRouter(services: Services): Router {
       statuses: await serializeStatuses(services, found, viewer),
       hashtags: hashtags.map((t) => ({ name: t.name, url: urls.tagPage(t.name), history: [], following: false })),
     });
-  });
-
-  router.get("/api/v1/tags/:name", async (req, res) => {
-    const name = String(req.params.name ?? "");
-    if (!/^[\p{L}\p{N}_]{1,100}$/u.test(name)) throw new NotFound();
-    const tag = await findTag(ctx, name);
-    if (!tag) throw new NotFound();
-    res.json({ id: tag.id, name: tag.name, url: urls.tagPage(tag.name), history: [], following: false });
   });
 
   return router;

@@ -16,7 +16,7 @@ import { boolish, idParam, idSchema, listOf, pageParams, parseBody, setLinkHeade
 import { isId } from "../ids";
 import { serializeAccounts } from "./serializers/account";
 import { serializeMedia } from "./serializers/media";
-import { serializeStatus, serializeStatuses } from "./serializers/status";
+import { serializeFilteredStatuses, serializeStatus, serializeStatuses } from "./serializers/status";
 
 const visibility = z.enum(["public", "unlisted", "private", "direct"]);
 
@@ -116,8 +116,8 @@ export function statusesRouter(services: Services): Router {
   router.get("/api/v1/statuses/:id/context", async (req, res) => {
     const thread = await threadOf(ctx, idParam(req), viewer(req));
     const [ancestors, descendants] = await Promise.all([
-      serializeStatuses(services, await loadStatuses(ctx, thread.ancestors), viewer(req)),
-      serializeStatuses(services, await loadStatuses(ctx, thread.descendants), viewer(req)),
+      serializeFilteredStatuses(services, await loadStatuses(ctx, thread.ancestors), viewer(req), "thread"),
+      serializeFilteredStatuses(services, await loadStatuses(ctx, thread.descendants), viewer(req), "thread"),
     ]);
     res.json({ ancestors, descendants });
   });

@@ -5,7 +5,7 @@ import { currentAuth, requireAuth } from "../auth/middleware";
 import { homeTimeline, publicTimeline, tagTimeline } from "../domain/timelines";
 import type { Services } from "../services";
 import { boolish, pageParams, parseQuery, setLinkHeader } from "./http";
-import { serializeStatuses } from "./serializers/status";
+import { serializeFilteredStatuses } from "./serializers/status";
 
 const publicSchema = z.object({ local: boolish.optional(), remote: boolish.optional(), only_media: boolish.optional() });
 
@@ -18,7 +18,7 @@ export function timelinesRouter(services: Services): Router {
     const page = pageParams(req);
     const rows = await homeTimeline(ctx, me, page);
     setLinkHeader(req, res, rows.map((r) => r.id), page.limit);
-    res.json(await serializeStatuses(services, rows, me));
+    res.json(await serializeFilteredStatuses(services, rows, me, "home"));
   });
 
   router.get("/api/v1/timelines/public", async (req, res) => {
@@ -27,7 +27,7 @@ export function timelinesRouter(services: Services): Router {
     const page = pageParams(req);
     const rows = await publicTimeline(ctx, viewer, { local: q.local, remote: q.remote, onlyMedia: q.only_media }, page);
     setLinkHeader(req, res, rows.map((r) => r.id), page.limit);
-    res.json(await serializeStatuses(services, rows, viewer));
+    res.json(await serializeFilteredStatuses(services, rows, viewer, "public"));
   });
 
   router.get("/api/v1/timelines/tag/:hashtag", async (req, res) => {
@@ -41,7 +41,7 @@ export function timelinesRouter(services: Services): Router {
     const page = pageParams(req);
     const rows = await tagTimeline(ctx, viewer, tag, { local: q.local, remote: q.remote, onlyMedia: q.only_media }, page);
     setLinkHeader(req, res, rows.map((r) => r.id), page.limit);
-    res.json(await serializeStatuses(services, rows, viewer));
+    res.json(await serializeFilteredStatuses(services, rows, viewer, "public"));
   });
 
   return router;

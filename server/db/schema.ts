@@ -633,3 +633,179 @@ export const socketIoAttachments = pgTable("socket_io_attachments", {
   createdAt: ts("created_at").defaultNow(),
   payload: bytea("payload"),
 });
+
+/** A resident's lists of accounts (GET /api/v1/lists), each with its own timeline. */
+export const lists = pgTable(
+  "lists",
+  {
+    id: snowflake("id").primaryKey(),
+    accountId: snowflake("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    /** which replies the list timeline shows: "followed", "list" or "none" */
+    repliesPolicy: text("replies_policy").$type<"followed" | "list" | "none">().notNull().default("list"),
+    /** members' posts are kept out of the home timeline */
+    exclusive: boolean("exclusive").notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("lists_account_idx").on(t.accountId, t.id),
+    check("lists_replies_policy_ck", sql`${t.repliesPolicy} in ('followed', 'list', 'none')`),
+  ],
+);
+
+export const listAccounts = pgTable(
+  "list_accounts",
+  {
+    id: snowflake("id").primaryKey(),
+    listId: snowflake("list_id")
+      .notNull()
+      .references(() => lists.id, { onDelete: "cascade" }),
+    accountId: snowflake("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+  },
+  (t) => [uniqueIndex("list_accounts_pair_uq").on(t.listId, t.accountId), index("list_accounts_account_idx").on(t.accountId)],
+);
+
+export type FilterContext = "home" | "notifications" | "public" | "thread" | "account";
+
+/** Filters v2 (GET /api/v2/filters): keywords and statuses hidden or warned about in some contexts. */
+export const filters = pgTable(
+  "filters",
+  {
+    id: snowflake("id").primaryKey(),
+    accountId: snowflake("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    context: jsonb("context").$type<FilterContext[]>().notNull(),
+    action: text("action").$type<"warn" | "hide">().notNull().default("warn"),
+    expiresAt: ts("expires_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("filters_account_idx").on(t.accountId), check("filters_action_ck", sql`${t.action} in ('warn', 'hide')`)],
+);
+
+export const filterKeywords = pgTable(
+  "filter_keywords",
+  {
+    id: snowflake("id").primaryKey(),
+    filterId: snowflake("filter_id")
+      .notNull()
+      .references(() => filters.id, { onDelete: "cascade" }),
+    keyword: text("keyword").notNull(),
+    wholeWord: boolean("whole_word").notNull().default(true),
+  },
+  (t) => [index("filter_keywords_filter_idx").on(t.filterId)],
+);
+
+export const filterStatuses = pgTable(
+  "filter_statuses",
+  {
+    id: snowflake("id").primaryKey(),
+    filterId: snowflake("filter_id")
+      .notNull()
+      .references(() => filters.id, { onDelete: "cascade" }),
+    statusId: snowflake("status_id")
+      .notNull()
+      .references(() => statuses.id, { onDelete: "cascade" }),
+  },
+  (t) => [uniqueIndex("filter_statuses_pair_uq").on(t.filterId, t.statusId)],
+);
+
+/** Hashtags a resident follows: their posts appear in the home timeline. */
+export const tagFollows = pgTable(
+  "tag_follows",
+  {
+    id: snowflake("id").primaryKey(),
+    accountId: snowflake("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    tagId: snowflake("tag_id")
+      .notNull()
+      .references(() => tags.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("tag_follows_pair_uq").on(t.accountId, t.tagId), index("tag_follows_tag_idx").on(t.tagId)],
+);
+
+/** Hashtags a resident features on their profile. */
+export const featuredTags = pgTable(
+  "featured_tags",
+  {
+    id: snowflake("id").primaryKey(),
+    accountId: snowflake("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    tagId: snowflake("tag_id")
+      .notNull()
+      .references(() => tags.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("featured_tags_pair_uq").on(t.accountId, t.tagId)],
+);
+
+/** Reading positions saved by apps (GET/POST /api/v1/markers). */
+export const markers = pgTable(
+  "markers",
+  {
+    accountId: snowflake("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    timeline: text("timeline").$type<"home" | "notifications">().notNull(),
+    lastReadId: text("last_read_id").notNull(),
+    version: integer("version").notNull().default(1),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.timeline] }), check("markers_timeline_ck", sql`${t.timeline} in ('home', 'notifications')`)],
+);
+
+/** The thread each direct status belongs to (its conversation). */
+export const statusConversations = pgTable(
+  "status_conversations",
+  {
+    statusId: snowflake("status_id")
+      .primaryKey()
+      .references(() => statuses.id, { onDelete: "cascade" }),
+    conversationId: snowflake("conversation_id").notNull(),
+  },
+  (t) => [index("status_conversations_conversation_idx").on(t.conversationId)],
+);
+
+/** A local participant's view of a direct conversation (GET /api/v1/conversations). */
+export const accountConversations = pgTable(
+  "account_conversations",
+  {
+    id: snowflake("id").primaryKey(),
+    accountId: snowflake("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    conversationId: snowflake("conversation_id").notNull(),
+    /** the other participants */
+    participantIds: jsonb("participant_ids").$type<string[]>().notNull().default([]),
+    lastStatusId: snowflake("last_status_id").references(() => statuses.id, { onDelete: "set null" }),
+    unread: boolean("unread").notNull().default(false),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("account_conversations_pair_uq").on(t.accountId, t.conversationId),
+    index("account_conversations_account_idx").on(t.accountId, t.lastStatusId),
+  ],
+);
+
+/** Accounts a resident dismissed from their follow suggestions. */
+export const suggestionDismissals = pgTable(
+  "suggestion_dismissals",
+  {
+    accountId: snowflake("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    targetAccountId: snowflake("target_account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.targetAccountId] })],
+);

@@ -6,6 +6,7 @@ import { Forbidden, NotFound } from "../errors";
 import type { DbOrTx } from "../db/open";
 import { newId } from "../ids";
 import type { Account } from "./accounts";
+import { dropFromListsOf } from "./lists";
 import type { DomainContext } from "./context";
 import { journaled, writeAndPublish, type Recorder } from "./event-journal";
 import { notify, withdrawNotifications } from "./notifications";
@@ -127,6 +128,8 @@ export async function unfollow(ctx: DomainContext, followerId: string, targetId:
       .where(and(eq(follows.accountId, followerId), eq(follows.targetAccountId, targetId)))
       .returning();
     if (removed) await record("follow.removed", { followId: removed.id, uri: removed.uri, accountId: followerId, targetAccountId: targetId });
+    // as Mastodon, an account one no longer follows leaves one's lists
+    if (removed) await dropFromListsOf({ ...ctx, db: tx }, followerId, targetId);
     const [request] = await tx
       .delete(followRequests)
       .where(and(eq(followRequests.accountId, followerId), eq(followRequests.targetAccountId, targetId)))

@@ -10,6 +10,8 @@ import { writeAndPublish } from "./event-journal";
 import { notify, withdrawNotifications } from "./notifications";
 import { finishPage, pageQuery, type PageParams } from "./pagination";
 import { getVisibleStatus, removeStatusRow, storeStatus, type Status } from "./statuses";
+import { notHidden } from "./timelines";
+import { visibleTo } from "./visibility";
 
 export type Favourite = typeof favourites.$inferSelect;
 
@@ -152,4 +154,20 @@ export async function removeFavouriteRow(ctx: DomainContext, fav: Favourite): Pr
     if (gone) await record("favourite.removed", { favouriteId: fav.id, uri: fav.uri, accountId: fav.accountId, statusId: fav.statusId });
   });
   if (status) await withdrawNotifications(ctx, { recipientId: status.accountId, fromAccountId: fav.accountId, type: "favourite", statusId: status.id });
+}
+
+/**
+ * The account's favourited statuses that it may still see, newest favourite
+ * first, paginated by the favourite row id (as Mastodon).
+ */
+export async function favouritedStatuses(ctx: DomainContext, accountId: string, page: PageParams): Promise<{ rowId: string; status: Status }[]> {
+  const q = pageQuery(favourites.id, page);
+  const rows = await ctx.db
+    .select({ rowId: favourites.id, status: statuses })
+    .from(favourites)
+    .innerJoin(statuses, eq(statuses.id, favourites.statusId))
+    .where(and(eq(favourites.accountId, accountId), visibleTo(accountId), notHidden(accountId), q.where))
+    .orderBy(q.orderBy)
+    .limit(page.limit);
+  return finishPage(rows, q);
 }

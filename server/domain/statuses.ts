@@ -18,6 +18,7 @@ import { newId } from "../ids";
 import { localUrls } from "../urls";
 import { findAccountByAcct, findLocalAccount, type Account } from "./accounts";
 import type { DbOrTx } from "../db/open";
+import { recordDirectStatus } from "./conversations";
 import type { DomainContext } from "./context";
 import { HeldEvents } from "../events";
 import { journaled, writeAndPublish } from "./event-journal";
@@ -137,6 +138,8 @@ export async function storeStatus(
         .values(tagIds.map((tagId) => ({ statusId: row.id, tagId })))
         .onConflictDoNothing();
     }
+    // a direct status joins its conversation, raising the unread flag of the other participants
+    if (row.visibility === "direct") await recordDirectStatus({ ...t, events: notifications }, row, mentionedIds);
     // accounts.last_status_at follows by trigger (migration 0004)
     // attachments belong to the status before anyone hears of it (federation, real time)
     await options.withinTransaction?.(tx, row);

@@ -2,7 +2,7 @@
 // rule, blocks and mutes, and Mastodon's id-based pagination.
 import { and, eq, isNull, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { accounts, blocks, follows, mediaAttachments, mutes, statusTags, statuses, tags, users } from "../db/schema";
+import { accounts, blocks, follows, listAccounts, lists, mediaAttachments, mutes, statusTags, statuses, tagFollows, tags, users } from "../db/schema";
 import type { DomainContext } from "./context";
 import { finishPage, pageQuery, type PageParams } from "./pagination";
 import type { Status } from "./statuses";
@@ -16,7 +16,7 @@ const original = alias(statuses, "original");
  * turn such an EXISTS into a hashed subplan that first checks every status of the
  * instance (seen on PGlite, PostgreSQL 17: seconds per home timeline instead of a millisecond).
  */
-function reblogVisible(viewerId: Viewer | null): SQL {
+export function reblogVisible(viewerId: Viewer | null): SQL {
   return sql`(${statuses.reblogOfId} is null or coalesce((
     select ${visibleTo(viewerId, original)}
     ${viewerId ? sql`and not exists (select 1 from ${blocks} b where b.account_id = ${viewerId} and b.target_account_id = ${original.accountId})
@@ -26,7 +26,7 @@ function reblogVisible(viewerId: Viewer | null): SQL {
 }
 
 /** Authors the viewer blocked or muted, and suspended authors, are left out. */
-function notHidden(viewerId: Viewer | null): SQL {
+export function notHidden(viewerId: Viewer | null): SQL {
   const suspended = sql`not exists (select 1 from ${accounts} a where a.id = ${statuses.accountId} and a.suspended_at is not null)`;
   if (!viewerId) return suspended;
   return sql`${suspended}
@@ -41,7 +41,12 @@ async function page(ctx: DomainContext, where: SQL | undefined, params: PagePara
   return finishPage(rows, q);
 }
 
-/** The home-timeline rule for one viewer (or, as SQL, for each row of an audience query). */
+/**
+ * The home-timeline rule for one viewer: their own posts, those of accounts they follow
+ * (with relevant replies) and public posts with a hashtag they follow, less the members
+ * of their exclusive lists. One rule for the REST timeline and the live audience.
+ * Given as SQL for one viewer, or for each row of an audience query.
+ */
 export function homeCondition(viewerId: Viewer): SQL {
   const followed = sql`exists (select 1 from ${follows} f where f.account_id = ${viewerId} and f.target_account_id = ${statuses.accountId}
       and (${statuses.reblogOfId} is null or f.show_reblogs))`;
@@ -50,8 +55,15 @@ export function homeCondition(viewerId: Viewer): SQL {
       or ${statuses.inReplyToAccountId} = ${statuses.accountId}
       or ${statuses.inReplyToAccountId} = ${viewerId}
       or exists (select 1 from ${follows} f2 where f2.account_id = ${viewerId} and f2.target_account_id = ${statuses.inReplyToAccountId}))`;
+  // public posts carrying a hashtag the viewer follows (not reblogs: the post itself)
+  const followedTag = sql`(${statuses.visibility} = 'public' and ${statuses.reblogOfId} is null and exists (
+      select 1 from ${statusTags} st join ${tagFollows} tf on tf.tag_id = st.tag_id
+      where st.status_id = ${statuses.id} and tf.account_id = ${viewerId}))`;
+  // members of the viewer's exclusive lists are read in those lists only
+  const inExclusiveList = sql`exists (select 1 from ${listAccounts} la join ${lists} l on l.id = la.list_id
+      where l.account_id = ${viewerId} and l.exclusive and la.account_id = ${statuses.accountId})`;
   return and(
-    sql`(${statuses.accountId} = ${viewerId} or (${followed} and ${replyRelevant}))`,
+    sql`(${statuses.accountId} = ${viewerId} or (((${followed} and ${replyRelevant}) or ${followedTag}) and not ${inExclusiveList}))`,
     visibleTo(viewerId),
     notHidden(viewerId),
     reblogVisible(viewerId),

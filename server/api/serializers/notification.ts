@@ -3,7 +3,7 @@ import { accounts, statuses } from "../../db/schema";
 import type { Notification } from "../../domain/notifications";
 import type { Services } from "../../services";
 import { serializeAccounts, type AccountEntity } from "./account";
-import { serializeStatuses, type StatusEntity } from "./status";
+import { serializeFilteredStatuses, type StatusEntity } from "./status";
 
 export interface NotificationEntity {
   id: string;
@@ -23,11 +23,12 @@ export async function serializeNotifications(services: Services, rows: Notificat
     statusIds.length ? services.db.select().from(statuses).where(inArray(statuses.id, statusIds)) : Promise.resolve([]),
   ]);
   const accountEntities = await serializeAccounts(services, accountRows);
-  const statusEntities = await serializeStatuses(services, statusRows, viewerId);
+  // the viewer's "notifications" filters: a hidden status takes its notification away
+  const statusEntities = await serializeFilteredStatuses(services, statusRows, viewerId, "notifications");
   const accountById = new Map(accountRows.map((a, i) => [a.id, accountEntities[i]]));
-  const statusById = new Map(statusRows.map((s, i) => [s.id, statusEntities[i]]));
+  const statusById = new Map(statusEntities.map((s) => [s.id, s]));
   return rows
-    .filter((n) => accountById.has(n.fromAccountId))
+    .filter((n) => accountById.has(n.fromAccountId) && (!n.statusId || statusById.has(n.statusId) || !statusRows.some((s) => s.id === n.statusId)))
     .map((n) => ({
       id: n.id,
       type: n.type,

@@ -13,6 +13,9 @@ import type { Services } from "../../services";
 import { localUrls } from "../../urls";
 import { serializeAuthorsOf, type AccountEntity } from "./account";
 import { serializeMedia, type MediaEntity } from "./media";
+import { applyFilters } from "../../domain/filters";
+import type { FilterContext } from "../../db/schema";
+import { serializeFilterResult, type FilterResultEntity } from "./filter";
 
 export interface StatusEntity {
   id: string;
@@ -45,7 +48,7 @@ export interface StatusEntity {
   muted?: boolean;
   bookmarked?: boolean;
   pinned?: boolean;
-  filtered?: never[];
+  filtered?: FilterResultEntity[];
 }
 
 export interface SerializeOptions {
@@ -249,4 +252,27 @@ const viewerExtrasQuery = (db: Db) => {
 export async function serializeStatus(services: Services, row: Status, viewerId: string | null, options: SerializeOptions = {}): Promise<StatusEntity> {
   const [entity] = await serializeStatuses(services, [row], viewerId, options);
   return entity;
+}
+
+/**
+ * Statuses as a viewer reads them in a filter context: those a "hide" filter
+ * matches are left out, the others carry their "warn" matches in `filtered`
+ * (on the reblog's inner status too). Link headers are set from the rows before.
+ */
+export async function serializeFilteredStatuses(
+  services: Services,
+  rows: Status[],
+  viewerId: string | null,
+  context: FilterContext,
+): Promise<StatusEntity[]> {
+  const verdict = await applyFilters(services.domain, viewerId, context, rows);
+  const kept = rows.filter((r) => !verdict.hidden.has(r.id));
+  const entities = await serializeStatuses(services, kept, viewerId);
+  for (const entity of entities) {
+    const matches = verdict.matches.get(entity.id);
+    if (!matches) continue;
+    entity.filtered = matches.map(serializeFilterResult);
+    if (entity.reblog) entity.reblog.filtered = entity.filtered;
+  }
+  return entities;
 }
