@@ -4,6 +4,10 @@ import { request, requestPage, type Page } from "./http";
 import type {
   Account,
   Context,
+  Filter,
+  FilterInput,
+  List,
+  RepliesPolicy,
   CredentialAccount,
   Instance,
   Notification,
@@ -106,6 +110,38 @@ export const api = {
   unfavourite: (id: string) => data(request<Status>("POST", `/api/v1/statuses/${enc(id)}/unfavourite`)),
   reblog: (id: string) => data(request<Status>("POST", `/api/v1/statuses/${enc(id)}/reblog`, { json: {} })),
   unreblog: (id: string) => data(request<Status>("POST", `/api/v1/statuses/${enc(id)}/unreblog`)),
+  bookmark: (id: string) => data(request<Status>("POST", `/api/v1/statuses/${enc(id)}/bookmark`)),
+  unbookmark: (id: string) => data(request<Status>("POST", `/api/v1/statuses/${enc(id)}/unbookmark`)),
+
+  // --- a resident's collections
+  bookmarks: (page: PageQuery = {}) => requestPage<Status>("/api/v1/bookmarks", { ...page }),
+  favourites: (page: PageQuery = {}) => requestPage<Status>("/api/v1/favourites", { ...page }),
+
+  // --- lists
+  lists: () => data(request<List[]>("GET", "/api/v1/lists")),
+  list: (id: string) => data(request<List>("GET", `/api/v1/lists/${enc(id)}`)),
+  createList: (input: { title: string; replies_policy?: RepliesPolicy; exclusive?: boolean }) =>
+    data(request<List>("POST", "/api/v1/lists", { json: input })),
+  updateList: (id: string, input: { title?: string; replies_policy?: RepliesPolicy; exclusive?: boolean }) =>
+    data(request<List>("PUT", `/api/v1/lists/${enc(id)}`, { json: input })),
+  deleteList: (id: string) => data(request<unknown>("DELETE", `/api/v1/lists/${enc(id)}`)),
+  listAccounts: (id: string) => data(request<Account[]>("GET", `/api/v1/lists/${enc(id)}/accounts`, { query: { limit: 0 } })),
+  addToList: (id: string, accountIds: string[]) =>
+    data(request<unknown>("POST", `/api/v1/lists/${enc(id)}/accounts`, { json: { account_ids: accountIds } })),
+  removeFromList: (id: string, accountIds: string[]) =>
+    data(request<unknown>("DELETE", `/api/v1/lists/${enc(id)}/accounts`, { json: { account_ids: accountIds } })),
+  listTimeline: (id: string, page: PageQuery = {}) => requestPage<Status>(`/api/v1/timelines/list/${enc(id)}`, { ...page }),
+
+  // --- filters
+  filters: () => data(request<Filter[]>("GET", "/api/v2/filters")),
+  createFilter: (input: FilterInput) => data(request<Filter>("POST", "/api/v2/filters", { json: input })),
+  updateFilter: (id: string, input: Partial<FilterInput>) => data(request<Filter>("PUT", `/api/v2/filters/${enc(id)}`, { json: input })),
+  deleteFilter: (id: string) => data(request<unknown>("DELETE", `/api/v2/filters/${enc(id)}`)),
+
+  // --- followed hashtags
+  followTag: (name: string) => data(request<Tag>("POST", `/api/v1/tags/${enc(name)}/follow`)),
+  unfollowTag: (name: string) => data(request<Tag>("POST", `/api/v1/tags/${enc(name)}/unfollow`)),
+  followedTags: (page: PageQuery = {}) => requestPage<Tag>("/api/v1/followed_tags", { ...page }),
 
   // --- timelines
   timeline: (which: TimelineKind, page: PageQuery = {}): Promise<Page<Status>> => {

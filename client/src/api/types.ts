@@ -92,6 +92,8 @@ export interface Status {
   reblogged?: boolean;
   muted?: boolean;
   bookmarked?: boolean;
+  /** the viewer's filters this status matches (warn: shown behind a notice) */
+  filtered?: FilterResult[];
 }
 
 export interface StatusSource {
@@ -213,4 +215,45 @@ export interface RegistrationInput {
   agreement: true;
   locale: string;
   reason?: string;
+}
+
+export type RepliesPolicy = "followed" | "list" | "none";
+
+export interface List {
+  id: string;
+  title: string;
+  replies_policy: RepliesPolicy;
+  exclusive: boolean;
+}
+
+export type FilterContext = "home" | "notifications" | "public" | "thread" | "account";
+
+export interface FilterKeyword {
+  id: string;
+  keyword: string;
+  whole_word: boolean;
+}
+
+export interface Filter {
+  id: string;
+  title: string;
+  context: FilterContext[];
+  expires_at: string | null;
+  filter_action: "warn" | "hide";
+  keywords: FilterKeyword[];
+  statuses: { id: string; status_id: string }[];
+}
+
+export interface FilterResult {
+  filter: Filter;
+  keyword_matches: string[] | null;
+  status_matches: string[] | null;
+}
+
+export interface FilterInput {
+  title: string;
+  context: FilterContext[];
+  filter_action: "warn" | "hide";
+  expires_in: number | "";
+  keywords_attributes: { id?: string; keyword?: string; whole_word?: boolean; _destroy?: boolean }[];
 }

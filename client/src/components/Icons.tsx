@@ -162,3 +162,21 @@ export const FollowersIcon = (p: IconProps) => (
     <path d="M19 8v6M16 11h6" />
   </Icon>
 );
+
+export const BookmarkIcon = ({ filled, ...p }: IconProps & { filled?: boolean }) => (
+  <Icon {...p}>
+    <path d="M6 3h12v18l-6-4-6 4z" fill={filled ? "currentColor" : "none"} />
+  </Icon>
+);
+
+export const ListIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M8 6h13M8 12h13M8 18h13M3 6h.01M3 12h.01M3 18h.01" />
+  </Icon>
+);
+
+export const FilterIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M3 4h18l-7 8v6l-4 2v-8z" />
+  </Icon>
+);

@@ -6,7 +6,7 @@ import { useI18n } from "../i18n/context";
 import { Link, useLocation } from "../lib/router";
 import { useNotifications } from "../state/notifications";
 import { useSession } from "../state/session";
-import { BellIcon, GlobeIcon, HomeIcon, InfoIcon, LoginIcon, SearchIcon, SettingsIcon, TownIcon, UserIcon, FollowersIcon } from "./Icons";
+import { BellIcon, BookmarkIcon, ListIcon, GlobeIcon, HomeIcon, InfoIcon, LoginIcon, SearchIcon, SettingsIcon, TownIcon, UserIcon, FollowersIcon } from "./Icons";
 
 interface NavEntry {
   to: string;
@@ -15,6 +15,8 @@ interface NavEntry {
   badge?: number;
   /** other paths that light this entry up */
   match?: (pathname: string) => boolean;
+  /** left out of the phone's bottom bar (reached from the settings there) */
+  secondary?: boolean;
 }
 
 /** Switches the interface language; available to visitors too. */
@@ -48,6 +50,8 @@ export function Layout({ children }: { children: ReactNode }) {
         { to: "/federated", label: t("nav.federated"), icon: <GlobeIcon /> },
         { to: "/notifications", label: t("nav.notifications"), icon: <BellIcon />, badge: unread },
         { to: "/search", label: t("nav.search"), icon: <SearchIcon /> },
+        { to: "/bookmarks", label: t("nav.bookmarks"), icon: <BookmarkIcon />, secondary: true },
+        { to: "/lists", label: t("nav.lists"), icon: <ListIcon />, secondary: true, match: (p) => p.startsWith("/lists") },
         { to: `/@${account.acct}`, label: t("nav.profile"), icon: <UserIcon />, match: (p) => p.startsWith(`/@${account.acct}`) && !/\/\d+$/.test(p) },
         { to: "/settings", label: t("nav.settings"), icon: <SettingsIcon /> },
       ]
@@ -90,7 +94,7 @@ export function Layout({ children }: { children: ReactNode }) {
             {entries.map((entry) => {
               const current = entry.match ? entry.match(pathname) : pathname === entry.to;
               return (
-                <li key={entry.to}>
+                <li key={entry.to} className={entry.secondary ? "nav-secondary" : undefined}>
                   <Link to={entry.to} className="nav-link" aria-current={current ? "page" : undefined} title={entry.label}>
                     {entry.icon}
                     <span className="nav-label">{entry.label}</span>

@@ -11,7 +11,7 @@ import { useSession } from "../state/session";
 import { publishLocal } from "../streaming/socket";
 import { Avatar, RelativeTime, useErrorText } from "./common";
 import { ConfirmDialog, Dialog } from "./Dialog";
-import { BoostIcon, EditIcon, GlobeIcon, LockIcon, MailIcon, ReplyIcon, StarIcon, TrashIcon, UnlockIcon } from "./Icons";
+import { BookmarkIcon, BoostIcon, EditIcon, GlobeIcon, LockIcon, MailIcon, ReplyIcon, StarIcon, TrashIcon, UnlockIcon } from "./Icons";
 import { Menu } from "./Menu";
 import "./Status.css";
 
@@ -58,6 +58,7 @@ export function Status({ status: outer, focused }: StatusProps) {
   const boost = outer.reblog ? outer : null;
   const status = outer.reblog ?? outer;
   const [revealed, setRevealed] = useState(false);
+  const [filterRevealed, setFilterRevealed] = useState(false);
   const contentId = useId();
   const hasCw = status.spoiler_text.trim().length > 0;
   const authorUrl = paths.profile(status.account.acct);
@@ -87,6 +88,19 @@ export function Status({ status: outer, focused }: StatusProps) {
     ? (status.mentions.find((m) => m.id === status.in_reply_to_account_id)?.acct ??
       (status.in_reply_to_account_id === status.account.id ? status.account.acct : null))
     : null;
+
+  // a "warn" filter of the reader's hides the post behind a notice until revealed
+  const warnings = (outer.filtered ?? status.filtered ?? []).filter((r) => r.filter.filter_action === "warn");
+  if (warnings.length > 0 && !filterRevealed) {
+    return (
+      <article className="status status-filtered" aria-label={t("status.by", { name: displayName(status.account) })}>
+        <p className="status-filtered-text">{t("filters.filteredNotice", { titles: warnings.map((w) => w.filter.title).join(", ") })}</p>
+        <button type="button" className="button button-small button-secondary" onClick={() => setFilterRevealed(true)}>
+          {t("filters.showAnyway")}
+        </button>
+      </article>
+    );
+  }
 
   return (
     <article className={focused ? "status status-focused" : "status"} aria-label={t("status.by", { name: displayName(status.account) })}>
@@ -253,6 +267,12 @@ function StatusActions({ status, threadUrl }: { status: StatusEntity; threadUrl:
 
   const toggleFavourite = () =>
     run("favourite", () => (status.favourited ? api.unfavourite(status.id) : api.favourite(status.id)));
+  const toggleBookmark = () =>
+    run(
+      "bookmark",
+      () => (status.bookmarked ? api.unbookmark(status.id) : api.bookmark(status.id)),
+      status.bookmarked ? t("status.unbookmarked") : t("status.bookmarked"),
+    );
   const toggleBoost = () =>
     run("reblog", async () => {
       if (status.reblogged) return api.unreblog(status.id);
@@ -302,6 +322,17 @@ function StatusActions({ status, threadUrl }: { status: StatusEntity; threadUrl:
         <StarIcon filled={!!status.favourited} />
         <span className="visually-hidden">{t("status.favourite")}</span>
         <span className="action-count">{formatNumber(status.favourites_count)}</span>
+      </button>
+      <button
+        type="button"
+        className="action-button action-bookmark"
+        aria-pressed={!!status.bookmarked}
+        disabled={busy === "bookmark"}
+        onClick={toggleBookmark}
+        title={t("status.bookmark")}
+      >
+        <BookmarkIcon filled={!!status.bookmarked} />
+        <span className="visually-hidden">{t("status.bookmark")}</span>
       </button>
       {own ? (
         <>

@@ -5,7 +5,7 @@ import { EmptyState, ErrorNotice, Loading, PageTitle, useErrorText } from "../co
 import { ConfirmDialog } from "../components/Dialog";
 import { useI18n } from "../i18n/context";
 import { SUPPORTED_LOCALES } from "../i18n/core";
-import { navigate } from "../lib/router";
+import { Link, navigate } from "../lib/router";
 import { useAnnounce } from "../state/announcer";
 import { useSession } from "../state/session";
 import { MIN_PASSWORD } from "./Register";
@@ -229,11 +229,37 @@ function LogoutSettings() {
   );
 }
 
+/** The resident's own spaces: saved posts, lists, filters, followed hashtags. */
+function SpacesSettings() {
+  const { t } = useI18n();
+  const ids = useId();
+  const links = [
+    { to: "/bookmarks", label: t("saved.bookmarks") },
+    { to: "/favourites", label: t("saved.favourites") },
+    { to: "/lists", label: t("lists.title") },
+    { to: "/filters", label: t("filters.title") },
+    { to: "/followed_tags", label: t("tags.followedTitle") },
+  ];
+  return (
+    <section className="card" aria-labelledby={`${ids}-title`}>
+      <h2 id={`${ids}-title`}>{t("settings.spaces")}</h2>
+      <ul className="plain-list spaces-list">
+        {links.map((l) => (
+          <li key={l.to}>
+            <Link to={l.to}>{l.label}</Link>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 export function SettingsScreen() {
   const { t } = useI18n();
   return (
     <>
       <PageTitle text={t("settings.title")} />
+      <SpacesSettings />
       <LanguageSettings />
       <SessionsSettings />
       <PasswordSettings />

@@ -8,6 +8,7 @@ import { useI18n } from "../i18n/context";
 import type { ScreenProps } from "../routes";
 import { useSession } from "../state/session";
 import type { StreamSpec } from "../streaming/types";
+import { FollowTagButton } from "./FollowedTags";
 import { LandingScreen } from "./Landing";
 
 function useLoader(kind: TimelineKind) {
@@ -74,6 +75,7 @@ export function TagScreen({ params }: ScreenProps) {
   return (
     <>
       <PageTitle text={`#${tag}`} />
+      <FollowTagButton tag={tag} />
       <Timeline id={`tag:${tag}`} load={load} stream={stream} label={t("timelines.tag", { tag })} emptyText={t("timelines.tagEmpty", { tag })} />
     </>
   );
