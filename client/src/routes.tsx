@@ -44,6 +44,7 @@ export const routes: RouteDef[] = [
   { path: "/lists/:id", screen: screen(() => import("./screens/Lists"), "ListScreen"), access: "user" },
   { path: "/filters", screen: screen(() => import("./screens/Filters"), "FiltersScreen"), access: "user" },
   { path: "/followed_tags", screen: screen(() => import("./screens/FollowedTags"), "FollowedTagsScreen"), access: "user" },
+  { path: "/conversations", screen: screen(() => import("./screens/Conversations"), "ConversationsScreen"), access: "user" },
   { path: "/follow_requests", screen: screen(profile, "FollowRequestsScreen"), access: "user" },
   { path: "/users/:username", screen: screen(profile, "UsersRedirect"), access: "any" },
   { path: "/@:acct", screen: screen(profile, "ProfileScreen"), access: "any" },

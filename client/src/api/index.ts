@@ -4,6 +4,7 @@ import { request, requestPage, type Page } from "./http";
 import type {
   Account,
   Context,
+  Conversation,
   Filter,
   FilterInput,
   List,
@@ -137,6 +138,11 @@ export const api = {
   createFilter: (input: FilterInput) => data(request<Filter>("POST", "/api/v2/filters", { json: input })),
   updateFilter: (id: string, input: Partial<FilterInput>) => data(request<Filter>("PUT", `/api/v2/filters/${enc(id)}`, { json: input })),
   deleteFilter: (id: string) => data(request<unknown>("DELETE", `/api/v2/filters/${enc(id)}`)),
+
+  // --- direct conversations
+  conversations: (page: PageQuery = {}) => requestPage<Conversation>("/api/v1/conversations", { ...page }),
+  readConversation: (id: string) => data(request<Conversation>("POST", `/api/v1/conversations/${enc(id)}/read`)),
+  deleteConversation: (id: string) => data(request<unknown>("DELETE", `/api/v1/conversations/${enc(id)}`)),
 
   // --- followed hashtags
   followTag: (name: string) => data(request<Tag>("POST", `/api/v1/tags/${enc(name)}/follow`)),

@@ -257,3 +257,11 @@ export interface FilterInput {
   expires_in: number | "";
   keywords_attributes: { id?: string; keyword?: string; whole_word?: boolean; _destroy?: boolean }[];
 }
+
+export interface Conversation {
+  id: string;
+  unread: boolean;
+  /** the other participants */
+  accounts: Account[];
+  last_status: Status | null;
+}

@@ -6,7 +6,7 @@ import { useI18n } from "../i18n/context";
 import { Link, useLocation } from "../lib/router";
 import { useNotifications } from "../state/notifications";
 import { useSession } from "../state/session";
-import { BellIcon, BookmarkIcon, ListIcon, GlobeIcon, HomeIcon, InfoIcon, LoginIcon, SearchIcon, SettingsIcon, TownIcon, UserIcon, FollowersIcon } from "./Icons";
+import { BellIcon, BookmarkIcon, ListIcon, MailIcon, GlobeIcon, HomeIcon, InfoIcon, LoginIcon, SearchIcon, SettingsIcon, TownIcon, UserIcon, FollowersIcon } from "./Icons";
 
 interface NavEntry {
   to: string;
@@ -52,6 +52,7 @@ export function Layout({ children }: { children: ReactNode }) {
         { to: "/search", label: t("nav.search"), icon: <SearchIcon /> },
         { to: "/bookmarks", label: t("nav.bookmarks"), icon: <BookmarkIcon />, secondary: true },
         { to: "/lists", label: t("nav.lists"), icon: <ListIcon />, secondary: true, match: (p) => p.startsWith("/lists") },
+        { to: "/conversations", label: t("nav.conversations"), icon: <MailIcon />, secondary: true },
         { to: `/@${account.acct}`, label: t("nav.profile"), icon: <UserIcon />, match: (p) => p.startsWith(`/@${account.acct}`) && !/\/\d+$/.test(p) },
         { to: "/settings", label: t("nav.settings"), icon: <SettingsIcon /> },
       ]
