@@ -168,8 +168,23 @@ describe("filters v2 CRUD", () => {
     }
     const malformed = await t.http.post("/api/v2/filters").set("Authorization", alice.auth).set("Content-Type", "application/json").send("[[[");
     expect(malformed.status).toBe(400);
+    const huge = await t.http.post("/api/v2/filters").set("Authorization", alice.auth).send({ title: "A", context: ["home"], keywords_attributes: [{ keyword: "k".repeat(1_000_000) }] });
+    expect(huge.status).toBe(413);
+    const nul = await t.http.post("/api/v2/filters").set("Authorization", alice.auth).send({ title: "A\u0000", context: ["home"] });
+    expect(nul.status).toBe(422);
     expect(await countRows(t, "filters")).toBe(0);
     expect(await countRows(t, "filter_keywords")).toBe(0);
+  });
+
+  it("injection strings are stored and matched as plain text", async () => {
+    const { alice, bob } = await pair();
+    const keyword = "'); drop table filters; -- (.*)";
+    const f = await makeFilter(alice, { title: "<script>alert(1)</script>", context: ["home"], filter_action: "hide", keywords_attributes: [{ keyword, whole_word: false }] });
+    expect(f.keywords[0].keyword).toBe(keyword);
+    const plain = await createPost(t, bob, "rien à voir");
+    await createPost(t, bob, `texte ${keyword} ici`);
+    expect((await homeOf(alice)).map((x) => x.id)).toEqual([plain.id]);
+    expect(await countRows(t, "filters")).toBe(1);
   });
 
   it("filtering a status one cannot see is refused", async () => {
