@@ -48,6 +48,26 @@ describe("conversations", () => {
     expect(bobSide[0]).toMatchObject({ id: forBob.id, unread: false, last_status: { id: reply.id } });
   });
 
+  it("a direct status from a remote account opens an unread conversation for the local recipient only", async () => {
+    const bob = await createResident(t, "bob");
+    const { accounts } = await import("../../server/db/schema");
+    const { newId } = await import("../../server/ids");
+    const { storeStatus } = await import("../../server/domain/statuses");
+    const remoteId = newId();
+    await t.services.db.insert(accounts).values({ id: remoteId, username: "zoe", domain: "example.org", uri: "https://example.org/users/zoe" });
+    const s = await storeStatus(
+      t.services.domain,
+      { id: newId(), uri: "https://example.org/notes/1", accountId: remoteId, content: "<p>@bob coucou</p>", visibility: "direct", local: false },
+      [bob.account.id],
+      [],
+      { mayExist: {} },
+    );
+    const [forBob] = await conversations(bob);
+    expect(forBob).toMatchObject({ unread: true, last_status: { id: s.id } });
+    expect(idsOf(forBob.accounts)).toEqual([remoteId]);
+    expect(await countRows(t, "account_conversations")).toBe(1);
+  });
+
   it("public posts make no conversation", async () => {
     const alice = await createResident(t, "alice");
     await createResident(t, "bob");
