@@ -24,9 +24,9 @@ export function serializeList(l: List) {
 }
 
 /** DELETE carries its parameters in the body or in the query string: apps do both. */
-function bodyOrQuery(req: Request): Request {
-  const body = req.body && typeof req.body === "object" && Object.keys(req.body).length ? req.body : req.query;
-  return { ...req, body } as Request;
+function withQueryAsBody(req: Request): Pick<Request, "body"> {
+  const hasBody = req.body && typeof req.body === "object" && Object.keys(req.body).length > 0;
+  return { body: hasBody ? req.body : req.query };
 }
 
 export function listsRouter(services: Services): Router {
@@ -82,7 +82,7 @@ export function listsRouter(services: Services): Router {
   router.delete("/api/v1/lists/:id/accounts", requireAuth("write:lists"), async (req, res) => {
     const id = idParam(req);
     await getList(ctx, me(req), id);
-    const body = parseBody(membersSchema, bodyOrQuery(req));
+    const body = parseBody(membersSchema, withQueryAsBody(req) as Request);
     await removeMembers(ctx, me(req), id, body.account_ids);
     res.json({});
   });
