@@ -106,7 +106,7 @@ export function createParvisFederation(services: Services, options: ParvisFedera
   const { config, db, logger } = services;
   const log = logger.child({ module: "federation" });
   const kv = new DbKvStore(db, {
-    // Fedify's "already processed" marks would repeat ours, processed_activities,
+    // Fedify's "already processed" marks would repeat ours, received_activities,
     // written with the effects and read before a handler runs (inbox/): not kept
     discarded: [["_fedify", "activityIdempotence"]],
     // read on every inbox POST (the sender's key, its actor document): kept in memory a little while
