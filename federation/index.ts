@@ -132,6 +132,10 @@ export function createParvisFederation(services: Services, options: ParvisFedera
     fanout: new DbMessageQueue(db, { ...queueOptions, queue: "fanout" }),
   };
   const outboxRetryPolicy = retryPolicy({ ...DEFAULT_OUTBOX_RETRY, ...options.retry?.outbox });
+  for (const queue of Object.values(queues)) services.metrics.watchQueue(queue.queue, async () => {
+    const depth = await queue.getDepth();
+    return { queued: depth.queued, ready: depth.ready ?? 0, delayed: depth.delayed ?? 0 };
+  });
 
   // The instance actor signs our fetches (servers in "secure mode" require it).
   let federation: Federation<Services>;
@@ -158,6 +162,11 @@ export function createParvisFederation(services: Services, options: ParvisFedera
           (await isDomainAllowed(services.domain, inbox.host)) &&
           (await resolvesToPublicAddress(inbox.hostname, config.allowPrivateAddress)),
         onDelivered: (inbox) => clearDeliveryFailure(db, inbox).catch(() => {}),
+        onAttempt: (outcome, seconds, retry) => {
+          services.metrics.deliveries.inc({ outcome });
+          services.metrics.deliveryDuration.observe({ outcome }, seconds);
+          if (retry) services.metrics.deliveryRetries.inc();
+        },
         logger: log,
       }),
       fanout: queues.fanout,
@@ -177,12 +186,16 @@ export function createParvisFederation(services: Services, options: ParvisFedera
       attempt.failed = true;
       const elapsedTime = Temporal.Instant.from(attempt.started).until(Temporal.Now.instant());
       const givingUp = outboxRetryPolicy({ elapsedTime: elapsedTime as never, attempts: attempt.attempt }) === null;
+      // a 404/410 is counted by the permanent-failure handler below
+      const permanent = typeof (error as Partial<SendActivityError>).statusCode === "number" && [404, 410].includes((error as SendActivityError).statusCode);
+      if (givingUp && !permanent) services.metrics.deliveries.inc({ outcome: "abandoned" });
       await recordDeliveryFailure(db, attempt.inbox, error, givingUp);
     },
   });
 
   federation.setOutboxPermanentFailureHandler(async (_ctx, values) => {
     log.warn({ inbox: values.inbox.href, status: values.statusCode }, "inbox gone; delivery abandoned");
+    services.metrics.deliveries.inc({ outcome: "abandoned" });
     await markDeliveryAbandoned(db, values.inbox, values.error as SendActivityError);
   });
 

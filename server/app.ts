@@ -5,6 +5,7 @@ import cookieParser from "cookie-parser";
 import { apiRouter } from "./api/router";
 import { containsNul } from "./api/http";
 import { authenticate } from "./auth/middleware";
+import { httpMetrics, metricsRoute } from "./api/metrics";
 import { DomainError } from "./errors";
 import type { Services } from "./services";
 
@@ -63,6 +64,7 @@ export function createApp(services: Services, extensions: AppExtensions = {}): e
   app.disable("x-powered-by");
   app.set("query parser", "extended");
   app.set("trust proxy", services.config.trustProxy);
+  app.use(httpMetrics(services.metrics));
   app.use(securityHeaders);
 
   app.get("/healthz", async (_req, res) => {
@@ -84,6 +86,8 @@ export function createApp(services: Services, extensions: AppExtensions = {}): e
   app.use(express.json({ limit: BODY_LIMIT, type: ["application/json", "application/*+json"] }));
   app.use(express.urlencoded({ limit: BODY_LIMIT, extended: true, parameterLimit: 1000 }));
   app.use(cookieParser());
+  // before authenticate(), which refuses bearer tokens it does not know (PARVIS_METRICS_TOKEN)
+  app.get("/metrics", metricsRoute(services));
   // NUL characters cannot be stored nor compared by PostgreSQL: refuse them at the edge
   app.use((req, res, next) => {
     if (!containsNul(req.body) && !containsNul(req.query)) return next();
