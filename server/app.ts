@@ -76,6 +76,10 @@ export function createApp(services: Services, extensions: AppExtensions = {}): e
     }
   });
 
+  // Prometheus metrics: ahead of federation and of authenticate() (which refuses
+  // bearer tokens it does not know, PARVIS_METRICS_TOKEN among them)
+  app.get("/metrics", cookieParser(), metricsRoute(services));
+
   // Fedify reads the raw request body itself: it is mounted before any parser.
   // The client API and the built client's files are never ActivityPub: they skip it
   // (turning each request into a Fetch Request for Fedify's router costs a millisecond).
@@ -86,8 +90,6 @@ export function createApp(services: Services, extensions: AppExtensions = {}): e
   app.use(express.json({ limit: BODY_LIMIT, type: ["application/json", "application/*+json"] }));
   app.use(express.urlencoded({ limit: BODY_LIMIT, extended: true, parameterLimit: 1000 }));
   app.use(cookieParser());
-  // before authenticate(), which refuses bearer tokens it does not know (PARVIS_METRICS_TOKEN)
-  app.get("/metrics", metricsRoute(services));
   // NUL characters cannot be stored nor compared by PostgreSQL: refuse them at the edge
   app.use((req, res, next) => {
     if (!containsNul(req.body) && !containsNul(req.query)) return next();
