@@ -43,7 +43,7 @@ import {
   type SigningKey,
 } from "./document-loader";
 import { federationMiddleware } from "./express";
-import { registerInboxListeners } from "./inbox";
+import { registerInboxListeners, reportInboxActivity } from "./inbox";
 import { createKeyStore, INSTANCE_ACTOR_KEY_ID, type KeyStore } from "./keys";
 import { DbKvStore } from "./kv-store";
 import { DbMessageQueue, type DbMessageQueueOptions } from "./message-queue";
@@ -208,6 +208,10 @@ export function createParvisFederation(services: Services, options: ParvisFedera
       .setSharedKeyDispatcher(() => ({ identifier: INSTANCE_ACTOR }))
       .onError((_ctx, error) => {
         log.error({ err: error }, "inbox listener failed");
+      })
+      // answered 401 by Fedify; logged and counted like the others
+      .onUnverifiedActivity((_ctx, activity, reason) => {
+        reportInboxActivity(services, activity, "refused", { reason: `signature not verified (${reason.type})` });
       }),
   );
 

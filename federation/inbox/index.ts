@@ -62,13 +62,29 @@ export type InboxHandler<A extends Activity> = (ctx: InboxContext<Services>, act
 
 export interface ListenOptions {
   /**
-   * false for activities whose effect is idempotent by state (Follow, Accept,
-   * Reject, Undo): they are matched against what we have on record, never
-   * discarded because their id was seen before — some servers give every
-   * Accept from the same follower the same id, and a re-follow would stay
-   * "requested" for ever.
+   * false for activities whose effect is idempotent by state (Accept, Reject):
+   * they are matched against the pending Follow, never discarded because their
+   * id was seen before — some servers give every Accept from the same follower
+   * the same id, and a re-follow would stay "requested" for ever. (Follow and
+   * Undo are not: replayed after the relationship changed, they would undo
+   * that change.)
    */
   dedupe?: boolean;
+}
+
+/** One log line and one count per incoming activity, whatever became of it. */
+export function reportInboxActivity(
+  services: Services,
+  activity: Activity,
+  outcome: InboxOutcome,
+  details: { reason?: string; err?: unknown; started?: number } = {},
+): void {
+  const type = activity.constructor.name;
+  const fields = { activity: activity.id?.href ?? null, type, actor: activity.actorId?.href ?? null, outcome, reason: details.reason, err: details.err };
+  if (outcome === "failed") services.logger.warn(fields, "inbox activity");
+  else services.logger.info(fields, "inbox activity");
+  services.metrics.inboxActivities.inc({ type, outcome });
+  if (details.started !== undefined) services.metrics.inboxDuration.observe({ type, outcome }, secondsSince(details.started));
 }
 
 /** True for ids that name a place on the web (http, https); others (urn:uuid:…) have no origin to check. */
@@ -81,17 +97,10 @@ export function listen<A extends Activity>(
   handler: InboxHandler<A>,
   options: ListenOptions = {},
 ): InboxListenerSetters<Services> {
-  const typeName = type.name;
   return setters.on(type, async (ctx, activity) => {
     const services = ctx.data;
     const started = performance.now();
-    const report = (outcome: InboxOutcome, reason?: string, err?: unknown) => {
-      const fields = { activity: activity.id?.href ?? null, type: typeName, actor: activity.actorId?.href ?? null, outcome, reason, err };
-      if (outcome === "failed") services.logger.warn(fields, "inbox activity");
-      else services.logger.info(fields, "inbox activity");
-      services.metrics.inboxActivities.inc({ type: typeName, outcome });
-      services.metrics.inboxDuration.observe({ type: typeName, outcome }, secondsSince(started));
-    };
+    const report = (outcome: InboxOutcome, reason?: string, err?: unknown) => reportInboxActivity(services, activity, outcome, { reason, err, started });
     // Fedify verified the signature and that its key belongs to activity.actor;
     // the key may have been cached before a block.
     const actorId = activity.actorId;
@@ -125,11 +134,12 @@ export function listen<A extends Activity>(
 }
 
 export function registerInboxListeners(setters: InboxListenerSetters<Services>): InboxListenerSetters<Services> {
+  // matched to the pending Follow, not discarded by id (ListenOptions.dedupe)
   const byState = { dedupe: false };
-  listen(setters, Follow, onFollow, byState);
+  listen(setters, Follow, onFollow);
   listen(setters, Accept, onAccept, byState);
   listen(setters, Reject, onReject, byState);
-  listen(setters, Undo, onUndo, byState);
+  listen(setters, Undo, onUndo);
   listen(setters, Create, onCreate);
   listen(setters, Update, onUpdate);
   listen(setters, Delete, onDelete);

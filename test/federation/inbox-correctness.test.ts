@@ -270,6 +270,14 @@ describe("the trace of incoming activities", () => {
     ]);
   });
 
+  it("includes activities refused for their signature, answered 401", async () => {
+    const post = await createPost(t, alice, "Signée ?");
+    const like = { "@context": AS, id: `${bob.id}#likes/${++n}`, type: "Like", actor: bob.id, object: post.uri };
+    const res = await remote.post(`${t.config.origin}/inbox`, like, { tamper: (body) => body.replace('"type":"Like"', '"type":"Like","summary":"altered"') });
+    const line = logLines.find((l) => l.msg === "inbox activity" && l.activity === like.id);
+    expect([res.status, line?.outcome, String(line?.reason).startsWith("signature not verified")]).toEqual([401, "refused", true]);
+  });
+
   it("is counted by type and outcome on /metrics", async () => {
     const read = async () => {
       const res = await t.http.get("/metrics");
