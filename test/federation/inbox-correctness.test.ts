@@ -299,4 +299,18 @@ describe("the trace of incoming activities", () => {
       after.includes('parvis_queue_messages{queue="outbox",state="ready"}'),
     ]).toEqual([1, 1, true, true]);
   });
+
+  it("and what they cause is counted too: the inbox POSTs by route, the Accept delivered", async () => {
+    const read = async () => (await t.http.get("/metrics")).text;
+    const before = await read();
+    await deliver(remote, { "@context": AS, id: `${bob.id}#follows/counted${++n}`, type: "Follow", actor: bob.id, object: aliceUri });
+    await drainOutbox(t);
+    const after = await read();
+    const delta = (name: string, labels: string) => metricValue(after, name, labels) - metricValue(before, name, labels);
+    expect([
+      delta("parvis_http_requests_total", 'method="POST",route="/inbox",status_class="2xx"'),
+      delta("parvis_deliveries_total", 'outcome="delivered"'),
+      remote.posted.filter((p) => p.body.type === "Accept").length,
+    ]).toEqual([1, 1, 1]);
+  });
 });
