@@ -30,6 +30,8 @@ export interface DeliveryGuardOptions {
   /** domain policy + address check; false drops the message */
   allowInbox(inbox: URL): Promise<boolean>;
   onDelivered?(inbox: URL): Promise<void>;
+  /** every attempt's outcome, its duration and whether it was a retry (metrics) */
+  onAttempt?(outcome: "delivered" | "failed" | "refused", seconds: number, retry: boolean): void;
   logger?: Pick<Logger, "warn" | "info">;
 }
 
@@ -67,8 +69,11 @@ export function guardDeliveries(inner: MessageQueue, options: DeliveryGuardOptio
       return inner.listen(async (message: unknown) => {
         if (!isOutboxMessage(message)) return handler(message);
         const inbox = new URL(message.inbox);
+        const started = performance.now();
+        const retry = message.attempt > 0;
         if (!(await options.allowInbox(inbox))) {
           options.logger?.warn({ inbox: inbox.href }, "delivery refused by policy or address check; dropped");
+          options.onAttempt?.("refused", (performance.now() - started) / 1000, retry);
           return;
         }
         installFetchGuard();
@@ -79,7 +84,14 @@ export function guardDeliveries(inner: MessageQueue, options: DeliveryGuardOptio
           failed: false,
           allowUrl: options.allowInbox,
         };
-        await currentAttempt.run(attempt, () => handler(message));
+        try {
+          await currentAttempt.run(attempt, () => handler(message));
+        } catch (error) {
+          attempt.failed = true;
+          throw error;
+        } finally {
+          options.onAttempt?.(attempt.failed ? "failed" : "delivered", (performance.now() - started) / 1000, retry);
+        }
         if (!attempt.failed) await options.onDelivered?.(inbox);
       }, listenOptions);
     },

@@ -43,7 +43,7 @@ import {
   type SigningKey,
 } from "./document-loader";
 import { federationMiddleware } from "./express";
-import { registerInboxListeners } from "./inbox";
+import { registerInboxListeners, reportInboxActivity } from "./inbox";
 import { createKeyStore, INSTANCE_ACTOR_KEY_ID, type KeyStore } from "./keys";
 import { DbKvStore } from "./kv-store";
 import { DbMessageQueue, type DbMessageQueueOptions } from "./message-queue";
@@ -106,7 +106,7 @@ export function createParvisFederation(services: Services, options: ParvisFedera
   const { config, db, logger } = services;
   const log = logger.child({ module: "federation" });
   const kv = new DbKvStore(db, {
-    // Fedify's "already processed" marks would repeat ours, processed_activities,
+    // Fedify's "already processed" marks would repeat ours, received_activities,
     // written with the effects and read before a handler runs (inbox/): not kept
     discarded: [["_fedify", "activityIdempotence"]],
     // read on every inbox POST (the sender's key, its actor document): kept in memory a little while
@@ -132,6 +132,10 @@ export function createParvisFederation(services: Services, options: ParvisFedera
     fanout: new DbMessageQueue(db, { ...queueOptions, queue: "fanout" }),
   };
   const outboxRetryPolicy = retryPolicy({ ...DEFAULT_OUTBOX_RETRY, ...options.retry?.outbox });
+  for (const queue of Object.values(queues)) services.metrics.watchQueue(queue.queue, async () => {
+    const depth = await queue.getDepth();
+    return { queued: depth.queued, ready: depth.ready ?? 0, delayed: depth.delayed ?? 0 };
+  });
 
   // The instance actor signs our fetches (servers in "secure mode" require it).
   let federation: Federation<Services>;
@@ -158,6 +162,11 @@ export function createParvisFederation(services: Services, options: ParvisFedera
           (await isDomainAllowed(services.domain, inbox.host)) &&
           (await resolvesToPublicAddress(inbox.hostname, config.allowPrivateAddress)),
         onDelivered: (inbox) => clearDeliveryFailure(db, inbox).catch(() => {}),
+        onAttempt: (outcome, seconds, retry) => {
+          services.metrics.deliveries.inc({ outcome });
+          services.metrics.deliveryDuration.observe({ outcome }, seconds);
+          if (retry) services.metrics.deliveryRetries.inc();
+        },
         logger: log,
       }),
       fanout: queues.fanout,
@@ -177,12 +186,16 @@ export function createParvisFederation(services: Services, options: ParvisFedera
       attempt.failed = true;
       const elapsedTime = Temporal.Instant.from(attempt.started).until(Temporal.Now.instant());
       const givingUp = outboxRetryPolicy({ elapsedTime: elapsedTime as never, attempts: attempt.attempt }) === null;
+      // a 404/410 is counted by the permanent-failure handler below
+      const permanent = typeof (error as Partial<SendActivityError>).statusCode === "number" && [404, 410].includes((error as SendActivityError).statusCode);
+      if (givingUp && !permanent) services.metrics.deliveries.inc({ outcome: "abandoned" });
       await recordDeliveryFailure(db, attempt.inbox, error, givingUp);
     },
   });
 
   federation.setOutboxPermanentFailureHandler(async (_ctx, values) => {
     log.warn({ inbox: values.inbox.href, status: values.statusCode }, "inbox gone; delivery abandoned");
+    services.metrics.deliveries.inc({ outcome: "abandoned" });
     await markDeliveryAbandoned(db, values.inbox, values.error as SendActivityError);
   });
 
@@ -195,6 +208,10 @@ export function createParvisFederation(services: Services, options: ParvisFedera
       .setSharedKeyDispatcher(() => ({ identifier: INSTANCE_ACTOR }))
       .onError((_ctx, error) => {
         log.error({ err: error }, "inbox listener failed");
+      })
+      // answered 401 by Fedify; logged and counted like the others
+      .onUnverifiedActivity((_ctx, activity, reason) => {
+        reportInboxActivity(services, activity, "refused", { reason: `signature not verified (${reason.type})` });
       }),
   );
 

@@ -12,7 +12,7 @@ export interface DbKvStoreOptions {
   /**
    * Keys under these prefixes are not kept at all (reads find nothing, writes
    * are dropped): marks that would merely repeat one kept elsewhere — Fedify's
-   * "activity processed" marks, where ours is processed_activities, written
+   * "activity processed" marks, where ours is received_activities, written
    * with the effects and read before a handler runs.
    */
   discarded?: KvKey[];

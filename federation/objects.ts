@@ -2,6 +2,7 @@
 // Mastodon: public = to Public, cc followers (+ mentioned); unlisted = to
 // followers, cc Public (+ mentioned); private = to followers, cc mentioned;
 // direct = to the mentioned only.
+import { randomBytes } from "node:crypto";
 import { Temporal } from "@js-temporal/polyfill";
 import {
   Announce,
@@ -168,12 +169,12 @@ export function statusToActivity(status: StatusForObject, author: Author, tagUrl
   });
 }
 
-/** Update(Note) after an edit; its id changes with each edit, so receivers see each one. */
+/** Update(Note) after an edit; its id is new each time (random part), so receivers see each one and nobody can predict it. */
 export function statusToUpdate(status: StatusForObject, author: Author, tagUrl?: (name: string) => string): Update {
   const { tos, ccs } = statusAddressing(status, author);
   const at = status.editedAt ?? new Date();
   return new Update({
-    id: new URL(`${status.uri}#updates/${at.getTime()}`),
+    id: new URL(`${status.uri}#updates/${at.getTime()}/${randomBytes(16).toString("base64url")}`),
     actor: author.uri,
     object: statusToNote(status, author, tagUrl),
     published: toInstant(at),

@@ -11,6 +11,7 @@
 // (one request per remote server for a public post), and a followers-only
 // post only ever goes to servers where the author has followers or a
 // mentioned actor.
+import { createHmac, randomBytes } from "node:crypto";
 import type { Context } from "@fedify/fedify";
 import {
   Accept,
@@ -82,25 +83,44 @@ export function startOutbox(services: Services, parvis: Pick<ParvisFederation, "
   };
 }
 
+// Our activity ids cannot be guessed before we send them: a server that could
+// predict the id of a resident's next Delete could send something harmless
+// under it first, and receivers that deduplicate by id alone would then drop
+// the real one. Ids of activities sent once get a random part; those built
+// again later (a Like or Block named by its Undo) a keyed hash of the row id.
+// (A Create's id stays the Note's id + "/activity", as Mastodon's: it is served
+// in the outbox collection, and receivers key posts by the Note's id.)
+
+/** 16 random bytes, base64url. */
+export function randomIdPart(): string {
+  return randomBytes(16).toString("base64url");
+}
+
+/** A part derived from `key` and the instance secret: the same every time, unguessable elsewhere. */
+export function keyedIdPart(secret: string, key: string): string {
+  return createHmac("sha256", secret).update(`activity-id:${key}`).digest("base64url").slice(0, 22);
+}
+
 /** The id of the Follow activity a resident sends for a request (stored in follow_requests.uri). */
 export function followActivityId(actorUri: URL, requestId: string): URL {
-  return new URL(`${actorUri.href}#follows/${requestId}`);
+  return new URL(`${actorUri.href}#follows/${requestId}/${randomIdPart()}`);
 }
 
-export function likeActivityId(actorUri: URL, favouriteId: string): URL {
-  return new URL(`${actorUri.href}#likes/${favouriteId}`);
+export function likeActivityId(actorUri: URL, favouriteId: string, secret: string): URL {
+  return new URL(`${actorUri.href}#likes/${favouriteId}/${keyedIdPart(secret, `like:${favouriteId}`)}`);
 }
 
-export function blockActivityId(actorUri: URL, blockId: string): URL {
-  return new URL(`${actorUri.href}#blocks/${blockId}`);
+export function blockActivityId(actorUri: URL, blockId: string, secret: string): URL {
+  return new URL(`${actorUri.href}#blocks/${blockId}/${keyedIdPart(secret, `block:${blockId}`)}`);
 }
 
 /**
  * Accept(Follow) from a resident to a remote follower. Exported for INCOMING:
  * a Follow received again for a follow that already exists (the remote server
  * lost our Accept) is answered with it, from any Fedify context (InboxContext too).
- * `acceptKey` makes the Accept's id: the follows row id for the first Accept;
- * give a re-sent one a fresh key (receivers drop an activity id seen before).
+ * `acceptKey` names the Accept's id (the follows row id for the first Accept),
+ * with a random part: a re-sent Accept has a fresh id (receivers drop an
+ * activity id seen before).
  */
 export async function sendAcceptFollow(
   ctx: Context<Services>,
@@ -112,7 +132,7 @@ export async function sendAcceptFollow(
   const actorUri = ctx.getActorUri(target.username);
   const follow = new Follow({ id: followUri ? new URL(followUri) : null, actor: new URL(follower.uri), object: actorUri });
   const activity = new Accept({
-    id: new URL(`${actorUri.href}#accepts/follows/${acceptKey}`),
+    id: new URL(`${actorUri.href}#accepts/follows/${acceptKey}/${randomIdPart()}`),
     actor: actorUri,
     object: follow,
     to: new URL(follower.uri),
@@ -240,7 +260,7 @@ class Outbox {
       if (originalAuthor) extra.push(originalAuthor);
       const { tos, ccs } = addressing(e.visibility, actor.followersUri, originalAuthor ? [new URL(originalAuthor.uri)] : []);
       activity = new Undo({
-        id: new URL(`${e.uri}#undo`),
+        id: new URL(`${e.uri}#undo/${randomIdPart()}`),
         actor: actor.uri,
         object: new Announce({ id: new URL(e.uri), actor: actor.uri, object: original ? new URL(original.uri) : null, tos, ccs }),
         tos,
@@ -249,7 +269,7 @@ class Outbox {
     } else {
       const { tos, ccs } = addressing(e.visibility, actor.followersUri, mentionedUris);
       activity = new Delete({
-        id: new URL(`${e.uri}#delete`),
+        id: new URL(`${e.uri}#delete/${randomIdPart()}`),
         actor: actor.uri,
         object: new Tombstone({ id: new URL(e.uri) }),
         tos,
@@ -267,7 +287,7 @@ class Outbox {
     const ctx = this.ctx;
     const actorUri = ctx.getActorUri(liked.liker.username);
     const activity = new Like({
-      id: likeActivityId(actorUri, e.favouriteId),
+      id: likeActivityId(actorUri, e.favouriteId, this.services.config.secret),
       actor: actorUri,
       object: new URL(liked.statusUri),
       to: new URL(liked.author.uri),
@@ -281,12 +301,12 @@ class Outbox {
     const ctx = this.ctx;
     const actorUri = ctx.getActorUri(liked.liker.username);
     const like = new Like({
-      id: e.uri ? new URL(e.uri) : likeActivityId(actorUri, e.favouriteId),
+      id: e.uri ? new URL(e.uri) : likeActivityId(actorUri, e.favouriteId, this.services.config.secret),
       actor: actorUri,
       object: new URL(liked.statusUri),
     });
     const activity = new Undo({
-      id: new URL(`${like.id!.href}/undo`),
+      id: new URL(`${like.id!.href}/undo/${randomIdPart()}`),
       actor: actorUri,
       object: like,
       to: new URL(liked.author.uri),
@@ -334,7 +354,7 @@ class Outbox {
     const actorUri = ctx.getActorUri(target.username);
     const follow = new Follow({ id: e.uri ? new URL(e.uri) : null, actor: new URL(follower.uri), object: actorUri });
     const activity = new Reject({
-      id: new URL(`${actorUri.href}#rejects/follows/${e.requestId}`),
+      id: new URL(`${actorUri.href}#rejects/follows/${e.requestId}/${randomIdPart()}`),
       actor: actorUri,
       object: follow,
       to: new URL(follower.uri),
@@ -348,9 +368,9 @@ class Outbox {
     if (!isLocal(follower) || !isRemote(target)) return;
     const ctx = this.ctx;
     const actorUri = ctx.getActorUri(follower.username);
-    const followId = followUri ? new URL(followUri) : new URL(`${actorUri.href}#${fallbackKey}`);
+    const followId = followUri ? new URL(followUri) : new URL(`${actorUri.href}#${fallbackKey}/${keyedIdPart(this.services.config.secret, fallbackKey)}`);
     const activity = new Undo({
-      id: new URL(`${followId.href}/undo`),
+      id: new URL(`${followId.href}/undo/${randomIdPart()}`),
       actor: actorUri,
       object: new Follow({ id: followId, actor: actorUri, object: new URL(target.uri) }),
       to: new URL(target.uri),
@@ -365,13 +385,13 @@ class Outbox {
     const ctx = this.ctx;
     const actorUri = ctx.getActorUri(blocker.username);
     const block = new Block({
-      id: uri ? new URL(uri) : blockActivityId(actorUri, blockId),
+      id: uri ? new URL(uri) : blockActivityId(actorUri, blockId, this.services.config.secret),
       actor: actorUri,
       object: new URL(target.uri),
       to: new URL(target.uri),
     });
     const activity = undo
-      ? new Undo({ id: new URL(`${block.id!.href}/undo`), actor: actorUri, object: block, to: new URL(target.uri) })
+      ? new Undo({ id: new URL(`${block.id!.href}/undo/${randomIdPart()}`), actor: actorUri, object: block, to: new URL(target.uri) })
       : block;
     await this.send(ctx, blocker.username, [target], activity);
   }
@@ -389,7 +409,7 @@ class Outbox {
     const actorUri = ctx.getActorUri(account.username);
     const now = new Date();
     const activity = new Update({
-      id: new URL(`${actorUri.href}#updates/${now.getTime()}`),
+      id: new URL(`${actorUri.href}#updates/${now.getTime()}/${randomIdPart()}`),
       actor: actorUri,
       object: person,
       published: toInstant(now),
@@ -413,7 +433,7 @@ class Outbox {
       privateKey: pair.privateKey,
     }));
     const activity = new Delete({
-      id: new URL(`${actorUri.href}#delete`),
+      id: new URL(`${actorUri.href}#delete/${randomIdPart()}`),
       actor: actorUri,
       object: actorUri,
       to: PUBLIC_COLLECTION,

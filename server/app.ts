@@ -5,6 +5,7 @@ import cookieParser from "cookie-parser";
 import { apiRouter } from "./api/router";
 import { containsNul } from "./api/http";
 import { authenticate } from "./auth/middleware";
+import { httpMetrics, metricsRoute } from "./api/metrics";
 import { DomainError } from "./errors";
 import type { Services } from "./services";
 
@@ -63,6 +64,7 @@ export function createApp(services: Services, extensions: AppExtensions = {}): e
   app.disable("x-powered-by");
   app.set("query parser", "extended");
   app.set("trust proxy", services.config.trustProxy);
+  app.use(httpMetrics(services.metrics));
   app.use(securityHeaders);
 
   app.get("/healthz", async (_req, res) => {
@@ -73,6 +75,10 @@ export function createApp(services: Services, extensions: AppExtensions = {}): e
       res.status(503).json({ status: "unavailable" });
     }
   });
+
+  // Prometheus metrics: ahead of federation and of authenticate() (which refuses
+  // bearer tokens it does not know, PARVIS_METRICS_TOKEN among them)
+  app.get("/metrics", cookieParser(), metricsRoute(services));
 
   // Fedify reads the raw request body itself: it is mounted before any parser.
   // The client API and the built client's files are never ActivityPub: they skip it

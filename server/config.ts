@@ -36,6 +36,8 @@ const envSchema = z.object({
   PARVIS_MAX_STATUS_CHARS: z.coerce.number().int().min(1).max(100000).default(5000),
   PARVIS_ALLOW_PRIVATE_ADDRESS: bool.default(false),
   PARVIS_TRUST_PROXY: bool.default(false),
+  PARVIS_METRICS_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
+  PARVIS_METRICS_LOOPBACK: bool.default(true),
   PARVIS_AUTH_RATE_LIMIT: z.coerce.number().int().min(1).max(100000).default(30),
   PARVIS_REDIS_URL: z
     .string()
@@ -62,6 +64,10 @@ export interface Config {
   maxStatusChars: number;
   allowPrivateAddress: boolean;
   trustProxy: boolean;
+  /** bearer token a Prometheus scraper may present to GET /metrics */
+  metricsToken: string | undefined;
+  /** whether clients on this machine read /metrics without credentials (never behind a trusted proxy) */
+  metricsLoopback: boolean;
   authRateLimit: number;
   redisUrl: string | undefined;
   realtimeAdapter: "none" | "postgres" | "redis";
@@ -109,6 +115,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxStatusChars: e.PARVIS_MAX_STATUS_CHARS,
     allowPrivateAddress: e.PARVIS_ALLOW_PRIVATE_ADDRESS,
     trustProxy: e.PARVIS_TRUST_PROXY,
+    metricsToken: e.PARVIS_METRICS_TOKEN,
+    metricsLoopback: e.PARVIS_METRICS_LOOPBACK,
     authRateLimit: e.PARVIS_AUTH_RATE_LIMIT,
     redisUrl: e.PARVIS_REDIS_URL,
     realtimeAdapter: e.PARVIS_REALTIME_ADAPTER,

@@ -10,6 +10,7 @@ import { AccountUriCache } from "./domain/account-cache";
 import { acknowledgeEvent, replayJournal } from "./domain/event-journal";
 import { EventBus } from "./events";
 import { createLogger, type Logger } from "./logger";
+import { createMetrics } from "./metrics";
 import type { Services } from "./services";
 
 /** A part of the instance with a life of its own (federation queue, real time…). */
@@ -55,6 +56,7 @@ export async function buildServices(config: Config, options: InstanceOptions = {
     db: database.db,
     events,
     logger,
+    metrics: createMetrics(),
     domain: { db: database.db, events, config, accountCache: new AccountUriCache(events) },
   };
   return services;

@@ -1,18 +1,22 @@
 // Accept(Follow): the account a resident asked to follow agrees. Only that
 // account may accept, and only a request we sent it: the Accept's object is
 // our Follow's id, or an embedded Follow whose actor is a resident and whose
-// object is the accepting actor.
+// object is the accepting actor. Matched to the pending request, never
+// discarded by id (some servers reuse one Accept id for every follow from the
+// same follower: index.ts registers it without deduplication).
 import type { Accept } from "@fedify/vocab";
 import { authorizeFollowRequest } from "../../server/domain/follows";
+import { isFollowing } from "../../server/domain/federation-queries";
 import { remoteActorOf } from "../incoming/lookup";
 import { ourFollowOf } from "./reject";
-import type { InboxHandler } from "./index";
+import { ignore, type InboxHandler } from "./index";
 
 export const onAccept: InboxHandler<Accept> = async (ctx, activity) => {
   const accepter = await remoteActorOf(ctx, activity);
   if (!accepter) return null;
   const followerId = await ourFollowOf(ctx, activity, accepter);
-  if (!followerId) return null;
+  if (!followerId) return ignore("no follow of the accepting actor on record");
+  if (await isFollowing(ctx.data.domain, followerId, accepter.id)) return ignore("already following");
   return async (d) => {
     await authorizeFollowRequest(d, accepter.id, followerId);
   };

@@ -1,12 +1,14 @@
 // Inbox listeners: one file per activity type in this folder (follow.ts,
 // create.ts, …). Each is registered through `listen`, which refuses actors
-// from domains we do not federate with and makes the effects idempotent, so a
-// handler only has to say what the activity does.
+// from domains we do not federate with and activities whose id is on another
+// origin than their sender's, makes the effects idempotent, and logs and counts
+// every activity with its outcome, so a handler only has to say what the
+// activity does.
 //
 // A handler works in two steps: first it checks the activity and fetches what
 // it needs from other servers (outside any transaction: network time never
 // holds a database connection), then it returns the effects, which run in one
-// transaction together with the processed_activities mark. Domain events
+// transaction together with the received_activities mark. Domain events
 // raised by the effects are published once that transaction has committed.
 import type { InboxContext, InboxListenerSetters } from "@fedify/fedify";
 import {
@@ -42,55 +44,101 @@ import { onMove } from "./move";
 import { onReject } from "./reject";
 import { onUndo } from "./undo";
 import { onUpdate } from "./update";
-import { processOnce } from "./idempotency";
+import { activityKey, processOnce } from "./idempotency";
+import { secondsSince, type InboxOutcome } from "../../server/metrics";
 
 /** What an activity does, run in the transaction that marks it processed. */
 export type Effects = (ctx: DomainContext) => Promise<void>;
 
-/** Checks an activity and prepares its effects; null when it is ignored. */
-export type InboxHandler<A extends Activity> = (ctx: InboxContext<Services>, activity: A) => Promise<Effects | null>;
+/** A handler's "nothing to do", with the reason logged. */
+export interface Ignored {
+  ignored: string;
+}
+
+export const ignore = (reason: string): Ignored => ({ ignored: reason });
+
+/** Checks an activity and prepares its effects; null (or ignore(reason)) when it is ignored. */
+export type InboxHandler<A extends Activity> = (ctx: InboxContext<Services>, activity: A) => Promise<Effects | Ignored | null>;
+
+export interface ListenOptions {
+  /**
+   * false for activities whose effect is idempotent by state (Accept, Reject):
+   * they are matched against the pending Follow, never discarded because their
+   * id was seen before — some servers give every Accept from the same follower
+   * the same id, and a re-follow would stay "requested" for ever. (Follow and
+   * Undo are not: replayed after the relationship changed, they would undo
+   * that change.)
+   */
+  dedupe?: boolean;
+}
+
+/** One log line and one count per incoming activity, whatever became of it. */
+export function reportInboxActivity(
+  services: Services,
+  activity: Activity,
+  outcome: InboxOutcome,
+  details: { reason?: string; err?: unknown; started?: number } = {},
+): void {
+  const type = activity.constructor.name;
+  const fields = { activity: activity.id?.href ?? null, type, actor: activity.actorId?.href ?? null, outcome, reason: details.reason, err: details.err };
+  if (outcome === "failed") services.logger.warn(fields, "inbox activity");
+  else services.logger.info(fields, "inbox activity");
+  services.metrics.inboxActivities.inc({ type, outcome });
+  if (details.started !== undefined) services.metrics.inboxDuration.observe({ type, outcome }, secondsSince(details.started));
+}
+
+/** True for ids that name a place on the web (http, https); others (urn:uuid:…) have no origin to check. */
+const isWebId = (id: URL) => id.protocol === "https:" || id.protocol === "http:";
 
 /** Registers a handler with the checks every activity goes through. */
 export function listen<A extends Activity>(
   setters: InboxListenerSetters<Services>,
   type: new (...args: any[]) => A,
   handler: InboxHandler<A>,
+  options: ListenOptions = {},
 ): InboxListenerSetters<Services> {
   return setters.on(type, async (ctx, activity) => {
     const services = ctx.data;
-    const log = services.logger;
+    const started = performance.now();
+    const report = (outcome: InboxOutcome, reason?: string, err?: unknown) => reportInboxActivity(services, activity, outcome, { reason, err, started });
     // Fedify verified the signature and that its key belongs to activity.actor;
     // the key may have been cached before a block.
-    if (!activity.actorId || !(await isUrlAllowed(services.domain, activity.actorId))) {
-      log.info({ activity: activity.id?.href, actor: activity.actorId?.href }, "inbox: actor not allowed; ignored");
-      return;
+    const actorId = activity.actorId;
+    if (!actorId || !(await isUrlAllowed(services.domain, actorId))) return report("refused", "actor's domain is not allowed");
+    // An id belongs to its origin: a server may not speak under another's ids
+    // (it could "use up" the id of a resident's future Delete, for instance).
+    if (activity.id && isWebId(activity.id) && activity.id.origin !== actorId.origin) {
+      return report("refused", "activity id is not on the sender's origin");
     }
-    // A duplicate is stopped by processed_activities, in the transaction of the effects
-    // (processOnce): no read before, one statement less for every activity that is new.
-    const effects = await handler(ctx, activity);
-    if (!effects) return;
-    // raised in the transaction, published once it has committed
-    const events = new HeldEvents();
     let processed: boolean;
+    const events = new HeldEvents();
     try {
-      processed = await processOnce(services.db, activity.id, (tx) => effects({ ...services.domain, db: tx, events }));
+      const effects = await handler(ctx, activity);
+      if (!effects) return report("ignored", "nothing here it applies to");
+      if ("ignored" in effects) return report("ignored", effects.ignored);
+      // A duplicate is stopped by received_activities, in the transaction of the effects
+      // (processOnce): no read before, one statement less for every activity that is new.
+      const key = options.dedupe === false ? null : activityKey(activity.id, actorId);
+      // raised in the transaction, published once it has committed
+      processed = await processOnce(services.db, key, (tx) => effects({ ...services.domain, db: tx, events }));
     } catch (error) {
       // a rule of the domain said no (blocked, not visible, …): nothing to retry
-      if (error instanceof DomainError) {
-        log.info({ activity: activity.id?.href, err: error.message }, "inbox: activity refused by the domain");
-        return;
-      }
+      if (error instanceof DomainError) return report("refused", `refused by the domain: ${error.message}`);
+      report("failed", "will be retried", error);
       throw error;
     }
-    if (processed) events.flush(services.events);
-    else log.debug({ activity: activity.id?.href }, "inbox: duplicate activity ignored");
+    if (!processed) return report("duplicate", "id already processed for this origin");
+    events.flush(services.events);
+    report("stored");
   });
 }
 
 export function registerInboxListeners(setters: InboxListenerSetters<Services>): InboxListenerSetters<Services> {
+  // matched to the pending Follow, not discarded by id (ListenOptions.dedupe)
+  const byState = { dedupe: false };
   listen(setters, Follow, onFollow);
-  listen(setters, Accept, onAccept);
-  listen(setters, Reject, onReject);
+  listen(setters, Accept, onAccept, byState);
+  listen(setters, Reject, onReject, byState);
   listen(setters, Undo, onUndo);
   listen(setters, Create, onCreate);
   listen(setters, Update, onUpdate);

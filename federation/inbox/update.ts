@@ -1,12 +1,14 @@
 // Update: a post edited by its author (same origin, attributedTo = actor), or
 // an actor's profile changed (only the actor itself; refetched from its server).
+// An Update that changes nothing of the post, or is older than the version we
+// have, is not an edit (remoteEditKind).
 import type { Update } from "@fedify/vocab";
-import { findStatusByUri, updateRemoteStatus } from "../../server/domain/remote-statuses";
+import { findStatusByUri, remoteEditKind, updateRemoteStatus } from "../../server/domain/remote-statuses";
 import { isSupportedActor } from "../incoming/actor";
 import { embeddedObject, remoteActorOf, sameOrigin } from "../incoming/lookup";
 import { isPostObject } from "../incoming/note";
 import { isAttributedTo, postData, rawEmbeddedObject } from "../resolve";
-import type { InboxHandler } from "./index";
+import { ignore, type InboxHandler } from "./index";
 
 export const onUpdate: InboxHandler<Update> = async (ctx, activity) => {
   const actorId = activity.actorId!;
@@ -28,6 +30,9 @@ export const onUpdate: InboxHandler<Update> = async (ctx, activity) => {
   if (!author || current.accountId !== author.id) return null;
   const data = await postData(ctx, object, author, d, await rawEmbeddedObject(activity, objectId));
   if (!data) return null;
+  const kind = await remoteEditKind(d, current, data);
+  if (kind === "unchanged") return ignore("Update changes nothing of the post");
+  if (kind === "stale") return ignore("Update older than the stored version");
   return async (tx) => {
     await updateRemoteStatus(tx, author.id, data.uri, data);
   };

@@ -198,6 +198,7 @@ export async function postToStatusData(
     language: languageOf(object.contents),
     inReplyToUri: object.replyTargetId?.href ?? null,
     createdAt: object.published ? new Date(object.published.epochMilliseconds) : null,
+    updatedAt: object.updated ? new Date(object.updated.epochMilliseconds) : null,
     objectType: typeOf(object),
     mentionedAccountIds: await options.resolveMentions(mentionHrefs),
     tagNames,

@@ -337,6 +337,11 @@ export const follows = pgTable(
     uri: text("uri"),
     showReblogs: boolean("show_reblogs").notNull().default(true),
     notify: boolean("notify").notNull().default(false),
+    /**
+     * When the follower's server was last sent our Accept (remote followers of
+     * residents): a repeated Follow is answered again at most once per window.
+     */
+    acceptSentAt: ts("accept_sent_at").notNull().defaultNow(),
     createdAt: createdAt(),
   },
   (t) => [
@@ -566,14 +571,21 @@ export const fedifyQueue = pgTable(
   ],
 );
 
-/** Activities already processed (idempotency in the database, not only a cache). */
-export const processedActivities = pgTable(
-  "processed_activities",
+/**
+ * Activities already processed (idempotency in the database, not only a
+ * cache), keyed by the verified sender's origin as well as the id: an id
+ * counts as seen only for the server that sent it, so nobody can use up
+ * another server's ids (replaces processed_activities, keyed by id alone).
+ */
+export const receivedActivities = pgTable(
+  "received_activities",
   {
-    uri: text("uri").primaryKey(),
+    /** "https://host[:port]" of the actor whose signature was verified */
+    origin: text("origin").notNull(),
+    uri: text("uri").notNull(),
     receivedAt: ts("received_at").notNull().defaultNow(),
   },
-  (t) => [index("processed_activities_received_idx").on(t.receivedAt)],
+  (t) => [primaryKey({ columns: [t.origin, t.uri] }), index("received_activities_received_idx").on(t.receivedAt)],
 );
 
 /** Remote inboxes that keep failing, surfaced to admins. */

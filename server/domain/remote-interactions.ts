@@ -1,6 +1,6 @@
 // What federation needs to find by ActivityPub id, and a few questions it
 // asks before storing anything (is anyone here interested in this actor?).
-import { and, eq, inArray, isNull, or } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { accounts, blocks, favourites, followRequests, follows, statuses, users } from "../db/schema";
 import type { DomainContext } from "./context";
 
@@ -17,6 +17,29 @@ export async function findFollowRequestByUri(ctx: DomainContext, uri: string) {
 export async function findBlockByUri(ctx: DomainContext, uri: string) {
   const [row] = await ctx.db.select().from(blocks).where(eq(blocks.uri, uri)).limit(1);
   return row;
+}
+
+/** How often a repeated Follow of an existing follow is answered with Accept again: once per 15 minutes. */
+export const REPEATED_FOLLOW_WINDOW_MS = 15 * 60_000;
+
+/**
+ * Claims the right to send the Accept of an existing follow again: true at
+ * most once per window and relationship (the first Accept opens the window),
+ * however many Follows arrive and however many workers handle them.
+ */
+export async function claimAcceptResend(ctx: DomainContext, followerId: string, targetId: string, windowMs = REPEATED_FOLLOW_WINDOW_MS): Promise<boolean> {
+  const rows = await ctx.db
+    .update(follows)
+    .set({ acceptSentAt: sql`now()` })
+    .where(
+      and(
+        eq(follows.accountId, followerId),
+        eq(follows.targetAccountId, targetId),
+        lt(follows.acceptSentAt, sql`now() - ${windowMs}::double precision * interval '1 millisecond'`),
+      ),
+    )
+    .returning({ id: follows.id });
+  return rows.length > 0;
 }
 
 /** A local account's follow (or pending request) of `targetId`, by the Follow's id. */

@@ -32,6 +32,8 @@ export interface RemoteStatusData {
   language?: string | null;
   inReplyToUri?: string | null;
   createdAt?: Date | null;
+  /** the object's `updated`: when its author last edited it */
+  updatedAt?: Date | null;
   objectType?: string;
   /** local and known remote accounts mentioned (ids) */
   mentionedAccountIds?: string[];
@@ -65,6 +67,31 @@ function cleanTags(names: string[] | undefined): string[] {
   return [...new Set((names ?? []).map((n) => n.replace(/^#/, "").toLowerCase()).filter((n) => /^[\p{L}\p{N}_]{1,100}$/u.test(n)))].slice(0, 50);
 }
 
+function keptAttachments(attachments: RemoteAttachment[] | undefined): RemoteAttachment[] {
+  return (attachments ?? []).slice(0, MAX_ATTACHMENTS).filter((a) => /^https?:\/\//.test(a.url));
+}
+
+const cleanDescription = (a: RemoteAttachment) => (a.description ? stripHtml(a.description.slice(0, 5000)) : null);
+
+async function insertRemoteAttachments(tx: DbOrTx, authorId: string, statusId: string, given: RemoteAttachment[] | undefined): Promise<void> {
+  const attachments = keptAttachments(given);
+  if (attachments.length === 0) return;
+  await tx.insert(mediaAttachments).values(
+    attachments.map((a, position) => ({
+      id: newId(),
+      accountId: authorId,
+      statusId,
+      type: mediaType(a),
+      remoteUrl: a.url,
+      contentType: a.mediaType ?? null,
+      description: cleanDescription(a),
+      blurhash: a.blurhash && /^[0-9A-Za-z#$%*+,\-.:;=?@[\]^_{|}~]{6,100}$/.test(a.blurhash) ? a.blurhash : null,
+      meta: a.width && a.height ? { original: { width: a.width, height: a.height } } : {},
+      position,
+    })),
+  );
+}
+
 /** Stores a remote post once (the same uri twice is one post). */
 export async function storeRemoteStatus(ctx: DomainContext, data: RemoteStatusData): Promise<Status> {
   const parent = data.inReplyToUri ? await findStatusByUri(ctx, data.inReplyToUri) : undefined;
@@ -93,36 +120,82 @@ export async function storeRemoteStatus(ctx: DomainContext, data: RemoteStatusDa
     {
       // delivered twice, or fetched meanwhile: the one we have is kept
       mayExist: {},
-      withinTransaction: async (tx, row) => {
-        const attachments = (data.attachments ?? []).slice(0, MAX_ATTACHMENTS).filter((a) => /^https?:\/\//.test(a.url));
-        if (attachments.length === 0) return;
-        await tx.insert(mediaAttachments).values(
-          attachments.map((a, position) => ({
-            id: newId(),
-            accountId: data.authorId,
-            statusId: row.id,
-            type: mediaType(a),
-            remoteUrl: a.url,
-            contentType: a.mediaType ?? null,
-            description: a.description ? stripHtml(a.description.slice(0, 5000)) : null,
-            blurhash: a.blurhash && /^[0-9A-Za-z#$%*+,\-.:;=?@[\]^_{|}~]{6,100}$/.test(a.blurhash) ? a.blurhash : null,
-            meta: a.width && a.height ? { original: { width: a.width, height: a.height } } : {},
-            position,
-          })),
-        );
-      },
+      withinTransaction: (tx, row) => insertRemoteAttachments(tx, data.authorId, row.id, data.attachments),
     },
   );
   // replies that arrived before it now find it: a trigger does it (migration 0008)
   return status;
 }
 
-/** An Update from the author: new content, history kept. */
-export async function updateRemoteStatus(ctx: DomainContext, authorId: string, uri: string, data: Omit<RemoteStatusData, "uri" | "authorId" | "visibility">): Promise<Status | null> {
+export type RemoteUpdateData = Omit<RemoteStatusData, "uri" | "authorId" | "visibility">;
+
+/** What an Update would do to a stored post: an edit, nothing (unchanged), or nothing (older than what we have). */
+export type RemoteEditKind = "edit" | "unchanged" | "stale";
+
+/** The post's fields an edit can change, as they would be stored. */
+interface EditableFields {
+  content: string;
+  spoilerText: string;
+  sensitive: boolean;
+  tags: string[];
+  /** url and alt text of each attachment, in order */
+  media: string[];
+}
+
+function editableFieldsOf(data: RemoteUpdateData): EditableFields {
+  return {
+    content: sanitizePostHtml(data.content.slice(0, MAX_CONTENT)),
+    spoilerText: stripHtml((data.spoilerText ?? "").slice(0, 5000)),
+    sensitive: Boolean(data.sensitive) || Boolean(data.spoilerText),
+    tags: cleanTags(data.tagNames).sort(),
+    media: keptAttachments(data.attachments).map((a) => JSON.stringify([a.url, cleanDescription(a)])),
+  };
+}
+
+async function storedEditableFields(db: DbOrTx, status: Status): Promise<EditableFields> {
+  const tagRows = await db.select({ name: tags.name }).from(statusTags).innerJoin(tags, eq(tags.id, statusTags.tagId)).where(eq(statusTags.statusId, status.id));
+  const mediaRows = await db
+    .select({ url: mediaAttachments.remoteUrl, description: mediaAttachments.description })
+    .from(mediaAttachments)
+    .where(eq(mediaAttachments.statusId, status.id))
+    .orderBy(mediaAttachments.position, mediaAttachments.id);
+  return {
+    content: status.content,
+    spoilerText: status.spoilerText,
+    sensitive: status.sensitive,
+    tags: tagRows.map((t) => t.name).sort(),
+    media: mediaRows.map((m) => JSON.stringify([m.url, m.description])),
+  };
+}
+
+/**
+ * Whether an Update of `status` is an edit. Servers re-send unchanged posts as
+ * Update (Mastodon after a poll vote count changes, others on any refresh): only
+ * a change of text, content warning, sensitivity, media, poll options (part of
+ * the text) or tags is an edit. An Update whose `updated` is not later than
+ * the version we have is old news, delivered late.
+ */
+export async function remoteEditKind(ctx: DomainContext, status: Status, data: RemoteUpdateData): Promise<RemoteEditKind> {
+  const storedAt = status.editedAt ?? status.createdAt;
+  if (data.updatedAt && (status.editedAt ? data.updatedAt <= status.editedAt : data.updatedAt < storedAt)) return "stale";
+  const next = editableFieldsOf(data);
+  const current = await storedEditableFields(ctx.db, status);
+  return JSON.stringify(next) === JSON.stringify(current) ? "unchanged" : "edit";
+}
+
+/**
+ * An Update from the author: new content, history kept. The edit time is the
+ * object's `updated` (now when it has none, never in the future). Nothing is
+ * written, and no event raised, unless it is an edit (remoteEditKind).
+ */
+export async function updateRemoteStatus(ctx: DomainContext, authorId: string, uri: string, data: RemoteUpdateData): Promise<Status | null> {
   const current = await findStatusByUri(ctx, uri);
   if (!current) return null;
   if (current.accountId !== authorId || current.local) throw new Forbidden("Only the author may update a status");
+  if ((await remoteEditKind(ctx, current, data)) !== "edit") return null;
   const now = new Date();
+  const editedAt = data.updatedAt && data.updatedAt < now ? data.updatedAt : now;
+  const fields = editableFieldsOf(data);
   const updated = await ctx.db.transaction(async (tx) => {
     const previous = await tx.select({ id: statusEdits.id }).from(statusEdits).where(eq(statusEdits.statusId, current.id)).limit(1);
     if (previous.length === 0) {
@@ -137,22 +210,21 @@ export async function updateRemoteStatus(ctx: DomainContext, authorId: string, u
     }
     const [row] = await tx
       .update(statuses)
-      .set({
-        content: sanitizePostHtml(data.content.slice(0, MAX_CONTENT)),
-        spoilerText: stripHtml((data.spoilerText ?? "").slice(0, 5000)),
-        sensitive: Boolean(data.sensitive) || Boolean(data.spoilerText),
-        editedAt: now,
-        updatedAt: now,
-      })
+      .set({ content: fields.content, spoilerText: fields.spoilerText, sensitive: fields.sensitive, editedAt, updatedAt: now })
       .where(eq(statuses.id, current.id))
       .returning();
-    await tx.insert(statusEdits).values({ id: newId(now), statusId: row.id, content: row.content, spoilerText: row.spoilerText, sensitive: row.sensitive, createdAt: now });
-    const names = cleanTags(data.tagNames);
+    await tx.insert(statusEdits).values({ id: newId(now), statusId: row.id, content: row.content, spoilerText: row.spoilerText, sensitive: row.sensitive, createdAt: editedAt });
+    const names = fields.tags;
     await tx.delete(statusTags).where(eq(statusTags.statusId, row.id));
     if (names.length) {
       await tx.insert(tags).values(names.map((name) => ({ id: newId(), name }))).onConflictDoNothing();
       const ids = (await tx.select({ id: tags.id }).from(tags).where(inArray(tags.name, names))).map((t) => t.id);
       if (ids.length) await tx.insert(statusTags).values(ids.map((tagId) => ({ statusId: row.id, tagId }))).onConflictDoNothing();
+    }
+    const storedMedia = (await storedEditableFields(tx, current)).media;
+    if (JSON.stringify(storedMedia) !== JSON.stringify(fields.media)) {
+      await tx.delete(mediaAttachments).where(eq(mediaAttachments.statusId, row.id));
+      await insertRemoteAttachments(tx, authorId, row.id, data.attachments);
     }
     for (const accountId of data.mentionedAccountIds ?? []) {
       await tx.insert(mentions).values({ statusId: row.id, accountId }).onConflictDoNothing();

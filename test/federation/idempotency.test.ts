@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "../../server/db/open";
-import { processedActivities } from "../../server/db/schema";
+import { receivedActivities } from "../../server/db/schema";
 import { processOnce, pruneProcessedActivities } from "../../federation/inbox/idempotency";
 import { openTestDatabase, resetDatabase } from "../helpers/db";
 
@@ -12,7 +12,7 @@ beforeAll(async () => {
 afterAll(() => database?.close());
 beforeEach(() => resetDatabase(database.db));
 
-const id = new URL("https://remote.example/activities/1");
+const id = { origin: "https://remote.example", uri: "https://remote.example/activities/1" };
 
 describe("processOnce", () => {
   it("runs the effects of an activity the first time", async () => {
@@ -43,6 +43,16 @@ describe("processOnce", () => {
     expect(runs).toBe(1);
   });
 
+  it("runs the same id again when another origin sends it", async () => {
+    let runs = 0;
+    const effects = async () => {
+      runs++;
+    };
+    const other = { origin: "https://other.example", uri: id.uri };
+    const results = [await processOnce(database.db, id, effects), await processOnce(database.db, other, effects)];
+    expect([runs, results]).toEqual([2, [true, true]]);
+  });
+
   it("always runs an activity without id, and remembers nothing of it", async () => {
     let runs = 0;
     await processOnce(database.db, null, async () => {
@@ -51,18 +61,18 @@ describe("processOnce", () => {
     await processOnce(database.db, null, async () => {
       runs++;
     });
-    expect([runs, (await database.db.select().from(processedActivities)).length]).toEqual([2, 0]);
+    expect([runs, (await database.db.select().from(receivedActivities)).length]).toEqual([2, 0]);
   });
 });
 
 describe("pruneProcessedActivities", () => {
   it("forgets activity ids older than the retention and keeps recent ones", async () => {
-    await database.db.insert(processedActivities).values([
-      { uri: "https://old.example/a/1", receivedAt: new Date(Date.now() - 40 * 86400_000) },
-      { uri: "https://new.example/a/2", receivedAt: new Date() },
+    await database.db.insert(receivedActivities).values([
+      { origin: "https://old.example", uri: "https://old.example/a/1", receivedAt: new Date(Date.now() - 40 * 86400_000) },
+      { origin: "https://new.example", uri: "https://new.example/a/2", receivedAt: new Date() },
     ]);
     expect(await pruneProcessedActivities(database.db)).toBe(1);
-    const left = await database.db.select().from(processedActivities);
+    const left = await database.db.select().from(receivedActivities);
     expect(left.map((r) => r.uri)).toEqual(["https://new.example/a/2"]);
   });
 });

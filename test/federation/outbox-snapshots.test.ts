@@ -39,6 +39,8 @@ function normalise(activity: Record<string, unknown>): unknown {
   });
   text = text.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, "DATE");
   text = text.replace(/#updates\/\d+/g, "#updates/TIME");
+  // the random (or keyed) part that makes our activity ids unguessable
+  text = text.replace(/\/[A-Za-z0-9_-]{22}(?=["/])/g, "/NONCE");
   return JSON.parse(text);
 }
 

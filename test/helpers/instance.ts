@@ -32,6 +32,8 @@ export interface StartOptions {
   keepDatabase?: boolean;
   /** serve the web client (end-to-end tests) */
   client?: import("express").RequestHandler;
+  /** log here (tests that read the log lines) */
+  logger?: import("../../server/logger").Logger;
 }
 
 /**
@@ -75,7 +77,7 @@ export async function startInstance(options: StartOptions = {}): Promise<TestIns
   const wrapped: Database = keep ? { ...database, close: async () => {} } : database;
   const instance = await createInstance(config, {
     database: wrapped,
-    logger: createLogger(process.env.TEST_LOG_LEVEL ?? "silent"),
+    logger: options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? "silent"),
     modules: options.modules?.(config) ?? [],
     client: options.client,
   });

@@ -46,6 +46,8 @@ export interface FakeRemote {
   actors: Map<string, FakeActor>;
   /** GET requests received, by path */
   fetched: string[];
+  /** bodies POSTed to a path served with serve() (deliveries to it), parsed */
+  posted: { path: string; body: Json }[];
   addActor(path: string, options?: { type?: string; username?: string; extra?: Json }): Promise<FakeActor>;
   /** serves `body` at `path` (an object, a context…) */
   serve(path: string, body: unknown, contentType?: string): void;
@@ -61,9 +63,24 @@ export async function startFakeRemote(): Promise<FakeRemote> {
   const routes = new Map<string, { body: string; type: string }>();
   const actors = new Map<string, FakeActor>();
   const fetched: string[] = [];
+  const posted: { path: string; body: Json }[] = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? "/", "http://x").pathname;
     fetched.push(path);
+    if (req.method === "POST" && routes.has(path)) {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        try {
+          posted.push({ path, body: JSON.parse(Buffer.concat(chunks).toString("utf8")) as Json });
+        } catch {
+          // not JSON: not an activity
+        }
+        res.writeHead(202);
+        res.end();
+      });
+      return;
+    }
     const actor = [...actors.values()].find((a) => new URL(a.id).pathname === path);
     if (actor) {
       res.writeHead(200, { "content-type": "application/activity+json" });
@@ -91,6 +108,7 @@ export async function startFakeRemote(): Promise<FakeRemote> {
     host: `127.0.0.1:${port}`,
     actors,
     fetched,
+    posted,
     async addActor(path, options = {}) {
       const actor = await makeActor(`${origin}${path}`, options);
       actors.set(actor.id, actor);

@@ -65,6 +65,13 @@ CREATE TABLE "markers" (
 	CONSTRAINT "markers_timeline_ck" CHECK ("markers"."timeline" in ('home', 'notifications'))
 );
 --> statement-breakpoint
+CREATE TABLE "received_activities" (
+	"origin" text NOT NULL,
+	"uri" text NOT NULL,
+	"received_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "received_activities_origin_uri_pk" PRIMARY KEY("origin","uri")
+);
+--> statement-breakpoint
 CREATE TABLE "status_conversations" (
 	"status_id" bigint PRIMARY KEY NOT NULL,
 	"conversation_id" bigint NOT NULL
@@ -84,6 +91,8 @@ CREATE TABLE "tag_follows" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+DROP TABLE "processed_activities" CASCADE;--> statement-breakpoint
+ALTER TABLE "follows" ADD COLUMN "accept_sent_at" timestamp with time zone DEFAULT now() NOT NULL;--> statement-breakpoint
 ALTER TABLE "account_conversations" ADD CONSTRAINT "account_conversations_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "account_conversations" ADD CONSTRAINT "account_conversations_last_status_id_statuses_id_fk" FOREIGN KEY ("last_status_id") REFERENCES "public"."statuses"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "featured_tags" ADD CONSTRAINT "featured_tags_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -110,6 +119,7 @@ CREATE INDEX "filters_account_idx" ON "filters" USING btree ("account_id");--> s
 CREATE UNIQUE INDEX "list_accounts_pair_uq" ON "list_accounts" USING btree ("list_id","account_id");--> statement-breakpoint
 CREATE INDEX "list_accounts_account_idx" ON "list_accounts" USING btree ("account_id");--> statement-breakpoint
 CREATE INDEX "lists_account_idx" ON "lists" USING btree ("account_id","id");--> statement-breakpoint
+CREATE INDEX "received_activities_received_idx" ON "received_activities" USING btree ("received_at");--> statement-breakpoint
 CREATE INDEX "status_conversations_conversation_idx" ON "status_conversations" USING btree ("conversation_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "tag_follows_pair_uq" ON "tag_follows" USING btree ("account_id","tag_id");--> statement-breakpoint
 CREATE INDEX "tag_follows_tag_idx" ON "tag_follows" USING btree ("tag_id");
