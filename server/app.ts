@@ -3,7 +3,7 @@
 import express, { type ErrorRequestHandler, type RequestHandler } from "express";
 import cookieParser from "cookie-parser";
 import { apiRouter } from "./api/router";
-import { containsNul } from "./api/http";
+import { normaliseParsedBody, refuseMultipartWithoutBoundary, refuseNulInUrl } from "./api/edge";
 import { authenticate } from "./auth/middleware";
 import { DomainError } from "./errors";
 import type { Services } from "./services";
@@ -74,6 +74,10 @@ export function createApp(services: Services, extensions: AppExtensions = {}): e
     }
   });
 
+  // Bad input refused or normalised once, for every route (server/api/edge.ts):
+  // the URL before the federation handler and WebFinger, the body once parsed.
+  app.use(refuseNulInUrl);
+
   // Fedify reads the raw request body itself: it is mounted before any parser.
   // The client API and the built client's files are never ActivityPub: they skip it
   // (turning each request into a Fetch Request for Fedify's router costs a millisecond).
@@ -81,15 +85,12 @@ export function createApp(services: Services, extensions: AppExtensions = {}): e
   if (federation) app.use((req, res, next) => (NOT_FEDERATED.test(req.path) ? next() : federation(req, res, next)));
 
   app.use(["/api", "/oauth"], apiCors);
+  app.use(refuseMultipartWithoutBoundary);
   app.use(express.json({ limit: BODY_LIMIT, type: ["application/json", "application/*+json"] }));
   app.use(express.urlencoded({ limit: BODY_LIMIT, extended: true, parameterLimit: 1000 }));
   app.use(cookieParser());
-  // NUL characters cannot be stored nor compared by PostgreSQL: refuse them at the edge
-  app.use((req, res, next) => {
-    if (!containsNul(req.body) && !containsNul(req.query)) return next();
-    if (req.path.startsWith("/oauth/")) res.status(400).json({ error: "invalid_request", error_description: "Request contains a NUL character" });
-    else res.status(422).json({ error: "Request contains a NUL character" });
-  });
+  // NUL characters refused, lone surrogates replaced by U+FFFD (PostgreSQL stores neither)
+  app.use(normaliseParsedBody);
   app.use(authenticate(services));
   app.use(apiRouter(services));
 

@@ -8,7 +8,8 @@ import { Forbidden } from "../errors";
 import { newId } from "../ids";
 import type { DomainContext } from "./context";
 import { withdrawNotifications } from "./notifications";
-import { sanitizePostHtml, stripHtml } from "./sanitize";
+import { httpUrl, sanitizePostHtml, stripHtml } from "./sanitize";
+import { normaliseStrings } from "../unicode";
 import { removeStatusRow, storeStatus, type Status } from "./statuses";
 
 export interface RemoteAttachment {
@@ -65,8 +66,14 @@ function cleanTags(names: string[] | undefined): string[] {
   return [...new Set((names ?? []).map((n) => n.replace(/^#/, "").toLowerCase()).filter((n) => /^[\p{L}\p{N}_]{1,100}$/u.test(n)))].slice(0, 50);
 }
 
+/** Remote text with lone surrogates replaced by U+FFFD, as the HTTP edge does for ours. */
+function wellFormedData<T extends object>(data: T): T {
+  return normaliseStrings(structuredClone(data)).value as T;
+}
+
 /** Stores a remote post once (the same uri twice is one post). */
-export async function storeRemoteStatus(ctx: DomainContext, data: RemoteStatusData): Promise<Status> {
+export async function storeRemoteStatus(ctx: DomainContext, input: RemoteStatusData): Promise<Status> {
+  const data = wellFormedData(input);
   const parent = data.inReplyToUri ? await findStatusByUri(ctx, data.inReplyToUri) : undefined;
   const id = newId(data.createdAt && data.createdAt.getTime() < Date.now() ? data.createdAt : new Date());
   const status = await storeStatus(
@@ -74,7 +81,8 @@ export async function storeRemoteStatus(ctx: DomainContext, data: RemoteStatusDa
     {
       id,
       uri: data.uri,
-      url: data.url ?? data.uri,
+      // a javascript: or data: url would be a link in every app: http(s) only
+      url: httpUrl(data.url) ?? data.uri,
       accountId: data.authorId,
       inReplyToId: parent?.id ?? null,
       inReplyToAccountId: parent?.accountId ?? null,
@@ -94,7 +102,10 @@ export async function storeRemoteStatus(ctx: DomainContext, data: RemoteStatusDa
       // delivered twice, or fetched meanwhile: the one we have is kept
       mayExist: {},
       withinTransaction: async (tx, row) => {
-        const attachments = (data.attachments ?? []).slice(0, MAX_ATTACHMENTS).filter((a) => /^https?:\/\//.test(a.url));
+        const attachments = (data.attachments ?? [])
+          .map((a) => ({ ...a, url: httpUrl(a.url) }))
+          .filter((a): a is RemoteAttachment => a.url !== null)
+          .slice(0, MAX_ATTACHMENTS);
         if (attachments.length === 0) return;
         await tx.insert(mediaAttachments).values(
           attachments.map((a, position) => ({
@@ -118,7 +129,8 @@ export async function storeRemoteStatus(ctx: DomainContext, data: RemoteStatusDa
 }
 
 /** An Update from the author: new content, history kept. */
-export async function updateRemoteStatus(ctx: DomainContext, authorId: string, uri: string, data: Omit<RemoteStatusData, "uri" | "authorId" | "visibility">): Promise<Status | null> {
+export async function updateRemoteStatus(ctx: DomainContext, authorId: string, uri: string, input: Omit<RemoteStatusData, "uri" | "authorId" | "visibility">): Promise<Status | null> {
+  const data = wellFormedData(input);
   const current = await findStatusByUri(ctx, uri);
   if (!current) return null;
   if (current.accountId !== authorId || current.local) throw new Forbidden("Only the author may update a status");

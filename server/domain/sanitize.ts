@@ -64,3 +64,18 @@ export function escapeHtml(text: string): string {
     .replace(/"/g, "&quot;")
     .replace(/'/g, "&#39;");
 }
+
+/**
+ * A URL from outside (a remote post's or account's url, an image, an app's
+ * website) kept only when it is http(s): a `javascript:` or `data:` URL would
+ * run or show in whatever app renders it as a link.
+ */
+export function httpUrl(url: string | null | undefined): string | null {
+  if (!url) return null;
+  try {
+    const u = new URL(url);
+    return u.protocol === "https:" || u.protocol === "http:" ? u.toString() : null;
+  } catch {
+    return null;
+  }
+}
