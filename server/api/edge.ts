@@ -52,7 +52,7 @@ export const normaliseParsedBody: RequestHandler = (req, res, next) => {
   if (req.body !== null && typeof req.body === "object") {
     const { value, tooDeep } = normaliseStrings(req.body, MAX_BODY_DEPTH);
     if (tooDeep) {
-      refuse(req, res, "Request body is nested too deeply", 400);
+      refuse(req, res, "Request body is nested too deeply");
       return;
     }
     req.body = value;
