@@ -8,7 +8,7 @@ import { Forbidden } from "../errors";
 import { newId } from "../ids";
 import type { DomainContext } from "./context";
 import { withdrawNotifications } from "./notifications";
-import { httpUrl, sanitizePostHtml, stripHtml } from "./sanitize";
+import { isHttpUrl, sanitizePostHtml, stripHtml } from "./sanitize";
 import { normaliseStrings } from "../unicode";
 import { removeStatusRow, storeStatus, type Status } from "./statuses";
 
@@ -82,7 +82,7 @@ export async function storeRemoteStatus(ctx: DomainContext, input: RemoteStatusD
       id,
       uri: data.uri,
       // a javascript: or data: url would be a link in every app: http(s) only
-      url: httpUrl(data.url) ?? data.uri,
+      url: isHttpUrl(data.url) ? data.url : data.uri,
       accountId: data.authorId,
       inReplyToId: parent?.id ?? null,
       inReplyToAccountId: parent?.accountId ?? null,
@@ -103,8 +103,7 @@ export async function storeRemoteStatus(ctx: DomainContext, input: RemoteStatusD
       mayExist: {},
       withinTransaction: async (tx, row) => {
         const attachments = (data.attachments ?? [])
-          .map((a) => ({ ...a, url: httpUrl(a.url) }))
-          .filter((a): a is RemoteAttachment => a.url !== null)
+          .filter((a) => isHttpUrl(a.url))
           .slice(0, MAX_ATTACHMENTS);
         if (attachments.length === 0) return;
         await tx.insert(mediaAttachments).values(

@@ -74,8 +74,13 @@ export function httpUrl(url: string | null | undefined): string | null {
   if (!url) return null;
   try {
     const u = new URL(url);
-    return u.protocol === "https:" || u.protocol === "http:" ? u.toString() : null;
+    return (u.protocol === "https:" || u.protocol === "http:") && u.host !== "" ? u.toString() : null;
   } catch {
     return null;
   }
+}
+
+/** True when `url` is an absolute http(s) URL with a host (kept as written). */
+export function isHttpUrl(url: string | null | undefined): url is string {
+  return httpUrl(url) !== null;
 }
