@@ -3,7 +3,7 @@
 import express, { type ErrorRequestHandler, type RequestHandler } from "express";
 import cookieParser from "cookie-parser";
 import { apiRouter } from "./api/router";
-import { normaliseParsedBody, refuseMultipartWithoutBoundary, refuseNulInUrl } from "./api/edge";
+import { canonicalOriginAtEdge, normaliseParsedBody, refuseMultipartWithoutBoundary, refuseNulInUrl } from "./api/edge";
 import { authenticate } from "./auth/middleware";
 import { DomainError } from "./errors";
 import type { Services } from "./services";
@@ -76,6 +76,7 @@ export function createApp(services: Services, extensions: AppExtensions = {}): e
 
   // Bad input refused or normalised once, for every route (server/api/edge.ts):
   // the URL before the federation handler and WebFinger, the body once parsed.
+  app.use(canonicalOriginAtEdge(services.config.origin));
   app.use(refuseNulInUrl);
 
   // Fedify reads the raw request body itself: it is mounted before any parser.

@@ -1,5 +1,6 @@
 // The checks every request goes through before any route sees it, so that no
 // route has to remember them (and none can answer a 500 for them):
+// - the configured origin is what answers build URLs on, never the Host header;
 // - a NUL character anywhere in the URL (path or query) is refused with 400
 //   (422 under /api, OAuth's invalid_request under /oauth), before the
 //   federation handler and WebFinger: PostgreSQL cannot store nor compare it;
@@ -27,6 +28,18 @@ function refuse(req: Request, res: Response, message: string, apiStatus = 422): 
 /** True when the raw URL holds U+0000, escaped or not. */
 export function urlContainsNul(url: string): boolean {
   return url.includes("\u0000") || /%00/i.test(url);
+}
+
+/**
+ * Mounted first: the configured origin, for the URLs we build into answers
+ * (Link pagination). The Host header is the client's to choose and must not
+ * end up in them.
+ */
+export function canonicalOriginAtEdge(origin: string): RequestHandler {
+  return (_req, res, next) => {
+    res.locals.origin = origin;
+    next();
+  };
 }
 
 /** Mounted first: refuses a NUL in the URL, for every route including ActivityPub and WebFinger. */

@@ -101,13 +101,21 @@ export function pageParams(req: Request, defaultLimit = 20, maxLimit = 40): Page
   return { maxId: q.max_id, sinceId: q.since_id, minId: q.min_id, limit: q.limit };
 }
 
+/** The instance's configured origin, as the edge put it in res.locals (server/api/edge.ts). */
+export function canonicalOrigin(res: Response): string {
+  const origin = res.locals.origin;
+  if (typeof origin !== "string") throw new Error("the canonical origin was not set at the edge");
+  return origin;
+}
+
 /**
  * Sets Mastodon's Link header: "next" for older items (max_id), "prev" for newer (min_id).
  * `cursors` are the ids the page was ordered by, newest first.
  */
 export function setLinkHeader(req: Request, res: Response, cursors: string[], limit: number): void {
   if (cursors.length === 0) return;
-  const base = `${req.protocol}://${req.get("host")}${req.baseUrl}${req.path}`;
+  // the configured origin (set at the edge), never the request's Host header
+  const base = `${canonicalOrigin(res)}${req.baseUrl}${req.path}`;
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(req.query)) {
     if (["max_id", "min_id", "since_id"].includes(k)) continue;

@@ -1,6 +1,7 @@
 // The one HTML allowlist, for local posts and for everything that comes from
 // other servers (content, summaries, names, bios, fields, alt text…).
 import sanitizeHtml from "sanitize-html";
+import { stripBidiControls } from "../unicode";
 
 const ALLOWED_CLASSES = ["mention", "hashtag", "u-url", "h-card", "invisible", "ellipsis", "quote-inline"];
 
@@ -16,6 +17,8 @@ const postOptions: sanitizeHtml.IOptions = {
   allowedSchemes: ["http", "https", "mailto", "xmpp", "gemini", "matrix", "magnet"],
   allowedSchemesAppliedToAttributes: ["href"],
   allowProtocolRelative: false,
+  // a bidi control in a link's text can make it read as another address
+  textFilter: (text, tagName) => (tagName === "a" || tagName === "span" ? stripBidiControls(text) : text),
   disallowedTagsMode: "discard",
   nonTextTags: ["style", "script", "textarea", "option", "noscript", "template", "iframe", "object", "svg", "math"],
   transformTags: {
