@@ -45,6 +45,8 @@ export async function searchStatuses(ctx: DomainContext, query: string, viewerId
     .from(statuses)
     .where(
       and(
+        // the HTML holds the text unchanged but for the escaped characters: a cheap first filter
+        /[&<>"']/.test(term) ? undefined : ilike(statuses.content, likePattern(term, false)),
         ilike(contentText, likePattern(term, false)),
         isNull(statuses.reblogOfId),
         visibleTo(viewerId),
