@@ -4,21 +4,25 @@
 // of only those looks empty). Shared by the HTTP edge, the federation queue
 // and the domain, so that each rule is written once.
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-/** The string with every lone surrogate replaced by U+FFFD (what a UTF-8 decoder does). */
+/**
+ * The string with every lone surrogate replaced by U+FFFD (what a UTF-8
+ * decoder does), and every NUL too (PostgreSQL stores neither). Requests with a
+ * NUL are refused before this (server/api/edge.ts); text from other servers is not.
+ */
 export function wellFormed(text: string): string {
-  return text.replace(LONE_SURROGATE, "\uFFFD");
+  return text.replace(UNSTORABLE, "\uFFFD");
 }
 
 /**
- * JSON for a jsonb column: JSON.stringify writes a lone surrogate as an escape
- * (`\ud800`), which PostgreSQL refuses; those become `\ufffd`. A pair is never
- * escaped by JSON.stringify, so every such escape is a lone one; an escaped
- * backslash before `u` (`\\ud800`, the text "\ud800") is left alone.
+ * JSON for a jsonb column: JSON.stringify writes a lone surrogate or a NUL as an
+ * escape (`\ud800`, `\u0000`), which PostgreSQL refuses; those become `\ufffd`.
+ * A pair is never escaped by JSON.stringify, so every such escape is a lone one;
+ * an escaped backslash before `u` (`\\ud800`, the text "\ud800") is left alone.
  */
 export function jsonForJsonb(value: unknown): string {
-  return JSON.stringify(value ?? null).replace(/(?<!\\)((?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/g, "$1\\ufffd");
+  return JSON.stringify(value ?? null).replace(/(?<!\\)((?:\\\\)*)\\u(?:d[89a-f][0-9a-f]{2}|0000)/g, "$1\\ufffd");
 }
 
 /**

@@ -215,14 +215,14 @@ describe("lone surrogates are replaced by U+FFFD once, at the edge", () => {
     expect([settings.description, settings.charter]).toEqual([REPLACED, REPLACED]);
   });
 
-  it("in a remote note's text handled by the inbox worker", async () => {
+  it("in a remote note's text handled by the inbox worker (and a NUL there too)", async () => {
     const bob = await remote.addActor("/users/bob");
     await followRemote(t, admin, bob.id);
     const note = {
       id: `${remote.origin}/users/bob/statuses/1`,
       type: "Note",
       attributedTo: bob.id,
-      content: `<p>${LONE}</p>`,
+      content: `<p>${LONE}\u0000</p>`,
       summary: LONE,
       to: ["https://www.w3.org/ns/activitystreams#Public"],
       tag: [{ type: "Hashtag", name: `#${LONE}` }],
@@ -239,7 +239,7 @@ describe("lone surrogates are replaced by U+FFFD once, at the edge", () => {
     expect(res.status).toBe(202);
     await inboxIdle(t);
     const row = await eventually(() => findStatusByUri(t.services.domain, note.id));
-    expect([row.content, row.spoilerText]).toEqual([`<p>${REPLACED}</p>`, REPLACED]);
+    expect([row.content, row.spoilerText]).toEqual([`<p>${REPLACED}\ufffd</p>`, REPLACED]);
   });
 });
 
