@@ -6,6 +6,7 @@ import { and, count, desc, eq, inArray, isNull, lt, sql, type SQL } from "drizzl
 import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "../server/db/open";
 import { accounts, follows, statuses } from "../server/db/schema";
+import { isId } from "../server/ids";
 import type { StatusForObject } from "./objects";
 
 export const PAGE_SIZE = 20;
@@ -20,7 +21,8 @@ const LISTED = ["public", "unlisted"] as const;
 
 function below(cursor: string | null): bigint | null {
   if (cursor === null || cursor === FIRST) return null;
-  return /^[0-9]{1,19}$/.test(cursor) ? BigInt(cursor) : 0n;
+  // a cursor that is not one of our ids (or beyond 64 bits) starts below everything: an empty page
+  return isId(cursor) ? BigInt(cursor) : 0n;
 }
 
 function page<T extends { cursor: string }>(rows: T[], size: number): { rows: T[]; nextCursor: string | null } {

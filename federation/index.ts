@@ -46,6 +46,7 @@ import { federationMiddleware } from "./express";
 import { registerInboxListeners, reportInboxActivity } from "./inbox";
 import { createKeyStore, INSTANCE_ACTOR_KEY_ID, type KeyStore } from "./keys";
 import { DbKvStore } from "./kv-store";
+import { remoteTombstones } from "./tombstones";
 import { DbMessageQueue, type DbMessageQueueOptions } from "./message-queue";
 import { buildNodeInfo, SOFTWARE_VERSION } from "./nodeinfo";
 import { dispatchNote } from "./note-dispatcher";
@@ -112,6 +113,8 @@ export function createParvisFederation(services: Services, options: ParvisFedera
     // read on every inbox POST (the sender's key, its actor document): kept in memory a little while
     memoized: [["_fedify", "publicKey"], ["_fedify", "remoteDocument"]],
   });
+  // a signed Delete evicts the cached document and marks its id (inbox/delete.ts, resolve.ts)
+  services.domain.tombstones = remoteTombstones(kv);
   const keys = createKeyStore(db);
   const isHostAllowed = hostPolicy(services.domain);
   const safeFetch = createSafeFetch({

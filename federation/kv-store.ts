@@ -4,6 +4,7 @@
 import type { KvKey, KvStore, KvStoreListEntry, KvStoreSetOptions } from "@fedify/fedify";
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../server/db/open";
+import { jsonForJsonb } from "../server/unicode";
 
 /** How often expired rows are swept (at most), piggy-backing on writes. */
 const SWEEP_INTERVAL_MS = 5 * 60_000;
@@ -174,8 +175,8 @@ function prefixOf(prefix: KvKey): string {
 }
 
 function encodeValue(value: unknown): string {
-  // jsonb has no `undefined`; Fedify never stores it, but do not crash on it.
-  return JSON.stringify(value ?? null);
+  // jsonb has no `undefined`, nor lone surrogates (cached remote documents may hold them)
+  return jsonForJsonb(value);
 }
 
 function notExpired(): SQL {

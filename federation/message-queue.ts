@@ -18,6 +18,7 @@ import type {
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../server/db/open";
 import { newId } from "../server/ids";
+import { jsonForJsonb } from "../server/unicode";
 import type { Logger } from "../server/logger";
 import { durationMs } from "./kv-store";
 
@@ -122,7 +123,8 @@ export class DbMessageQueue implements MessageQueue {
     const delayMs = options?.delay ? durationMs(options.delay) : 0;
     const orderingKey = options?.orderingKey ?? null;
     // ids increase with enqueue order, which is what ordering keys rely on
-    const rows = messages.map((m) => ({ id: newId(), message: JSON.stringify(m), orderingKey, delayMs }));
+    // a remote text's lone surrogate would make the jsonb insert fail: U+FFFD instead
+    const rows = messages.map((m) => ({ id: newId(), message: jsonForJsonb(m), orderingKey, delayMs }));
     await this.insertGrouped(rows);
     localWakeups.emit(this.queue);
   }

@@ -6,6 +6,7 @@
 import type { RequestContext } from "@fedify/fedify";
 import type { Note } from "@fedify/vocab";
 import { statusForFederation } from "../server/domain/federation-queries";
+import { isId } from "../server/ids";
 import { findAccountByUri } from "../server/domain/remote-accounts";
 import { canSee } from "../server/domain/visibility";
 import type { Services } from "../server/services";
@@ -15,6 +16,7 @@ import { federatedStatus, statusToNote } from "./objects";
 
 export async function dispatchNote(ctx: RequestContext<Services>, username: string, statusId: string): Promise<Note | null> {
   const services = ctx.data;
+  if (!isId(statusId)) return null;
   const account = await findPublicLocalAccount(services.db, username);
   if (!account) return null;
   const data = await statusForFederation(services.domain, statusId);

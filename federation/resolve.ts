@@ -64,6 +64,8 @@ export async function fetchObject(ctx: FedCtx, url: URL | string): Promise<APObj
     log.warn({ url: target.href, documentUrl: remote.documentUrl, id }, "fetched document's id is not its URL; ignored");
     return null;
   }
+  // deleted at its origin since: the document came from the cache
+  if (await services.domain.tombstones?.isDeleted(id)) return null;
   try {
     return await APObject.fromJsonLd(doc, {
       documentLoader: ctx.documentLoader,

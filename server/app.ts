@@ -3,7 +3,7 @@
 import express, { type ErrorRequestHandler, type RequestHandler } from "express";
 import cookieParser from "cookie-parser";
 import { apiRouter } from "./api/router";
-import { containsNul } from "./api/http";
+import { canonicalOriginAtEdge, normaliseParsedBody, refuseMultipartWithoutBoundary, refuseNulInUrl } from "./api/edge";
 import { authenticate } from "./auth/middleware";
 import { httpMetrics, metricsRoute } from "./api/metrics";
 import { DomainError } from "./errors";
@@ -76,6 +76,11 @@ export function createApp(services: Services, extensions: AppExtensions = {}): e
     }
   });
 
+  // Bad input refused or normalised once, for every route (server/api/edge.ts):
+  // the URL before the federation handler and WebFinger, the body once parsed.
+  app.use(canonicalOriginAtEdge(services.config.origin));
+  app.use(refuseNulInUrl);
+
   // Prometheus metrics: ahead of federation and of authenticate() (which refuses
   // bearer tokens it does not know, PARVIS_METRICS_TOKEN among them)
   app.get("/metrics", cookieParser(), metricsRoute(services));
@@ -87,15 +92,12 @@ export function createApp(services: Services, extensions: AppExtensions = {}): e
   if (federation) app.use((req, res, next) => (NOT_FEDERATED.test(req.path) ? next() : federation(req, res, next)));
 
   app.use(["/api", "/oauth"], apiCors);
+  app.use(refuseMultipartWithoutBoundary);
   app.use(express.json({ limit: BODY_LIMIT, type: ["application/json", "application/*+json"] }));
   app.use(express.urlencoded({ limit: BODY_LIMIT, extended: true, parameterLimit: 1000 }));
   app.use(cookieParser());
-  // NUL characters cannot be stored nor compared by PostgreSQL: refuse them at the edge
-  app.use((req, res, next) => {
-    if (!containsNul(req.body) && !containsNul(req.query)) return next();
-    if (req.path.startsWith("/oauth/")) res.status(400).json({ error: "invalid_request", error_description: "Request contains a NUL character" });
-    else res.status(422).json({ error: "Request contains a NUL character" });
-  });
+  // NUL characters refused, lone surrogates replaced by U+FFFD (PostgreSQL stores neither)
+  app.use(normaliseParsedBody);
   app.use(authenticate(services));
   app.use(apiRouter(services));
 

@@ -11,6 +11,8 @@ export const onDelete: InboxHandler<Delete> = async (ctx, activity) => {
   const objectId = activity.objectId;
   if (!objectId || !sameOrigin(objectId, actorId)) return null;
   const d = ctx.data.domain;
+  // whether or not we keep it, a cached copy must not bring it back (a search with resolve=true)
+  await d.tombstones?.remember(objectId.href);
   // the actor is gone: no refetch (it answers 410), we know it by its signed Delete
   const actor = await findAccountByUri(d, actorId.href);
   if (!actor || actor.domain === null) return null;

@@ -21,6 +21,7 @@ import {
 } from "@fedify/vocab";
 import type { Visibility } from "../../server/db/schema";
 import type { RemoteAttachment, RemoteStatusData } from "../../server/domain/remote-statuses";
+import { isHttpUrl } from "../../server/domain/sanitize";
 import { isPublicAddress } from "../addresses";
 import { escapeHtml, firstText, languageOf } from "./text";
 
@@ -88,7 +89,8 @@ function link(url: string, label = url): string {
 async function bodyOf(object: PostObject, options: TranslateOptions): Promise<string> {
   const content = firstText(object.contents) ?? "";
   const name = firstText(object.names);
-  const url = urlOf(object.url) ?? object.id?.href ?? null;
+  const given = urlOf(object.url);
+  const url = (isHttpUrl(given) ? given : null) ?? object.id?.href ?? null;
   const parts: string[] = [];
 
   // Articles, Lemmy Pages and events carry a title; Notes do not (a Note's

@@ -27,7 +27,7 @@ import { accountStatuses } from "../domain/timelines";
 import { Invalid, NotFound } from "../errors";
 import { isId } from "../ids";
 import type { Services } from "../services";
-import { boolish, idParam, listOf, pageParams, parseBody, parseQuery, setLinkHeader } from "./http";
+import { boolish, idParam, listOf, multipart, pageParams, parseBody, parseQuery, setLinkHeader } from "./http";
 import { serializeAccount, serializeAccounts, serializeCredentialAccount } from "./serializers/account";
 import { serializeFilteredStatuses } from "./serializers/status";
 
@@ -64,16 +64,13 @@ const upload = multer({
 });
 
 /** multer for multipart requests only; JSON and form bodies were parsed already. */
-const profileUpload = (req: Request, res: import("express").Response, next: import("express").NextFunction) => {
-  if (!req.is("multipart/form-data")) return next();
+const profileFields = multipart(
   upload.fields([
     { name: "avatar", maxCount: 1 },
     { name: "header", maxCount: 1 },
-  ])(req, res, (err?: unknown) => {
-    if (err instanceof multer.MulterError) return next(new Invalid(err.code === "LIMIT_FILE_SIZE" ? "File is too large" : "Invalid upload"));
-    next(err);
-  });
-};
+  ]),
+);
+const profileUpload: import("express").RequestHandler = (req, res, next) => (req.is("multipart/form-data") ? profileFields(req, res, next) : next());
 
 export function accountsRouter(services: Services): Router {
   const router = Router();

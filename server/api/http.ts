@@ -1,8 +1,9 @@
 // Edge helpers shared by the routers: input validation with zod, ids,
 // pagination parameters and the Link header.
-import type { Request, Response } from "express";
+import type { Request, RequestHandler, Response } from "express";
+import multer from "multer";
 import { z } from "zod";
-import { Invalid, NotFound } from "../errors";
+import { DomainError, Invalid, NotFound } from "../errors";
 import { isId } from "../ids";
 import type { PageParams } from "../domain/pagination";
 
@@ -30,6 +31,26 @@ export function containsNul(value: unknown, depth = 0): boolean {
   if (typeof value === "string") return value.includes("\u0000");
   if (depth > 32 || value === null || typeof value !== "object") return false;
   return Object.entries(value).some(([k, v]) => k.includes("\u0000") || containsNul(v, depth + 1));
+}
+
+/** A body that cannot be read at all (truncated or malformed multipart): 400, like malformed JSON. */
+export class MalformedBody extends DomainError {
+  override readonly status = 400;
+}
+
+/**
+ * Runs a multer middleware: its limits are validation errors (422), and
+ * anything else it meets while reading (no boundary, a truncated body, a
+ * broken part header) is a malformed body (400), never a 500.
+ */
+export function multipart(middleware: RequestHandler): RequestHandler {
+  return (req, res, next) => {
+    middleware(req, res, (err?: unknown) => {
+      if (!err) return next();
+      if (err instanceof multer.MulterError) return next(new Invalid(err.code === "LIMIT_FILE_SIZE" ? "File is too large" : "Invalid upload"));
+      next(new MalformedBody("Malformed multipart body"));
+    });
+  };
 }
 
 /** Validates the request body; answers 422 naming the first problem. */
@@ -80,13 +101,21 @@ export function pageParams(req: Request, defaultLimit = 20, maxLimit = 40): Page
   return { maxId: q.max_id, sinceId: q.since_id, minId: q.min_id, limit: q.limit };
 }
 
+/** The instance's configured origin, as the edge put it in res.locals (server/api/edge.ts). */
+export function canonicalOrigin(res: Response): string {
+  const origin = res.locals.origin;
+  if (typeof origin !== "string") throw new Error("the canonical origin was not set at the edge");
+  return origin;
+}
+
 /**
  * Sets Mastodon's Link header: "next" for older items (max_id), "prev" for newer (min_id).
  * `cursors` are the ids the page was ordered by, newest first.
  */
 export function setLinkHeader(req: Request, res: Response, cursors: string[], limit: number): void {
   if (cursors.length === 0) return;
-  const base = `${req.protocol}://${req.get("host")}${req.baseUrl}${req.path}`;
+  // the configured origin (set at the edge), never the request's Host header
+  const base = `${canonicalOrigin(res)}${req.baseUrl}${req.path}`;
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(req.query)) {
     if (["max_id", "min_id", "since_id"].includes(k)) continue;

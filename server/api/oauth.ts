@@ -8,6 +8,7 @@ import { authRateLimit, failedLoginTracker } from "../auth/rate-limit";
 import { expandScopes, hasScope, issueToken, revokeToken, tokenIdOf } from "../auth/tokens";
 import { createApp, findAppByClientId, getApp, type App } from "../domain/apps";
 import { redeemAuthorizationCode } from "../domain/oauth-codes";
+import { isHttpUrl } from "../domain/sanitize";
 import { DomainError, Unauthorized } from "../errors";
 import type { Services } from "../services";
 import { parseBody } from "./http";
@@ -22,7 +23,13 @@ const appSchema = z.object({
   client_name: z.string().trim().min(1).max(200),
   redirect_uris: z.union([z.string().min(1).max(2000), z.array(z.string().min(1).max(2000)).min(1).max(10)]),
   scopes: scopeString.optional(),
-  website: z.string().url().max(2000).optional().or(z.literal("")),
+  // Mastodon's UrlValidator: http(s) with a host; a javascript: or data: website would be a link in every app
+  website: z
+    .string()
+    .max(2000)
+    .refine(isHttpUrl, "must be an http(s) URL")
+    .optional()
+    .or(z.literal("")),
 });
 
 function sameSecret(a: string, b: string): boolean {
@@ -39,7 +46,7 @@ export function serializeApp(app: App, withSecret: boolean) {
   return {
     id: app.id,
     name: app.name,
-    website: app.website,
+    website: isHttpUrl(app.website) ? app.website : null,
     scopes: app.scopes.split(/\s+/),
     redirect_uri: app.redirectUris.join("\n"),
     redirect_uris: app.redirectUris,

@@ -12,7 +12,7 @@ import { threadOf } from "../domain/threads";
 import { Invalid, NotFound } from "../errors";
 import type { Services } from "../services";
 import { loadAccounts } from "./accounts";
-import { boolish, idParam, idSchema, listOf, pageParams, parseBody, setLinkHeader } from "./http";
+import { boolish, idParam, idSchema, listOf, multipart, pageParams, parseBody, setLinkHeader } from "./http";
 import { isId } from "../ids";
 import { serializeAccounts } from "./serializers/account";
 import { serializeMedia } from "./serializers/media";
@@ -190,12 +190,7 @@ export function statusesRouter(services: Services): Router {
     });
   }
 
-  const mediaUpload: import("express").RequestHandler = (req, res, next) => {
-    upload.single("file")(req, res, (err?: unknown) => {
-      if (err instanceof multer.MulterError) return next(new Invalid(err.code === "LIMIT_FILE_SIZE" ? "File is too large" : "Invalid upload"));
-      next(err);
-    });
-  };
+  const mediaUpload = multipart(upload.single("file"));
   for (const version of ["v1", "v2"]) {
     router.post(`/api/${version}/media`, requireAuth("write:media"), mediaUpload, async (req, res) => {
       const me = currentAuth(req).account;

@@ -13,6 +13,15 @@ export type RemoteAccountResolver = (username: string, domain: string) => Promis
 /** Finds (fetching it when needed) the account or status an ActivityPub URL names. Provided by federation. */
 export type RemoteUrlResolver = (url: string) => Promise<{ accountId?: string; statusId?: string } | null>;
 
+/**
+ * Remote objects deleted at their origin, so that no cached copy of one is
+ * stored again. Provided by federation (federation/tombstones.ts).
+ */
+export interface RemoteTombstones {
+  remember(uri: string): Promise<void>;
+  isDeleted(uri: string): Promise<boolean>;
+}
+
 /** What every domain function receives: the database (or a transaction), the event bus and the configuration. */
 export interface DomainContext {
   db: DbOrTx;
@@ -20,6 +29,7 @@ export interface DomainContext {
   config: Config;
   resolveRemoteAccount?: RemoteAccountResolver;
   resolveRemoteUrl?: RemoteUrlResolver;
+  tombstones?: RemoteTombstones;
   /** accounts by ActivityPub id, for the lookups every incoming activity makes */
   accountCache?: AccountUriCache;
 }

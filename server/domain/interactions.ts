@@ -85,7 +85,9 @@ export async function reblog(ctx: DomainContext, account: Account, statusId: str
       url: local ? localUrls(ctx.config.origin).statusPage(account.username, id) : null,
       accountId: account.id,
       reblogOfId: original.id,
-      visibility: options.visibility ?? (original.visibility === "private" ? "private" : "public"),
+      // an author's boost of their followers-only post stays followers-only whatever was asked
+      // (as Mastodon's ReblogService does): a public one would show it to everyone
+      visibility: original.visibility === "private" ? "private" : (options.visibility ?? "public"),
       local,
       content: "",
       ...(options.createdAt ? { createdAt: options.createdAt } : {}),

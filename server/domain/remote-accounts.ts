@@ -9,7 +9,8 @@ import { Invalid } from "../errors";
 import { newId } from "../ids";
 import type { Account } from "./accounts";
 import type { DomainContext } from "./context";
-import { sanitizePostHtml, stripHtml } from "./sanitize";
+import { httpUrl, sanitizePostHtml, stripHtml } from "./sanitize";
+import { normaliseStrings } from "../unicode";
 import { removeStatusRow } from "./statuses";
 
 export interface RemoteActorData {
@@ -48,15 +49,7 @@ const MAX_TEXT = 10_000;
 
 const clip = (s: string | null | undefined, n: number) => (s ?? "").slice(0, n);
 
-function cleanUrl(url: string | null | undefined): string | null {
-  if (!url) return null;
-  try {
-    const u = new URL(url);
-    return u.protocol === "https:" || u.protocol === "http:" ? u.toString() : null;
-  } catch {
-    return null;
-  }
-}
+const cleanUrl = httpUrl;
 
 const accountByUriQuery = (db: DbOrTx) =>
   prepared(db, "remote_account_by_uri", (d) =>
@@ -79,7 +72,9 @@ function remember(ctx: DomainContext, rows: Account[]): void {
 }
 
 /** Creates or refreshes a remote account from its actor document. */
-export async function upsertRemoteAccount(ctx: DomainContext, data: RemoteActorData): Promise<Account> {
+export async function upsertRemoteAccount(ctx: DomainContext, input: RemoteActorData): Promise<Account> {
+  // fields and aliases are jsonb: no lone surrogates (U+FFFD instead), as at the HTTP edge
+  const data = normaliseStrings(structuredClone(input)).value as RemoteActorData;
   if (!/^[a-z0-9_.-]{1,100}$/i.test(data.username)) throw new Invalid("Remote username is not acceptable");
   if (!data.domain || data.domain === ctx.config.domain) throw new Invalid("Not a remote account");
   const values = {
@@ -109,7 +104,7 @@ export async function upsertRemoteAccount(ctx: DomainContext, data: RemoteActorD
     remoteFollowersCount: data.followersCount ?? null,
     remoteFollowingCount: data.followingCount ?? null,
     remoteStatusesCount: data.statusesCount ?? null,
-    alsoKnownAs: (data.alsoKnownAs ?? []).slice(0, 20),
+    alsoKnownAs: (data.alsoKnownAs ?? []).map(httpUrl).filter((u): u is string => u !== null).slice(0, 20),
     lastFetchedAt: new Date(),
     updatedAt: new Date(),
   };

@@ -8,7 +8,8 @@ import { Forbidden } from "../errors";
 import { newId } from "../ids";
 import type { DomainContext } from "./context";
 import { withdrawNotifications } from "./notifications";
-import { sanitizePostHtml, stripHtml } from "./sanitize";
+import { isHttpUrl, sanitizePostHtml, stripHtml } from "./sanitize";
+import { normaliseStrings } from "../unicode";
 import { removeStatusRow, storeStatus, type Status } from "./statuses";
 
 export interface RemoteAttachment {
@@ -68,7 +69,7 @@ function cleanTags(names: string[] | undefined): string[] {
 }
 
 function keptAttachments(attachments: RemoteAttachment[] | undefined): RemoteAttachment[] {
-  return (attachments ?? []).slice(0, MAX_ATTACHMENTS).filter((a) => /^https?:\/\//.test(a.url));
+  return (attachments ?? []).slice(0, MAX_ATTACHMENTS).filter((a) => isHttpUrl(a.url));
 }
 
 const cleanDescription = (a: RemoteAttachment) => (a.description ? stripHtml(a.description.slice(0, 5000)) : null);
@@ -92,8 +93,14 @@ async function insertRemoteAttachments(tx: DbOrTx, authorId: string, statusId: s
   );
 }
 
+/** Remote text with lone surrogates replaced by U+FFFD, as the HTTP edge does for ours. */
+function wellFormedData<T extends object>(data: T): T {
+  return normaliseStrings(structuredClone(data)).value as T;
+}
+
 /** Stores a remote post once (the same uri twice is one post). */
-export async function storeRemoteStatus(ctx: DomainContext, data: RemoteStatusData): Promise<Status> {
+export async function storeRemoteStatus(ctx: DomainContext, input: RemoteStatusData): Promise<Status> {
+  const data = wellFormedData(input);
   const parent = data.inReplyToUri ? await findStatusByUri(ctx, data.inReplyToUri) : undefined;
   const id = newId(data.createdAt && data.createdAt.getTime() < Date.now() ? data.createdAt : new Date());
   const status = await storeStatus(
@@ -101,7 +108,8 @@ export async function storeRemoteStatus(ctx: DomainContext, data: RemoteStatusDa
     {
       id,
       uri: data.uri,
-      url: data.url ?? data.uri,
+      // a javascript: or data: url would be a link in every app: http(s) only
+      url: isHttpUrl(data.url) ? data.url : data.uri,
       accountId: data.authorId,
       inReplyToId: parent?.id ?? null,
       inReplyToAccountId: parent?.accountId ?? null,
@@ -188,7 +196,8 @@ export async function remoteEditKind(ctx: DomainContext, status: Status, data: R
  * object's `updated` (now when it has none, never in the future). Nothing is
  * written, and no event raised, unless it is an edit (remoteEditKind).
  */
-export async function updateRemoteStatus(ctx: DomainContext, authorId: string, uri: string, data: RemoteUpdateData): Promise<Status | null> {
+export async function updateRemoteStatus(ctx: DomainContext, authorId: string, uri: string, input: RemoteUpdateData): Promise<Status | null> {
+  const data = wellFormedData(input);
   const current = await findStatusByUri(ctx, uri);
   if (!current) return null;
   if (current.accountId !== authorId || current.local) throw new Forbidden("Only the author may update a status");

@@ -1,6 +1,7 @@
 // The one HTML allowlist, for local posts and for everything that comes from
 // other servers (content, summaries, names, bios, fields, alt text…).
 import sanitizeHtml from "sanitize-html";
+import { stripBidiControls } from "../unicode";
 
 const ALLOWED_CLASSES = ["mention", "hashtag", "u-url", "h-card", "invisible", "ellipsis", "quote-inline"];
 
@@ -16,6 +17,8 @@ const postOptions: sanitizeHtml.IOptions = {
   allowedSchemes: ["http", "https", "mailto", "xmpp", "gemini", "matrix", "magnet"],
   allowedSchemesAppliedToAttributes: ["href"],
   allowProtocolRelative: false,
+  // a bidi control in a link's text can make it read as another address
+  textFilter: (text, tagName) => (tagName === "a" || tagName === "span" ? stripBidiControls(text) : text),
   disallowedTagsMode: "discard",
   nonTextTags: ["style", "script", "textarea", "option", "noscript", "template", "iframe", "object", "svg", "math"],
   transformTags: {
@@ -63,4 +66,24 @@ export function escapeHtml(text: string): string {
     .replace(/>/g, "&gt;")
     .replace(/"/g, "&quot;")
     .replace(/'/g, "&#39;");
+}
+
+/**
+ * A URL from outside (a remote post's or account's url, an image, an app's
+ * website) kept only when it is http(s): a `javascript:` or `data:` URL would
+ * run or show in whatever app renders it as a link.
+ */
+export function httpUrl(url: string | null | undefined): string | null {
+  if (!url) return null;
+  try {
+    const u = new URL(url);
+    return (u.protocol === "https:" || u.protocol === "http:") && u.host !== "" ? u.toString() : null;
+  } catch {
+    return null;
+  }
+}
+
+/** True when `url` is an absolute http(s) URL with a host (kept as written). */
+export function isHttpUrl(url: string | null | undefined): url is string {
+  return httpUrl(url) !== null;
 }

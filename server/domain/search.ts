@@ -27,6 +27,15 @@ export async function findTag(ctx: DomainContext, name: string) {
   return row;
 }
 
+/**
+ * A status's text as a reader sees it: tags removed, the entities our
+ * sanitizer writes decoded (&amp; last). Searching the HTML would match
+ * "nofollow", "href" or "span" in every post with a link.
+ */
+const contentText = sql`replace(replace(replace(replace(replace(
+  regexp_replace(${statuses.content}, '<[^>]*>', ' ', 'g'),
+  '&lt;', '<'), '&gt;', '>'), '&quot;', '"'), '&#39;', ''''), '&amp;', '&')`;
+
 /** Statuses containing the words, among those the viewer may see (newest first). */
 export async function searchStatuses(ctx: DomainContext, query: string, viewerId: string | null, limit: number, offset: number) {
   const term = query.trim();
@@ -36,7 +45,9 @@ export async function searchStatuses(ctx: DomainContext, query: string, viewerId
     .from(statuses)
     .where(
       and(
-        ilike(statuses.content, likePattern(term, false)),
+        // the HTML holds the text unchanged but for the escaped characters: a cheap first filter
+        /[&<>"']/.test(term) ? undefined : ilike(statuses.content, likePattern(term, false)),
+        ilike(contentText, likePattern(term, false)),
         isNull(statuses.reblogOfId),
         visibleTo(viewerId),
         // suspended authors, and those the viewer blocks or mutes, as on timelines

@@ -15,6 +15,7 @@ import {
 } from "../db/schema";
 import { Conflict, Forbidden, Invalid, NotFound } from "../errors";
 import { newId } from "../ids";
+import { isBlank } from "../unicode";
 import { localUrls } from "../urls";
 import { findAccountByAcct, findLocalAccount, type Account } from "./accounts";
 import type { DbOrTx } from "../db/open";
@@ -171,7 +172,8 @@ export async function createStatus(ctx: DomainContext, author: Account, input: C
   const spoilerText = input.spoilerText ?? "";
   const mediaIds = input.mediaIds ?? [];
   if (mediaIds.length > MAX_MEDIA) throw new Invalid(`At most ${MAX_MEDIA} media attachments`);
-  if (!text.trim() && mediaIds.length === 0) throw new Invalid("Validation failed: Text can't be blank");
+  // zero-width and other invisible characters alone are blank too
+  if (isBlank(text) && mediaIds.length === 0) throw new Invalid("Validation failed: Text can't be blank");
   if (charCount(text) + charCount(spoilerText) > ctx.config.maxStatusChars) {
     throw new Invalid(`Validation failed: Text is too long (maximum is ${ctx.config.maxStatusChars} characters)`);
   }
@@ -270,7 +272,7 @@ export async function editStatus(ctx: DomainContext, editor: Account, id: string
   if (!current || !(await canSee(ctx, current, editor.id))) throw new NotFound();
   if (current.accountId !== editor.id || current.reblogOfId) throw new Forbidden();
   const spoilerText = input.spoilerText ?? current.spoilerText;
-  if (!input.text.trim()) throw new Invalid("Validation failed: Text can't be blank");
+  if (isBlank(input.text)) throw new Invalid("Validation failed: Text can't be blank");
   if (input.language && !/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(input.language)) {
     throw new Invalid("Validation failed: Language is not a valid language code");
   }

@@ -1,5 +1,6 @@
 // Turns what a resident typed into the HTML of a post: paragraphs, line breaks,
 // links, @mentions and #hashtags. Everything else is escaped.
+import { stripBidiControls } from "../unicode";
 import { escapeHtml } from "./sanitize";
 
 export interface MentionRef {
@@ -17,8 +18,9 @@ export interface ResolvedMention {
 
 // Names and tags longer than their limit are not matched at all (rather than cut
 // short, which would mention someone else or file the post under another tag).
+// A URL ends at a bidi control: inside a link's text one would reorder what the reader sees.
 const TOKEN =
-  /(https?:\/\/[^\s<>"']+)|(^|[^\p{L}\p{N}_/@.])@([a-z0-9_]{1,30})(?![a-z0-9_])(?:@([a-z0-9][a-z0-9.-]*[a-z0-9](?::\d{1,5})?))?|(^|[^\p{L}\p{N}_/&#])#([\p{L}\p{N}_]{1,100})(?![\p{L}\p{N}_])/giu;
+  /(https?:\/\/[^\s<>"'\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]+)|(^|[^\p{L}\p{N}_/@.])@([a-z0-9_]{1,30})(?![a-z0-9_])(?:@([a-z0-9][a-z0-9.-]*[a-z0-9](?::\d{1,5})?))?|(^|[^\p{L}\p{N}_/&#])#([\p{L}\p{N}_]{1,100})(?![\p{L}\p{N}_])/giu;
 
 const MAX_MENTIONS = 50;
 const MAX_TAGS = 50;
@@ -74,7 +76,10 @@ function renderLink(url: string): string {
   );
 }
 
-function renderLine(line: string, mentions: Map<string, ResolvedMention>, tagUrl: (name: string) => string): string {
+function renderLine(rawLine: string, mentions: Map<string, ResolvedMention>, tagUrl: (name: string) => string): string {
+  // A bidi control anywhere on a line with a link can reverse how the link reads
+  // (U+202E makes "moc.elpmaxe//:sptth" show as a trusted address): dropped there.
+  const line = /https?:\/\//.test(rawLine) ? stripBidiControls(rawLine) : rawLine;
   let out = "";
   let last = 0;
   for (const m of line.matchAll(TOKEN)) {

@@ -72,4 +72,18 @@ describe("remote statuses", () => {
     });
     expect(reply).toMatchObject({ inReplyToId: parent.id, inReplyToUri: null });
   });
+
+  for (const url of ["javascript:alert(1)", "data:text/html,<script>alert(1)</script>", "JavaScript:alert(1)"]) {
+    it(`a post whose url is ${url.split(":")[0]}: keeps its uri as its url`, async () => {
+      const author = await remoteAuthor("irene");
+      const stored = await storeRemoteStatus(t.services.domain, {
+        uri: "https://voisins.example/notes/3",
+        url,
+        authorId: author.id,
+        content: "<p>Bonjour</p>",
+        visibility: "public",
+      });
+      expect((await statusRow(stored.id)).url).toBe("https://voisins.example/notes/3");
+    });
+  }
 });

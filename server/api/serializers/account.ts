@@ -3,6 +3,7 @@ import { eq, getTableColumns, sql } from "drizzle-orm";
 import { accountStats, accounts, followRequests, statuses, users } from "../../db/schema";
 import type { Account, User } from "../../domain/accounts";
 import { acctOf } from "../../domain/accounts";
+import { isHttpUrl } from "../../domain/sanitize";
 import type { DbOrTx } from "../../db/open";
 import { prepared } from "../../db/prepared";
 import type { Services } from "../../services";
@@ -114,7 +115,7 @@ function toEntity(services: Services, a: Account, c: Counts, role: string | null
     group: a.actorType === "Group",
     created_at: `${dateOnly(a.createdAt)}T00:00:00.000Z`,
     note: a.note,
-    url: a.url ?? a.uri,
+    url: isHttpUrl(a.url) ? a.url : a.uri,
     uri: a.uri,
     avatar,
     avatar_static: avatar,

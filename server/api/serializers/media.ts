@@ -1,4 +1,5 @@
 import type { mediaAttachments } from "../../db/schema";
+import { isHttpUrl } from "../../domain/sanitize";
 import type { Services } from "../../services";
 import { localUrls } from "../../urls";
 
@@ -24,13 +25,14 @@ export interface MediaEntity {
 }
 
 export function serializeMedia(services: Services, m: MediaRow): MediaEntity {
-  const url = m.fileName ? mediaUrl(services, m.fileName) : m.remoteUrl;
+  const remoteUrl = isHttpUrl(m.remoteUrl) ? m.remoteUrl : null;
+  const url = m.fileName ? mediaUrl(services, m.fileName) : remoteUrl;
   return {
     id: m.id,
     type: m.type,
     url,
     preview_url: url,
-    remote_url: m.remoteUrl,
+    remote_url: remoteUrl,
     preview_remote_url: null,
     text_url: null,
     meta: m.meta,

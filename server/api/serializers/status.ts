@@ -5,7 +5,7 @@
 import { asc, sql } from "drizzle-orm";
 import { accounts, apps, bookmarks, favourites, mediaAttachments, mentions, mutes, statusTags, statuses, tags } from "../../db/schema";
 import { acctOf } from "../../domain/accounts";
-import { htmlToText } from "../../domain/sanitize";
+import { htmlToText, isHttpUrl } from "../../domain/sanitize";
 import type { Db } from "../../db/open";
 import { prepared } from "../../db/prepared";
 import type { Status } from "../../domain/statuses";
@@ -87,7 +87,8 @@ export async function serializeStatuses(
     const entity: StatusEntity = {
       id: s.id,
       uri: s.uri,
-      url: s.url ?? s.uri,
+      // rows stored before URLs from outside were checked may hold javascript: or data:
+      url: isHttpUrl(s.url) ? s.url : s.uri,
       created_at: s.createdAt.toISOString(),
       edited_at: s.editedAt ? s.editedAt.toISOString() : null,
       account: accountEntities.get(s.accountId)!,
@@ -96,7 +97,7 @@ export async function serializeStatuses(
       sensitive: s.sensitive,
       spoiler_text: s.spoilerText,
       media_attachments: mediaRows.filter((m) => m.statusId === s.id).map((m) => serializeMedia(services, m)),
-      application: extra?.application ?? null,
+      application: extra?.application ? { name: extra.application.name, website: isHttpUrl(extra.application.website) ? extra.application.website : null } : null,
       mentions: (extra?.mentions ?? []).map((m) => ({ id: m.id, username: m.username, url: m.url, acct: acctOf(m) })),
       tags: (extra?.tags ?? []).map((name) => ({ name, url: urls.tagPage(name) })),
       emojis: [],
@@ -206,7 +207,9 @@ const extrasColumns = {
   id: sql<string>`v.id::text`,
   favourites: sql<number>`(select count(*) from ${favourites} f where f.status_id = v.id)::int`,
   reblogs: sql<number>`(select count(*) from ${statuses} r where r.reblog_of_id = v.id)::int`,
-  replies: sql<number>`(select count(*) from ${statuses} r where r.in_reply_to_id = v.id)::int`,
+  // as Mastodon counts them: public and unlisted replies only (a private or direct
+  // reply's existence is not told to those who may not see it)
+  replies: sql<number>`(select count(*) from ${statuses} r where r.in_reply_to_id = v.id and r.visibility in ('public', 'unlisted'))::int`,
   mentions: sql<StatusExtras["mentions"] | null>`(select json_agg(json_build_object(
       'id', a.id::text, 'username', a.username, 'domain', a.domain, 'url', coalesce(a.url, a.uri)) order by a.id)
     from ${mentions} m join ${accounts} a on a.id = m.account_id where m.status_id = v.id)`,
