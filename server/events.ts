@@ -32,6 +32,8 @@ export interface DomainEvents {
   "account.deleted": { accountId: string; uri: string; local: boolean; followerInboxes: string[] };
   "notification.created": { notificationId: string; accountId: string };
   "notification.removed": { notificationIds: string[]; accountId: string };
+  /** access tokens that stopped working (revoked, password changed, account gone): open streams close */
+  "tokens.revoked": { userId: string; tokenIds: string[] | null };
 }
 
 export type EventName = keyof DomainEvents;

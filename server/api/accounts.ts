@@ -105,7 +105,7 @@ export function accountsRouter(services: Services): Router {
     });
   });
 
-  router.get("/api/v1/accounts/verify_credentials", requireAuth("read:accounts"), async (req, res) => {
+  router.get("/api/v1/accounts/verify_credentials", requireAuth(), async (req, res) => {
     const auth = currentAuth(req);
     res.json(await serializeCredentialAccount(services, auth.account, auth.user));
   });

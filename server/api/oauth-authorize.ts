@@ -8,6 +8,7 @@ import { assertMayLogIn, authenticatePassword, passwordAuthenticator } from "../
 import { CSRF_COOKIE, SESSION_COOKIE } from "../auth/middleware";
 import { authRateLimit, failedLoginTracker } from "../auth/rate-limit";
 import { issueToken } from "../auth/tokens";
+import { expandScopes, hasScope, isKnownScope } from "../auth/scopes";
 import { findAppByClientId, type App } from "../domain/apps";
 import { createAuthorizationCode } from "../domain/oauth-codes";
 import { escapeHtml } from "../domain/sanitize";
@@ -78,9 +79,9 @@ export function oauthAuthorizeRouter(services: Services): Router {
       page(res, locale, t("oauth.title"), `<p class="error" role="alert">${escapeHtml(t("oauth.error.invalid_redirect"))}</p>`, 400);
       return null;
     }
-    const allowed = new Set(app.scopes.split(/\s+/));
+    const allowed = expandScopes(app.scopes);
     const asked = (params.scope ?? app.scopes).split(/[\s+]+/).filter(Boolean);
-    const fits = (s: string) => allowed.has(s) || allowed.has(s.split(":")[0]);
+    const fits = (s: string) => isKnownScope(s) && hasScope(allowed, s);
     if (asked.length === 0 || !asked.every(fits)) {
       page(res, locale, t("oauth.title"), `<p class="error" role="alert">${escapeHtml(t("oauth.error.invalid_scope"))}</p>`, 400);
       return null;

@@ -6,17 +6,17 @@ import { z } from "zod";
 import { authenticatePassword, assertMayLogIn, passwordAuthenticator } from "../auth/login";
 import { authRateLimit, failedLoginTracker } from "../auth/rate-limit";
 import { expandScopes, hasScope, issueToken, revokeToken, tokenIdOf } from "../auth/tokens";
+import { isKnownScope } from "../auth/scopes";
 import { createApp, findAppByClientId, getApp, type App } from "../domain/apps";
 import { redeemAuthorizationCode } from "../domain/oauth-codes";
 import { DomainError, Unauthorized } from "../errors";
 import type { Services } from "../services";
 import { parseBody } from "./http";
 
-const KNOWN_SCOPES = /^(read|write|follow|push|profile|admin:read|admin:write)(:[a-z_]+)?$/;
 const scopeString = z
   .string()
   .max(1000)
-  .refine((s) => s.split(/\s+/).filter(Boolean).every((x) => KNOWN_SCOPES.test(x)), "contains an unknown scope");
+  .refine((s) => s.split(/\s+/).filter(Boolean).every(isKnownScope), "contains an unknown scope");
 
 const appSchema = z.object({
   client_name: z.string().trim().min(1).max(200),

@@ -206,7 +206,7 @@ export function statusesRouter(services: Services): Router {
     });
   }
 
-  router.get("/api/v1/media/:id", requireAuth("read"), async (req, res) => {
+  router.get("/api/v1/media/:id", requireAuth(), async (req, res) => {
     const media = await getOwnMedia(ctx, currentAuth(req).account.id, idParam(req));
     res.json(serializeMedia(services, media));
   });

@@ -33,5 +33,6 @@ export async function deleteLocalAccount(ctx: DomainContext, userId: string, pas
       .set({ displayName: "", note: "", noteSource: "", fields: [], avatarUrl: null, headerUrl: null, locked: false, suspendedAt: new Date(), updatedAt: new Date() })
       .where(eq(accounts.id, id));
   });
+  ctx.events.emit("tokens.revoked", { userId, tokenIds: null });
   ctx.events.emit("account.deleted", { accountId: account.id, uri: account.uri, local: true, followerInboxes: [...new Set(inboxes)] });
 }

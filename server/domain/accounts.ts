@@ -295,4 +295,5 @@ export async function rejectRegistration(ctx: DomainContext, accountId: string):
   const user = await getUserByAccountId(ctx, accountId);
   if (!user || user.approved) throw new NotFound();
   await ctx.db.delete(accounts).where(eq(accounts.id, accountId));
+  ctx.events.emit("tokens.revoked", { userId: user.id, tokenIds: null });
 }
