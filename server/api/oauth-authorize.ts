@@ -4,9 +4,9 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { Router, type Request, type Response } from "express";
 import { z } from "zod";
-import { assertMayLogIn, authenticatePassword, passwordAuthenticator } from "../auth/login";
+import { assertMayLogIn, authenticatePassword, lockoutKey, passwordAuthenticator } from "../auth/login";
 import { CSRF_COOKIE, SESSION_COOKIE } from "../auth/middleware";
-import { authRateLimit, failedLoginTracker } from "../auth/rate-limit";
+import { failedLoginTracker, loginRateLimit } from "../auth/rate-limit";
 import { issueToken } from "../auth/tokens";
 import { expandScopes, hasScope, isKnownScope } from "../auth/scopes";
 import { findAppByClientId, type App } from "../domain/apps";
@@ -153,7 +153,12 @@ export function oauthAuthorizeRouter(services: Services): Router {
     loginForm(res, locale, parsed.data, valid.app, csrf);
   });
 
-  router.post("/oauth/authorize", authRateLimit(services.config.authRateLimit), async (req, res) => {
+  const loginLimit = loginRateLimit(services, services.config.authRateLimit);
+  // only password attempts spend the per-address login budget
+  const limitLogins: import("express").RequestHandler = (req, res, next) =>
+    (req.body as { action?: unknown } | undefined)?.action === "login" ? loginLimit(req, res, next) : next();
+
+  router.post("/oauth/authorize", limitLogins, async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const locale = (body.lang === "en" || body.lang === "fr" ? body.lang : pickLocale(req.get("accept-language"))) as Locale;
     const parsed = requestSchema.safeParse(body);
@@ -170,15 +175,16 @@ export function oauthAuthorizeRouter(services: Services): Router {
     }
     if (body.action === "login") {
       const username = typeof body.username === "string" ? body.username.slice(0, 320) : "";
+      const key = await lockoutKey(ctx, username);
       try {
-        failures.assertAllowed(username);
+        failures.assertAllowed(key);
       } catch (e) {
         if (e instanceof TooManyRequests) return loginForm(res.status(429), locale, params, valid.app, cookieCsrf, "oauth.error.too_many");
         throw e;
       }
       const result = typeof body.password === "string" && username ? await authenticatePassword(passwords, req, res) : null;
       if (!result) {
-        failures.fail(username);
+        failures.fail(key);
         return loginForm(res, locale, params, valid.app, cookieCsrf, "oauth.error.invalid_login");
       }
       try {
@@ -187,7 +193,7 @@ export function oauthAuthorizeRouter(services: Services): Router {
         if (e instanceof DomainError) return loginForm(res, locale, params, valid.app, cookieCsrf, "oauth.error.forbidden");
         throw e;
       }
-      failures.succeed(username);
+      failures.succeed(key);
       const issued = await issueToken(ctx, { userId: result.user.id, kind: "web", userAgent: req.get("user-agent"), ip: req.ip });
       res.cookie(SESSION_COOKIE, issued.accessToken, { sameSite: "strict", secure, path: "/", httpOnly: true, maxAge: 30 * 86400_000 });
       return consentForm(res, locale, params, valid.app, valid.scopes, result.account.username, cookieCsrf);
