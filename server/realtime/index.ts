@@ -25,14 +25,14 @@ export interface StreamMessage {
   payload: unknown;
 }
 
+/** Why a handshake is refused (the client sees it as connect_error's message). */
+export const OUTSIDE_SCOPES = "This action is outside the authorized scopes";
+
 const userRoom = (accountId: string) => `user:${accountId}`;
 const notificationRoom = (accountId: string) => `notifications:${accountId}`;
 /** every socket of a user, and every socket opened with one token: closed when tokens die */
 const userTokensRoom = (userId: string) => `tokens-of:${userId}`;
 const tokenRoom = (tokenId: string) => `token:${tokenId}`;
-
-/** Why a handshake is refused (the client sees it as connect_error's message). */
-export const OUTSIDE_SCOPES = "This action is outside the authorized scopes";
 const publicRoom = (local: boolean) => (local ? "public:local" : "public");
 const tagRoom = (tag: string, local: boolean) => `hashtag${local ? ":local" : ""}:${tag.toLowerCase()}`;
 
