@@ -107,11 +107,10 @@ export function oauthAuthorizeRouter(services: Services): Router {
 
   function consentForm(res: Response, locale: Locale, params: AuthorizeRequest, app: App, scopes: string, username: string, csrf: string) {
     const t = (k: MessageKey, v?: Record<string, string>) => escapeHtml(translate(locale, k, v));
-    const items = [...new Set(scopes.split(" ").map((s) => s.split(":")[0]))]
-      .map((s) => {
-        const key = `oauth.scope.${s}` as MessageKey;
-        return `<li>${["read", "write", "follow", "push", "profile"].includes(s) ? t(key) : t("oauth.scope.other", { scope: s })}</li>`;
-      })
+    // broad scopes in words; granular ones named exactly, so the resident sees how little is asked
+    const broad = ["read", "write", "follow", "push", "profile", "admin:read", "admin:write"];
+    const items = [...new Set(scopes.split(" "))]
+      .map((s) => `<li>${broad.includes(s) ? t(`oauth.scope.${s}` as MessageKey) : t("oauth.scope.granular", { scope: s })}</li>`)
       .join("");
     page(
       res,

@@ -296,6 +296,32 @@ describe("granular scopes as Mastodon defines them", () => {
     expect((await t.http.get(`${base}&scope=write:statuses`)).status).toBe(400);
   });
 
+  it("through the authorization page, a granular scope is shown as asked and the token holds only it", async () => {
+    await createResident(t, "alice");
+    const redirect = "https://app.example/cb";
+    const app = (await t.http.post("/api/v1/apps").send({ client_name: "Reader", redirect_uris: redirect, scopes: "read write" })).body;
+    const login = await t.http.post("/api/parvis/web/session").send({ username: "alice", password: PASSWORD });
+    const cookies = ([] as string[]).concat(login.headers["set-cookie"] ?? []).map((c) => c.split(";")[0]);
+    const csrf = cookies.find((c) => c.startsWith("parvis_csrf="))!.split("=")[1];
+    const params = { response_type: "code", client_id: app.client_id, redirect_uri: redirect, scope: "read:statuses" };
+    const consent = await t.http.get(`/oauth/authorize?${new URLSearchParams({ ...params, lang: "en" })}`).set("Cookie", cookies.join("; "));
+    expect(consent.status).toBe(200);
+    expect(consent.text).toContain("only this part: read:statuses");
+    expect(consent.text).not.toContain("read your posts, follows and notifications");
+    const approve = await t.http.post("/oauth/authorize").set("Cookie", cookies.join("; ")).type("form").send({ ...params, csrf_token: csrf, action: "approve" });
+    expect(approve.status).toBe(302);
+    const code = new URL(approve.headers.location).searchParams.get("code")!;
+    const token = await t.http
+      .post("/oauth/token")
+      .type("form")
+      .send({ grant_type: "authorization_code", code, redirect_uri: redirect, client_id: app.client_id, client_secret: app.client_secret });
+    expect(token.body.scope).toBe("read:statuses");
+    const auth = `Bearer ${token.body.access_token}`;
+    expect((await t.http.get("/api/v1/timelines/home").set("Authorization", auth)).status).toBe(200);
+    expect((await t.http.get("/api/v1/notifications").set("Authorization", auth)).body).toEqual({ error: OUTSIDE });
+    expect((await t.http.post("/api/v1/statuses").set("Authorization", auth).send({ status: "no" })).status).toBe(403);
+  });
+
   it("the web session cookie has every scope of the web client", async () => {
     const admin = await createResident(t, "boss", { role: "admin" });
     const login = await t.http.post("/api/parvis/web/session").send({ username: "boss", password: PASSWORD });
