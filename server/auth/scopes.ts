@@ -182,6 +182,23 @@ export const SCOPE_TABLE: readonly Row[] = [
   ["GET", "/headers/original/missing.png", PUBLIC],
 ];
 
+/**
+ * What each stream needs when opened with a token, as Mastodon's streaming server
+ * checks it: the socket.io handshake (server/realtime) and the Mastodon WebSocket
+ * streaming API read their scopes here.
+ */
+export const STREAM_SCOPES = {
+  user: "read:statuses",
+  "user:notification": "read:notifications",
+  public: "read:statuses",
+  "public:local": "read:statuses",
+  "public:remote": "read:statuses",
+  hashtag: "read:statuses",
+  "hashtag:local": "read:statuses",
+  list: "read:lists",
+  direct: "read:statuses",
+} as const satisfies Record<string, string>;
+
 interface CompiledRule {
   method: Method;
   path: string;

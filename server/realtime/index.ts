@@ -6,6 +6,7 @@ import type { Server as HttpServer } from "node:http";
 import { Server, type Socket } from "socket.io";
 import { hasScope, isUserAuth, verifyToken, type AuthInfo } from "../auth/tokens";
 import { SESSION_COOKIE } from "../auth/middleware";
+import { STREAM_SCOPES } from "../auth/scopes";
 import { getNotification } from "../domain/notifications";
 import { loadStatuses } from "../domain/statuses";
 import { hiddenFromResidents, homeAudience } from "../domain/timelines";
@@ -57,7 +58,7 @@ export function realtimeModule(services: Services): Module {
   const unsubscribe: (() => void)[] = [];
   const ctx = services.domain;
 
-  /** null: anonymous; throws for a valid token without the streams' scope (read:statuses, as Mastodon's streaming server). */
+  /** null: anonymous; throws for a valid token without the user stream's scope (STREAM_SCOPES, as Mastodon's streaming server). */
   async function authenticateSocket(socket: Socket): Promise<AuthInfo | null> {
     const fromAuth = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
     const header = socket.handshake.headers.authorization;
@@ -68,7 +69,7 @@ export function realtimeModule(services: Services): Module {
     const info = await verifyToken(ctx, token);
     // an invalid or revoked token connects as a visitor, who receives only public streams
     if (!isUserAuth(info)) return null;
-    if (!hasScope(info.scopes, "read:statuses")) throw new Error(OUTSIDE_SCOPES);
+    if (!hasScope(info.scopes, STREAM_SCOPES.user)) throw new Error(OUTSIDE_SCOPES);
     return info;
   }
 
@@ -121,7 +122,7 @@ export function realtimeModule(services: Services): Module {
             socket.data.accountId = auth?.account.id ?? null;
             socket.data.userId = auth?.user.id ?? null;
             socket.data.tokenId = auth?.token.id ?? null;
-            socket.data.notifications = auth ? hasScope(auth.scopes, "read:notifications") : false;
+            socket.data.notifications = auth ? hasScope(auth.scopes, STREAM_SCOPES["user:notification"]) : false;
             next();
           },
           (err: unknown) => next(new Error(err instanceof Error ? err.message : "authentication failed")),
