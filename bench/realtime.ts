@@ -87,6 +87,8 @@ async function main() {
         PARVIS_DOMAIN: `127.0.0.1:${port}`,
         PARVIS_DATA_DIR: dataDir,
         PARVIS_SECRET: SECRET,
+        // the author posts faster than a resident may
+        PARVIS_RATE_LIMIT_STATUSES: "100000000/1h",
         LOG_LEVEL: "warn",
       },
       stdio: ["ignore", "inherit", "inherit"],

@@ -13,6 +13,19 @@ const hostPort = z
   .string()
   .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$/i, "must be a host name with an optional :port");
 
+const UNITS_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** "300/3h": at most 300 in each window of 3 hours (s, m, h or d). */
+const perPeriod = z
+  .string()
+  .regex(/^\d{1,9}\/\d{1,6}[smhd]$/, "must be COUNT/PERIOD, e.g. 300/3h (period in s, m, h or d)")
+  .transform((v) => {
+    const [count, period] = v.split("/");
+    const unit = period.slice(-1) as keyof typeof UNITS_MS;
+    return { limit: Number(count), periodMs: Number(period.slice(0, -1)) * UNITS_MS[unit] };
+  })
+  .refine((v) => v.limit >= 1 && v.periodMs >= 1000, "must allow at least 1 per period of at least 1s");
+
 const envSchema = z.object({
   PARVIS_DOMAIN: hostPort.optional(),
   PARVIS_PROTOCOL: z.enum(["http", "https"]).optional(),
@@ -39,6 +52,10 @@ const envSchema = z.object({
   PARVIS_METRICS_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
   PARVIS_METRICS_LOOPBACK: bool.default(true),
   PARVIS_AUTH_RATE_LIMIT: z.coerce.number().int().min(1).max(100000).default(30),
+  // per-account limits, Mastodon's defaults (its rate_limiter.rb families)
+  PARVIS_RATE_LIMIT_STATUSES: perPeriod.prefault("300/3h"),
+  PARVIS_RATE_LIMIT_MEDIA: perPeriod.prefault("30/30m"),
+  PARVIS_RATE_LIMIT_FOLLOWS: perPeriod.prefault("400/24h"),
   PARVIS_REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, "must be a redis:// URL")
@@ -69,11 +86,19 @@ export interface Config {
   /** whether clients on this machine read /metrics without credentials (never behind a trusted proxy) */
   metricsLoopback: boolean;
   authRateLimit: number;
+  /** per-account limits on posting (statuses and boosts), uploads and follows */
+  rateLimits: Record<RateLimitFamily, RateLimit>;
   redisUrl: string | undefined;
   realtimeAdapter: "none" | "postgres" | "redis";
   processRole: "all" | "web" | "worker";
   logLevel: string;
 }
+
+export interface RateLimit {
+  limit: number;
+  periodMs: number;
+}
+export type RateLimitFamily = "statuses" | "media" | "follows";
 
 export class ConfigError extends Error {}
 
@@ -118,6 +143,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metricsToken: e.PARVIS_METRICS_TOKEN,
     metricsLoopback: e.PARVIS_METRICS_LOOPBACK,
     authRateLimit: e.PARVIS_AUTH_RATE_LIMIT,
+    rateLimits: { statuses: e.PARVIS_RATE_LIMIT_STATUSES, media: e.PARVIS_RATE_LIMIT_MEDIA, follows: e.PARVIS_RATE_LIMIT_FOLLOWS },
     redisUrl: e.PARVIS_REDIS_URL,
     realtimeAdapter: e.PARVIS_REALTIME_ADAPTER,
     processRole: e.PARVIS_PROCESS_ROLE,

@@ -36,6 +36,8 @@ export interface DomainEvents {
   "filters.changed": { accountId: string };
   /** a direct conversation of a local participant changed (streaming's conversation event) */
   "conversation.updated": { accountConversationId: string; accountId: string };
+  /** access tokens that stopped working (revoked, password changed, account gone): open streams close */
+  "tokens.revoked": { userId: string; tokenIds: string[] | null };
 }
 
 export type EventName = keyof DomainEvents;

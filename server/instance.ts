@@ -9,6 +9,8 @@ import { openDatabase, type Database } from "./db/open";
 import { AccountUriCache } from "./domain/account-cache";
 import { acknowledgeEvent, replayJournal } from "./domain/event-journal";
 import { EventBus } from "./events";
+import { removeUnattachedMedia } from "./domain/media";
+import { forgetOldCounters } from "./domain/rate-limits";
 import { createLogger, type Logger } from "./logger";
 import { createMetrics } from "./metrics";
 import type { Services } from "./services";
@@ -26,6 +28,8 @@ export type ModuleFactory = (services: Services) => Module | Promise<Module>;
 
 /** How often each process looks for journaled events nobody finished handling. */
 export const JOURNAL_REPLAY_INTERVAL_MS = 30_000;
+/** How often each process removes uploads never attached (older than a day) and ended rate-limit windows. */
+export const HOUSEKEEPING_INTERVAL_MS = 15 * 60_000;
 
 export interface InstanceOptions {
   database?: Database;
@@ -97,6 +101,15 @@ export async function createInstance(config: Config, options: InstanceOptions = 
   replay();
   const replayTimer = setInterval(replay, JOURNAL_REPLAY_INTERVAL_MS);
   replayTimer.unref();
+  const housekeeping = () =>
+    void Promise.all([removeUnattachedMedia(services.domain), forgetOldCounters(services.domain)]).then(
+      ([media]) => {
+        if (media) services.logger.info({ media }, "unattached uploads removed");
+      },
+      (err) => services.logger.error({ err }, "housekeeping failed"),
+    );
+  const housekeepingTimer = setInterval(housekeeping, HOUSEKEEPING_INTERVAL_MS);
+  housekeepingTimer.unref();
 
   const instance: Instance = {
     services,
@@ -117,6 +130,7 @@ export async function createInstance(config: Config, options: InstanceOptions = 
     },
     async stop() {
       clearInterval(replayTimer);
+      clearInterval(housekeepingTimer);
       // stop accepting, let requests in flight finish, then close the rest
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

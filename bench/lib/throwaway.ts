@@ -87,6 +87,10 @@ export async function prepareBenchSite(
     PARVIS_SECRET: randomBytes(32).toString("base64url"),
     PARVIS_COMMUNE_NAME: "Benchville",
     PARVIS_AUTH_RATE_LIMIT: "100000",
+    // load generators post far faster than any resident may
+    PARVIS_RATE_LIMIT_STATUSES: "100000000/1h",
+    PARVIS_RATE_LIMIT_MEDIA: "100000000/1h",
+    PARVIS_RATE_LIMIT_FOLLOWS: "100000000/1h",
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "silent",
     ...options.env,
   });

@@ -21,12 +21,13 @@ import {
 } from "../domain/accounts";
 import { block, unblock } from "../domain/blocks";
 import { follow, listFollows, relationships, unfollow } from "../domain/follows";
-import { MAX_IMAGE_BYTES, sniffImage, storeImageFile } from "../domain/media";
+import { MAX_IMAGE_BYTES, removeMediaFiles, sniffImage, storeImageFile } from "../domain/media";
 import { mute, unmute } from "../domain/mutes";
 import { accountStatuses } from "../domain/timelines";
 import { Invalid, NotFound } from "../errors";
 import { isId } from "../ids";
 import type { Services } from "../services";
+import { accountRateLimit } from "./rate-limits";
 import { boolish, idParam, listOf, multipart, pageParams, parseBody, parseQuery, setLinkHeader } from "./http";
 import { serializeAccount, serializeAccounts, serializeCredentialAccount } from "./serializers/account";
 import { serializeFilteredStatuses } from "./serializers/status";
@@ -102,7 +103,7 @@ export function accountsRouter(services: Services): Router {
     });
   });
 
-  router.get("/api/v1/accounts/verify_credentials", requireAuth("read:accounts"), async (req, res) => {
+  router.get("/api/v1/accounts/verify_credentials", requireAuth(), async (req, res) => {
     const auth = currentAuth(req);
     res.json(await serializeCredentialAccount(services, auth.account, auth.user));
   });
@@ -136,6 +137,11 @@ export function accountsRouter(services: Services): Router {
     if (files?.avatar?.[0]) update.avatarUrl = (await storeImageFile(ctx, files.avatar[0].buffer)).fileName;
     if (files?.header?.[0]) update.headerUrl = (await storeImageFile(ctx, files.header[0].buffer)).fileName;
     const account = await updateProfile(ctx, auth.account.id, update);
+    // a replaced picture is no longer served
+    await removeMediaFiles(ctx, [
+      update.avatarUrl && auth.account.avatarUrl !== account.avatarUrl ? auth.account.avatarUrl : null,
+      update.headerUrl && auth.account.headerUrl !== account.headerUrl ? auth.account.headerUrl : null,
+    ]);
     if (body.source?.language) auth.user.locale = await setUserLocale(ctx, auth.user.id, body.source.language);
     res.json(await serializeCredentialAccount(services, account, auth.user));
   });
@@ -218,7 +224,7 @@ export function accountsRouter(services: Services): Router {
 
   const followSchema = z.object({ reblogs: boolish.optional(), notify: boolish.optional(), languages: z.array(z.string()).optional() });
 
-  router.post("/api/v1/accounts/:id/follow", requireAuth("write:follows"), async (req, res) => {
+  router.post("/api/v1/accounts/:id/follow", requireAuth("write:follows"), accountRateLimit(services, "follows"), async (req, res) => {
     const me = currentAuth(req).account;
     const target = await getVisibleAccount(ctx, idParam(req));
     const body = parseBody(followSchema, req);

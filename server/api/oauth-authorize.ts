@@ -4,10 +4,11 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { Router, type Request, type Response } from "express";
 import { z } from "zod";
-import { assertMayLogIn, authenticatePassword, passwordAuthenticator } from "../auth/login";
+import { assertMayLogIn, authenticatePassword, lockoutKey, passwordAuthenticator } from "../auth/login";
 import { CSRF_COOKIE, SESSION_COOKIE } from "../auth/middleware";
-import { authRateLimit, failedLoginTracker } from "../auth/rate-limit";
+import { failedLoginTracker, loginRateLimit } from "../auth/rate-limit";
 import { issueToken } from "../auth/tokens";
+import { expandScopes, hasScope, isKnownScope } from "../auth/scopes";
 import { findAppByClientId, type App } from "../domain/apps";
 import { createAuthorizationCode } from "../domain/oauth-codes";
 import { escapeHtml } from "../domain/sanitize";
@@ -78,9 +79,9 @@ export function oauthAuthorizeRouter(services: Services): Router {
       page(res, locale, t("oauth.title"), `<p class="error" role="alert">${escapeHtml(t("oauth.error.invalid_redirect"))}</p>`, 400);
       return null;
     }
-    const allowed = new Set(app.scopes.split(/\s+/));
+    const allowed = expandScopes(app.scopes);
     const asked = (params.scope ?? app.scopes).split(/[\s+]+/).filter(Boolean);
-    const fits = (s: string) => allowed.has(s) || allowed.has(s.split(":")[0]);
+    const fits = (s: string) => isKnownScope(s) && hasScope(allowed, s);
     if (asked.length === 0 || !asked.every(fits)) {
       page(res, locale, t("oauth.title"), `<p class="error" role="alert">${escapeHtml(t("oauth.error.invalid_scope"))}</p>`, 400);
       return null;
@@ -106,11 +107,10 @@ export function oauthAuthorizeRouter(services: Services): Router {
 
   function consentForm(res: Response, locale: Locale, params: AuthorizeRequest, app: App, scopes: string, username: string, csrf: string) {
     const t = (k: MessageKey, v?: Record<string, string>) => escapeHtml(translate(locale, k, v));
-    const items = [...new Set(scopes.split(" ").map((s) => s.split(":")[0]))]
-      .map((s) => {
-        const key = `oauth.scope.${s}` as MessageKey;
-        return `<li>${["read", "write", "follow", "push", "profile"].includes(s) ? t(key) : t("oauth.scope.other", { scope: s })}</li>`;
-      })
+    // broad scopes in words; granular ones named exactly, so the resident sees how little is asked
+    const broad = ["read", "write", "follow", "push", "profile", "admin:read", "admin:write"];
+    const items = [...new Set(scopes.split(" "))]
+      .map((s) => `<li>${broad.includes(s) ? t(`oauth.scope.${s}` as MessageKey) : t("oauth.scope.granular", { scope: s })}</li>`)
       .join("");
     page(
       res,
@@ -152,7 +152,12 @@ export function oauthAuthorizeRouter(services: Services): Router {
     loginForm(res, locale, parsed.data, valid.app, csrf);
   });
 
-  router.post("/oauth/authorize", authRateLimit(services.config.authRateLimit), async (req, res) => {
+  const loginLimit = loginRateLimit(services, services.config.authRateLimit);
+  // only password attempts spend the per-address login budget
+  const limitLogins: import("express").RequestHandler = (req, res, next) =>
+    (req.body as { action?: unknown } | undefined)?.action === "login" ? loginLimit(req, res, next) : next();
+
+  router.post("/oauth/authorize", limitLogins, async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const locale = (body.lang === "en" || body.lang === "fr" ? body.lang : pickLocale(req.get("accept-language"))) as Locale;
     const parsed = requestSchema.safeParse(body);
@@ -169,15 +174,16 @@ export function oauthAuthorizeRouter(services: Services): Router {
     }
     if (body.action === "login") {
       const username = typeof body.username === "string" ? body.username.slice(0, 320) : "";
+      const key = await lockoutKey(ctx, username);
       try {
-        failures.assertAllowed(username);
+        failures.assertAllowed(key);
       } catch (e) {
         if (e instanceof TooManyRequests) return loginForm(res.status(429), locale, params, valid.app, cookieCsrf, "oauth.error.too_many");
         throw e;
       }
       const result = typeof body.password === "string" && username ? await authenticatePassword(passwords, req, res) : null;
       if (!result) {
-        failures.fail(username);
+        failures.fail(key);
         return loginForm(res, locale, params, valid.app, cookieCsrf, "oauth.error.invalid_login");
       }
       try {
@@ -186,7 +192,7 @@ export function oauthAuthorizeRouter(services: Services): Router {
         if (e instanceof DomainError) return loginForm(res, locale, params, valid.app, cookieCsrf, "oauth.error.forbidden");
         throw e;
       }
-      failures.succeed(username);
+      failures.succeed(key);
       const issued = await issueToken(ctx, { userId: result.user.id, kind: "web", userAgent: req.get("user-agent"), ip: req.ip });
       res.cookie(SESSION_COOKIE, issued.accessToken, { sameSite: "strict", secure, path: "/", httpOnly: true, maxAge: 30 * 86400_000 });
       return consentForm(res, locale, params, valid.app, valid.scopes, result.account.username, cookieCsrf);

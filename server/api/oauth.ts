@@ -3,9 +3,10 @@
 import { timingSafeEqual } from "node:crypto";
 import { Router, type Response } from "express";
 import { z } from "zod";
-import { authenticatePassword, assertMayLogIn, passwordAuthenticator } from "../auth/login";
-import { authRateLimit, failedLoginTracker } from "../auth/rate-limit";
+import { authenticatePassword, assertMayLogIn, lockoutKey, passwordAuthenticator } from "../auth/login";
+import { failedLoginTracker, loginRateLimit } from "../auth/rate-limit";
 import { expandScopes, hasScope, issueToken, revokeToken, tokenIdOf } from "../auth/tokens";
+import { isKnownScope } from "../auth/scopes";
 import { createApp, findAppByClientId, getApp, type App } from "../domain/apps";
 import { redeemAuthorizationCode } from "../domain/oauth-codes";
 import { isHttpUrl } from "../domain/sanitize";
@@ -13,11 +14,10 @@ import { DomainError, Unauthorized } from "../errors";
 import type { Services } from "../services";
 import { parseBody } from "./http";
 
-const KNOWN_SCOPES = /^(read|write|follow|push|profile|admin:read|admin:write)(:[a-z_]+)?$/;
 const scopeString = z
   .string()
   .max(1000)
-  .refine((s) => s.split(/\s+/).filter(Boolean).every((x) => KNOWN_SCOPES.test(x)), "contains an unknown scope");
+  .refine((s) => s.split(/\s+/).filter(Boolean).every(isKnownScope), "contains an unknown scope");
 
 const appSchema = z.object({
   client_name: z.string().trim().min(1).max(200),
@@ -58,7 +58,7 @@ export function serializeApp(app: App, withSecret: boolean) {
 export function oauthRouter(services: Services): Router {
   const router = Router();
   const ctx = services.domain;
-  const limiter = authRateLimit(services.config.authRateLimit);
+  const limiter = loginRateLimit(services, services.config.authRateLimit);
   const failures = failedLoginTracker(services);
   const passwords = passwordAuthenticator(ctx);
 
@@ -131,14 +131,15 @@ export function oauthRouter(services: Services): Router {
       return oauthError(res, 400, "unsupported_grant_type", "The authorization grant type is not supported");
     }
     if (!body.username || !body.password) return oauthError(res, 400, "invalid_request", "username and password are required");
+    const key = await lockoutKey(ctx, body.username);
     try {
-      failures.assertAllowed(body.username);
+      failures.assertAllowed(key);
     } catch (e) {
       return oauthError(res, 429, "too_many_requests", (e as Error).message);
     }
     const result = await authenticatePassword(passwords, req, res);
     if (!result) {
-      failures.fail(body.username);
+      failures.fail(key);
       return oauthError(res, 400, "invalid_grant", "Invalid username or password");
     }
     try {
@@ -146,7 +147,7 @@ export function oauthRouter(services: Services): Router {
     } catch (e) {
       return oauthError(res, 403, "invalid_grant", e instanceof DomainError ? e.message : "Forbidden");
     }
-    failures.succeed(body.username);
+    failures.succeed(key);
     const issued = await issueToken(ctx, { userId: result.user.id, appId: app?.id ?? null, scopes, userAgent: req.get("user-agent"), ip: req.ip });
     res.json({ access_token: issued.accessToken, token_type: "Bearer", scope: scopes, created_at: Math.floor(issued.row.createdAt.getTime() / 1000) });
   });

@@ -22,11 +22,14 @@ import { statusesRouter } from "./statuses";
 import { timelinesRouter } from "./timelines";
 import { webSessionRouter } from "./web-session";
 import { mediaDir } from "../domain/media";
+import { enforceScopes } from "../auth/scopes";
 
 const staticDir = join(dirname(fileURLToPath(import.meta.url)), "..", "static");
 
 export function apiRouter(services: Services): Router {
   const router = Router();
+  // every route's OAuth scope, from one table (server/auth/scopes.ts)
+  router.use(enforceScopes());
   router.use(oauthRouter(services));
   router.use(oauthAuthorizeRouter(services));
   // before the accounts router: its /api/v1/accounts/:id would take familiar_followers

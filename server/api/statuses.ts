@@ -12,6 +12,7 @@ import { threadOf } from "../domain/threads";
 import { Invalid, NotFound } from "../errors";
 import type { Services } from "../services";
 import { loadAccounts } from "./accounts";
+import { accountRateLimit } from "./rate-limits";
 import { boolish, idParam, idSchema, listOf, multipart, pageParams, parseBody, setLinkHeader } from "./http";
 import { isId } from "../ids";
 import { serializeAccounts } from "./serializers/account";
@@ -49,8 +50,10 @@ export function statusesRouter(services: Services): Router {
   const router = Router();
   const ctx = services.domain;
   const viewer = (req: import("express").Request) => req.auth?.account.id ?? null;
+  const postingLimit = accountRateLimit(services, "statuses");
+  const uploadLimit = accountRateLimit(services, "media");
 
-  router.post("/api/v1/statuses", requireAuth("write:statuses"), async (req, res) => {
+  router.post("/api/v1/statuses", requireAuth("write:statuses"), postingLimit, async (req, res) => {
     const auth = currentAuth(req);
     const body = parseBody(createSchema, req);
     if (body.poll !== undefined && body.poll !== null) throw new Invalid("Validation failed: Polls are not supported on this instance");
@@ -153,7 +156,7 @@ export function statusesRouter(services: Services): Router {
     res.json(await serializeStatus(services, status, me.id));
   });
 
-  router.post("/api/v1/statuses/:id/reblog", requireAuth("write:statuses"), async (req, res) => {
+  router.post("/api/v1/statuses/:id/reblog", requireAuth("write:statuses"), postingLimit, async (req, res) => {
     const me = currentAuth(req).account;
     const body = parseBody(z.object({ visibility: z.enum(["public", "unlisted", "private"]).optional() }), req);
     const row = await reblog(ctx, me, idParam(req), { visibility: body.visibility });
@@ -192,7 +195,7 @@ export function statusesRouter(services: Services): Router {
 
   const mediaUpload = multipart(upload.single("file"));
   for (const version of ["v1", "v2"]) {
-    router.post(`/api/${version}/media`, requireAuth("write:media"), mediaUpload, async (req, res) => {
+    router.post(`/api/${version}/media`, requireAuth("write:media"), uploadLimit, mediaUpload, async (req, res) => {
       const me = currentAuth(req).account;
       if (!req.file) throw new Invalid("Validation failed: File can't be blank");
       const body = parseBody(z.object({ description: z.string().max(1500).optional() }).passthrough(), req);
@@ -201,7 +204,7 @@ export function statusesRouter(services: Services): Router {
     });
   }
 
-  router.get("/api/v1/media/:id", requireAuth("read"), async (req, res) => {
+  router.get("/api/v1/media/:id", requireAuth(), async (req, res) => {
     const media = await getOwnMedia(ctx, currentAuth(req).account.id, idParam(req));
     res.json(serializeMedia(services, media));
   });

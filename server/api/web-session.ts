@@ -4,9 +4,9 @@
 import { randomBytes } from "node:crypto";
 import { Router, type CookieOptions, type Request } from "express";
 import { z } from "zod";
-import { assertMayLogIn, authenticatePassword, passwordAuthenticator } from "../auth/login";
+import { assertMayLogIn, authenticatePassword, lockoutKey, passwordAuthenticator } from "../auth/login";
 import { CSRF_COOKIE, SESSION_COOKIE, currentAuth, requireAuth } from "../auth/middleware";
-import { authRateLimit, failedLoginTracker } from "../auth/rate-limit";
+import { authRateLimit, failedLoginTracker, loginRateLimit } from "../auth/rate-limit";
 import { issueToken, revokeToken } from "../auth/tokens";
 import { changePassword, listSessions, revokeSession } from "../domain/sessions";
 import { deleteLocalAccount } from "../domain/account-deletion";
@@ -30,16 +30,17 @@ export function webSessionRouter(services: Services): Router {
     maxAge: SESSION_DAYS * 86400_000,
   });
 
-  router.post("/api/parvis/web/session", authRateLimit(services.config.authRateLimit), async (req, res) => {
+  router.post("/api/parvis/web/session", loginRateLimit(services, services.config.authRateLimit), async (req, res) => {
     const body = parseBody(z.object({ username: z.string().min(1).max(320), password: z.string().min(1).max(1000) }), req);
-    failures.assertAllowed(body.username);
+    const key = await lockoutKey(ctx, body.username);
+    failures.assertAllowed(key);
     const result = await authenticatePassword(passwords, req, res);
     if (!result) {
-      failures.fail(body.username);
+      failures.fail(key);
       throw new Unauthorized("Invalid username or password");
     }
     assertMayLogIn(result);
-    failures.succeed(body.username);
+    failures.succeed(key);
     const issued = await issueToken(ctx, { userId: result.user.id, kind: "web", userAgent: req.get("user-agent"), ip: req.ip });
     res.cookie(SESSION_COOKIE, issued.accessToken, { ...cookieBase(req), httpOnly: true });
     res.cookie(CSRF_COOKIE, randomBytes(24).toString("base64url"), { ...cookieBase(req), httpOnly: false });

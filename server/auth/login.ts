@@ -14,15 +14,43 @@ export interface LoginResult {
   account: Account;
 }
 
-export async function checkPassword(ctx: DomainContext, login: string, password: string): Promise<LoginResult | null> {
-  const name = login.trim().replace(/^@/, "");
-  const isEmail = name.includes("@");
-  const [row] = await ctx.db
+/**
+ * The resident a login names: "alice", "@alice", "alice@this.domain", "@alice@this.domain"
+ * or the email address, whatever the case.
+ */
+export async function findLogin(ctx: DomainContext, login: string): Promise<LoginResult | undefined> {
+  const name = login.trim().replace(/^@/, "").toLowerCase();
+  const byUsername = (username: string) =>
+    ctx.db
+      .select({ user: users, account: accounts })
+      .from(users)
+      .innerJoin(accounts, eq(accounts.id, users.accountId))
+      .where(sql`lower(${accounts.username}) = ${username}`)
+      .limit(1);
+  if (!name.includes("@")) return (await byUsername(name))[0];
+  const [byEmail] = await ctx.db
     .select({ user: users, account: accounts })
     .from(users)
     .innerJoin(accounts, eq(accounts.id, users.accountId))
-    .where(isEmail ? sql`lower(${users.email}) = ${name.toLowerCase()}` : sql`lower(${accounts.username}) = ${name.toLowerCase()}`)
+    .where(sql`lower(${users.email}) = ${name}`)
     .limit(1);
+  if (byEmail) return byEmail;
+  const suffix = `@${ctx.config.domain.toLowerCase()}`;
+  return name.endsWith(suffix) ? (await byUsername(name.slice(0, -suffix.length)))[0] : undefined;
+}
+
+/**
+ * What failed logins are counted against: the account, however it was named (so
+ * "@alice", her email and "alice@domain" share one budget), or the name itself
+ * when it names nobody (so the lock reveals nothing).
+ */
+export async function lockoutKey(ctx: DomainContext, login: string): Promise<string> {
+  const found = await findLogin(ctx, login);
+  return found ? `account:${found.account.id}` : `name:${login.trim().replace(/^@/, "").toLowerCase()}`;
+}
+
+export async function checkPassword(ctx: DomainContext, login: string, password: string): Promise<LoginResult | null> {
+  const row = await findLogin(ctx, login);
   if (!row) return verifyDummy(password).then(() => null);
   if (!(await verifyPassword(row.user.passwordHash, password))) return null;
   return row;

@@ -16,7 +16,7 @@ export function authRateLimit(limit: number): RequestHandler {
   });
 }
 
-/** Counts failed logins per account name; too many locks the name for a while, from any address. */
+/** Counts failed logins per key (see lockoutKey: the account, however named); too many locks it for a while, from any address. */
 export class FailedLoginTracker {
   private readonly failures = new Map<string, { count: number; since: number }>();
 
@@ -57,6 +57,18 @@ export class FailedLoginTracker {
 }
 
 const trackers = new WeakMap<object, FailedLoginTracker>();
+const loginLimiters = new WeakMap<object, RequestHandler>();
+
+/**
+ * The per-address limit on password logins of one instance (keyed by its services),
+ * one budget shared by the OAuth password grant, the web session and the
+ * authorization page.
+ */
+export function loginRateLimit(owner: object, limit: number): RequestHandler {
+  let limiter = loginLimiters.get(owner);
+  if (!limiter) loginLimiters.set(owner, (limiter = authRateLimit(limit)));
+  return limiter;
+}
 
 /**
  * The failed-login counter of one instance (keyed by its services), shared by every

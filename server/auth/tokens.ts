@@ -9,6 +9,9 @@ import { prepared } from "../db/prepared";
 import { newId } from "../ids";
 import type { DomainContext } from "../domain/context";
 import type { Account, User } from "../domain/accounts";
+import { expandScopes, WEB_CLIENT_SCOPES } from "./scopes";
+
+export { expandScopes, hasScope } from "./scopes";
 
 export type AccessToken = typeof accessTokens.$inferSelect;
 
@@ -107,15 +110,23 @@ export async function verifyToken(ctx: DomainContext, token: string): Promise<Au
   if (!found.token.lastUsedAt || now - found.token.lastUsedAt.getTime() > 5 * 60_000) {
     await ctx.db.update(accessTokens).set({ lastUsedAt: new Date(now) }).where(eq(accessTokens.id, found.token.id));
   }
-  return { ...found, scopes: expandScopes(found.token.scopes) };
+  // the web client's cookie session can do whatever the resident's role allows
+  return { ...found, scopes: expandScopes(found.token.kind === "web" ? WEB_CLIENT_SCOPES : found.token.scopes) };
 }
 
 export function isUserAuth(info: AuthInfo | AppAuthInfo | null): info is AuthInfo {
   return info !== null && "user" in info;
 }
 
+/** Revokes one token; open streams authenticated by it are closed ("tokens.revoked"). */
 export async function revokeToken(ctx: DomainContext, tokenId: string): Promise<void> {
-  await ctx.db.update(accessTokens).set({ revokedAt: new Date() }).where(eq(accessTokens.id, tokenId));
+  const rows = await ctx.db
+    .update(accessTokens)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(accessTokens.id, tokenId), isNull(accessTokens.revokedAt)))
+    .returning({ id: accessTokens.id, userId: accessTokens.userId });
+  const row = rows[0];
+  if (row?.userId) ctx.events.emit("tokens.revoked", { userId: row.userId, tokenIds: [row.id] });
 }
 
 /** Reads the token id out of a JWT whose signature is ours, without checking its row. */
@@ -126,18 +137,4 @@ export function tokenIdOf(ctx: DomainContext, token: string): string | null {
   } catch {
     return null;
   }
-}
-
-/** "read write" also grants "read:statuses", "write:favourites"… as Mastodon does. */
-export function expandScopes(scopes: string): Set<string> {
-  return new Set(scopes.split(/\s+/).filter(Boolean));
-}
-
-export function hasScope(granted: Set<string>, needed: string): boolean {
-  if (granted.has(needed)) return true;
-  const [top] = needed.split(":");
-  if (granted.has(top)) return true;
-  // "follow" is the legacy scope covering relationships
-  if (granted.has("follow") && /^(read|write):(follows|blocks|mutes)$/.test(needed)) return true;
-  return false;
 }

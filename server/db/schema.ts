@@ -286,7 +286,11 @@ export const mediaAttachments = pgTable(
     position: integer("position").notNull().default(0),
     createdAt: createdAt(),
   },
-  (t) => [index("media_status_idx").on(t.statusId)],
+  (t) => [
+    index("media_status_idx").on(t.statusId),
+    // the periodic clean-up looks for old uploads never attached to a post
+    index("media_unattached_idx").on(t.createdAt).where(sql`${t.statusId} is null`),
+  ],
 );
 
 export const favourites = pgTable(
@@ -477,6 +481,17 @@ export const instanceRules = pgTable("instance_rules", {
   hint: text("hint").notNull().default(""),
   position: integer("position").notNull().default(0),
   createdAt: createdAt(),
+});
+
+/**
+ * Per-account usage counters in fixed windows (posts, uploads, follows), shared by
+ * every process; see server/domain/rate-limits.ts.
+ */
+export const rateLimitCounters = pgTable("rate_limit_counters", {
+  /** "<family>:<account id>" */
+  key: text("key").primaryKey(),
+  windowStart: ts("window_start").notNull(),
+  hits: integer("hits").notNull(),
 });
 
 /** Federation allow/block list. */

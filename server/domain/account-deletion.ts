@@ -7,6 +7,7 @@ import { Invalid, NotFound } from "../errors";
 import { verifyPassword } from "../auth/passwords";
 import type { DomainContext } from "./context";
 import { remoteFollowerInboxes } from "./federation-queries";
+import { removeMediaFiles } from "./media";
 
 export async function deleteLocalAccount(ctx: DomainContext, userId: string, password: string): Promise<void> {
   const [user] = await ctx.db.select().from(users).where(eq(users.id, userId));
@@ -16,7 +17,7 @@ export async function deleteLocalAccount(ctx: DomainContext, userId: string, pas
   if (!account || account.domain !== null) throw new NotFound();
   // computed before the follows go: they are who must hear of the deletion
   const inboxes = (await remoteFollowerInboxes(ctx, account.id)).map((r) => r.sharedInboxUrl ?? r.inboxUrl).filter((u): u is string => Boolean(u));
-  await ctx.db.transaction(async (tx) => {
+  const files = await ctx.db.transaction(async (tx) => {
     const id = account.id;
     await tx.delete(statuses).where(eq(statuses.accountId, id));
     await tx.delete(favourites).where(eq(favourites.accountId, id));
@@ -25,13 +26,17 @@ export async function deleteLocalAccount(ctx: DomainContext, userId: string, pas
     await tx.delete(blocks).where(or(eq(blocks.accountId, id), eq(blocks.targetAccountId, id)));
     await tx.delete(mutes).where(or(eq(mutes.accountId, id), eq(mutes.targetAccountId, id)));
     await tx.delete(notifications).where(or(eq(notifications.accountId, id), eq(notifications.fromAccountId, id)));
-    await tx.delete(mediaAttachments).where(eq(mediaAttachments.accountId, id));
+    const media = await tx.delete(mediaAttachments).where(eq(mediaAttachments.accountId, id)).returning({ fileName: mediaAttachments.fileName });
     // the login and every token go with the user row
     await tx.delete(users).where(eq(users.id, userId));
     await tx
       .update(accounts)
       .set({ displayName: "", note: "", noteSource: "", fields: [], avatarUrl: null, headerUrl: null, locked: false, suspendedAt: new Date(), updatedAt: new Date() })
       .where(eq(accounts.id, id));
+    return media.map((m) => m.fileName);
   });
+  // nothing of theirs stays served at /media: attachments, avatar, header
+  await removeMediaFiles(ctx, [...files, account.avatarUrl, account.headerUrl]);
+  ctx.events.emit("tokens.revoked", { userId, tokenIds: null });
   ctx.events.emit("account.deleted", { accountId: account.id, uri: account.uri, local: true, followerInboxes: [...new Set(inboxes)] });
 }

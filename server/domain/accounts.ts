@@ -56,13 +56,9 @@ export async function registerAccount(ctx: DomainContext, input: RegisterInput):
     throw new Invalid("Password must be 8 to 256 characters", { password: "ERR_TOO_SHORT" });
   }
   const settings = await getSettings(ctx);
-  const isFirst = (await ctx.db.select({ id: users.id }).from(users).limit(1)).length === 0;
-  if (!input.force && !isFirst && settings.registrationMode === "closed") {
-    throw new Invalid("Registrations are closed on this instance");
-  }
-  if (!input.force && !isFirst && settings.registrationMode === "approval" && !input.reason?.trim()) {
-    throw new Invalid("A reason is required: registrations on this instance are reviewed", { reason: "ERR_BLANK" });
-  }
+  // an early answer for the usual case; the decisive check runs under the lock below
+  const seemsFirst = (await ctx.db.select({ id: users.id }).from(users).limit(1)).length === 0;
+  checkRegistrationMode(input, settings.registrationMode, seemsFirst);
   if (await findLocalAccount(ctx, username)) {
     throw new Invalid("Username is already taken", { username: "ERR_TAKEN" });
   }
@@ -77,10 +73,16 @@ export async function registerAccount(ctx: DomainContext, input: RegisterInput):
   const passwordHash = await hashPassword(input.password);
   const urls = localUrls(ctx.config.origin);
   const accountId = newId();
-  const role: Role = input.role ?? (isFirst ? "admin" : "resident");
-  const approved = input.force || isFirst || settings.registrationMode !== "approval";
   try {
     return await ctx.db.transaction(async (tx) => {
+      // "the first account is the admin" must hold when several register at the same
+      // moment: registrations take turns on this lock until their transaction ends,
+      // so each one sees whether a user was committed before it
+      await tx.execute(sql`select pg_advisory_xact_lock(${REGISTRATION_LOCK})`);
+      const isFirst = (await tx.select({ id: users.id }).from(users).limit(1)).length === 0;
+      checkRegistrationMode(input, settings.registrationMode, isFirst);
+      const role: Role = input.role ?? (isFirst ? "admin" : "resident");
+      const approved = input.force || isFirst || settings.registrationMode !== "approval";
       const [account] = await tx
         .insert(accounts)
         .values({
@@ -117,6 +119,18 @@ export async function registerAccount(ctx: DomainContext, input: RegisterInput):
     // the same 422 as the check above (Mastodon's "has already been taken")
     if (isUniqueViolation(e)) throw new Invalid("Username or email is already taken", { username: "ERR_TAKEN" });
     throw e;
+  }
+}
+
+/** Key of the advisory lock registrations take (any constant bigint; this one spells "parvis-r"). */
+const REGISTRATION_LOCK = 0x7061727669732d72n.toString();
+
+function checkRegistrationMode(input: RegisterInput, mode: "open" | "approval" | "closed", isFirst: boolean): void {
+  if (!input.force && !isFirst && mode === "closed") {
+    throw new Invalid("Registrations are closed on this instance");
+  }
+  if (!input.force && !isFirst && mode === "approval" && !input.reason?.trim()) {
+    throw new Invalid("A reason is required: registrations on this instance are reviewed", { reason: "ERR_BLANK" });
   }
 }
 
@@ -295,4 +309,5 @@ export async function rejectRegistration(ctx: DomainContext, accountId: string):
   const user = await getUserByAccountId(ctx, accountId);
   if (!user || user.approved) throw new NotFound();
   await ctx.db.delete(accounts).where(eq(accounts.id, accountId));
+  ctx.events.emit("tokens.revoked", { userId: user.id, tokenIds: null });
 }

@@ -1,8 +1,8 @@
 // Uploaded images: checked by their bytes (not by what the client claims),
 // stored under the data dir, served from /media.
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNotNull, isNull, lt } from "drizzle-orm";
 import { mediaAttachments } from "../db/schema";
 import { Invalid, NotFound } from "../errors";
 import { newId } from "../ids";
@@ -13,6 +13,8 @@ export type Media = typeof mediaAttachments.$inferSelect;
 
 export const MAX_IMAGE_BYTES = 8 * 1024 * 1024;
 export const MAX_DESCRIPTION = 1500;
+/** Uploads never attached to a post are removed after this long (Mastodon: a day). */
+export const UNATTACHED_MEDIA_TTL_MS = 24 * 3_600_000;
 
 const SIGNATURES: { type: string; ext: string; test: (b: Buffer) => boolean }[] = [
   { type: "image/png", ext: "png", test: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
@@ -74,4 +76,33 @@ export async function describeMedia(ctx: DomainContext, accountId: string, id: s
     .where(eq(mediaAttachments.id, id))
     .returning();
   return row;
+}
+
+/** A name storeImageFile gave: never a path, so nothing outside the media folder can be removed. */
+const STORED_NAME = /^\d{1,20}\.(png|jpg|gif|webp)$/;
+
+/**
+ * Removes stored files (of a deleted post, a replaced or deleted avatar…) so that
+ * /media stops serving them. Missing files and names that are not ours are skipped.
+ */
+export async function removeMediaFiles(ctx: DomainContext, fileNames: readonly (string | null | undefined)[]): Promise<void> {
+  for (const name of fileNames) {
+    if (!name || !STORED_NAME.test(name)) continue;
+    await unlink(join(mediaDir(ctx), name)).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== "ENOENT") throw e;
+    });
+  }
+}
+
+/** Deletes uploads older than `ttlMs` that no post uses, rows and files; returns how many. */
+export async function removeUnattachedMedia(ctx: DomainContext, ttlMs = UNATTACHED_MEDIA_TTL_MS, now = Date.now()): Promise<number> {
+  const gone = await ctx.db
+    .delete(mediaAttachments)
+    .where(and(isNull(mediaAttachments.statusId), isNotNull(mediaAttachments.fileName), lt(mediaAttachments.createdAt, new Date(now - ttlMs))))
+    .returning({ fileName: mediaAttachments.fileName });
+  await removeMediaFiles(
+    ctx,
+    gone.map((g) => g.fileName),
+  );
+  return gone.length;
 }

@@ -22,6 +22,7 @@ export async function revokeSession(ctx: DomainContext, userId: string, tokenId:
     .where(and(eq(accessTokens.id, tokenId), eq(accessTokens.userId, userId), isNull(accessTokens.revokedAt)))
     .returning({ id: accessTokens.id });
   if (rows.length === 0) throw new NotFound();
+  ctx.events.emit("tokens.revoked", { userId, tokenIds: [tokenId] });
 }
 
 /** Changes the password and signs out every other session. */
@@ -31,8 +32,10 @@ export async function changePassword(ctx: DomainContext, userId: string, keepTok
   if (!(await verifyPassword(user.passwordHash, current))) throw new Invalid("Current password is incorrect", { current_password: "ERR_INVALID" });
   if (next.length < 8 || next.length > 256) throw new Invalid("Password must be 8 to 256 characters", { new_password: "ERR_TOO_SHORT" });
   await ctx.db.update(users).set({ passwordHash: await hashPassword(next) }).where(eq(users.id, userId));
-  await ctx.db
+  const revoked = await ctx.db
     .update(accessTokens)
     .set({ revokedAt: new Date() })
-    .where(and(eq(accessTokens.userId, userId), ne(accessTokens.id, keepTokenId), isNull(accessTokens.revokedAt)));
+    .where(and(eq(accessTokens.userId, userId), ne(accessTokens.id, keepTokenId), isNull(accessTokens.revokedAt)))
+    .returning({ id: accessTokens.id });
+  if (revoked.length > 0) ctx.events.emit("tokens.revoked", { userId, tokenIds: revoked.map((r) => r.id) });
 }

@@ -26,6 +26,7 @@ import { journaled, writeAndPublish } from "./event-journal";
 import { recordMentions } from "./notifications";
 import { extractHashtags, extractMentions, mentionKey, renderStatusText, type ResolvedMention } from "./text";
 import { canSee } from "./visibility";
+import { removeMediaFiles } from "./media";
 
 export type Status = typeof statuses.$inferSelect;
 
@@ -385,7 +386,9 @@ export async function removeStatusRow(ctx: DomainContext, status: Status): Promi
     .from(statusTags)
     .innerJoin(tags, eq(tags.id, statusTags.tagId))
     .where(eq(statusTags.statusId, status.id));
-  await writeAndPublish(ctx, async (tx, record) => {
+  const files = await writeAndPublish(ctx, async (tx, record) => {
+    // its attachments go with it (they would otherwise stay served at /media)
+    const media = await tx.delete(mediaAttachments).where(eq(mediaAttachments.statusId, status.id)).returning({ fileName: mediaAttachments.fileName });
     // replies keep their place in threads but lose their parent link
     await tx.update(statuses).set({ inReplyToId: null, inReplyToUri: status.uri }).where(eq(statuses.inReplyToId, status.id));
     await tx.delete(statuses).where(eq(statuses.id, status.id));
@@ -401,7 +404,9 @@ export async function removeStatusRow(ctx: DomainContext, status: Status): Promi
       tagNames: tagRows.map((t) => t.name),
     };
     await record("status.deleted", payload, { durable: status.local });
+    return media.map((m) => m.fileName);
   });
+  await removeMediaFiles(ctx, files);
 }
 
 export async function mentionedAccountIds(ctx: DomainContext, statusId: string): Promise<string[]> {

@@ -4,8 +4,9 @@
 // allowed to see it, with the same rules as the API (server/domain/timelines.ts).
 import type { Server as HttpServer } from "node:http";
 import { Server, type Socket } from "socket.io";
-import { isUserAuth, verifyToken, type AuthInfo } from "../auth/tokens";
+import { hasScope, isUserAuth, verifyToken, type AuthInfo } from "../auth/tokens";
 import { SESSION_COOKIE } from "../auth/middleware";
+import { STREAM_SCOPES } from "../auth/scopes";
 import { getNotification } from "../domain/notifications";
 import { loadStatuses } from "../domain/statuses";
 import { hiddenFromResidents, homeAudience } from "../domain/timelines";
@@ -25,7 +26,14 @@ export interface StreamMessage {
   payload: unknown;
 }
 
+/** Why a handshake is refused (the client sees it as connect_error's message). */
+export const OUTSIDE_SCOPES = "This action is outside the authorized scopes";
+
 const userRoom = (accountId: string) => `user:${accountId}`;
+const notificationRoom = (accountId: string) => `notifications:${accountId}`;
+/** every socket of a user, and every socket opened with one token: closed when tokens die */
+const userTokensRoom = (userId: string) => `tokens-of:${userId}`;
+const tokenRoom = (tokenId: string) => `token:${tokenId}`;
 const publicRoom = (local: boolean) => (local ? "public:local" : "public");
 const tagRoom = (tag: string, local: boolean) => `hashtag${local ? ":local" : ""}:${tag.toLowerCase()}`;
 
@@ -50,6 +58,7 @@ export function realtimeModule(services: Services): Module {
   const unsubscribe: (() => void)[] = [];
   const ctx = services.domain;
 
+  /** null: anonymous; throws for a valid token without the user stream's scope (STREAM_SCOPES, as Mastodon's streaming server). */
   async function authenticateSocket(socket: Socket): Promise<AuthInfo | null> {
     const fromAuth = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
     const header = socket.handshake.headers.authorization;
@@ -58,7 +67,10 @@ export function realtimeModule(services: Services): Module {
       typeof fromAuth === "string" ? fromAuth : typeof header === "string" && /^bearer /i.test(header) ? header.slice(7).trim() : cookie;
     if (!token) return null;
     const info = await verifyToken(ctx, token);
-    return isUserAuth(info) ? info : null;
+    // an invalid or revoked token connects as a visitor, who receives only public streams
+    if (!isUserAuth(info)) return null;
+    if (!hasScope(info.scopes, STREAM_SCOPES.user)) throw new Error(OUTSIDE_SCOPES);
+    return info;
   }
 
   function send(rooms: string[], message: StreamMessage, except: string[] = []) {
@@ -108,15 +120,22 @@ export function realtimeModule(services: Services): Module {
         authenticateSocket(socket).then(
           (auth) => {
             socket.data.accountId = auth?.account.id ?? null;
+            socket.data.userId = auth?.user.id ?? null;
+            socket.data.tokenId = auth?.token.id ?? null;
+            socket.data.notifications = auth ? hasScope(auth.scopes, STREAM_SCOPES["user:notification"]) : false;
             next();
           },
-          () => next(new Error("authentication failed")),
+          (err: unknown) => next(new Error(err instanceof Error ? err.message : "authentication failed")),
         );
       });
 
       io.on("connection", (socket) => {
         const accountId: string | null = socket.data.accountId;
-        if (accountId) void socket.join(userRoom(accountId));
+        if (accountId) {
+          const rooms = [userRoom(accountId), userTokensRoom(socket.data.userId), tokenRoom(socket.data.tokenId)];
+          if (socket.data.notifications) rooms.push(notificationRoom(accountId));
+          void socket.join(rooms);
+        }
         socket.on("subscribe", (value: unknown) => {
           const sub = subscribeSchema(value);
           if (!sub) return;
@@ -147,7 +166,13 @@ export function realtimeModule(services: Services): Module {
           const row = await getNotification(ctx, e.accountId, e.notificationId).catch(() => null);
           if (!row) return;
           const [entity] = await serializeNotifications(services, [row], e.accountId);
-          if (entity) send([userRoom(e.accountId)], { stream: ["user"], event: "notification", payload: entity });
+          if (entity) send([notificationRoom(e.accountId)], { stream: ["user"], event: "notification", payload: entity });
+        }),
+        // a stream dies with its token; the adapter carries the disconnection to every web process
+        events.on("tokens.revoked", (e) => {
+          if (!io) return;
+          const rooms = e.tokenIds === null ? [userTokensRoom(e.userId)] : e.tokenIds.map(tokenRoom);
+          if (rooms.length > 0) io.in(rooms).disconnectSockets(true);
         }),
       );
     },

@@ -1,7 +1,8 @@
 // Brute-force protection: a per-address limit on login and registration
 // (PARVIS_AUTH_RATE_LIMIT), and a per-account lock after 10 failed logins.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from "vitest";
 import { createResident } from "../helpers/factories";
+import { registerAccount } from "../../server/domain/accounts";
 import { startInstance, type TestInstance } from "../helpers/instance";
 import { counts, expectError, PASSWORD, passwordGrant } from "../helpers/accounts-suite";
 
@@ -44,11 +45,17 @@ describe("per-address limit", () => {
   });
 
   it("the fourth web login from the same address gets 429 and sets no cookie", async () => {
-    await createResident(limited, "bob");
-    for (let i = 0; i < 3; i++) expectError(await webLogin(limited, "bob", "wrong password"), 401);
-    const res = await webLogin(limited, "bob", PASSWORD);
-    expectError(res, 429);
-    expect(res.headers["set-cookie"]).toBeUndefined();
+    // the login budget is shared by every login form: a fresh instance starts it full
+    const own = await startInstance({ env: { PARVIS_AUTH_RATE_LIMIT: "3" } });
+    try {
+      await createResident(own, "bob");
+      for (let i = 0; i < 3; i++) expectError(await webLogin(own, "bob", "wrong password"), 401);
+      const res = await webLogin(own, "bob", PASSWORD);
+      expectError(res, 429);
+      expect(res.headers["set-cookie"]).toBeUndefined();
+    } finally {
+      await own.stop();
+    }
   });
 
   it("a high limit lets the same number of attempts through", async () => {
@@ -115,5 +122,58 @@ describe("per-account lock", () => {
     }
     expect((await passwordGrant(t, "kim", PASSWORD)).status).toBe(429);
     expectError(await webLogin(t, "kim", PASSWORD), 429);
+  });
+});
+
+describe("one lock per account, however it is named", () => {
+  async function withEmail(i: TestInstance, username: string) {
+    await registerAccount(i.services.domain, { username, password: PASSWORD, email: `${username}@mail.example`, force: true });
+  }
+
+  it("failures as @name, email, name@domain and @name@domain share the account's 10 tries", async () => {
+    await withEmail(t, "lena");
+    const names = ["lena", "@lena", "lena@mail.example", `lena@${t.config.domain}`, `@lena@${t.config.domain}`];
+    for (let i = 0; i < 10; i++) expect((await passwordGrant(t, names[i % names.length], `wrong ${i}`)).status).toBe(400);
+    for (const name of names) expect((await passwordGrant(t, name, PASSWORD)).status).toBe(429);
+    expectError(await webLogin(t, "LENA@MAIL.EXAMPLE", PASSWORD), 429);
+  });
+
+  it("the account's other names log in with the right password", async () => {
+    await withEmail(t, "milo");
+    for (const name of ["@milo", "milo@mail.example", `@milo@${t.config.domain}`]) expect((await passwordGrant(t, name, PASSWORD)).status).toBe(200);
+  });
+
+  it("failures on the authorization page count toward the same lock", async () => {
+    await withEmail(t, "nina");
+    const app = await t.http.post("/api/v1/apps").send({ client_name: "App", redirect_uris: "urn:ietf:wg:oauth:2.0:oob", scopes: "read" });
+    const fields = { response_type: "code", client_id: app.body.client_id, redirect_uri: "urn:ietf:wg:oauth:2.0:oob", scope: "read" };
+    for (let i = 0; i < 10; i++) {
+      const res = await t.http
+        .post("/oauth/authorize")
+        .set("Cookie", "parvis_csrf=abcdefghijklmnopqrstuvwx")
+        .type("form")
+        .send({ ...fields, csrf_token: "abcdefghijklmnopqrstuvwx", action: "login", username: i % 2 ? "@nina" : "nina@mail.example", password: `wrong ${i}` });
+      expect(res.status).toBe(401);
+    }
+    expect((await passwordGrant(t, "nina", PASSWORD)).status).toBe(429);
+  });
+});
+
+describe("one per-address budget for every login form", () => {
+  it("failures on the token endpoint, the web login and the authorization page add up", async () => {
+    const limited = await startInstance({ env: { PARVIS_AUTH_RATE_LIMIT: "3" } });
+    onTestFinished(() => limited.stop());
+    await createResident(limited, "olga");
+    const app = await limited.http.post("/api/v1/apps").send({ client_name: "App", redirect_uris: "urn:ietf:wg:oauth:2.0:oob", scopes: "read" });
+    expect((await passwordGrant(limited, "olga", "wrong password")).status).toBe(400);
+    expectError(await webLogin(limited, "olga", "wrong password"), 401);
+    const page = await limited.http
+      .post("/oauth/authorize")
+      .set("Cookie", "parvis_csrf=abcdefghijklmnopqrstuvwx")
+      .type("form")
+      .send({ response_type: "code", client_id: app.body.client_id, redirect_uri: "urn:ietf:wg:oauth:2.0:oob", csrf_token: "abcdefghijklmnopqrstuvwx", action: "login", username: "olga", password: "wrong" });
+    expect(page.status).toBe(401);
+    expectError(await passwordGrant(limited, "olga", PASSWORD), 429);
+    expectError(await webLogin(limited, "olga", PASSWORD), 429);
   });
 });

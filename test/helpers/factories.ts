@@ -22,7 +22,9 @@ export async function createResident(t: TestInstance, username = `resident${++co
     const { updateProfile } = await import("../../server/domain/accounts");
     acc = await updateProfile(ctx, account.id, { locked: true });
   }
-  const { accessToken } = await issueToken(ctx, { userId: user.id });
+  // staff get the admin scopes an admin app would ask for
+  const staff = extra.role === "admin" || extra.role === "moderator";
+  const { accessToken } = await issueToken(ctx, { userId: user.id, scopes: staff ? "read write follow push admin:read admin:write" : undefined });
   return { account: acc, user, token: accessToken, auth: `Bearer ${accessToken}` };
 }
 

@@ -69,6 +69,10 @@ export async function startInstance(options: StartOptions = {}): Promise<TestIns
     PARVIS_INSEE_CODE: "75056",
     PARVIS_ALLOW_PRIVATE_ADDRESS: "true",
     PARVIS_AUTH_RATE_LIMIT: "1000",
+    // suites post and upload far more than a resident would; rate-limit tests lower these
+    PARVIS_RATE_LIMIT_STATUSES: "100000/1h",
+    PARVIS_RATE_LIMIT_MEDIA: "100000/1h",
+    PARVIS_RATE_LIMIT_FOLLOWS: "100000/1h",
     LOG_LEVEL: "silent",
     ...options.env,
   });

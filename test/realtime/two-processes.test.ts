@@ -89,4 +89,19 @@ describe.runIf(testDbKind() === "postgres")("several processes", () => {
     socket.disconnect();
     expect((message?.payload as { id: string } | undefined)?.id).toBe(res.body.id);
   });
+
+  it("a socket connected to process B closes when its token is revoked through process A", async () => {
+    const carol = await createResident(a, "carol");
+    const socket = connect(bUrl, { path: "/socket.io", transports: ["websocket"], auth: { token: carol.token }, forceNew: true, reconnection: false });
+    const closed = new Promise<string>((resolve) => socket.once("disconnect", (reason) => resolve(reason)));
+    await new Promise<void>((resolve, reject) => {
+      socket.once("connect", () => resolve());
+      socket.once("connect_error", reject);
+    });
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await a.http.post("/oauth/revoke").send({ token: carol.token })).status).toBe(200);
+    const reason = await Promise.race([closed, new Promise<string>((r) => setTimeout(() => r("still open"), 10_000))]);
+    socket.disconnect();
+    expect(reason).toBe("io server disconnect");
+  });
 });

@@ -65,6 +65,12 @@ CREATE TABLE "markers" (
 	CONSTRAINT "markers_timeline_ck" CHECK ("markers"."timeline" in ('home', 'notifications'))
 );
 --> statement-breakpoint
+CREATE TABLE "rate_limit_counters" (
+	"key" text PRIMARY KEY NOT NULL,
+	"window_start" timestamp with time zone NOT NULL,
+	"hits" integer NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "received_activities" (
 	"origin" text NOT NULL,
 	"uri" text NOT NULL,
@@ -91,6 +97,7 @@ CREATE TABLE "tag_follows" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+ALTER TABLE "processed_activities" DISABLE ROW LEVEL SECURITY;--> statement-breakpoint
 DROP TABLE "processed_activities" CASCADE;--> statement-breakpoint
 ALTER TABLE "follows" ADD COLUMN "accept_sent_at" timestamp with time zone DEFAULT now() NOT NULL;--> statement-breakpoint
 ALTER TABLE "account_conversations" ADD CONSTRAINT "account_conversations_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -122,4 +129,5 @@ CREATE INDEX "lists_account_idx" ON "lists" USING btree ("account_id","id");--> 
 CREATE INDEX "received_activities_received_idx" ON "received_activities" USING btree ("received_at");--> statement-breakpoint
 CREATE INDEX "status_conversations_conversation_idx" ON "status_conversations" USING btree ("conversation_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "tag_follows_pair_uq" ON "tag_follows" USING btree ("account_id","tag_id");--> statement-breakpoint
-CREATE INDEX "tag_follows_tag_idx" ON "tag_follows" USING btree ("tag_id");
+CREATE INDEX "tag_follows_tag_idx" ON "tag_follows" USING btree ("tag_id");--> statement-breakpoint
+CREATE INDEX "media_unattached_idx" ON "media_attachments" USING btree ("created_at") WHERE "media_attachments"."status_id" is null;
