@@ -32,6 +32,10 @@ export interface DomainEvents {
   "account.deleted": { accountId: string; uri: string; local: boolean; followerInboxes: string[] };
   "notification.created": { notificationId: string; accountId: string };
   "notification.removed": { notificationIds: string[]; accountId: string };
+  /** votes recorded (a resident's, or a remote account's on a local poll) */
+  "poll.voted": { pollId: string; statusId: string; accountId: string; voteIds: string[] };
+  /** a poll reached its end and its voters were notified */
+  "poll.ended": { pollId: string; statusId: string };
 }
 
 export type EventName = keyof DomainEvents;

@@ -11,6 +11,7 @@ import { notificationsRouter } from "./notifications";
 import { oauthRouter } from "./oauth";
 import { oauthAuthorizeRouter } from "./oauth-authorize";
 import { relationshipsRouter } from "./relationships";
+import { pollsRouter } from "./polls";
 import { searchRouter } from "./search";
 import { statusesRouter } from "./statuses";
 import { timelinesRouter } from "./timelines";
@@ -25,6 +26,7 @@ export function apiRouter(services: Services): Router {
   router.use(oauthAuthorizeRouter(services));
   router.use(accountsRouter(services));
   router.use(statusesRouter(services));
+  router.use(pollsRouter(services));
   router.use(timelinesRouter(services));
   router.use(notificationsRouter(services));
   router.use(relationshipsRouter(services));

@@ -10,6 +10,7 @@ import type { DomainContext } from "./context";
 import { withdrawNotifications } from "./notifications";
 import { sanitizePostHtml, stripHtml } from "./sanitize";
 import { removeStatusRow, storeStatus, type Status } from "./statuses";
+import { insertRemotePoll, type RemotePollData } from "./polls";
 
 export interface RemoteAttachment {
   url: string;
@@ -37,6 +38,8 @@ export interface RemoteStatusData {
   mentionedAccountIds?: string[];
   tagNames?: string[];
   attachments?: RemoteAttachment[];
+  /** a Question's options and tallies */
+  poll?: RemotePollData | null;
 }
 
 const MAX_CONTENT = 100_000;
@@ -94,6 +97,7 @@ export async function storeRemoteStatus(ctx: DomainContext, data: RemoteStatusDa
       // delivered twice, or fetched meanwhile: the one we have is kept
       mayExist: {},
       withinTransaction: async (tx, row) => {
+        if (data.poll) await insertRemotePoll(tx, row.id, data.authorId, data.poll);
         const attachments = (data.attachments ?? []).slice(0, MAX_ATTACHMENTS).filter((a) => /^https?:\/\//.test(a.url));
         if (attachments.length === 0) return;
         await tx.insert(mediaAttachments).values(

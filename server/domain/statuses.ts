@@ -24,6 +24,7 @@ import { journaled, writeAndPublish } from "./event-journal";
 import { recordMentions } from "./notifications";
 import { extractHashtags, extractMentions, mentionKey, renderStatusText, type ResolvedMention } from "./text";
 import { canSee } from "./visibility";
+import { insertLocalPoll, validatePollInput, type PollInput } from "./polls";
 
 export type Status = typeof statuses.$inferSelect;
 
@@ -39,6 +40,7 @@ export interface CreateStatusInput {
   /** Idempotency-Key header, scoped to the user */
   idempotencyKey?: string | null;
   userId?: string | null;
+  poll?: PollInput | null;
 }
 
 export const MAX_MEDIA = 4;
@@ -168,6 +170,10 @@ export async function createStatus(ctx: DomainContext, author: Account, input: C
   const spoilerText = input.spoilerText ?? "";
   const mediaIds = input.mediaIds ?? [];
   if (mediaIds.length > MAX_MEDIA) throw new Invalid(`At most ${MAX_MEDIA} media attachments`);
+  if (input.poll) {
+    if (mediaIds.length) throw new Invalid("Validation failed: A poll cannot be attached to a post with media");
+    validatePollInput(input.poll);
+  }
   if (!text.trim() && mediaIds.length === 0) throw new Invalid("Validation failed: Text can't be blank");
   if (charCount(text) + charCount(spoilerText) > ctx.config.maxStatusChars) {
     throw new Invalid(`Validation failed: Text is too long (maximum is ${ctx.config.maxStatusChars} characters)`);
@@ -214,6 +220,7 @@ export async function createStatus(ctx: DomainContext, author: Account, input: C
         visibility,
         language: input.language ?? null,
         local: true,
+        objectType: input.poll ? "Question" : "Note",
         applicationId: input.applicationId ?? null,
       },
       resolved.accounts.map((a) => a.id),
@@ -224,6 +231,7 @@ export async function createStatus(ctx: DomainContext, author: Account, input: C
           for (const [position, mediaId] of mediaIds.entries()) {
             await tx.update(mediaAttachments).set({ statusId: row.id, position }).where(eq(mediaAttachments.id, mediaId));
           }
+          if (input.poll) await insertLocalPoll(tx, row.id, author.id, input.poll, row.createdAt);
         },
       },
     );
