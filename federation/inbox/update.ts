@@ -7,6 +7,8 @@ import { embeddedObject, remoteActorOf, sameOrigin } from "../incoming/lookup";
 import { isPostObject } from "../incoming/note";
 import { isAttributedTo, postData, rawEmbeddedObject } from "../resolve";
 import type { InboxHandler } from "./index";
+import { updateRemotePoll } from "../../server/domain/polls";
+import { sanitizePostHtml, stripHtml } from "../../server/domain/sanitize";
 
 export const onUpdate: InboxHandler<Update> = async (ctx, activity) => {
   const actorId = activity.actorId!;
@@ -28,7 +30,10 @@ export const onUpdate: InboxHandler<Update> = async (ctx, activity) => {
   if (!author || current.accountId !== author.id) return null;
   const data = await postData(ctx, object, author, d, await rawEmbeddedObject(activity, objectId));
   if (!data) return null;
+  // a Question is updated for its tallies at every vote: an edit only when the text changed
+  const edited = !data.poll || sanitizePostHtml(data.content) !== current.content || stripHtml(data.spoilerText ?? "") !== current.spoilerText;
   return async (tx) => {
-    await updateRemoteStatus(tx, author.id, data.uri, data);
+    if (data.poll) await updateRemotePoll(tx, current.id, data.poll);
+    if (edited) await updateRemoteStatus(tx, author.id, data.uri, data);
   };
 };
