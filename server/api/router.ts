@@ -12,6 +12,7 @@ import { oauthRouter } from "./oauth";
 import { oauthAuthorizeRouter } from "./oauth-authorize";
 import { relationshipsRouter } from "./relationships";
 import { pollsRouter } from "./polls";
+import { announcementsRouter } from "./announcements";
 import { searchRouter } from "./search";
 import { statusesRouter } from "./statuses";
 import { timelinesRouter } from "./timelines";
@@ -27,6 +28,7 @@ export function apiRouter(services: Services): Router {
   router.use(accountsRouter(services));
   router.use(statusesRouter(services));
   router.use(pollsRouter(services));
+  router.use(announcementsRouter(services));
   router.use(timelinesRouter(services));
   router.use(notificationsRouter(services));
   router.use(relationshipsRouter(services));
