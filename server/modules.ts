@@ -9,11 +9,12 @@ import { clientHandler } from "./web/client";
 import { realtimeModule } from "./realtime";
 import { federationModule } from "../federation/module";
 import { jobsModule } from "./jobs";
+import { pushModule } from "./push";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 export function defaultModules(_config: Config): ModuleFactory[] {
-  return [federationModule(), realtimeModule, jobsModule()];
+  return [federationModule(), realtimeModule, jobsModule(), pushModule()];
 }
 
 export function defaultClient(): RequestHandler {

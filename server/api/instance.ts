@@ -1,6 +1,7 @@
 // /api/v1/instance and /api/v2/instance: the commune's description, in
 // Mastodon's shape with a "parvis" extension (commune name, INSEE code, charter).
 import { POLL_LIMITS } from "../domain/polls";
+import { vapidKeys } from "../push/vapid";
 import { Router } from "express";
 import { getSettings, listRules } from "../domain/settings";
 import { contactAccount, instanceUsage } from "../domain/instance";
@@ -57,6 +58,7 @@ export function instanceRouter(services: Services): Router {
       max_expiration: POLL_LIMITS.maxExpiration,
     },
     translation: { enabled: false },
+    vapid: { public_key: vapidKeys(config).publicKey },
   };
 
   router.get("/api/v2/instance", async (_req, res) => {

@@ -13,6 +13,7 @@ import { oauthAuthorizeRouter } from "./oauth-authorize";
 import { relationshipsRouter } from "./relationships";
 import { pollsRouter } from "./polls";
 import { announcementsRouter } from "./announcements";
+import { pushRouter } from "./push";
 import { searchRouter } from "./search";
 import { statusesRouter } from "./statuses";
 import { timelinesRouter } from "./timelines";
@@ -29,6 +30,7 @@ export function apiRouter(services: Services): Router {
   router.use(statusesRouter(services));
   router.use(pollsRouter(services));
   router.use(announcementsRouter(services));
+  router.use(pushRouter(services));
   router.use(timelinesRouter(services));
   router.use(notificationsRouter(services));
   router.use(relationshipsRouter(services));
