@@ -14,6 +14,7 @@ import { relationshipsRouter } from "./relationships";
 import { pollsRouter } from "./polls";
 import { announcementsRouter } from "./announcements";
 import { pushRouter } from "./push";
+import { trendsRouter } from "./trends";
 import { searchRouter } from "./search";
 import { statusesRouter } from "./statuses";
 import { timelinesRouter } from "./timelines";
@@ -31,6 +32,7 @@ export function apiRouter(services: Services): Router {
   router.use(pollsRouter(services));
   router.use(announcementsRouter(services));
   router.use(pushRouter(services));
+  router.use(trendsRouter(services));
   router.use(timelinesRouter(services));
   router.use(notificationsRouter(services));
   router.use(relationshipsRouter(services));
