@@ -162,3 +162,9 @@ export const FollowersIcon = (p: IconProps) => (
     <path d="M19 8v6M16 11h6" />
   </Icon>
 );
+export const TrendIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M3 17l6-6 4 4 8-8" />
+    <path d="M15 7h6v6" />
+  </Icon>
+);

@@ -6,7 +6,7 @@ import { useI18n } from "../i18n/context";
 import { Link, useLocation } from "../lib/router";
 import { useNotifications } from "../state/notifications";
 import { useSession } from "../state/session";
-import { BellIcon, GlobeIcon, HomeIcon, InfoIcon, LoginIcon, SearchIcon, SettingsIcon, TownIcon, UserIcon, FollowersIcon } from "./Icons";
+import { BellIcon, GlobeIcon, HomeIcon, InfoIcon, LoginIcon, SearchIcon, SettingsIcon, TownIcon, TrendIcon, UserIcon, FollowersIcon } from "./Icons";
 
 interface NavEntry {
   to: string;
@@ -48,6 +48,7 @@ export function Layout({ children }: { children: ReactNode }) {
         { to: "/federated", label: t("nav.federated"), icon: <GlobeIcon /> },
         { to: "/notifications", label: t("nav.notifications"), icon: <BellIcon />, badge: unread },
         { to: "/search", label: t("nav.search"), icon: <SearchIcon /> },
+        { to: "/explore", label: t("nav.explore"), icon: <TrendIcon /> },
         { to: `/@${account.acct}`, label: t("nav.profile"), icon: <UserIcon />, match: (p) => p.startsWith(`/@${account.acct}`) && !/\/\d+$/.test(p) },
         { to: "/settings", label: t("nav.settings"), icon: <SettingsIcon /> },
       ]
