@@ -13,7 +13,7 @@ import { writeAndPublish } from "./event-journal";
 import { notify } from "./notifications";
 import { stripHtml } from "./sanitize";
 import { getVisibleStatus } from "./statuses";
-import { rowsOf } from "./visibility";
+import { canSee, rowsOf } from "./visibility";
 
 export type Poll = typeof polls.$inferSelect;
 
@@ -245,8 +245,9 @@ export async function recordRemoteVote(
 ): Promise<boolean> {
   const [poll] = await ctx.db.select().from(polls).where(eq(polls.statusId, input.pollStatusId));
   if (!poll || isExpired(poll) || poll.accountId === input.voterId) return false;
-  const [status] = await ctx.db.select({ local: statuses.local }).from(statuses).where(eq(statuses.id, poll.statusId));
-  if (!status?.local) return false;
+  const [status] = await ctx.db.select().from(statuses).where(eq(statuses.id, poll.statusId));
+  // a voter who may not see the post (followers-only, a block) does not count
+  if (!status?.local || !(await canSee(ctx, status, input.voterId))) return false;
   const choice = poll.options.indexOf(input.optionName.trim());
   if (choice < 0) return false;
   await ctx.db.execute(sql`select 1 from ${polls} where id = ${poll.id} for update`);
