@@ -46,7 +46,7 @@ import { localUrls } from "../server/urls";
 import { findPublicLocalAccount, localPerson } from "./actors";
 import type { ParvisFederation } from "./index";
 import { addressing, federatedStatus, pollToUpdate, statusToActivity, statusToUpdate, toInstant, type Author } from "./objects";
-import { votesByIds } from "../server/domain/polls";
+import { remoteVoters, votesByIds } from "../server/domain/polls";
 
 type Ctx = Context<Services>;
 
@@ -296,7 +296,8 @@ class Outbox {
 
   /** A local poll's tallies changed (a vote) or it ended: Update(Question) to where the post went. */
   async pollChanged(statusId: string): Promise<void> {
-    if (!(await hasRemoteAudience(this.domain, statusId))) return;
+    const voters = await remoteVoters(this.domain, statusId);
+    if (voters.length === 0 && !(await hasRemoteAudience(this.domain, statusId))) return;
     const data = await statusForFederation(this.domain, statusId);
     if (!data || !isLocal(data.author) || !data.status.local || !data.poll) return;
     const ctx = this.ctx;
@@ -305,7 +306,7 @@ class Outbox {
     const mentioned = data.mentions.filter((m) => m.domain !== null);
     const extra = data.inReplyToAccount ? [data.inReplyToAccount] : [];
     const targets = await this.statusTargets(data.author.id, data.status.visibility, mentioned, extra);
-    await this.send(ctx, data.author.username, targets, activity, status.uri);
+    await this.send(ctx, data.author.username, [...targets, ...voters], activity, status.uri);
   }
 
   /** Like of a remote status: to its author. */

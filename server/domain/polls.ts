@@ -311,6 +311,16 @@ export async function closeEndedPolls(ctx: DomainContext, now = new Date(), limi
   return closed;
 }
 
+/** Remote accounts that voted in a poll: its updates go to their servers too, as Mastodon does. */
+export async function remoteVoters(ctx: DomainContext, statusId: string) {
+  return ctx.db
+    .selectDistinct({ uri: accounts.uri, inboxUrl: accounts.inboxUrl, sharedInboxUrl: accounts.sharedInboxUrl })
+    .from(pollVotes)
+    .innerJoin(polls, eq(polls.id, pollVotes.pollId))
+    .innerJoin(accounts, eq(accounts.id, pollVotes.accountId))
+    .where(and(eq(polls.statusId, statusId), sql`${accounts.domain} is not null`));
+}
+
 export async function pollOfStatus(ctx: DomainContext, statusId: string): Promise<Poll | undefined> {
   const [poll] = await ctx.db.select().from(polls).where(eq(polls.statusId, statusId));
   return poll;

@@ -11,7 +11,7 @@ import { newId } from "../../server/ids";
 import { createPost, createResident, type Resident } from "../helpers/factories";
 import { drainOutbox, startFakeRemote, waitFor, type FakeRemote } from "./support/outbox-remote";
 import { startFederatedInstance, type FederatedInstance } from "./support/instance";
-import { pollOfStatus } from "../../server/domain/polls";
+import { pollOfStatus, recordRemoteVote } from "../../server/domain/polls";
 
 let t: FederatedInstance;
 let host: FakeRemote;
@@ -88,6 +88,24 @@ describe("poll activities", () => {
       ["Dimanche", 1],
     ]);
     expect(object.votersCount).toBe(1);
+  });
+
+  it("the new tallies also reach the server of a remote voter who does not follow the author", async () => {
+    const other = await startFakeRemote({ verify: false });
+    try {
+      const dave = await other.account(ctx(), "dave");
+      const post = await createPost(t, alice, "Quel jour ?", { poll: { options: ["Samedi", "Dimanche"], expiresIn: 86_400 } });
+      await drainOutbox(t);
+      await recordRemoteVote(ctx(), { voterId: dave.id, pollStatusId: post.id, optionName: "Dimanche", uri: `${dave.uri}#votes/1` });
+      const updates = await waitFor(
+        () => other.received("Update"),
+        (p) => p.length >= 1,
+      );
+      const object = updates[0].activity.object as { oneOf: { replies: { totalItems: number } }[] };
+      expect(object.oneOf.map((o) => o.replies.totalItems)).toEqual([0, 1]);
+    } finally {
+      await other.close();
+    }
   });
 
   it("a resident's vote in a remote poll goes to its author as Notes named after the options", async () => {
