@@ -22,6 +22,13 @@ import { serializeStatus, serializeStatuses } from "./serializers/status";
 
 const visibility = z.enum(["public", "unlisted", "private", "direct"]);
 
+const pollSchema = z.object({
+  options: listOf(z.string().max(1000)).pipe(z.array(z.string()).max(20)),
+  expires_in: z.coerce.number().int(),
+  multiple: boolish.optional(),
+  hide_totals: boolish.optional(),
+});
+
 const createSchema = z.object({
   status: z.string().max(100_000).optional().default(""),
   media_ids: listOf(idSchema).optional(),
@@ -33,20 +40,13 @@ const createSchema = z.object({
     .optional()
     .transform((v) => v || null),
   language: z.string().max(20).nullable().optional(),
-  poll: z
-    .object({
-      options: listOf(z.string().max(1000)).pipe(z.array(z.string()).max(20)),
-      expires_in: z.coerce.number().int(),
-      multiple: boolish.optional(),
-      hide_totals: boolish.optional(),
-    })
-    .nullable()
-    .optional(),
+  poll: pollSchema.nullable().optional(),
   scheduled_at: z.union([z.string().max(100), z.null()]).optional(),
 });
 
 const editSchema = z.object({
   status: z.string().max(100_000),
+  poll: pollSchema.nullable().optional(),
   spoiler_text: z.string().max(100_000).optional(),
   sensitive: boolish.optional(),
   language: z.string().max(20).nullable().optional(),
@@ -127,6 +127,10 @@ export function statusesRouter(services: Services): Router {
       spoilerText: body.spoiler_text,
       sensitive: body.sensitive,
       language: body.language,
+      poll:
+        body.poll === undefined
+          ? undefined
+          : body.poll && { options: body.poll.options, expiresIn: body.poll.expires_in, multiple: body.poll.multiple, hideTotals: body.poll.hide_totals },
     });
     res.json(await serializeStatus(services, status, auth.account.id));
   });

@@ -64,6 +64,33 @@ export async function insertLocalPoll(tx: DbOrTx, statusId: string, accountId: s
   });
 }
 
+/**
+ * A resident edits their post's poll (inside the edit's transaction): null
+ * removes it; new options or a new choice mode start the vote again, as Mastodon.
+ */
+export async function replaceLocalPoll(tx: DbOrTx, statusId: string, accountId: string, input: PollInput | null, now = new Date()): Promise<void> {
+  const [current] = await tx.select().from(polls).where(eq(polls.statusId, statusId));
+  if (!input) {
+    if (current) await tx.delete(polls).where(eq(polls.id, current.id));
+    return;
+  }
+  if (!current) return insertLocalPoll(tx, statusId, accountId, input, now);
+  const options = input.options.map((o) => o.trim());
+  const changed = JSON.stringify(options) !== JSON.stringify(current.options) || Boolean(input.multiple) !== current.multiple;
+  if (changed) await tx.delete(pollVotes).where(eq(pollVotes.pollId, current.id));
+  await tx
+    .update(polls)
+    .set({
+      options,
+      multiple: Boolean(input.multiple),
+      hideTotals: Boolean(input.hideTotals),
+      expiresAt: new Date(now.getTime() + input.expiresIn * 1000),
+      endedNotifiedAt: null,
+      updatedAt: now,
+    })
+    .where(eq(polls.id, current.id));
+}
+
 export interface RemotePollData {
   options: string[];
   tallies: number[];

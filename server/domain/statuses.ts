@@ -24,7 +24,7 @@ import { journaled, writeAndPublish } from "./event-journal";
 import { recordMentions } from "./notifications";
 import { extractHashtags, extractMentions, mentionKey, renderStatusText, type ResolvedMention } from "./text";
 import { canSee } from "./visibility";
-import { insertLocalPoll, validatePollInput, type PollInput } from "./polls";
+import { insertLocalPoll, replaceLocalPoll, validatePollInput, type PollInput } from "./polls";
 
 export type Status = typeof statuses.$inferSelect;
 
@@ -268,6 +268,8 @@ export interface EditStatusInput {
   spoilerText?: string;
   sensitive?: boolean;
   language?: string | null;
+  /** a new poll (votes are reset when its options change), null to remove it, absent to keep it */
+  poll?: PollInput | null;
 }
 
 export async function editStatus(ctx: DomainContext, editor: Account, id: string, input: EditStatusInput): Promise<Status> {
@@ -281,6 +283,11 @@ export async function editStatus(ctx: DomainContext, editor: Account, id: string
   }
   if (charCount(input.text) + charCount(spoilerText) > ctx.config.maxStatusChars) {
     throw new Invalid(`Validation failed: Text is too long (maximum is ${ctx.config.maxStatusChars} characters)`);
+  }
+  if (input.poll) {
+    validatePollInput(input.poll);
+    const [media] = await ctx.db.select({ id: mediaAttachments.id }).from(mediaAttachments).where(eq(mediaAttachments.statusId, id)).limit(1);
+    if (media) throw new Invalid("Validation failed: A poll cannot be attached to a post with media");
   }
   const urls = localUrls(ctx.config.origin);
   const resolved = await resolveMentions(ctx, input.text);
@@ -309,11 +316,13 @@ export async function editStatus(ctx: DomainContext, editor: Account, id: string
         spoilerText,
         sensitive: input.sensitive ?? (current.sensitive || spoilerText.length > 0),
         language: input.language === undefined ? current.language : input.language,
+        ...(input.poll !== undefined ? { objectType: input.poll ? "Question" : "Note" } : {}),
         editedAt: now,
         updatedAt: now,
       })
       .where(eq(statuses.id, id))
       .returning();
+    if (input.poll !== undefined) await replaceLocalPoll(tx, id, editor.id, input.poll, now);
     await tx.insert(statusEdits).values({
       id: newId(now),
       statusId: id,

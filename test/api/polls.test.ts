@@ -252,3 +252,59 @@ describe("when a poll ends", () => {
     expect(res.body).toMatchObject({ expired: true, options: [{ votes_count: 0 }, { votes_count: 1 }] });
   });
 });
+
+describe("editing a post's poll", () => {
+  it("new options start the vote again", async () => {
+    const alice = await createResident(t, "alice");
+    const bob = await createResident(t, "bob");
+    const status = await postPoll(alice);
+    await voteAs(bob, status.poll.id, [0]);
+    const res = await t.http
+      .put(`/api/v1/statuses/${status.id}`)
+      .set("Authorization", alice.auth)
+      .send({ status: "Quel jour, finalement ?", poll: { options: ["Vendredi", "Samedi"], expires_in: 7200 } });
+    expect(res.status).toBe(200);
+    expect(res.body.poll).toMatchObject({ id: status.poll.id, votes_count: 0, options: [{ title: "Vendredi" }, { title: "Samedi" }] });
+    expect(await countRows(t, "poll_votes")).toBe(0);
+  });
+
+  it("the same options keep the votes", async () => {
+    const alice = await createResident(t, "alice");
+    const bob = await createResident(t, "bob");
+    const status = await postPoll(alice);
+    await voteAs(bob, status.poll.id, [1]);
+    const res = await t.http
+      .put(`/api/v1/statuses/${status.id}`)
+      .set("Authorization", alice.auth)
+      .send({ status: "Quel jour ? (précision)", poll: { options: ["Samedi", "Dimanche"], expires_in: 7200 } });
+    expect(res.body.poll.votes_count).toBe(1);
+  });
+
+  it("poll null removes it; leaving it out keeps it", async () => {
+    const alice = await createResident(t, "alice");
+    const status = await postPoll(alice);
+    const kept = await t.http.put(`/api/v1/statuses/${status.id}`).set("Authorization", alice.auth).send({ status: "Texte revu" });
+    expect(kept.body.poll.id).toBe(status.poll.id);
+    const removed = await t.http.put(`/api/v1/statuses/${status.id}`).set("Authorization", alice.auth).send({ status: "Sans sondage", poll: null });
+    expect(removed.body.poll).toBeNull();
+    expect(await countRows(t, "polls")).toBe(0);
+  });
+
+  it("an invalid poll in an edit is refused with 422 and nothing changes", async () => {
+    const alice = await createResident(t, "alice");
+    const status = await postPoll(alice);
+    const res = await t.http.put(`/api/v1/statuses/${status.id}`).set("Authorization", alice.auth).send({ status: "x", poll: { options: ["seul"], expires_in: 3600 } });
+    expect(res.status).toBe(422);
+    const read = await t.http.get(`/api/v1/statuses/${status.id}`);
+    expect([read.body.content, read.body.poll.options.length]).toEqual(["<p>Quel jour pour le marché ?</p>", 2]);
+  });
+
+  it("someone else cannot edit the poll", async () => {
+    const alice = await createResident(t, "alice");
+    const bob = await createResident(t, "bob");
+    const status = await postPoll(alice);
+    const res = await t.http.put(`/api/v1/statuses/${status.id}`).set("Authorization", bob.auth).send({ status: "x", poll: null });
+    expect(res.status).toBe(403);
+    expect(await countRows(t, "polls")).toBe(1);
+  });
+});
