@@ -11,7 +11,8 @@ import { newId } from "../../server/ids";
 import { createPost, createResident, type Resident } from "../helpers/factories";
 import { drainOutbox, startFakeRemote, waitFor, type FakeRemote } from "./support/outbox-remote";
 import { startFederatedInstance, type FederatedInstance } from "./support/instance";
-import { pollOfStatus, recordRemoteVote } from "../../server/domain/polls";
+import { closeEndedPolls, pollOfStatus, recordRemoteVote } from "../../server/domain/polls";
+import { sql } from "drizzle-orm";
 
 let t: FederatedInstance;
 let host: FakeRemote;
@@ -123,5 +124,27 @@ describe("poll activities", () => {
     const activities = await sent("Create", () => vote(ctx(), alice.account, poll.id, [1, 2]), 2);
     expect(activities.map((a) => normalise(a))).toMatchSnapshot();
     expect(activities.map((a) => (a.object as { name: string }).name).sort()).toEqual(["Both", "Coffee"]);
+  });
+
+  it("when a remote poll ends, the residents who voted in it are notified and nothing is sent", async () => {
+    const id = newId();
+    const status = await storeRemoteStatus(ctx(), {
+      uri: `${bob.uri}/statuses/${id}`,
+      authorId: bob.id,
+      content: "<p>Which one?</p>",
+      visibility: "public",
+      objectType: "Question",
+      poll: { options: ["Tea", "Coffee"], tallies: [0, 0], multiple: false, expiresAt: new Date(Date.now() + 3600_000), votersCount: 0 },
+    });
+    const poll = (await pollOfStatus(ctx(), status.id))!;
+    await vote(ctx(), alice.account, poll.id, [0]);
+    await drainOutbox(t);
+    const before = host.posts.length;
+    await t.services.db.execute(sql`update polls set expires_at = now() - interval '1 minute'`);
+    expect(await closeEndedPolls(ctx())).toBe(1);
+    await drainOutbox(t);
+    const res = await t.http.get("/api/v1/notifications?types[]=poll").set("Authorization", alice.auth);
+    expect(res.body.map((n: { type: string; status: { id: string } }) => [n.type, n.status.id])).toEqual([["poll", status.id]]);
+    expect(host.posts.length).toBe(before);
   });
 });
