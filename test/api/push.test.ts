@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useTestInstance, type TestInstance } from "../helpers/instance";
 import { createResident, type Resident } from "../helpers/factories";
 import { countRows } from "../helpers/api";
-import { pushModule } from "../../server/push";
+import { deliverPush, pushModule } from "../../server/push";
 import { follow } from "../../server/domain/follows";
 import { issueToken, verifyToken } from "../../server/auth/tokens";
 
@@ -280,5 +280,23 @@ describe("pushing", () => {
     await mention(bob, alice);
     const [received] = await pushService.waitFor(1);
     expect(decrypt(received, keys)).toMatchObject({ preferred_locale: "en", title: "bob mentioned you" });
+  });
+});
+
+describe("where pushes may go", () => {
+  it("never to a private address when private addresses are not allowed (an IP literal or a name)", async () => {
+    const alice = await createResident(t, "alice");
+    const { res } = await subscribeAs(alice);
+    const services = { ...t.services, config: { ...t.config, allowPrivateAddress: false } };
+    const { pushSubscriptions } = await import("../../server/db/schema");
+    const { eq } = await import("drizzle-orm");
+    const [row] = await t.services.db.select().from(pushSubscriptions).where(eq(pushSubscriptions.id, res.body.id));
+    pushService.received = [];
+    const port = new URL(pushService.url).port;
+    const payload = { access_token: "x", preferred_locale: "fr", notification_id: "1", notification_type: "mention", icon: "", title: "t", body: "b" };
+    for (const endpoint of [`https://127.0.0.1:${port}/push/device`, `http://localhost:${port}/push/device`, `https://[::1]:${port}/x`]) {
+      await expect(deliverPush(services, { ...row, endpoint }, payload, 2_000)).rejects.toThrow(/private/i);
+    }
+    expect(pushService.received).toEqual([]);
   });
 });
