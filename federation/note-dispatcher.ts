@@ -25,11 +25,13 @@ export async function dispatchNote(ctx: RequestContext<Services>, username: stri
     if (!(await fetcherMaySee(ctx, data.status))) return null;
   }
   const status = federatedStatus(data, services.config.origin, services.config.domain);
+  // a poll is served as the Question it is: Fedify serializes whatever object the
+  // dispatcher returns, and one status path cannot have two dispatchers
   return statusToNote(
     status,
     { uri: ctx.getActorUri(username), followersUri: ctx.getFollowersUri(username) },
     localUrls(services.config.origin).tagPage,
-  );
+  ) as Note;
 }
 
 async function fetcherMaySee(

@@ -13,6 +13,8 @@ import {
   Mention,
   Note,
   PUBLIC_COLLECTION,
+  Collection,
+  Question,
   Update,
 } from "@fedify/vocab";
 import type { Visibility } from "../server/db/schema";
@@ -60,6 +62,18 @@ export interface StatusForObject {
   /** hashtag names, without "#" */
   hashtags?: string[];
   attachments?: AttachmentForObject[];
+  poll?: PollForObject | null;
+}
+
+/** A local poll as a Question renders it (Mastodon's shape). */
+export interface PollForObject {
+  options: string[];
+  tallies: number[];
+  multiple: boolean;
+  expiresAt: Date | null;
+  votersCount: number;
+  /** set once it ended */
+  closedAt: Date | null;
 }
 
 export interface Author {
@@ -121,14 +135,14 @@ function attachmentToDocument(a: AttachmentForObject): Document {
   return new Document(values);
 }
 
-export function statusToNote(status: StatusForObject, author: Author, tagUrl?: (name: string) => string): Note {
+export function statusToNote(status: StatusForObject, author: Author, tagUrl?: (name: string) => string): Note | Question {
   const { tos, ccs } = statusAddressing(status, author);
   const tags: (Mention | Hashtag)[] = [];
   for (const m of status.mentions ?? []) tags.push(new Mention({ href: new URL(m.uri), name: m.name }));
   if (tagUrl) {
     for (const name of status.hashtags ?? []) tags.push(new Hashtag({ href: new URL(tagUrl(name)), name: `#${name}` }));
   }
-  return new Note({
+  const values = {
     id: new URL(status.uri),
     attribution: author.uri,
     contents: status.language ? [status.content, new LanguageString(status.content, status.language)] : [status.content],
@@ -142,6 +156,19 @@ export function statusToNote(status: StatusForObject, author: Author, tagUrl?: (
     attachments: (status.attachments ?? []).map(attachmentToDocument),
     tos,
     ccs,
+  };
+  if (!status.poll) return new Note(values);
+  const poll = status.poll;
+  // Mastodon's Question: each option a Note with its name and a replies collection counting its votes
+  const options = poll.options.map(
+    (name, i) => new Note({ name, replies: new Collection({ totalItems: poll.tallies[i] ?? 0 }) }),
+  );
+  return new Question({
+    ...values,
+    ...(poll.multiple ? { inclusiveOptions: options } : { exclusiveOptions: options }),
+    endTime: poll.expiresAt ? toInstant(poll.expiresAt) : null,
+    closed: poll.closedAt ? toInstant(poll.closedAt) : null,
+    voters: poll.votersCount,
   });
 }
 
@@ -164,6 +191,20 @@ export function statusToActivity(status: StatusForObject, author: Author, tagUrl
     actor: author.uri,
     object: statusToNote(status, author, tagUrl),
     published: toInstant(status.createdAt),
+    tos,
+    ccs,
+  });
+}
+
+/** Update(Question) with a poll's new tallies (after votes, and once it ended); a fresh id each time. */
+export function pollToUpdate(status: StatusForObject, author: Author, tagUrl?: (name: string) => string): Update {
+  const { tos, ccs } = statusAddressing(status, author);
+  const now = new Date();
+  return new Update({
+    id: new URL(`${status.uri}#poll-updates/${now.getTime()}-${Math.random().toString(36).slice(2, 10)}`),
+    actor: author.uri,
+    object: statusToNote(status, author, tagUrl),
+    published: toInstant(now),
     tos,
     ccs,
   });
@@ -208,6 +249,17 @@ export function federatedStatus(data: StatusForFederation, origin: string, local
     reblogOfAuthorUri: data.reblogOf?.author.uri ?? null,
     mentions: data.mentions.map((m) => ({ uri: m.uri, name: mentionName(m, localDomain) })),
     hashtags: data.tags,
+    poll:
+      data.poll && data.status.local
+        ? {
+            options: data.poll.poll.options,
+            tallies: data.poll.tallies,
+            multiple: data.poll.poll.multiple,
+            expiresAt: data.poll.poll.expiresAt,
+            votersCount: data.poll.votersCount ?? 0,
+            closedAt: data.poll.poll.expiresAt && data.poll.poll.expiresAt.getTime() <= Date.now() ? data.poll.poll.expiresAt : null,
+          }
+        : null,
     attachments: data.media.flatMap((m): AttachmentForObject[] => {
       const url = m.fileName ? urls.media(m.fileName) : m.remoteUrl;
       if (!url) return [];

@@ -21,6 +21,8 @@ import {
   Delete,
   Follow,
   Like,
+  Note,
+  Create,
   PUBLIC_COLLECTION,
   type Recipient,
   Reject,
@@ -44,7 +46,8 @@ import type { Services } from "../server/services";
 import { localUrls } from "../server/urls";
 import { findPublicLocalAccount, localPerson } from "./actors";
 import type { ParvisFederation } from "./index";
-import { addressing, federatedStatus, statusToActivity, statusToUpdate, toInstant, type Author } from "./objects";
+import { addressing, federatedStatus, pollToUpdate, statusToActivity, statusToUpdate, toInstant, type Author } from "./objects";
+import { remoteVoters, votesByIds } from "../server/domain/polls";
 
 type Ctx = Context<Services>;
 
@@ -74,6 +77,8 @@ export function startOutbox(services: Services, parvis: Pick<ParvisFederation, "
     events.on("block.removed", (e) => outbox.blocked(e.accountId, e.targetAccountId, e.blockId, true, e.uri)),
     events.on("account.updated", (e) => outbox.accountUpdated(e)),
     events.on("account.deleted", (e) => outbox.accountDeleted(e)),
+    events.on("poll.voted", (e) => outbox.pollVoted(e)),
+    events.on("poll.ended", (e) => outbox.pollChanged(e.statusId)),
   ];
   return {
     stop() {
@@ -278,6 +283,50 @@ class Outbox {
     }
     const targets = await this.statusTargets(author.id, e.visibility, mentioned, extra);
     await this.send(ctx, author.username, targets, activity, e.reblogOfId ? undefined : e.uri);
+  }
+
+  /**
+   * Votes: a resident's vote in a remote poll goes to the poll's author as one
+   * Note per chosen option (Mastodon's shape); any vote in a local poll makes
+   * its new tallies go out as Update(Question).
+   */
+  async pollVoted(e: DomainEvents["poll.voted"]): Promise<void> {
+    const status = await statusById(this.domain, e.statusId);
+    if (!status) return;
+    if (status.local) return this.pollChanged(e.statusId);
+    const [voter, author] = await Promise.all([accountById(this.domain, e.accountId), accountById(this.domain, status.accountId)]);
+    if (!isLocal(voter) || !isRemote(author)) return;
+    const data = await statusForFederation(this.domain, e.statusId);
+    const options = data?.poll?.poll.options ?? [];
+    const ctx = this.ctx;
+    const actorUri = ctx.getActorUri(voter.username);
+    for (const v of await votesByIds(this.domain, e.voteIds)) {
+      const name = options[v.choice];
+      if (name === undefined) continue;
+      const id = new URL(`${actorUri.href}#votes/${v.id}`);
+      const activity = new Create({
+        id: new URL(`${id.href}/activity`),
+        actor: actorUri,
+        object: new Note({ id, name, attribution: actorUri, replyTarget: new URL(status.uri), to: new URL(author.uri) }),
+        to: new URL(author.uri),
+      });
+      await this.send(ctx, voter.username, [author], activity);
+    }
+  }
+
+  /** A local poll's tallies changed (a vote) or it ended: Update(Question) to where the post went. */
+  async pollChanged(statusId: string): Promise<void> {
+    const voters = await remoteVoters(this.domain, statusId);
+    if (voters.length === 0 && !(await hasRemoteAudience(this.domain, statusId))) return;
+    const data = await statusForFederation(this.domain, statusId);
+    if (!data || !isLocal(data.author) || !data.status.local || !data.poll) return;
+    const ctx = this.ctx;
+    const status = federatedStatus(data, this.origin, this.services.config.domain);
+    const activity = pollToUpdate(status, this.author(ctx, data.author.username), this.tagUrl);
+    const mentioned = data.mentions.filter((m) => m.domain !== null);
+    const extra = data.inReplyToAccount ? [data.inReplyToAccount] : [];
+    const targets = await this.statusTargets(data.author.id, data.status.visibility, mentioned, extra);
+    await this.send(ctx, data.author.username, [...targets, ...voters], activity, status.uri);
   }
 
   /** Like of a remote status: to its author. */

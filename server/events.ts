@@ -38,6 +38,10 @@ export interface DomainEvents {
   "conversation.updated": { accountConversationId: string; accountId: string };
   /** access tokens that stopped working (revoked, password changed, account gone): open streams close */
   "tokens.revoked": { userId: string; tokenIds: string[] | null };
+  /** votes recorded (a resident's, or a remote account's on a local poll) */
+  "poll.voted": { pollId: string; statusId: string; accountId: string; voteIds: string[] };
+  /** a poll reached its end and its voters were notified */
+  "poll.ended": { pollId: string; statusId: string };
 }
 
 export type EventName = keyof DomainEvents;

@@ -8,11 +8,13 @@ import type { ModuleFactory } from "./instance";
 import { clientHandler } from "./web/client";
 import { realtimeModule } from "./realtime";
 import { federationModule } from "../federation/module";
+import { jobsModule } from "./jobs";
+import { pushModule } from "./push";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 export function defaultModules(_config: Config): ModuleFactory[] {
-  return [federationModule(), realtimeModule];
+  return [federationModule(), realtimeModule, jobsModule(), pushModule()];
 }
 
 export function defaultClient(): RequestHandler {

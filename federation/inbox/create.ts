@@ -10,7 +10,28 @@ import { findStatusByUri, storeRemoteStatus } from "../../server/domain/remote-s
 import { embeddedObject, remoteActorOf, sameOrigin } from "../incoming/lookup";
 import { isPostObject, type PostObject } from "../incoming/note";
 import { fetchObject, isAttributedTo, postData, rawEmbeddedObject } from "../resolve";
-import type { InboxHandler } from "./index";
+import type { Effects, InboxHandler } from "./index";
+import { Note } from "@fedify/vocab";
+import { firstText } from "../incoming/text";
+import { recordRemoteVote } from "../../server/domain/polls";
+
+/**
+ * A vote in one of our polls, as Mastodon sends it: a Note with the option as
+ * its name, no content, replying to the poll. Counted (once) when the poll is
+ * ours, still open, and has that option; never stored as a post.
+ */
+async function voteOf(ctx: Parameters<InboxHandler<Create>>[0], activity: Create, object: PostObject): Promise<Effects | null> {
+  if (!(object instanceof Note) || !object.name || !object.replyTargetId || firstText(object.contents)) return null;
+  const parent = await findStatusByUri(ctx.data.domain, object.replyTargetId.href);
+  if (!parent?.local || parent.objectType !== "Question") return null;
+  const voter = await remoteActorOf(ctx, activity);
+  if (!voter) return async () => {};
+  const optionName = object.name.toString();
+  const uri = object.id!.href;
+  return async (tx) => {
+    await recordRemoteVote(tx, { voterId: voter.id, pollStatusId: parent.id, optionName, uri });
+  };
+}
 
 /** The post an activity carries: embedded when the actor's origin vouches for it, fetched otherwise. */
 export async function postOf(
@@ -36,6 +57,8 @@ export const onCreate: InboxHandler<Create> = async (ctx, activity) => {
     return null;
   }
   const d = ctx.data.domain;
+  const voted = await voteOf(ctx, activity, object);
+  if (voted) return voted;
   // A post we already have is not looked up first: storeRemoteStatus keeps the one there is.
   const author = await remoteActorOf(ctx, activity);
   if (!author) return null;

@@ -9,6 +9,7 @@ import { embeddedObject, remoteActorOf, sameOrigin } from "../incoming/lookup";
 import { isPostObject } from "../incoming/note";
 import { isAttributedTo, postData, rawEmbeddedObject } from "../resolve";
 import { ignore, type InboxHandler } from "./index";
+import { updateRemotePoll } from "../../server/domain/polls";
 
 export const onUpdate: InboxHandler<Update> = async (ctx, activity) => {
   const actorId = activity.actorId!;
@@ -30,10 +31,12 @@ export const onUpdate: InboxHandler<Update> = async (ctx, activity) => {
   if (!author || current.accountId !== author.id) return null;
   const data = await postData(ctx, object, author, d, await rawEmbeddedObject(activity, objectId));
   if (!data) return null;
+  // a Question is sent again at every vote for its tallies: those are stored, and it is an edit only when what is shown changed
   const kind = await remoteEditKind(d, current, data);
-  if (kind === "unchanged") return ignore("Update changes nothing of the post");
   if (kind === "stale") return ignore("Update older than the stored version");
+  if (kind === "unchanged" && !data.poll) return ignore("Update changes nothing of the post");
   return async (tx) => {
-    await updateRemoteStatus(tx, author.id, data.uri, data);
+    if (data.poll) await updateRemotePoll(tx, current.id, data.poll);
+    if (kind === "edit") await updateRemoteStatus(tx, author.id, data.uri, data);
   };
 };

@@ -22,6 +22,7 @@ import {
 import type { Visibility } from "../../server/db/schema";
 import type { RemoteAttachment, RemoteStatusData } from "../../server/domain/remote-statuses";
 import { isHttpUrl } from "../../server/domain/sanitize";
+import type { RemotePollData } from "../../server/domain/polls";
 import { isPublicAddress } from "../addresses";
 import { escapeHtml, firstText, languageOf } from "./text";
 
@@ -106,13 +107,6 @@ async function bodyOf(object: PostObject, options: TranslateOptions): Promise<st
     if (placeName) parts.push(paragraph(placeName));
   }
   if (content) parts.push(content);
-  if (object instanceof Question) {
-    const opts = { ...options.loaders, suppressError: true };
-    const names: string[] = [];
-    for await (const o of object.getExclusiveOptions(opts)) if (o.name) names.push(o.name.toString());
-    for await (const o of object.getInclusiveOptions(opts)) if (o.name) names.push(o.name.toString());
-    if (names.length) parts.push(`<ul>${names.slice(0, 20).map((n) => `<li>${escapeHtml(n)}</li>`).join("")}</ul>`);
-  }
   // Misskey and Fedibird quotes: keep a visible link to the quoted post.
   const quote = (object as Note).quoteUrl?.href;
   if (quote && !content.includes(quote)) parts.push(`<p>RE: ${link(quote)}</p>`);
@@ -168,6 +162,40 @@ async function attachmentsOf(object: PostObject, options: TranslateOptions): Pro
   return out;
 }
 
+/** How many options of a Question are read. */
+const MAX_POLL_OPTIONS = 20;
+
+/** A Question's options (oneOf: single choice, anyOf: multiple), their vote counts (replies.totalItems), end and voters. */
+export async function pollOf(object: PostObject, options: Pick<TranslateOptions, "loaders">): Promise<RemotePollData | null> {
+  if (!(object instanceof Question)) return null;
+  const opts = { ...options.loaders, suppressError: true };
+  const read = async (items: AsyncIterable<APObject>) => {
+    const out: { name: string; votes: number }[] = [];
+    for await (const o of items) {
+      if (out.length >= MAX_POLL_OPTIONS) break;
+      const name = o.name?.toString();
+      if (!name) continue;
+      // the vote count is embedded (Mastodon): never fetched
+      const replies = o.repliesId ? null : await o.getReplies(opts).catch(() => null);
+      out.push({ name, votes: replies?.totalItems ?? 0 });
+    }
+    return out;
+  };
+  const exclusive = await read(object.getExclusiveOptions(opts));
+  const inclusive = exclusive.length ? [] : await read(object.getInclusiveOptions(opts));
+  const chosen = exclusive.length ? exclusive : inclusive;
+  if (chosen.length === 0) return null;
+  const closed = object.closed;
+  const end = object.endTime ?? (closed && typeof closed === "object" ? closed : null);
+  return {
+    options: chosen.map((o) => o.name),
+    tallies: chosen.map((o) => o.votes),
+    multiple: exclusive.length === 0,
+    expiresAt: end ? new Date(end.epochMilliseconds) : closed === true ? new Date() : null,
+    votersCount: object.voters ?? null,
+  };
+}
+
 function typeOf(object: PostObject): string {
   if (object instanceof Article) return "Article";
   if (object instanceof Page) return "Page";
@@ -205,5 +233,6 @@ export async function postToStatusData(
     mentionedAccountIds: await options.resolveMentions(mentionHrefs),
     tagNames,
     attachments: await attachmentsOf(object, options),
+    poll: await pollOf(object, options),
   };
 }

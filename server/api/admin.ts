@@ -77,6 +77,7 @@ export function adminRouter(services: Services): Router {
           description: z.string().max(5000).optional(),
           charter: z.string().max(20000).optional(),
           contact_email: z.union([z.email().max(320), z.literal("")]).optional(),
+          trends_review: z.boolean().optional(),
         })
         .strict(),
       req,
@@ -86,6 +87,7 @@ export function adminRouter(services: Services): Router {
     if (body.description !== undefined) await setSetting(ctx, "description", body.description);
     if (body.charter !== undefined) await setSetting(ctx, "charter", body.charter);
     if (body.contact_email !== undefined) await setSetting(ctx, "contact_email", body.contact_email);
+    if (body.trends_review !== undefined) await setSetting(ctx, "trends_review", body.trends_review);
     services.logger.info({ by: currentAuth(req).account.username, changed: Object.keys(body) }, "instance settings changed");
     res.json(await settingsEntity());
   });
@@ -149,6 +151,7 @@ export function adminRouter(services: Services): Router {
       description: s.description,
       charter: s.charter,
       contact_email: s.contactEmail,
+      trends_review: s.trendsReview,
     };
   }
 

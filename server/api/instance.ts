@@ -1,5 +1,7 @@
 // /api/v1/instance and /api/v2/instance: the commune's description, in
 // Mastodon's shape with a "parvis" extension (commune name, INSEE code, charter).
+import { POLL_LIMITS } from "../domain/polls";
+import { vapidKeys } from "../push/vapid";
 import { Router } from "express";
 import { getSettings, listRules } from "../domain/settings";
 import { contactAccount, instanceUsage, knownPeers, weeklyActivity } from "../domain/instance";
@@ -50,8 +52,14 @@ export function instanceRouter(services: Services): Router {
       video_matrix_limit: 0,
       description_limit: 1500,
     },
-    polls: { max_options: 0, max_characters_per_option: 0, min_expiration: 0, max_expiration: 0 },
+    polls: {
+      max_options: POLL_LIMITS.maxOptions,
+      max_characters_per_option: POLL_LIMITS.maxCharactersPerOption,
+      min_expiration: POLL_LIMITS.minExpiration,
+      max_expiration: POLL_LIMITS.maxExpiration,
+    },
     translation: { enabled: false },
+    vapid: { public_key: vapidKeys(config).publicKey },
   };
 
   router.get("/api/v2/instance", async (_req, res) => {

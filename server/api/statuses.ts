@@ -9,6 +9,8 @@ import { favourite, favouritedBy, reblog, rebloggedBy, unfavourite, unreblog } f
 import { describeMedia, getOwnMedia, MAX_IMAGE_BYTES, uploadMedia } from "../domain/media";
 import { createStatus, deleteStatus, editStatus, getVisibleStatus, loadStatuses, statusHistory, visibleStatuses } from "../domain/statuses";
 import { threadOf } from "../domain/threads";
+import { scheduleStatus } from "../domain/scheduled-statuses";
+import { serializeScheduledStatus } from "./serializers/scheduled-status";
 import { Invalid, NotFound } from "../errors";
 import type { Services } from "../services";
 import { loadAccounts } from "./accounts";
@@ -21,6 +23,13 @@ import { serializeFilteredStatuses, serializeStatus, serializeStatuses } from ".
 
 const visibility = z.enum(["public", "unlisted", "private", "direct"]);
 
+const pollSchema = z.object({
+  options: listOf(z.string().max(1000)).pipe(z.array(z.string()).max(20)),
+  expires_in: z.coerce.number().int(),
+  multiple: boolish.optional(),
+  hide_totals: boolish.optional(),
+});
+
 const createSchema = z.object({
   status: z.string().max(100_000).optional().default(""),
   media_ids: listOf(idSchema).optional(),
@@ -32,12 +41,13 @@ const createSchema = z.object({
     .optional()
     .transform((v) => v || null),
   language: z.string().max(20).nullable().optional(),
-  poll: z.unknown().optional(),
-  scheduled_at: z.unknown().optional(),
+  poll: pollSchema.nullable().optional(),
+  scheduled_at: z.union([z.string().max(100), z.null()]).optional(),
 });
 
 const editSchema = z.object({
   status: z.string().max(100_000),
+  poll: pollSchema.nullable().optional(),
   spoiler_text: z.string().max(100_000).optional(),
   sensitive: boolish.optional(),
   language: z.string().max(20).nullable().optional(),
@@ -56,9 +66,23 @@ export function statusesRouter(services: Services): Router {
   router.post("/api/v1/statuses", requireAuth("write:statuses"), postingLimit, async (req, res) => {
     const auth = currentAuth(req);
     const body = parseBody(createSchema, req);
-    if (body.poll !== undefined && body.poll !== null) throw new Invalid("Validation failed: Polls are not supported on this instance");
-    if (body.scheduled_at !== undefined && body.scheduled_at !== null) {
-      throw new Invalid("Validation failed: Scheduled statuses are not supported on this instance");
+    const poll = body.poll
+      ? { options: body.poll.options, expiresIn: body.poll.expires_in, multiple: body.poll.multiple, hideTotals: body.poll.hide_totals }
+      : null;
+    if (body.scheduled_at) {
+      const scheduled = await scheduleStatus(ctx, auth.account, new Date(body.scheduled_at), {
+        text: body.status,
+        visibility: body.visibility ?? "public",
+        spoiler_text: body.spoiler_text,
+        sensitive: Boolean(body.sensitive),
+        in_reply_to_id: body.in_reply_to_id,
+        language: body.language ?? null,
+        media_ids: body.media_ids ?? [],
+        poll: poll && { options: poll.options, expires_in: poll.expiresIn, multiple: Boolean(poll.multiple), hide_totals: Boolean(poll.hideTotals) },
+        application_id: auth.token.appId,
+      });
+      res.json(await serializeScheduledStatus(services, scheduled));
+      return;
     }
     const key = req.get("idempotency-key");
     if (key !== undefined && (key.length === 0 || key.length > 200)) throw new Invalid("Idempotency-Key must be 1 to 200 characters");
@@ -73,6 +97,7 @@ export function statusesRouter(services: Services): Router {
       applicationId: auth.token.appId,
       idempotencyKey: key ?? null,
       userId: auth.user.id,
+      poll,
     });
     res.json(await serializeStatus(services, status, auth.account.id));
   });
@@ -105,6 +130,10 @@ export function statusesRouter(services: Services): Router {
       spoilerText: body.spoiler_text,
       sensitive: body.sensitive,
       language: body.language,
+      poll:
+        body.poll === undefined
+          ? undefined
+          : body.poll && { options: body.poll.options, expiresIn: body.poll.expires_in, multiple: body.poll.multiple, hideTotals: body.poll.hide_totals },
     });
     res.json(await serializeStatus(services, status, auth.account.id));
   });

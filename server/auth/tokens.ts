@@ -65,6 +65,18 @@ export async function issueToken(ctx: DomainContext, input: IssueInput): Promise
   return { accessToken, row };
 }
 
+/**
+ * Another bearer string for an existing token row (same grant, same scopes,
+ * revoked with it): what a Web Push payload carries as `access_token`, since
+ * the string first given to the app is never stored.
+ */
+export function reissueTokenString(ctx: DomainContext, row: Pick<AccessToken, "id" | "userId">): string {
+  return jwt.sign({ sub: row.userId ?? "", jti: row.id, n: randomBytes(6).toString("base64url") }, ctx.config.secret, {
+    algorithm: "HS256",
+    issuer: ISSUER,
+  });
+}
+
 // run on every authenticated request: prepared once per database handle
 const appTokenQuery = (db: DbOrTx) =>
   prepared(db, "auth_app_token", (d) =>

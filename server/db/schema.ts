@@ -36,7 +36,8 @@ export type NotificationType =
   | "favourite"
   | "reblog"
   | "status"
-  | "update";
+  | "update"
+  | "poll";
 
 export interface ProfileField {
   name: string;
@@ -835,4 +836,194 @@ export const suggestionDismissals = pgTable(
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.accountId, t.targetAccountId] })],
+);
+
+/** A status's poll (local or remote). Local tallies are counted from poll_votes; remote ones come from its server. */
+export const polls = pgTable(
+  "polls",
+  {
+    id: snowflake("id").primaryKey(),
+    statusId: snowflake("status_id")
+      .notNull()
+      .references(() => statuses.id, { onDelete: "cascade" }),
+    accountId: snowflake("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    /** option titles (plain text) */
+    options: jsonb("options").$type<string[]>().notNull(),
+    multiple: boolean("multiple").notNull().default(false),
+    hideTotals: boolean("hide_totals").notNull().default(false),
+    expiresAt: ts("expires_at"),
+    /** remote polls: votes per option as their server last said */
+    cachedTallies: jsonb("cached_tallies").$type<number[]>().notNull().default([]),
+    /** remote polls: voters as their server last said */
+    votersCount: integer("voters_count"),
+    /** set once the poll-ended notifications went out */
+    endedNotifiedAt: ts("ended_notified_at"),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("polls_status_uq").on(t.statusId),
+    index("polls_expiring_idx").on(t.expiresAt).where(sql`${t.endedNotifiedAt} is null and ${t.expiresAt} is not null`),
+  ],
+);
+
+/** One chosen option of one voter (several rows for a multiple-choice poll). */
+export const pollVotes = pgTable(
+  "poll_votes",
+  {
+    id: snowflake("id").primaryKey(),
+    pollId: snowflake("poll_id")
+      .notNull()
+      .references(() => polls.id, { onDelete: "cascade" }),
+    accountId: snowflake("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    choice: integer("choice").notNull(),
+    /** ActivityPub id of the vote (the Note naming the option) */
+    uri: text("uri"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("poll_votes_choice_uq").on(t.pollId, t.accountId, t.choice),
+    uniqueIndex("poll_votes_uri_uq").on(t.uri),
+    index("poll_votes_account_idx").on(t.accountId),
+    check("poll_votes_choice_ck", sql`${t.choice} >= 0`),
+  ],
+);
+
+export interface ScheduledStatusParams {
+  text: string;
+  visibility: Visibility;
+  spoiler_text: string;
+  sensitive: boolean;
+  in_reply_to_id: string | null;
+  language: string | null;
+  media_ids: string[];
+  poll: { options: string[]; expires_in: number; multiple: boolean; hide_totals: boolean } | null;
+  application_id: string | null;
+}
+
+/** Statuses to publish later (POST /api/v1/statuses with scheduled_at); published by a durable job. */
+export const scheduledStatuses = pgTable(
+  "scheduled_statuses",
+  {
+    id: snowflake("id").primaryKey(),
+    accountId: snowflake("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    scheduledAt: ts("scheduled_at").notNull(),
+    params: jsonb("params").$type<ScheduledStatusParams>().notNull(),
+    /** failed publication attempts (a status that can no longer be posted is given up) */
+    attempts: integer("attempts").notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [index("scheduled_statuses_due_idx").on(t.scheduledAt), index("scheduled_statuses_account_idx").on(t.accountId, t.id)],
+);
+
+/** The commune's official announcements, written by admins. */
+export const announcements = pgTable(
+  "announcements",
+  {
+    id: snowflake("id").primaryKey(),
+    /** what the admin typed */
+    text: text("text").notNull(),
+    /** sanitized HTML rendered from text */
+    content: text("content").notNull(),
+    startsAt: ts("starts_at"),
+    endsAt: ts("ends_at"),
+    allDay: boolean("all_day").notNull().default(false),
+    /** when it shows (or will show) to residents; null for a draft */
+    publishedAt: ts("published_at"),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [index("announcements_published_idx").on(t.publishedAt)],
+);
+
+/** Announcements a resident dismissed (marked read). */
+export const announcementReads = pgTable(
+  "announcement_reads",
+  {
+    announcementId: snowflake("announcement_id")
+      .notNull()
+      .references(() => announcements.id, { onDelete: "cascade" }),
+    accountId: snowflake("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.announcementId, t.accountId] })],
+);
+
+/** Unicode emoji reactions of residents to announcements. */
+export const announcementReactions = pgTable(
+  "announcement_reactions",
+  {
+    announcementId: snowflake("announcement_id")
+      .notNull()
+      .references(() => announcements.id, { onDelete: "cascade" }),
+    accountId: snowflake("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.announcementId, t.accountId, t.name] }), index("announcement_reactions_idx").on(t.announcementId)],
+);
+
+export interface PushAlerts {
+  mention: boolean;
+  status: boolean;
+  reblog: boolean;
+  follow: boolean;
+  follow_request: boolean;
+  favourite: boolean;
+  poll: boolean;
+  update: boolean;
+  "admin.sign_up": boolean;
+  "admin.report": boolean;
+}
+
+/** Web Push subscriptions, one per access token as in Mastodon. */
+export const pushSubscriptions = pgTable(
+  "push_subscriptions",
+  {
+    id: snowflake("id").primaryKey(),
+    accessTokenId: snowflake("access_token_id")
+      .notNull()
+      .references(() => accessTokens.id, { onDelete: "cascade" }),
+    accountId: snowflake("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    endpoint: text("endpoint").notNull(),
+    keyP256dh: text("key_p256dh").notNull(),
+    keyAuth: text("key_auth").notNull(),
+    alerts: jsonb("alerts").$type<PushAlerts>().notNull(),
+    policy: text("policy").$type<"all" | "followed" | "follower" | "none">().notNull().default("all"),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("push_subscriptions_token_uq").on(t.accessTokenId),
+    index("push_subscriptions_account_idx").on(t.accountId),
+    check("push_subscriptions_policy_ck", sql`${t.policy} in ('all', 'followed', 'follower', 'none')`),
+  ],
+);
+
+/** Admin decisions on trends (the review switch): a tag name, a link URL or a status id. */
+export const trendReviews = pgTable(
+  "trend_reviews",
+  {
+    kind: text("kind").$type<"tag" | "link" | "status">().notNull(),
+    key: text("key").notNull(),
+    decision: text("decision").$type<"approved" | "rejected">().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.kind, t.key] }),
+    check("trend_reviews_kind_ck", sql`${t.kind} in ('tag', 'link', 'status')`),
+    check("trend_reviews_decision_ck", sql`${t.decision} in ('approved', 'rejected')`),
+  ],
 );

@@ -10,6 +10,7 @@ import { prepared } from "../db/prepared";
 import type { Account } from "./accounts";
 import type { DomainContext } from "./context";
 import type { Status } from "./statuses";
+import { pollViews, type PollView } from "./polls";
 
 /** A remote actor as a delivery target. */
 export interface RemoteInboxes {
@@ -51,6 +52,8 @@ export interface StatusForFederation {
   inReplyToAccount: Account | null;
   /** for a reblog: the shared status and its author */
   reblogOf: { status: Status; author: Account } | null;
+  /** a poll's options and tallies (local polls only are rendered with them) */
+  poll: PollView | null;
 }
 
 const parentAccount = alias(accounts, "parent_account");
@@ -130,7 +133,10 @@ export async function statusForFederation(ctx: DomainContext, statusId: string):
     reblogOf = original ?? null;
   }
 
+  const poll = status.objectType === "Question" ? ((await pollViews(ctx, [status.id], null)).get(status.id) ?? null) : null;
+
   return {
+    poll,
     status,
     author,
     mentions: mentioned,

@@ -24,6 +24,8 @@ export interface NotifyInput {
   fromAccountId: string;
   type: NotificationType;
   statusId?: string | null;
+  /** a resident is told about their own things too (their poll ended) */
+  allowSelf?: boolean;
 }
 
 /** The recipient neither blocks the sender nor mutes its notifications (SQL, for one or many recipients). */
@@ -62,7 +64,7 @@ export async function recordMentions(ctx: DomainContext, statusId: string, fromA
 }
 
 export async function notify(ctx: DomainContext, input: NotifyInput): Promise<Notification | null> {
-  if (input.recipientId === input.fromAccountId) return null;
+  if (input.recipientId === input.fromAccountId && !input.allowSelf) return null;
   // one statement: the row is written only for a resident who neither blocks the sender nor mutes its notifications
   const [row] = await ctx.db
     .insert(notifications)

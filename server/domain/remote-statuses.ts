@@ -3,7 +3,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { DbOrTx } from "../db/open";
 import { prepared } from "../db/prepared";
-import { mediaAttachments, mentions, statusEdits, statusTags, statuses, tags, type Visibility } from "../db/schema";
+import { mediaAttachments, mentions, polls, statusEdits, statusTags, statuses, tags, type Visibility } from "../db/schema";
 import { Forbidden } from "../errors";
 import { newId } from "../ids";
 import type { DomainContext } from "./context";
@@ -11,6 +11,7 @@ import { withdrawNotifications } from "./notifications";
 import { isHttpUrl, sanitizePostHtml, stripHtml } from "./sanitize";
 import { normaliseStrings } from "../unicode";
 import { removeStatusRow, storeStatus, type Status } from "./statuses";
+import { cleanRemotePoll, insertRemotePoll, type RemotePollData } from "./polls";
 
 export interface RemoteAttachment {
   url: string;
@@ -40,6 +41,8 @@ export interface RemoteStatusData {
   mentionedAccountIds?: string[];
   tagNames?: string[];
   attachments?: RemoteAttachment[];
+  /** a Question's options and tallies */
+  poll?: RemotePollData | null;
 }
 
 const MAX_CONTENT = 100_000;
@@ -128,7 +131,10 @@ export async function storeRemoteStatus(ctx: DomainContext, input: RemoteStatusD
     {
       // delivered twice, or fetched meanwhile: the one we have is kept
       mayExist: {},
-      withinTransaction: (tx, row) => insertRemoteAttachments(tx, data.authorId, row.id, data.attachments),
+      withinTransaction: async (tx, row) => {
+        if (data.poll) await insertRemotePoll(tx, row.id, data.authorId, data.poll);
+        await insertRemoteAttachments(tx, data.authorId, row.id, data.attachments);
+      },
     },
   );
   // replies that arrived before it now find it: a trigger does it (migration 0008)
@@ -148,6 +154,8 @@ interface EditableFields {
   tags: string[];
   /** url and alt text of each attachment, in order */
   media: string[];
+  /** the poll's options (its tallies change without an edit) */
+  pollOptions: string[];
 }
 
 function editableFieldsOf(data: RemoteUpdateData): EditableFields {
@@ -157,6 +165,7 @@ function editableFieldsOf(data: RemoteUpdateData): EditableFields {
     sensitive: Boolean(data.sensitive) || Boolean(data.spoilerText),
     tags: cleanTags(data.tagNames).sort(),
     media: keptAttachments(data.attachments).map((a) => JSON.stringify([a.url, cleanDescription(a)])),
+    pollOptions: (data.poll && cleanRemotePoll(data.poll)?.options) || [],
   };
 }
 
@@ -167,12 +176,14 @@ async function storedEditableFields(db: DbOrTx, status: Status): Promise<Editabl
     .from(mediaAttachments)
     .where(eq(mediaAttachments.statusId, status.id))
     .orderBy(mediaAttachments.position, mediaAttachments.id);
+  const [poll] = await db.select({ options: polls.options }).from(polls).where(eq(polls.statusId, status.id));
   return {
     content: status.content,
     spoilerText: status.spoilerText,
     sensitive: status.sensitive,
     tags: tagRows.map((t) => t.name).sort(),
     media: mediaRows.map((m) => JSON.stringify([m.url, m.description])),
+    pollOptions: poll?.options ?? [],
   };
 }
 

@@ -12,6 +12,7 @@ const settingSchemas = {
   description: z.string().max(5000),
   charter: z.string().max(20000),
   contact_email: z.string().max(320),
+  trends_review: z.boolean(),
 };
 
 export type SettingKey = keyof typeof settingSchemas;
@@ -23,6 +24,8 @@ export interface InstanceSettings {
   description: string;
   charter: string;
   contactEmail: string;
+  /** trends show only once an admin approved them */
+  trendsReview: boolean;
 }
 
 export async function getSettings(ctx: DomainContext): Promise<InstanceSettings> {
@@ -38,6 +41,7 @@ export async function getSettings(ctx: DomainContext): Promise<InstanceSettings>
     description: read("description", ctx.config.commune.description),
     charter: read("charter", ""),
     contactEmail: read("contact_email", ctx.config.commune.contactEmail ?? ""),
+    trendsReview: read("trends_review", false),
   };
 }
 

@@ -27,6 +27,7 @@ import { recordMentions } from "./notifications";
 import { extractHashtags, extractMentions, mentionKey, renderStatusText, type ResolvedMention } from "./text";
 import { canSee } from "./visibility";
 import { removeMediaFiles } from "./media";
+import { insertLocalPoll, replaceLocalPoll, validatePollInput, type PollInput } from "./polls";
 
 export type Status = typeof statuses.$inferSelect;
 
@@ -42,6 +43,7 @@ export interface CreateStatusInput {
   /** Idempotency-Key header, scoped to the user */
   idempotencyKey?: string | null;
   userId?: string | null;
+  poll?: PollInput | null;
 }
 
 export const MAX_MEDIA = 4;
@@ -173,6 +175,10 @@ export async function createStatus(ctx: DomainContext, author: Account, input: C
   const spoilerText = input.spoilerText ?? "";
   const mediaIds = input.mediaIds ?? [];
   if (mediaIds.length > MAX_MEDIA) throw new Invalid(`At most ${MAX_MEDIA} media attachments`);
+  if (input.poll) {
+    if (mediaIds.length) throw new Invalid("Validation failed: A poll cannot be attached to a post with media");
+    validatePollInput(input.poll);
+  }
   // zero-width and other invisible characters alone are blank too
   if (isBlank(text) && mediaIds.length === 0) throw new Invalid("Validation failed: Text can't be blank");
   if (charCount(text) + charCount(spoilerText) > ctx.config.maxStatusChars) {
@@ -220,6 +226,7 @@ export async function createStatus(ctx: DomainContext, author: Account, input: C
         visibility,
         language: input.language ?? null,
         local: true,
+        objectType: input.poll ? "Question" : "Note",
         applicationId: input.applicationId ?? null,
       },
       resolved.accounts.map((a) => a.id),
@@ -230,6 +237,7 @@ export async function createStatus(ctx: DomainContext, author: Account, input: C
           for (const [position, mediaId] of mediaIds.entries()) {
             await tx.update(mediaAttachments).set({ statusId: row.id, position }).where(eq(mediaAttachments.id, mediaId));
           }
+          if (input.poll) await insertLocalPoll(tx, row.id, author.id, input.poll, row.createdAt);
         },
       },
     );
@@ -266,6 +274,8 @@ export interface EditStatusInput {
   spoilerText?: string;
   sensitive?: boolean;
   language?: string | null;
+  /** a new poll (votes are reset when its options change), null to remove it, absent to keep it */
+  poll?: PollInput | null;
 }
 
 export async function editStatus(ctx: DomainContext, editor: Account, id: string, input: EditStatusInput): Promise<Status> {
@@ -279,6 +289,11 @@ export async function editStatus(ctx: DomainContext, editor: Account, id: string
   }
   if (charCount(input.text) + charCount(spoilerText) > ctx.config.maxStatusChars) {
     throw new Invalid(`Validation failed: Text is too long (maximum is ${ctx.config.maxStatusChars} characters)`);
+  }
+  if (input.poll) {
+    validatePollInput(input.poll);
+    const [media] = await ctx.db.select({ id: mediaAttachments.id }).from(mediaAttachments).where(eq(mediaAttachments.statusId, id)).limit(1);
+    if (media) throw new Invalid("Validation failed: A poll cannot be attached to a post with media");
   }
   const urls = localUrls(ctx.config.origin);
   const resolved = await resolveMentions(ctx, input.text);
@@ -307,11 +322,13 @@ export async function editStatus(ctx: DomainContext, editor: Account, id: string
         spoilerText,
         sensitive: input.sensitive ?? (current.sensitive || spoilerText.length > 0),
         language: input.language === undefined ? current.language : input.language,
+        ...(input.poll !== undefined ? { objectType: input.poll ? "Question" : "Note" } : {}),
         editedAt: now,
         updatedAt: now,
       })
       .where(eq(statuses.id, id))
       .returning();
+    if (input.poll !== undefined) await replaceLocalPoll(tx, id, editor.id, input.poll, now);
     await tx.insert(statusEdits).values({
       id: newId(now),
       statusId: id,

@@ -68,7 +68,20 @@ describe("POST /api/v1/statuses with bad input", () => {
     ["a non-string spoiler_text", { status: "x", spoiler_text: ["cw"] }],
     ["a media id that is not an id", { status: "x", media_ids: ["../etc/passwd"] }],
     ["a numeric language", { status: "x", language: 33 }],
-    ["a scheduled_at", { status: "x", scheduled_at: "2030-01-01T00:00:00Z" }],
+    ["a scheduled_at in the past", { status: "x", scheduled_at: "2020-01-01T00:00:00Z" }],
+    ["a scheduled_at that is not a date", { status: "x", scheduled_at: "demain matin" }],
+    ["a numeric scheduled_at", { status: "x", scheduled_at: 12 }],
+    ["a poll without options", { status: "x", poll: { expires_in: 3600 } }],
+    ["a poll with one option", { status: "x", poll: { options: ["seul"], expires_in: 3600 } }],
+    ["a poll with five options", { status: "x", poll: { options: ["a", "b", "c", "d", "e"], expires_in: 3600 } }],
+    ["a poll with a blank option", { status: "x", poll: { options: ["a", " "], expires_in: 3600 } }],
+    ["a poll with twice the same option", { status: "x", poll: { options: ["a", "a"], expires_in: 3600 } }],
+    ["a poll with a 51-character option", { status: "x", poll: { options: ["a", "b".repeat(51)], expires_in: 3600 } }],
+    ["a poll ending in under five minutes", { status: "x", poll: { options: ["a", "b"], expires_in: 60 } }],
+    ["a poll ending in over a month", { status: "x", poll: { options: ["a", "b"], expires_in: 99_999_999 } }],
+    ["a poll with a text expires_in", { status: "x", poll: { options: ["a", "b"], expires_in: "bientôt" } }],
+    ["a poll that is a string", { status: "x", poll: "oui,non" }],
+    ["a poll with object options", { status: "x", poll: { options: [{ title: "a" }, { title: "b" }], expires_in: 3600 } }],
   ])("%s is refused with 422 and nothing is stored", async (_label, body) => {
     const alice = await createResident(t, "alice");
     const res = await postStatus(alice).send(body);

@@ -187,15 +187,18 @@ describe("POST /api/v1/statuses", () => {
     expect(second.body.account.id).toBe(bob.account.id);
   });
 
-  it("a poll is refused with 422 and nothing is stored", async () => {
+  it("a poll with media is refused with 422 and nothing is stored", async () => {
     const alice = await createResident(t, "alice");
+    const { createMedia } = await import("../helpers/api");
+    const media = await createMedia(t, alice);
     const res = await t.http
       .post("/api/v1/statuses")
       .set("Authorization", alice.auth)
-      .send({ status: "Sondage", poll: { options: ["oui", "non"], expires_in: 3600 } });
+      .send({ status: "Sondage", media_ids: [media.id], poll: { options: ["oui", "non"], expires_in: 3600 } });
     expect(res.status).toBe(422);
     expect(res.body.error).toMatch(/poll/i);
     expect(await countRows(t, "statuses")).toBe(0);
+    expect(await countRows(t, "polls")).toBe(0);
   });
 
   it("an empty status is refused with 422", async () => {

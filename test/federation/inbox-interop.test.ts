@@ -136,12 +136,23 @@ describe("a Mastodon Create(Note)", () => {
     ]);
   });
 
-  it("of a Question shows the poll's options in the post", async () => {
+  it("of a Question is stored with its poll: options, tallies, end", async () => {
     const rinpatch = await ensureActor("/users/rinpatch");
     await followRemote(t, alice, rinpatch);
     await deliver(loadFixture("mastodon-create-question.json", { "https://mastodon.sdf.org": remote.origin }));
     const status = await apiStatus(`${remote.origin}/users/rinpatch/statuses/102070944809637304`);
-    expect(status.content).toContain("Everyone knows that!");
+    expect(status.poll).toMatchObject({
+      expires_at: "2019-05-11T09:03:36.000Z",
+      expired: true,
+      multiple: false,
+      votes_count: 2,
+      options: [
+        { title: "Dunno", votes_count: 0 },
+        { title: "Everyone knows that!", votes_count: 1 },
+        { title: "25 char limit is dumb", votes_count: 0 },
+        { title: "I can't even fit a funny", votes_count: 1 },
+      ],
+    });
   });
 });
 

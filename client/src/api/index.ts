@@ -3,12 +3,17 @@
 import { request, requestPage, type Page } from "./http";
 import type {
   Account,
+  Announcement,
   Context,
   Conversation,
   Filter,
   FilterInput,
   List,
   RepliesPolicy,
+  Poll,
+  ScheduledStatus,
+  TrendLink,
+  TrendTag,
   CredentialAccount,
   Instance,
   Notification,
@@ -47,6 +52,17 @@ export interface NewStatus {
   sensitive?: boolean;
   in_reply_to_id?: string;
   language?: string;
+  poll?: { options: string[]; expires_in: number; multiple?: boolean };
+  scheduled_at?: string;
+}
+
+export interface AnnouncementInput {
+  text: string;
+  starts_at?: string | null;
+  ends_at?: string | null;
+  all_day?: boolean;
+  published?: boolean;
+  scheduled_at?: string | null;
 }
 
 export type TimelineKind = { kind: "home" } | { kind: "local" } | { kind: "federated" } | { kind: "tag"; tag: string };
@@ -181,4 +197,27 @@ export const api = {
       }),
     ),
   tag: (name: string) => data(request<Tag>("GET", `/api/v1/tags/${enc(name)}`)),
+
+  // --- polls and scheduled statuses
+  scheduleStatus: (input: NewStatus) => data(request<ScheduledStatus>("POST", "/api/v1/statuses", { json: input })),
+  vote: (pollId: string, choices: number[]) => data(request<Poll>("POST", `/api/v1/polls/${enc(pollId)}/votes`, { json: { choices } })),
+  scheduledStatuses: () => data(request<ScheduledStatus[]>("GET", "/api/v1/scheduled_statuses", { query: { limit: 40 } })),
+  cancelScheduledStatus: (id: string) => data(request<unknown>("DELETE", `/api/v1/scheduled_statuses/${enc(id)}`)),
+
+  // --- announcements
+  announcements: () => data(request<Announcement[]>("GET", "/api/v1/announcements", { query: { with_dismissed: "true" } })),
+  dismissAnnouncement: (id: string) => data(request<unknown>("POST", `/api/v1/announcements/${enc(id)}/dismiss`)),
+  react: (id: string, name: string) => data(request<unknown>("PUT", `/api/v1/announcements/${enc(id)}/reactions/${enc(name)}`)),
+  unreact: (id: string, name: string) => data(request<unknown>("DELETE", `/api/v1/announcements/${enc(id)}/reactions/${enc(name)}`)),
+  adminAnnouncements: () => data(request<Announcement[]>("GET", "/api/parvis/admin/announcements")),
+  createAnnouncement: (input: AnnouncementInput) => data(request<Announcement>("POST", "/api/parvis/admin/announcements", { json: input })),
+  updateAnnouncement: (id: string, input: Partial<AnnouncementInput>) =>
+    data(request<Announcement>("PUT", `/api/parvis/admin/announcements/${enc(id)}`, { json: input })),
+  endAnnouncement: (id: string) => data(request<Announcement>("POST", `/api/parvis/admin/announcements/${enc(id)}/end`)),
+  deleteAnnouncement: (id: string) => data(request<unknown>("DELETE", `/api/parvis/admin/announcements/${enc(id)}`)),
+
+  // --- trends
+  trendingTags: () => data(request<TrendTag[]>("GET", "/api/v1/trends/tags")),
+  trendingStatuses: () => data(request<Status[]>("GET", "/api/v1/trends/statuses")),
+  trendingLinks: () => data(request<TrendLink[]>("GET", "/api/v1/trends/links")),
 };

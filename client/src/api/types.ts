@@ -29,6 +29,8 @@ export interface Account {
   statuses_count: number;
   last_status_at?: string | null;
   fields: Field[];
+  /** local staff roles ("Admin", "Moderator") */
+  roles?: { id: string; name: string }[];
 }
 
 export interface CredentialAccount extends Account {
@@ -88,12 +90,74 @@ export interface Status {
   in_reply_to_account_id: string | null;
   reblog: Status | null;
   language: string | null;
+  poll?: Poll | null;
   favourited?: boolean;
   reblogged?: boolean;
   muted?: boolean;
   bookmarked?: boolean;
   /** the viewer's filters this status matches (warn: shown behind a notice) */
   filtered?: FilterResult[];
+}
+
+export interface Poll {
+  id: string;
+  expires_at: string | null;
+  expired: boolean;
+  multiple: boolean;
+  votes_count: number;
+  voters_count: number | null;
+  options: { title: string; votes_count: number | null }[];
+  voted?: boolean;
+  own_votes?: number[];
+}
+
+export interface ScheduledStatus {
+  id: string;
+  scheduled_at: string;
+  params: { text: string; visibility: Visibility; spoiler_text: string | null; poll: { options: string[] } | null };
+}
+
+export interface AnnouncementReaction {
+  name: string;
+  count: number;
+  me: boolean;
+}
+
+export interface Announcement {
+  id: string;
+  /** server-sanitized HTML */
+  content: string;
+  starts_at: string | null;
+  ends_at: string | null;
+  all_day: boolean;
+  published: boolean;
+  published_at: string | null;
+  updated_at: string;
+  read: boolean;
+  reactions: AnnouncementReaction[];
+  /** admin view only */
+  text?: string;
+  scheduled_at?: string | null;
+  shown?: boolean;
+}
+
+export interface TrendHistory {
+  day: string;
+  uses: string;
+  accounts: string;
+}
+
+export interface TrendTag {
+  name: string;
+  url: string;
+  history: TrendHistory[];
+}
+
+export interface TrendLink {
+  url: string;
+  title: string;
+  provider_name: string;
+  history: TrendHistory[];
 }
 
 export interface StatusSource {
@@ -169,6 +233,10 @@ export interface Instance {
       max_characters?: number;
       max_media_attachments?: number;
       characters_reserved_per_url?: number;
+    };
+    polls?: {
+      max_options?: number;
+      max_characters_per_option?: number;
     };
   };
   registrations: {

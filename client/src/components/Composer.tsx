@@ -9,6 +9,7 @@ import { useSession } from "../state/session";
 import { publishLocal } from "../streaming/socket";
 import { useErrorText } from "./common";
 import "./Composer.css";
+import "./Civic.css";
 
 const VISIBILITIES: Visibility[] = ["public", "unlisted", "private", "direct"];
 
@@ -66,6 +67,12 @@ export function Composer({ replyTo, edit, onDone, autoFocus }: ComposerProps) {
   const [visibility, setVisibility] = useState<Visibility>(() =>
     edit ? edit.visibility : replyTo ? replyVisibility(replyTo.visibility, defaultVisibility) : defaultVisibility,
   );
+  const [pollEnabled, setPollEnabled] = useState(false);
+  const [pollOptions, setPollOptions] = useState<string[]>(["", ""]);
+  const [pollDuration, setPollDuration] = useState(86_400);
+  const [pollMultiple, setPollMultiple] = useState(false);
+  const [scheduleEnabled, setScheduleEnabled] = useState(false);
+  const [scheduleAt, setScheduleAt] = useState("");
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [loadingSource, setLoadingSource] = useState(Boolean(edit));
@@ -210,6 +217,28 @@ export function Composer({ replyTo, edit, onDone, autoFocus }: ComposerProps) {
     try {
       const spoiler = cwEnabled ? cw.trim() : "";
       const sentText = text;
+      const poll = pollEnabled ? { options: pollOptions.map((o) => o.trim()), expires_in: pollDuration, multiple: pollMultiple } : undefined;
+      if (!edit && scheduleEnabled) {
+        await api.scheduleStatus({
+          status: text,
+          visibility,
+          spoiler_text: spoiler || undefined,
+          sensitive: spoiler.length > 0 || undefined,
+          in_reply_to_id: replyTo?.id,
+          language: locale,
+          poll,
+          scheduled_at: new Date(scheduleAt).toISOString(),
+        });
+        announce(t("compose.scheduled"));
+        setText((current) => (current === sentText ? "" : current));
+        setCwEnabled(false);
+        setPollEnabled(false);
+        setPollOptions(["", ""]);
+        setScheduleEnabled(false);
+        setScheduleAt("");
+        textRef.current?.focus();
+        return;
+      }
       const sentCw = cw;
       let status: Status;
       if (edit) {
@@ -225,6 +254,7 @@ export function Composer({ replyTo, edit, onDone, autoFocus }: ComposerProps) {
             sensitive: spoiler.length > 0 || undefined,
             in_reply_to_id: replyTo?.id,
             language: locale,
+            poll,
           },
           idempotencyKey.current,
         );
@@ -236,6 +266,8 @@ export function Composer({ replyTo, edit, onDone, autoFocus }: ComposerProps) {
         setText((current) => (current === sentText ? "" : current));
         setCw((current) => (current === sentCw ? "" : current));
         setCwEnabled(false);
+        setPollEnabled(false);
+        setPollOptions(["", ""]);
         // the submit button is disabled now: keep keyboard users in the composer
         textRef.current?.focus();
       }
@@ -248,7 +280,9 @@ export function Composer({ replyTo, edit, onDone, autoFocus }: ComposerProps) {
   };
 
   const visibilityHelp = useMemo(() => t(`visibilityHelp.${visibility}`), [t, visibility]);
-  const submitLabel = edit ? t("compose.save") : replyTo ? t("compose.replyButton") : t("compose.publish");
+  const submitLabel = edit ? t("compose.save") : scheduleEnabled ? t("compose.schedule") : replyTo ? t("compose.replyButton") : t("compose.publish");
+  const pollIncomplete = pollEnabled && pollOptions.some((o) => !o.trim());
+  const scheduleIncomplete = scheduleEnabled && !scheduleAt;
 
   return (
     <form className="composer" onSubmit={submit} aria-busy={submitting || loadingSource}>
@@ -318,10 +352,79 @@ export function Composer({ replyTo, edit, onDone, autoFocus }: ComposerProps) {
           </ul>
         ) : null}
       </div>
+      {pollEnabled ? (
+        <fieldset className="composer-poll">
+          <legend>{t("compose.pollLegend")}</legend>
+          <ol className="composer-poll-options">
+            {pollOptions.map((option, i) => (
+              <li key={i}>
+                <label htmlFor={`${ids}-option-${i}`} className="visually-hidden">
+                  {t("compose.pollOption", { number: i + 1 })}
+                </label>
+                <input
+                  id={`${ids}-option-${i}`}
+                  type="text"
+                  value={option}
+                  maxLength={instance?.configuration?.polls?.max_characters_per_option || 50}
+                  placeholder={t("compose.pollOption", { number: i + 1 })}
+                  onChange={(e) => setPollOptions((list) => list.map((o, j) => (j === i ? e.target.value : o)))}
+                />
+                {pollOptions.length > 2 ? (
+                  <button
+                    type="button"
+                    className="button button-small button-secondary"
+                    onClick={() => setPollOptions((list) => list.filter((_, j) => j !== i))}
+                  >
+                    {t("compose.pollRemove", { number: i + 1 })}
+                  </button>
+                ) : null}
+              </li>
+            ))}
+          </ol>
+          {pollOptions.length < (instance?.configuration?.polls?.max_options || 4) ? (
+            <button type="button" className="button button-small button-secondary" onClick={() => setPollOptions((list) => [...list, ""])}>
+              {t("compose.pollAdd")}
+            </button>
+          ) : null}
+          <div className="composer-poll-settings">
+            <label htmlFor={`${ids}-duration`}>{t("compose.pollDuration")}</label>
+            <select id={`${ids}-duration`} value={pollDuration} onChange={(e) => setPollDuration(Number(e.target.value))}>
+              {[300, 1800, 3600, 21_600, 86_400, 259_200, 604_800].map((seconds) => (
+                <option key={seconds} value={seconds}>
+                  {t(`compose.pollDurations.${seconds}`)}
+                </option>
+              ))}
+            </select>
+            <label className="checkbox">
+              <input type="checkbox" checked={pollMultiple} onChange={(e) => setPollMultiple(e.target.checked)} />
+              {t("compose.pollMultiple")}
+            </label>
+          </div>
+        </fieldset>
+      ) : null}
+      {scheduleEnabled ? (
+        <div className="field composer-schedule">
+          <label htmlFor={`${ids}-schedule`}>{t("compose.scheduleLabel")}</label>
+          <input id={`${ids}-schedule`} type="datetime-local" value={scheduleAt} onChange={(e) => setScheduleAt(e.target.value)} aria-describedby={`${ids}-schedule-help`} />
+          <span id={`${ids}-schedule-help`} className="field-help">
+            {t("compose.scheduleHelp")}
+          </span>
+        </div>
+      ) : null}
       <div className="composer-toolbar">
         <button type="button" className="button button-small button-secondary" aria-pressed={cwEnabled} onClick={toggleCw}>
           {t("compose.cwToggle")}
         </button>
+        {edit ? null : (
+          <>
+            <button type="button" className="button button-small button-secondary" aria-pressed={pollEnabled} onClick={() => setPollEnabled((v) => !v)}>
+              {t("compose.pollToggle")}
+            </button>
+            <button type="button" className="button button-small button-secondary" aria-pressed={scheduleEnabled} onClick={() => setScheduleEnabled((v) => !v)}>
+              {t("compose.scheduleToggle")}
+            </button>
+          </>
+        )}
         <div className="composer-visibility">
           <label htmlFor={`${ids}-visibility`}>{t("compose.visibility")}</label>
           <select
@@ -344,7 +447,7 @@ export function Composer({ replyTo, edit, onDone, autoFocus }: ComposerProps) {
         <span id={`${ids}-count`} className={tooLong ? "char-count char-count-over" : "char-count"} data-testid="char-count">
           {tooLong ? t("compose.overLimit", { count: -remaining }) : t("compose.remaining", { count: remaining })}
         </span>
-        <button type="submit" className="button" disabled={submitting || tooLong || empty || loadingSource}>
+        <button type="submit" className="button" disabled={submitting || tooLong || empty || loadingSource || pollIncomplete || scheduleIncomplete}>
           {submitting ? t("compose.sending") : submitLabel}
         </button>
       </div>

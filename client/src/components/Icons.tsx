@@ -180,3 +180,10 @@ export const FilterIcon = (p: IconProps) => (
     <path d="M3 4h18l-7 8v6l-4 2v-8z" />
   </Icon>
 );
+
+export const TrendIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M3 17l6-6 4 4 8-8" />
+    <path d="M15 7h6v6" />
+  </Icon>
+);

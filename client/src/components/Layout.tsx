@@ -6,7 +6,7 @@ import { useI18n } from "../i18n/context";
 import { Link, useLocation } from "../lib/router";
 import { useNotifications } from "../state/notifications";
 import { useSession } from "../state/session";
-import { BellIcon, BookmarkIcon, ListIcon, MailIcon, GlobeIcon, HomeIcon, InfoIcon, LoginIcon, SearchIcon, SettingsIcon, TownIcon, UserIcon, FollowersIcon } from "./Icons";
+import { BellIcon, BookmarkIcon, ListIcon, MailIcon, GlobeIcon, HomeIcon, InfoIcon, LoginIcon, SearchIcon, SettingsIcon, TownIcon, TrendIcon, UserIcon, FollowersIcon } from "./Icons";
 
 interface NavEntry {
   to: string;
@@ -50,6 +50,7 @@ export function Layout({ children }: { children: ReactNode }) {
         { to: "/federated", label: t("nav.federated"), icon: <GlobeIcon /> },
         { to: "/notifications", label: t("nav.notifications"), icon: <BellIcon />, badge: unread },
         { to: "/search", label: t("nav.search"), icon: <SearchIcon /> },
+        { to: "/explore", label: t("nav.explore"), icon: <TrendIcon /> },
         { to: "/bookmarks", label: t("nav.bookmarks"), icon: <BookmarkIcon />, secondary: true },
         { to: "/lists", label: t("nav.lists"), icon: <ListIcon />, secondary: true, match: (p) => p.startsWith("/lists") },
         { to: "/conversations", label: t("nav.conversations"), icon: <MailIcon />, secondary: true },

@@ -13,6 +13,7 @@ import { Avatar, RelativeTime, useErrorText } from "./common";
 import { ConfirmDialog, Dialog } from "./Dialog";
 import { BookmarkIcon, BoostIcon, EditIcon, GlobeIcon, LockIcon, MailIcon, ReplyIcon, StarIcon, TrashIcon, UnlockIcon } from "./Icons";
 import { Menu } from "./Menu";
+import { Poll } from "./Poll";
 import "./Status.css";
 
 export function VisibilityIcon({ visibility }: { visibility: Visibility }) {
@@ -155,6 +156,7 @@ export function Status({ status: outer, focused }: StatusProps) {
           <>
             <ServerHtml html={status.content} className="status-content" onClick={onContentClick} lang={status.language && /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(status.language) ? status.language : undefined} />
             <Media status={status} />
+            {status.poll ? <Poll poll={status.poll} /> : null}
           </>
         ) : null}
       </div>

@@ -9,6 +9,7 @@ import { Link, navigate } from "../lib/router";
 import { useAnnounce } from "../state/announcer";
 import { useSession } from "../state/session";
 import { MIN_PASSWORD } from "./Register";
+import { CivicSettingsLinks } from "./Civic";
 
 /** "Firefox on Linux"-style summary of a user agent string. */
 export function describeUserAgent(ua: string | null): { browser: string | null; system: string | null } {
@@ -263,6 +264,7 @@ export function SettingsScreen() {
       <SpacesSettings />
       <LanguageSettings />
       <SessionsSettings />
+      <CivicSettingsLinks />
       <PasswordSettings />
       <LogoutSettings />
     </>

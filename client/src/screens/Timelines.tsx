@@ -10,6 +10,7 @@ import { useSession } from "../state/session";
 import type { StreamSpec } from "../streaming/types";
 import { FollowTagButton } from "./FollowedTags";
 import { LandingScreen } from "./Landing";
+import { Announcements } from "../components/Announcements";
 
 function useLoader(kind: TimelineKind) {
   const key = kind.kind === "tag" ? `tag:${kind.tag}` : kind.kind;
@@ -34,6 +35,7 @@ export function HomeScreen() {
   return (
     <>
       <PageTitle text={t("timelines.home")} />
+      <Announcements />
       <ComposeBox />
       <Timeline id="home" load={load} stream={{ stream: "user" }} label={t("timelines.home")} emptyText={t("timelines.homeEmpty")} />
     </>

@@ -16,6 +16,8 @@ import { serializeMedia, type MediaEntity } from "./media";
 import { applyFilters } from "../../domain/filters";
 import type { FilterContext } from "../../db/schema";
 import { serializeFilterResult, type FilterResultEntity } from "./filter";
+import { pollEntity, type PollEntity } from "./poll";
+import { pollViews } from "../../domain/polls";
 
 export interface StatusEntity {
   id: string;
@@ -39,7 +41,7 @@ export interface StatusEntity {
   in_reply_to_id: string | null;
   in_reply_to_account_id: string | null;
   reblog: StatusEntity | null;
-  poll: null;
+  poll: PollEntity | null;
   card: null;
   language: string | null;
   text: string | null;
@@ -78,7 +80,12 @@ export async function serializeStatuses(
   const all = [...new Map([...rows, ...originals].map((s) => [s.id, s])).values()];
   // media only for the statuses that have some
   const withMedia = all.filter((s) => extras.get(s.id)?.hasMedia).map((s) => s.id);
-  const mediaRows = withMedia.length ? await mediaQuery(db).execute({ ids: withMedia }) : [];
+  // polls only for the statuses that came as (or were written as) a Question
+  const withPoll = all.filter((s) => s.objectType === "Question").map((s) => s.id);
+  const [mediaRows, polls] = await Promise.all([
+    withMedia.length ? mediaQuery(db).execute({ ids: withMedia }) : Promise.resolve([]),
+    pollViews(services.domain, withPoll, viewerId),
+  ]);
   const viewerFlags = viewerId !== null;
   const urls = localUrls(services.config.origin);
 
@@ -107,7 +114,7 @@ export async function serializeStatuses(
       in_reply_to_id: s.inReplyToId,
       in_reply_to_account_id: s.inReplyToAccountId,
       reblog,
-      poll: null,
+      poll: polls.has(s.id) ? pollEntity(polls.get(s.id)!, viewerId) : null,
       card: null,
       language: s.language,
       text: options.withSource ? (s.text ?? htmlToText(s.content)) : null,
