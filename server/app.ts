@@ -7,6 +7,9 @@ import { containsNul } from "./api/http";
 import { authenticate } from "./auth/middleware";
 import { DomainError } from "./errors";
 import type { Services } from "./services";
+import { CONTENT_SECURITY_POLICY } from "./csp";
+
+export { CONTENT_SECURITY_POLICY } from "./csp";
 
 export interface AppExtensions {
   /** Fedify adapter: answers ActivityPub requests, calls next() for the rest */
@@ -14,21 +17,6 @@ export interface AppExtensions {
   /** serves the built web client and its SPA routes */
   client?: RequestHandler;
 }
-
-/** Content-Security-Policy: no inline scripts, no third-party origins. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' blob:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join("; ");
 
 const securityHeaders: RequestHandler = (_req, res, next) => {
   res.setHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
@@ -46,6 +34,18 @@ const apiCors: RequestHandler = (req, res, next) => {
   res.setHeader("Access-Control-Allow-Headers", "Authorization, Content-Type, Idempotency-Key");
   res.setHeader("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS");
   res.setHeader("Access-Control-Expose-Headers", "Link, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset");
+  if (req.method === "OPTIONS") {
+    res.status(204).end();
+    return;
+  }
+  next();
+};
+
+/** As Mastodon: discovery documents (WebFinger, NodeInfo, host-meta, OAuth metadata) are readable from any origin. */
+const discoveryCors: RequestHandler = (req, res, next) => {
+  res.setHeader("Access-Control-Allow-Origin", "*");
+  res.setHeader("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
+  res.setHeader("Access-Control-Allow-Headers", "Accept, Content-Type");
   if (req.method === "OPTIONS") {
     res.status(204).end();
     return;
@@ -73,6 +73,9 @@ export function createApp(services: Services, extensions: AppExtensions = {}): e
       res.status(503).json({ status: "unavailable" });
     }
   });
+
+  // before the federation adapter, which answers WebFinger and NodeInfo itself
+  app.use(["/.well-known", "/nodeinfo"], discoveryCors);
 
   // Fedify reads the raw request body itself: it is mounted before any parser.
   // The client API and the built client's files are never ActivityPub: they skip it

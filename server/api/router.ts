@@ -15,12 +15,14 @@ import { searchRouter } from "./search";
 import { statusesRouter } from "./statuses";
 import { timelinesRouter } from "./timelines";
 import { webSessionRouter } from "./web-session";
+import { wellKnownRouter } from "./well-known";
 import { mediaDir } from "../domain/media";
 
 const staticDir = join(dirname(fileURLToPath(import.meta.url)), "..", "static");
 
 export function apiRouter(services: Services): Router {
   const router = Router();
+  router.use(wellKnownRouter(services));
   router.use(oauthRouter(services));
   router.use(oauthAuthorizeRouter(services));
   router.use(accountsRouter(services));
