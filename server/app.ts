@@ -14,6 +14,8 @@ export { CONTENT_SECURITY_POLICY } from "./csp";
 export interface AppExtensions {
   /** Fedify adapter: answers ActivityPub requests, calls next() for the rest */
   federation?: RequestHandler;
+  /** routes of modules (the Mastodon streaming API's server-sent events), after authentication */
+  routes?: RequestHandler[];
   /** serves the built web client and its SPA routes */
   client?: RequestHandler;
 }
@@ -94,6 +96,7 @@ export function createApp(services: Services, extensions: AppExtensions = {}): e
     else res.status(422).json({ error: "Request contains a NUL character" });
   });
   app.use(authenticate(services));
+  for (const routes of extensions.routes ?? []) app.use(routes);
   app.use(apiRouter(services));
 
   app.use(["/api", "/oauth"], (_req, res) => {

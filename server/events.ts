@@ -32,6 +32,16 @@ export interface DomainEvents {
   "account.deleted": { accountId: string; uri: string; local: boolean; followerInboxes: string[] };
   "notification.created": { notificationId: string; accountId: string };
   "notification.removed": { notificationIds: string[]; accountId: string };
+  /** access tokens revoked (null: every token of the user): their streams close */
+  "tokens.revoked": { userId: string; tokenIds: string[] | null };
+  /** a resident's filters changed: their streams get `filters_changed` */
+  "filters.changed": { accountId: string };
+  /** an announcement became visible to residents (published or edited): streamed as `announcement` */
+  "announcement.published": { announcementId: string };
+  /** an announcement was withdrawn: streamed as `announcement.delete` */
+  "announcement.deleted": { announcementId: string };
+  /** the reaction count of an announcement changed: streamed as `announcement.reaction` */
+  "announcement.reacted": { announcementId: string; name: string; count: number };
 }
 
 export type EventName = keyof DomainEvents;
