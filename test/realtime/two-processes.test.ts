@@ -92,8 +92,8 @@ describe.runIf(testDbKind() === "postgres")("several processes", () => {
   });
 
   it("a Mastodon stream on process B receives a post created through process A, and closes when A revokes its token", async () => {
-    const alice = await createResident(a, "alice");
-    const bob = await createResident(a, "bob");
+    const alice = await createResident(a, "alice2");
+    const bob = await createResident(a, "bob2");
     await follow(a.services.domain, bob.account, alice.account);
     const ws = new WebSocket(`${bUrl.replace("http", "ws")}/api/v1/streaming?stream=user`, [bob.token]);
     const messages: { event: string; payload: string }[] = [];
