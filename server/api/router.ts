@@ -8,6 +8,7 @@ import { accountsRouter } from "./accounts";
 import { adminRouter } from "./admin";
 import { instanceRouter } from "./instance";
 import { notificationsRouter } from "./notifications";
+import { groupedNotificationsRouter } from "./notifications-grouped";
 import { oauthRouter } from "./oauth";
 import { oauthAuthorizeRouter } from "./oauth-authorize";
 import { relationshipsRouter } from "./relationships";
@@ -28,6 +29,7 @@ export function apiRouter(services: Services): Router {
   router.use(accountsRouter(services));
   router.use(statusesRouter(services));
   router.use(timelinesRouter(services));
+  router.use(groupedNotificationsRouter(services));
   router.use(notificationsRouter(services));
   router.use(relationshipsRouter(services));
   router.use(instanceRouter(services));

@@ -1,0 +1,2 @@
+ALTER TABLE "notifications" ADD COLUMN "group_key" text;--> statement-breakpoint
+CREATE INDEX "notifications_group_idx" ON "notifications" USING btree ("account_id","group_key","id" DESC NULLS LAST) WHERE "notifications"."group_key" is not null;
