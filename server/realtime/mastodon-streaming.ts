@@ -30,7 +30,8 @@ interface Identity {
 interface Connection {
   identity: Identity;
   subscriptions: Map<string, Subscription>;
-  send(stream: string[], event: string, payload: string | undefined): void;
+  /** `frame` is the whole WebSocket message, encoded once for every subscriber with the same `stream` */
+  send(frame: () => string, event: string, payload: string | undefined): void;
   close(code: number, reason: string): void;
 }
 
@@ -175,10 +176,21 @@ export function mastodonStreaming(services: Services, hooks: StreamHooks): Masto
     if (!subs || subs.size === 0) return;
     const payload = encode(d.payload);
     const except = d.except && d.except.length ? new Set(d.except) : null;
+    // one encoding per distinct `stream` (1,000 followers share ["user"])
+    const frames = new Map<string, string>();
     for (const sub of subs) {
       const viewer = sub.connection.identity.accountId;
       if (except && viewer && except.has(viewer)) continue;
-      sub.connection.send(sub.stream, d.event, payload);
+      const frame = () => {
+        const key = sub.stream.join("\u0000");
+        let text = frames.get(key);
+        if (text === undefined) {
+          text = JSON.stringify(payload === undefined ? { stream: sub.stream, event: d.event } : { stream: sub.stream, event: d.event, payload });
+          frames.set(key, text);
+        }
+        return text;
+      };
+      sub.connection.send(frame, d.event, payload);
     }
   }
 
@@ -205,9 +217,9 @@ export function mastodonStreaming(services: Services, hooks: StreamHooks): Masto
     const connection: Connection = {
       identity,
       subscriptions: new Map(),
-      send(stream, event, payload) {
+      send(frame) {
         if (ws.readyState !== ws.OPEN) return;
-        ws.send(JSON.stringify(payload === undefined ? { stream, event } : { stream, event, payload }));
+        ws.send(frame());
       },
       close(code, reason) {
         ws.close(code, reason);
@@ -296,7 +308,7 @@ export function mastodonStreaming(services: Services, hooks: StreamHooks): Masto
   // ---- Server-sent events ----
 
   const routes = Router();
-  routes.get([`${STREAMING_PATH}/health`, "/api/v1/streaming/health"], (_req, res) => {
+  routes.get(`${STREAMING_PATH}/health`, (_req, res) => {
     res.type("text/plain").send("OK");
   });
 
@@ -341,7 +353,7 @@ export function mastodonStreaming(services: Services, hooks: StreamHooks): Masto
     const connection: Connection = {
       identity,
       subscriptions: new Map(),
-      send(_stream, event, payload) {
+      send(_frame, event, payload) {
         res.write(`event: ${event}\ndata: ${payload ?? ""}\n\n`);
       },
       close() {
