@@ -31,7 +31,8 @@ export type StreamEvent =
  * - `user:<accountId>`: the resident's home timeline (and what Mastodon sends on the user stream)
  * - `notification:<accountId>`: their notifications
  * - `direct:<accountId>`: their direct conversations
- * - `lists-of:<accountId>`: deletions for the lists they read (a deleted status's lists are unknown)
+ * - `lists-of:<accountId>`: deletions for the lists they own (a deleted status's lists are unknown
+ *   once it is gone; a list holds accounts its owner follows, so its owner is in the audience)
  * - `users`: every resident's user stream (announcements)
  * - `public`, `public:local`, `public:remote`, and each with `:media`
  * - `hashtag:<tag>`, `hashtag:local:<tag>` (tag in lower case)
