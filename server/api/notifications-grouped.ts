@@ -75,9 +75,11 @@ export function groupedNotificationsRouter(services: Services, options: GroupedN
     res.json(await serializeNotificationGroups(services, groups, me));
   });
 
-  router.get("/api/v2/notifications/unread_count", requireAuth("read:notifications"), async (req, res) => {
+  // v1 counts notifications, v2 groups: the same count with nothing grouped
+  router.get(["/api/v2/notifications/unread_count", "/api/v1/notifications/unread_count"], requireAuth("read:notifications"), async (req, res) => {
     const me = currentAuth(req).account.id;
     const q = parseQuery(groupQuery.extend({ limit: z.coerce.number().int().min(1).catch(100).default(100) }), req);
+    if (req.path.startsWith("/api/v1/")) q.grouped_types = [];
     const since = options.lastReadId ? await options.lastReadId(ctx, me) : null;
     const count = await unreadGroupCount(
       ctx,

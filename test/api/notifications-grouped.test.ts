@@ -235,6 +235,8 @@ describe("unread count and policy", () => {
     expect(capped.body).toEqual({ count: 2 });
     const ungrouped = await t.http.get("/api/v2/notifications/unread_count?grouped_types[]=mention").set("Authorization", alice.auth);
     expect(ungrouped.body).toEqual({ count: 6 });
+    const v1 = await t.http.get("/api/v1/notifications/unread_count").set("Authorization", alice.auth);
+    expect(v1.body).toEqual({ count: 6 });
   });
 
   it("the policy accepts everything, in v2 and v1 shapes", async () => {
