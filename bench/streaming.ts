@@ -96,10 +96,11 @@ async function main() {
             new Promise<void>((resolve, reject) => {
               const socket = new WebSocket(`${origin.replace("http", "ws")}/api/v1/streaming?stream=user`, [token]);
               socket.on("message", (data) => {
+                // one JSON.parse per message, as a socket.io client does; the status id is the payload's first key
                 const m = JSON.parse(String(data)) as { event: string; payload: string };
                 if (m.event !== "update") return;
                 const now = performance.now();
-                const id = (JSON.parse(m.payload) as { id: string }).id;
+                const id = /^\{"id":"(\d+)"/.exec(m.payload)?.[1] ?? "";
                 const list = received.get(id);
                 if (list) list.push(now);
                 else received.set(id, [now]);
