@@ -190,7 +190,11 @@ describe("one group", () => {
       const res = await t.http.get(`/api/v2/notifications/${path}`).set("Authorization", others[0].auth);
       expect(res.status).toBe(404);
       expect(res.body).toEqual({ error: expect.any(String) });
+      const accounts = await t.http.get(`/api/v2/notifications/${path}/accounts`).set("Authorization", others[0].auth);
+      expect(accounts.status).toBe(404);
     }
+    expect((await t.http.post(`/api/v2/notifications/${key}/dismiss`)).status).toBe(401);
+    expect((await t.http.get(`/api/v2/notifications/${key}`)).status).toBe(401);
   });
 
   it("dismissing a group removes all of its notifications, and only them", async () => {
