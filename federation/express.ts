@@ -122,7 +122,9 @@ function lazyBody(req: ExpressRequest, maxBytes: number, state: { tooLarge: bool
 async function writeResponse(res: ExpressResponse, response: Response): Promise<void> {
   res.status(response.status);
   response.headers.forEach((value, name) => {
-    res.append(name, value);
+    // CORS headers may already be set by the app (discovery paths): one value, not two
+    if (name.toLowerCase().startsWith("access-control-")) res.setHeader(name, value);
+    else res.append(name, value);
   });
   const body = response.body ? Buffer.from(await response.arrayBuffer()) : undefined;
   res.end(body);

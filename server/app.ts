@@ -8,28 +8,18 @@ import { authenticate } from "./auth/middleware";
 import { httpMetrics, metricsRoute } from "./api/metrics";
 import { DomainError } from "./errors";
 import type { Services } from "./services";
+import { CONTENT_SECURITY_POLICY } from "./csp";
+
+export { CONTENT_SECURITY_POLICY } from "./csp";
 
 export interface AppExtensions {
   /** Fedify adapter: answers ActivityPub requests, calls next() for the rest */
   federation?: RequestHandler;
+  /** routes of modules (the Mastodon streaming API's server-sent events), after authentication */
+  routes?: RequestHandler[];
   /** serves the built web client and its SPA routes */
   client?: RequestHandler;
 }
-
-/** Content-Security-Policy: no inline scripts, no third-party origins. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' blob:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join("; ");
 
 const securityHeaders: RequestHandler = (_req, res, next) => {
   res.setHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
@@ -47,6 +37,18 @@ const apiCors: RequestHandler = (req, res, next) => {
   res.setHeader("Access-Control-Allow-Headers", "Authorization, Content-Type, Idempotency-Key");
   res.setHeader("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS");
   res.setHeader("Access-Control-Expose-Headers", "Link, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset");
+  if (req.method === "OPTIONS") {
+    res.status(204).end();
+    return;
+  }
+  next();
+};
+
+/** As Mastodon: discovery documents (WebFinger, NodeInfo, host-meta, OAuth metadata) are readable from any origin. */
+const discoveryCors: RequestHandler = (req, res, next) => {
+  res.setHeader("Access-Control-Allow-Origin", "*");
+  res.setHeader("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
+  res.setHeader("Access-Control-Allow-Headers", "Accept, Content-Type");
   if (req.method === "OPTIONS") {
     res.status(204).end();
     return;
@@ -85,6 +87,9 @@ export function createApp(services: Services, extensions: AppExtensions = {}): e
   // bearer tokens it does not know, PARVIS_METRICS_TOKEN among them)
   app.get("/metrics", cookieParser(), metricsRoute(services));
 
+  // before the federation adapter, which answers WebFinger and NodeInfo itself
+  app.use(["/.well-known", "/nodeinfo"], discoveryCors);
+
   // Fedify reads the raw request body itself: it is mounted before any parser.
   // The client API and the built client's files are never ActivityPub: they skip it
   // (turning each request into a Fetch Request for Fedify's router costs a millisecond).
@@ -99,6 +104,7 @@ export function createApp(services: Services, extensions: AppExtensions = {}): e
   // NUL characters refused, lone surrogates replaced by U+FFFD (PostgreSQL stores neither)
   app.use(normaliseParsedBody);
   app.use(authenticate(services));
+  for (const routes of extensions.routes ?? []) app.use(routes);
   app.use(apiRouter(services));
 
   app.use(["/api", "/oauth"], (_req, res) => {

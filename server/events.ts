@@ -42,6 +42,12 @@ export interface DomainEvents {
   "poll.voted": { pollId: string; statusId: string; accountId: string; voteIds: string[] };
   /** a poll reached its end and its voters were notified */
   "poll.ended": { pollId: string; statusId: string };
+  /** an announcement became visible to residents (published or edited): streamed as `announcement` */
+  "announcement.published": { announcementId: string };
+  /** an announcement was withdrawn: streamed as `announcement.delete` */
+  "announcement.deleted": { announcementId: string };
+  /** the reaction count of an announcement changed: streamed as `announcement.reaction` */
+  "announcement.reacted": { announcementId: string; name: string; count: number };
 }
 
 export type EventName = keyof DomainEvents;

@@ -19,6 +19,8 @@ import type { Services } from "./services";
 export interface Module {
   /** Express middleware mounted before the body parsers (federation) */
   earlyMiddleware?: RequestHandler;
+  /** Express routes mounted after authentication, before the API routers (streaming) */
+  routes?: RequestHandler;
   /** called once the HTTP server exists */
   attach?(server: Server): void | Promise<void>;
   stop?(): Promise<void>;
@@ -70,7 +72,10 @@ export async function createInstance(config: Config, options: InstanceOptions = 
   const services = await buildServices(config, options);
   const modules: Module[] = [];
   for (const factory of options.modules ?? []) modules.push(await factory(services));
-  const extensions: AppExtensions = { client: options.client };
+  const extensions: AppExtensions = {
+    client: options.client,
+    routes: modules.map((m) => m.routes).filter((r): r is RequestHandler => Boolean(r)),
+  };
   const early = modules.map((m) => m.earlyMiddleware).filter((m): m is RequestHandler => Boolean(m));
   if (early.length) {
     extensions.federation = (req, res, next) => {

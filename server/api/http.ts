@@ -114,6 +114,11 @@ export function canonicalOrigin(res: Response): string {
  */
 export function setLinkHeader(req: Request, res: Response, cursors: string[], limit: number): void {
   if (cursors.length === 0) return;
+  setPageLinks(req, res, { next: cursors.length >= limit ? cursors[cursors.length - 1] : undefined, prev: cursors[0] });
+}
+
+/** The Link header from explicit cursors: `next` becomes max_id, `prev` min_id. */
+export function setPageLinks(req: Request, res: Response, cursors: { next?: string; prev?: string }): void {
   // the configured origin (set at the edge), never the request's Host header
   const base = `${canonicalOrigin(res)}${req.baseUrl}${req.path}`;
   const params = new URLSearchParams();
@@ -128,7 +133,7 @@ export function setLinkHeader(req: Request, res: Response, cursors: string[], li
     return `${base}?${p.toString()}`;
   };
   const parts: string[] = [];
-  if (cursors.length >= limit) parts.push(`<${link("max_id", cursors[cursors.length - 1])}>; rel="next"`);
-  parts.push(`<${link("min_id", cursors[0])}>; rel="prev"`);
-  res.setHeader("Link", parts.join(", "));
+  if (cursors.next) parts.push(`<${link("max_id", cursors.next)}>; rel="next"`);
+  if (cursors.prev) parts.push(`<${link("min_id", cursors.prev)}>; rel="prev"`);
+  if (parts.length) res.setHeader("Link", parts.join(", "));
 }

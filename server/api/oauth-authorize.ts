@@ -13,6 +13,7 @@ import { findAppByClientId, type App } from "../domain/apps";
 import { createAuthorizationCode } from "../domain/oauth-codes";
 import { escapeHtml } from "../domain/sanitize";
 import { DomainError, TooManyRequests } from "../errors";
+import { contentSecurityPolicyWithFormAction } from "../csp";
 import { pickLocale, translate, type Locale, type MessageKey } from "../i18n";
 import type { Services } from "../services";
 
@@ -30,6 +31,33 @@ const requestSchema = z.object({
 });
 
 type AuthorizeRequest = z.infer<typeof requestSchema>;
+
+/**
+ * The form-action source for a validated redirect URI: its origin for http(s),
+ * its scheme for an app's own scheme (com.example.app://callback), nothing for OOB.
+ */
+export function formActionSource(redirectUri: string): string | null {
+  if (redirectUri === OOB) return null;
+  let url: URL;
+  try {
+    url = new URL(redirectUri);
+  } catch {
+    return null;
+  }
+  if (url.protocol === "http:" || url.protocol === "https:") return url.origin;
+  // a CSP scheme-source: letters, digits, + - . only (anything else cannot be expressed safely)
+  return /^[a-z][a-z0-9+.-]*:$/i.test(url.protocol) ? url.protocol : null;
+}
+
+/**
+ * The authorize page answers with a redirect to the app: form-action must allow the
+ * app's redirect URI, and the page may have been opened as a popup by the app, so
+ * no Cross-Origin-Opener-Policy (it would cut the popup off from its opener).
+ */
+function allowRedirectTo(res: Response, redirectUri: string) {
+  const source = formActionSource(redirectUri);
+  if (source) res.setHeader("Content-Security-Policy", contentSecurityPolicyWithFormAction(source));
+}
 
 function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -86,6 +114,7 @@ export function oauthAuthorizeRouter(services: Services): Router {
       page(res, locale, t("oauth.title"), `<p class="error" role="alert">${escapeHtml(t("oauth.error.invalid_scope"))}</p>`, 400);
       return null;
     }
+    allowRedirectTo(res, params.redirect_uri);
     return { app, scopes: asked.join(" ") };
   }
 
@@ -137,6 +166,11 @@ export function oauthAuthorizeRouter(services: Services): Router {
   router.get("/oauth/authorize.css", (_req, res) => {
     res.setHeader("Cache-Control", "public, max-age=3600");
     res.sendFile("oauth.css", { root: new URL("../static/", import.meta.url).pathname });
+  });
+
+  router.use("/oauth/authorize", (_req, res, next) => {
+    res.removeHeader("Cross-Origin-Opener-Policy");
+    next();
   });
 
   router.get("/oauth/authorize", async (req, res) => {

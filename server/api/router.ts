@@ -14,6 +14,7 @@ import { tagsRouter } from "./tags";
 import { adminRouter } from "./admin";
 import { instanceRouter } from "./instance";
 import { notificationsRouter } from "./notifications";
+import { groupedNotificationsRouter } from "./notifications-grouped";
 import { oauthRouter } from "./oauth";
 import { oauthAuthorizeRouter } from "./oauth-authorize";
 import { relationshipsRouter } from "./relationships";
@@ -25,6 +26,7 @@ import { searchRouter } from "./search";
 import { statusesRouter } from "./statuses";
 import { timelinesRouter } from "./timelines";
 import { webSessionRouter } from "./web-session";
+import { wellKnownRouter } from "./well-known";
 import { mediaDir } from "../domain/media";
 import { enforceScopes } from "../auth/scopes";
 
@@ -34,6 +36,7 @@ export function apiRouter(services: Services): Router {
   const router = Router();
   // every route's OAuth scope, from one table (server/auth/scopes.ts)
   router.use(enforceScopes());
+  router.use(wellKnownRouter(services));
   router.use(oauthRouter(services));
   router.use(oauthAuthorizeRouter(services));
   // before the accounts router: its /api/v1/accounts/:id would take familiar_followers
@@ -50,6 +53,7 @@ export function apiRouter(services: Services): Router {
   router.use(pushRouter(services));
   router.use(trendsRouter(services));
   router.use(timelinesRouter(services));
+  router.use(groupedNotificationsRouter(services));
   router.use(notificationsRouter(services));
   router.use(relationshipsRouter(services));
   router.use(instanceRouter(services));

@@ -269,6 +269,22 @@ export const SCOPE_TABLE: readonly Row[] = [
   ["POST", "/api/v1/admin/trends/links/:id/reject", "admin:write"],
   ["POST", "/api/v1/admin/trends/statuses/:id/approve", "admin:write"],
   ["POST", "/api/v1/admin/trends/statuses/:id/reject", "admin:write"],
+
+  // discovery, grouped notifications, the Mastodon streaming API
+  ["GET", "/.well-known/oauth-authorization-server", PUBLIC],
+  ["GET", "/.well-known/host-meta", PUBLIC],
+  ["GET", "/.well-known/host-meta.json", PUBLIC],
+  ["GET", "/api/v2/notifications", "read:notifications"],
+  ["GET", "/api/v2/notifications/unread_count", "read:notifications"],
+  ["GET", "/api/v2/notifications/policy", "read:notifications"],
+  ["PATCH", "/api/v2/notifications/policy", "write:notifications"],
+  ["GET", "/api/v2/notifications/:group_key", "read:notifications"],
+  ["GET", "/api/v2/notifications/:group_key/accounts", "read:notifications"],
+  ["POST", "/api/v2/notifications/:group_key/dismiss", "write:notifications"],
+  ["GET", "/api/v1/notifications/unread_count", "read:notifications"],
+  ["GET", "/api/v1/notifications/requests", "read:notifications"],
+  ["GET", "/api/v1/notifications/policy", "read:notifications"],
+  ["PUT", "/api/v1/notifications/policy", "write:notifications"],
 ];
 
 /**

@@ -445,10 +445,13 @@ export const notifications = pgTable(
       .references(() => accounts.id, { onDelete: "cascade" }),
     type: text("type").$type<NotificationType>().notNull(),
     statusId: snowflake("status_id").references(() => statuses.id, { onDelete: "cascade" }),
+    /** Mastodon's group key ("favourite-<status id>-<hour bucket>"…) for grouped types; null: ungrouped */
+    groupKey: text("group_key"),
     createdAt: createdAt(),
   },
   (t) => [
     index("notifications_account_idx").on(t.accountId, t.id.desc()),
+    index("notifications_group_idx").on(t.accountId, t.groupKey, t.id.desc()).where(sql`${t.groupKey} is not null`),
     uniqueIndex("notifications_once_uq").on(t.accountId, t.fromAccountId, t.type, sql`coalesce(${t.statusId}, 0)`),
   ],
 );

@@ -63,8 +63,35 @@ export async function recordMentions(ctx: DomainContext, statusId: string, fromA
   }
 }
 
+/** Types Mastodon groups (favourites and reblogs of one status, follows). */
+export const GROUPABLE_TYPES: NotificationType[] = ["favourite", "reblog", "follow"];
+/** A group takes new notifications while it started less than this many hours ago (Mastodon's MAXIMUM_GROUP_SPAN_HOURS). */
+export const MAXIMUM_GROUP_SPAN_HOURS = 12;
+
+/**
+ * Mastodon's group key: "<type>[-<status id>]-<hour bucket>", the bucket being that
+ * of the latest group with the same prefix while it is younger than the span
+ * (Mastodon keeps that bucket in Redis; it is read back from the table here).
+ */
+async function groupKeyFor(ctx: DomainContext, input: NotifyInput, now: Date): Promise<string | null> {
+  if (!GROUPABLE_TYPES.includes(input.type)) return null;
+  const prefix = input.type === "follow" ? "follow" : input.statusId ? `${input.type}-${input.statusId}` : null;
+  if (!prefix) return null;
+  let bucket = Math.floor(now.getTime() / 3_600_000);
+  const [previous] = await ctx.db
+    .select({ groupKey: notifications.groupKey })
+    .from(notifications)
+    .where(and(eq(notifications.accountId, input.recipientId), sql`${notifications.groupKey} like ${`${prefix}-%`}`))
+    .orderBy(sql`${notifications.id} desc`)
+    .limit(1);
+  const previousBucket = Number(previous?.groupKey?.slice(prefix.length + 1));
+  if (Number.isInteger(previousBucket) && bucket < previousBucket + MAXIMUM_GROUP_SPAN_HOURS) bucket = previousBucket;
+  return `${prefix}-${bucket}`;
+}
+
 export async function notify(ctx: DomainContext, input: NotifyInput): Promise<Notification | null> {
   if (input.recipientId === input.fromAccountId && !input.allowSelf) return null;
+  const groupKey = await groupKeyFor(ctx, input, new Date());
   // one statement: the row is written only for a resident who neither blocks the sender nor mutes its notifications
   const [row] = await ctx.db
     .insert(notifications)
@@ -76,6 +103,7 @@ export async function notify(ctx: DomainContext, input: NotifyInput): Promise<No
           fromAccountId: sql<string>`${input.fromAccountId}::bigint`.as("from_account_id"),
           type: sql<NotificationType>`${input.type}::text`.as("type"),
           statusId: sql<string | null>`${input.statusId ?? null}::bigint`.as("status_id"),
+          groupKey: sql<string | null>`${groupKey}::text`.as("group_key"),
           createdAt: sql<Date>`now()`.as("created_at"),
         })
         .from(users)
@@ -115,6 +143,20 @@ export interface NotificationFilter {
   accountId?: string;
 }
 
+/** The notifications a resident sees (v1 list, v2 groups, counts): theirs, filtered, still relevant. */
+export function shownNotifications(recipientId: string, filter: NotificationFilter = {}): SQL {
+  return and(
+    eq(notifications.accountId, recipientId),
+    filter.types?.length ? inArray(notifications.type, filter.types) : undefined,
+    filter.excludeTypes?.length ? notInArray(notifications.type, filter.excludeTypes) : undefined,
+    filter.accountId ? eq(notifications.fromAccountId, filter.accountId) : undefined,
+    // a sender suspended since, or blocked since, no longer shows
+    sql`not exists (select 1 from ${blocks} b where b.account_id = ${recipientId} and b.target_account_id = ${notifications.fromAccountId})`,
+    sql`not exists (select 1 from ${accounts} a where a.id = ${notifications.fromAccountId} and a.suspended_at is not null)`,
+    statusStillVisible(recipientId),
+  )!;
+}
+
 export async function listNotifications(
   ctx: DomainContext,
   recipientId: string,
@@ -125,19 +167,7 @@ export async function listNotifications(
   const rows = await ctx.db
     .select()
     .from(notifications)
-    .where(
-      and(
-        eq(notifications.accountId, recipientId),
-        q.where,
-        filter.types?.length ? inArray(notifications.type, filter.types) : undefined,
-        filter.excludeTypes?.length ? notInArray(notifications.type, filter.excludeTypes) : undefined,
-        filter.accountId ? eq(notifications.fromAccountId, filter.accountId) : undefined,
-        // a sender suspended since, or blocked since, no longer shows
-        sql`not exists (select 1 from ${blocks} b where b.account_id = ${recipientId} and b.target_account_id = ${notifications.fromAccountId})`,
-        sql`not exists (select 1 from ${accounts} a where a.id = ${notifications.fromAccountId} and a.suspended_at is not null)`,
-        statusStillVisible(recipientId),
-      ),
-    )
+    .where(and(shownNotifications(recipientId, filter), q.where))
     .orderBy(q.orderBy)
     .limit(page.limit);
   return finishPage(rows, q);

@@ -106,19 +106,24 @@ function onlyMedia(): SQL {
   return sql`exists (select 1 from ${mediaAttachments} ma where ma.status_id = ${statuses.id})`;
 }
 
+/** The public-timeline rule (public, not a reblog, author visible to the viewer), for the API and the streams. */
+function publicCondition(viewerId: Viewer | null, options: PublicOptions): SQL {
+  return and(
+    eq(statuses.visibility, "public"),
+    isNull(statuses.reblogOfId),
+    options.local ? eq(statuses.local, true) : undefined,
+    options.remote ? eq(statuses.local, false) : undefined,
+    options.onlyMedia ? onlyMedia() : undefined,
+    notHidden(viewerId),
+  )!;
+}
+
+function taggedWith(tagName: string): SQL {
+  return sql`exists (select 1 from ${statusTags} st join ${tags} t on t.id = st.tag_id where st.status_id = ${statuses.id} and t.name = ${tagName.toLowerCase()})`;
+}
+
 export async function publicTimeline(ctx: DomainContext, viewerId: string | null, options: PublicOptions, params: PageParams): Promise<Status[]> {
-  return page(
-    ctx,
-    and(
-      eq(statuses.visibility, "public"),
-      isNull(statuses.reblogOfId),
-      options.local ? eq(statuses.local, true) : undefined,
-      options.remote ? eq(statuses.local, false) : undefined,
-      options.onlyMedia ? onlyMedia() : undefined,
-      notHidden(viewerId),
-    ),
-    params,
-  );
+  return page(ctx, publicCondition(viewerId, options), params);
 }
 
 export async function tagTimeline(
@@ -128,20 +133,42 @@ export async function tagTimeline(
   options: PublicOptions,
   params: PageParams,
 ): Promise<Status[]> {
-  const tagged = sql`exists (select 1 from ${statusTags} st join ${tags} t on t.id = st.tag_id where st.status_id = ${statuses.id} and t.name = ${tagName.toLowerCase()})`;
-  return page(
-    ctx,
-    and(
-      tagged,
-      eq(statuses.visibility, "public"),
-      isNull(statuses.reblogOfId),
-      options.local ? eq(statuses.local, true) : undefined,
-      options.remote ? eq(statuses.local, false) : undefined,
-      options.onlyMedia ? onlyMedia() : undefined,
-      notHidden(viewerId),
-    ),
-    params,
-  );
+  return page(ctx, and(taggedWith(tagName), publicCondition(viewerId, options)), params);
+}
+
+/** Where a status shows among the public timelines, for anyone: null when in none of them. */
+export interface PublicPlacement {
+  local: boolean;
+  media: boolean;
+  /** its hashtags (lower case): the hashtag timelines it is in */
+  tags: string[];
+}
+
+/**
+ * The public-timeline rule applied to one status (the streams ask it of each new
+ * or edited status; who among viewers is hidden is `hiddenFromResidents`).
+ */
+export async function publicPlacement(ctx: DomainContext, statusId: string): Promise<PublicPlacement | null> {
+  const [row] = await ctx.db
+    .select({ local: statuses.local })
+    .from(statuses)
+    .where(and(eq(statuses.id, statusId), publicCondition(null, {})));
+  if (!row) return null;
+  const [media, tagRows] = await Promise.all([
+    ctx.db.select({ id: statuses.id }).from(statuses).where(and(eq(statuses.id, statusId), onlyMedia())),
+    ctx.db.select({ name: tags.name }).from(statusTags).innerJoin(tags, eq(tags.id, statusTags.tagId)).where(eq(statusTags.statusId, statusId)),
+  ]);
+  return { local: row.local, media: media.length > 0, tags: tagRows.map((t) => t.name.toLowerCase()) };
+}
+
+/** Local residents who may see a direct status (its author, the residents it mentions): the direct stream. */
+export async function directAudience(ctx: DomainContext, statusId: string): Promise<string[]> {
+  const rows = await ctx.db
+    .select({ id: users.accountId })
+    .from(users)
+    .innerJoin(statuses, eq(statuses.id, statusId))
+    .where(and(eq(statuses.visibility, "direct"), visibleTo(sql`${users.accountId}`), notHidden(sql`${users.accountId}`)));
+  return rows.map((r) => r.id);
 }
 
 export interface AccountStatusesOptions {
@@ -170,9 +197,7 @@ export async function accountStatuses(
       options.excludeReplies ? sql`(${statuses.inReplyToId} is null or ${statuses.inReplyToAccountId} = ${statuses.accountId})` : undefined,
       options.excludeReblogs ? isNull(statuses.reblogOfId) : undefined,
       options.pinned ? eq(statuses.pinned, true) : undefined,
-      options.tagged
-        ? sql`exists (select 1 from ${statusTags} st join ${tags} t on t.id = st.tag_id where st.status_id = ${statuses.id} and t.name = ${options.tagged.toLowerCase()})`
-        : undefined,
+      options.tagged ? taggedWith(options.tagged) : undefined,
     ),
     params,
   );

@@ -1,28 +1,27 @@
-// Real time over socket.io, on the instance's HTTP server. A resident's socket
-// joins the room of its account (home timeline + notifications); anyone may
-// follow the public timelines. Each domain event is pushed only to the sockets
-// allowed to see it, with the same rules as the API (server/domain/timelines.ts).
+// Real time on the instance's HTTP server: socket.io (the web client) and the
+// Mastodon streaming API (third-party apps, server/realtime/mastodon-streaming.ts).
+// One dispatcher (dispatch.ts) decides who may receive each domain event, with the
+// rules of the timelines; its deliveries feed both. Between processes, socket.io's
+// adapter (PostgreSQL or Redis) carries the socket.io messages, and the same batch
+// to the other processes' Mastodon streams (serverSideEmit).
 import type { Server as HttpServer } from "node:http";
 import { Server, type Socket } from "socket.io";
 import { hasScope, isUserAuth, verifyToken, type AuthInfo } from "../auth/tokens";
 import { SESSION_COOKIE } from "../auth/middleware";
 import { STREAM_SCOPES } from "../auth/scopes";
-import { getNotification } from "../domain/notifications";
-import { loadStatuses } from "../domain/statuses";
-import { hiddenFromResidents, homeAudience } from "../domain/timelines";
-import { tagsOf } from "../domain/search";
 import type { Module } from "../instance";
 import type { Services } from "../services";
-import { serializeNotifications } from "../api/serializers/notification";
-import { serializeStatus, type StatusEntity } from "../api/serializers/status";
 import { createAdapter } from "./adapter";
 import { parseCookies } from "./cookies";
+import { startDispatcher, type Batch, type Delivery, type StreamHooks } from "./dispatch";
+import { streamHooks } from "./hooks";
+import { mastodonStreaming, STREAMING_PATH } from "./mastodon-streaming";
 
 export type StreamName = "user" | "public" | "public:local" | "hashtag" | "hashtag:local";
 
 export interface StreamMessage {
   stream: string[];
-  event: "update" | "delete" | "status.update" | "notification";
+  event: Delivery["event"];
   payload: unknown;
 }
 
@@ -31,11 +30,9 @@ export const OUTSIDE_SCOPES = "This action is outside the authorized scopes";
 
 const userRoom = (accountId: string) => `user:${accountId}`;
 const notificationRoom = (accountId: string) => `notifications:${accountId}`;
-/** every socket of a user, and every socket opened with one token: closed when tokens die */
-const userTokensRoom = (userId: string) => `tokens-of:${userId}`;
-const tokenRoom = (tokenId: string) => `token:${tokenId}`;
 const publicRoom = (local: boolean) => (local ? "public:local" : "public");
 const tagRoom = (tag: string, local: boolean) => `hashtag${local ? ":local" : ""}:${tag.toLowerCase()}`;
+const BATCH_EVENT = "parvis:stream";
 
 const subscribeSchema = (value: unknown): { stream: StreamName; tag?: string } | null => {
   if (!value || typeof value !== "object") return null;
@@ -47,16 +44,34 @@ const subscribeSchema = (value: unknown): { stream: StreamName; tag?: string } |
   return null;
 };
 
-/** Empty viewer flags: a pushed status is rendered once for everyone. */
-function neutral(entity: StatusEntity): StatusEntity {
-  const flags = { favourited: false, reblogged: false, muted: false, bookmarked: false, pinned: false };
-  return { ...entity, ...flags, reblog: entity.reblog ? { ...entity.reblog, ...flags } : null };
+/**
+ * The socket.io room and `stream` field of a delivery, for the web client's
+ * streams (home with notifications, public, public:local, hashtags); null for
+ * channels the web client does not use.
+ */
+function socketIoTarget(d: Delivery): { room: string; stream: string[] } | null {
+  const c = d.channel;
+  if (c.startsWith("user:")) return { room: c, stream: ["user"] };
+  if (c.startsWith("notification:")) return { room: notificationRoom(c.slice("notification:".length)), stream: ["user"] };
+  if (c === "public" || c === "public:local") return { room: c, stream: [c] };
+  if (c.startsWith("hashtag:local:")) return { room: c, stream: ["hashtag:local", c.slice("hashtag:local:".length)] };
+  if (c.startsWith("hashtag:")) return { room: c, stream: ["hashtag", c.slice("hashtag:".length)] };
+  return null;
 }
 
 export function realtimeModule(services: Services): Module {
+  return realtimeModuleWith(streamHooks)(services);
+}
+
+export function realtimeModuleWith(hooks: StreamHooks) {
+  return (services: Services): Module => createRealtime(services, hooks);
+}
+
+function createRealtime(services: Services, hooks: StreamHooks): Module {
   let io: Server | undefined;
   const unsubscribe: (() => void)[] = [];
   const ctx = services.domain;
+  const streaming = mastodonStreaming(services, hooks);
 
   /** null: anonymous; throws for a valid token without the user stream's scope (STREAM_SCOPES, as Mastodon's streaming server). */
   async function authenticateSocket(socket: Socket): Promise<AuthInfo | null> {
@@ -73,36 +88,40 @@ export function realtimeModule(services: Services): Module {
     return info;
   }
 
-  function send(rooms: string[], message: StreamMessage, except: string[] = []) {
-    if (!io || rooms.length === 0) return;
-    let target = io.to(rooms);
-    if (except.length) target = target.except(except);
-    target.emit("message", message);
-  }
-
-  /** With no adapter, a process without sockets has nobody to tell: skip the work. */
+  /** With no adapter, a process without connections has nobody to tell: skip the work. */
   let shared = false;
-  const nobodyListening = () => !shared && (io?.engine.clientsCount ?? 0) === 0;
+  const active = () => shared || (io?.engine.clientsCount ?? 0) > 0 || streaming.size() > 0;
 
-  async function onStatus(statusId: string, event: "update" | "status.update") {
-    if (nobodyListening()) return;
-    const [status] = await loadStatuses(ctx, [statusId]);
-    if (!status) return;
-    const entity = neutral(await serializeStatus(services, status, null));
-    const audience = await homeAudience(ctx, status.id);
-    send(audience.map(userRoom), { stream: ["user"], event, payload: entity });
-    if (status.visibility === "public" && !status.reblogOfId) {
-      const hidden = (await hiddenFromResidents(ctx, status.accountId)).map(userRoom);
-      send([publicRoom(false)], { stream: ["public"], event, payload: entity }, hidden);
-      if (status.local) send([publicRoom(true)], { stream: ["public:local"], event, payload: entity }, hidden);
-      for (const tag of await tagsOf(ctx, status.id)) {
-        send([tagRoom(tag, false)], { stream: ["hashtag", tag], event, payload: entity }, hidden);
-        if (status.local) send([tagRoom(tag, true)], { stream: ["hashtag:local", tag], event, payload: entity }, hidden);
+  /** Closes this process's socket.io sockets opened with a revoked token. */
+  function killSockets(batch: Batch) {
+    if (!io || !batch.controls?.length) return;
+    for (const socket of io.of("/").sockets.values()) {
+      for (const c of batch.controls) {
+        if (socket.data.userId !== c.userId) continue;
+        if (c.tokenIds && !c.tokenIds.includes(socket.data.tokenId)) continue;
+        socket.disconnect(true);
       }
     }
   }
 
+  function sink(batch: Batch) {
+    // this process's Mastodon streams, then the other processes' ones
+    streaming.deliver(batch);
+    killSockets(batch);
+    if (!io) return;
+    if (shared) io.serverSideEmit(BATCH_EVENT, batch);
+    // socket.io: its adapter carries each emit to the sockets of every process
+    for (const d of batch.deliveries) {
+      const target = socketIoTarget(d);
+      if (!target) continue;
+      let to = io.to(target.room);
+      if (d.except?.length) to = to.except(d.except.map(userRoom));
+      to.emit("message", { stream: target.stream, event: d.event, payload: d.payload } satisfies StreamMessage);
+    }
+  }
+
   return {
+    routes: streaming.routes,
     async attach(server: HttpServer) {
       io = new Server(server, {
         path: "/socket.io",
@@ -110,11 +129,23 @@ export function realtimeModule(services: Services): Module {
         cors: { origin: false },
         maxHttpBufferSize: 16 * 1024,
         connectionStateRecovery: undefined,
+        // other upgrades (the Mastodon stream) are ours to answer
+        destroyUpgrade: false,
+      });
+      server.on("upgrade", (req, socket, head) => {
+        const path = (req.url ?? "").split("?")[0];
+        if (path === STREAMING_PATH || path === `${STREAMING_PATH}/`) streaming.handleUpgrade(req, socket, head);
+        else if (!path.startsWith("/socket.io/")) socket.destroy();
       });
       const adapter = await createAdapter(services);
       if (adapter) io.adapter(adapter.factory);
       shared = Boolean(adapter);
       unsubscribe.push(() => adapter?.close());
+      // batches from the other processes, for the Mastodon streams and revocations here
+      io.on(BATCH_EVENT, (batch: Batch) => {
+        streaming.deliver(batch);
+        killSockets(batch);
+      });
 
       io.use((socket, next) => {
         authenticateSocket(socket).then(
@@ -132,7 +163,7 @@ export function realtimeModule(services: Services): Module {
       io.on("connection", (socket) => {
         const accountId: string | null = socket.data.accountId;
         if (accountId) {
-          const rooms = [userRoom(accountId), userTokensRoom(socket.data.userId), tokenRoom(socket.data.tokenId)];
+          const rooms = [userRoom(accountId)];
           if (socket.data.notifications) rooms.push(notificationRoom(accountId));
           void socket.join(rooms);
         }
@@ -150,34 +181,12 @@ export function realtimeModule(services: Services): Module {
         });
       });
 
-      const { events } = services;
-      unsubscribe.push(
-        events.on("status.created", (e) => onStatus(e.statusId, "update")),
-        events.on("status.updated", (e) => onStatus(e.statusId, "status.update")),
-        events.on("status.deleted", (e) => {
-          send(e.audienceAccountIds.map(userRoom), { stream: ["user"], event: "delete", payload: e.statusId });
-          if (e.visibility === "public") {
-            send([publicRoom(false), publicRoom(true)], { stream: ["public"], event: "delete", payload: e.statusId });
-            for (const tag of e.tagNames) send([tagRoom(tag, false), tagRoom(tag, true)], { stream: ["hashtag", tag], event: "delete", payload: e.statusId });
-          }
-        }),
-        events.on("notification.created", async (e) => {
-          if (nobodyListening()) return;
-          const row = await getNotification(ctx, e.accountId, e.notificationId).catch(() => null);
-          if (!row) return;
-          const [entity] = await serializeNotifications(services, [row], e.accountId);
-          if (entity) send([notificationRoom(e.accountId)], { stream: ["user"], event: "notification", payload: entity });
-        }),
-        // a stream dies with its token; the adapter carries the disconnection to every web process
-        events.on("tokens.revoked", (e) => {
-          if (!io) return;
-          const rooms = e.tokenIds === null ? [userTokensRoom(e.userId)] : e.tokenIds.map(tokenRoom);
-          if (rooms.length > 0) io.in(rooms).disconnectSockets(true);
-        }),
-      );
+      const dispatcher = startDispatcher(services, hooks, sink, active);
+      unsubscribe.push(() => dispatcher.stop());
     },
     async stop() {
       for (const off of unsubscribe) off();
+      await streaming.close();
       if (io) {
         io.disconnectSockets(true);
         await new Promise<void>((resolve) => {

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { io as connect } from "socket.io-client";
+import WebSocket from "ws";
 import { openDatabase } from "../../server/db/open";
 import { follow } from "../../server/domain/follows";
 import { realtimeModule, type StreamMessage } from "../../server/realtime";
@@ -103,5 +104,28 @@ describe.runIf(testDbKind() === "postgres")("several processes", () => {
     const reason = await Promise.race([closed, new Promise<string>((r) => setTimeout(() => r("still open"), 10_000))]);
     socket.disconnect();
     expect(reason).toBe("io server disconnect");
+  });
+
+  it("a Mastodon stream on process B receives a post created through process A, and closes when A revokes its token", async () => {
+    const alice = await createResident(a, "alice2");
+    const bob = await createResident(a, "bob2");
+    await follow(a.services.domain, bob.account, alice.account);
+    const ws = new WebSocket(`${bUrl.replace("http", "ws")}/api/v1/streaming?stream=user`, [bob.token]);
+    const messages: { event: string; payload: string }[] = [];
+    ws.on("message", (data) => messages.push(JSON.parse(String(data))));
+    const closed = new Promise<number>((resolve) => ws.once("close", (code) => resolve(code)));
+    await new Promise<void>((resolve, reject) => {
+      ws.once("open", () => resolve());
+      ws.once("error", reject);
+    });
+    await new Promise((r) => setTimeout(r, 1500));
+    const res = await a.http.post("/api/v1/statuses").set("Authorization", alice.auth).send({ status: "across processes, Mastodon style" });
+    expect(res.status).toBe(200);
+    const deadline = Date.now() + 10_000;
+    while (!messages.some((m) => m.event === "update") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(JSON.parse(messages.find((m) => m.event === "update")!.payload).id).toBe(res.body.id);
+    a.services.events.emit("tokens.revoked", { userId: bob.user.id, tokenIds: null });
+    const code = await Promise.race([closed, new Promise<null>((r) => setTimeout(() => r(null), 10_000))]);
+    expect(code).toBe(1008);
   });
 });

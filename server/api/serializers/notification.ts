@@ -32,7 +32,7 @@ export async function serializeNotifications(services: Services, rows: Notificat
     .map((n) => ({
       id: n.id,
       type: n.type,
-      group_key: `ungrouped-${n.id}`,
+      group_key: n.groupKey ?? `ungrouped-${n.id}`,
       created_at: n.createdAt.toISOString(),
       account: accountById.get(n.fromAccountId)!,
       ...(n.statusId ? { status: statusById.get(n.statusId) ?? null } : {}),

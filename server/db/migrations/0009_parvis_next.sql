@@ -185,6 +185,7 @@ CREATE TABLE "trend_reviews" (
 ALTER TABLE "processed_activities" DISABLE ROW LEVEL SECURITY;--> statement-breakpoint
 DROP TABLE "processed_activities" CASCADE;--> statement-breakpoint
 ALTER TABLE "follows" ADD COLUMN "accept_sent_at" timestamp with time zone DEFAULT now() NOT NULL;--> statement-breakpoint
+ALTER TABLE "notifications" ADD COLUMN "group_key" text;--> statement-breakpoint
 ALTER TABLE "account_conversations" ADD CONSTRAINT "account_conversations_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "account_conversations" ADD CONSTRAINT "account_conversations_last_status_id_statuses_id_fk" FOREIGN KEY ("last_status_id") REFERENCES "public"."statuses"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "announcement_reactions" ADD CONSTRAINT "announcement_reactions_announcement_id_announcements_id_fk" FOREIGN KEY ("announcement_id") REFERENCES "public"."announcements"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -237,4 +238,5 @@ CREATE INDEX "scheduled_statuses_account_idx" ON "scheduled_statuses" USING btre
 CREATE INDEX "status_conversations_conversation_idx" ON "status_conversations" USING btree ("conversation_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "tag_follows_pair_uq" ON "tag_follows" USING btree ("account_id","tag_id");--> statement-breakpoint
 CREATE INDEX "tag_follows_tag_idx" ON "tag_follows" USING btree ("tag_id");--> statement-breakpoint
-CREATE INDEX "media_unattached_idx" ON "media_attachments" USING btree ("created_at") WHERE "media_attachments"."status_id" is null;
+CREATE INDEX "media_unattached_idx" ON "media_attachments" USING btree ("created_at") WHERE "media_attachments"."status_id" is null;--> statement-breakpoint
+CREATE INDEX "notifications_group_idx" ON "notifications" USING btree ("account_id","group_key","id" DESC NULLS LAST) WHERE "notifications"."group_key" is not null;
