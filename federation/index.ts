@@ -321,9 +321,12 @@ function registerDispatchers(federation: Federation<Services>, services: Service
 
 /** Queued inbox messages hold the activity as received: the same limits as the inbox POST. */
 function admitInboxMessage(message: unknown): string | null {
-  const activity = message && typeof message === "object" && "activity" in message ? message.activity : message;
-  const exceeded = exceedsJsonLimits(activity, ACTIVITY_JSON_LIMITS);
-  return exceeded ? describeJsonLimit(exceeded, ACTIVITY_JSON_LIMITS) : null;
+  const fields = message && typeof message === "object" ? (message as { activity?: unknown; normalizedActivity?: unknown }) : {};
+  for (const json of [fields.activity, fields.normalizedActivity]) {
+    const exceeded = json === undefined ? null : exceedsJsonLimits(json, ACTIVITY_JSON_LIMITS);
+    if (exceeded) return describeJsonLimit(exceeded, ACTIVITY_JSON_LIMITS);
+  }
+  return null;
 }
 
 /**
