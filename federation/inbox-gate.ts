@@ -6,6 +6,7 @@
 // is too deep or holds too many values is refused before anyone expands it.
 import { ACTIVITY_JSON_LIMITS, describeJsonLimit, exceedsJsonLimits, type JsonLimits } from "../server/json-limits";
 import { paths } from "../server/urls";
+import { DEFAULT_MAX_BODY_BYTES } from "./express";
 
 /** The shared inbox and the personal inboxes (paths.actor(…)/inbox). */
 export const INBOX_PATH = new RegExp(`^(/inbox|${paths.actor("[^/]+")}/inbox)$`);
@@ -21,12 +22,19 @@ function hasSignatureHeader(request: Request): boolean {
 
 /**
  * Null when the inbox POST may go on to Fedify (which verifies the signature
- * itself); otherwise the answer: 401 unsigned, 400 not JSON or beyond the
- * limits. A body over the size limit makes reading it fail: the adapter
- * answers 413 (federation/express.ts).
+ * itself); otherwise the answer: 413 declared too large, 401 unsigned, 400 not
+ * JSON or beyond the limits. A body that turns out larger than its declared
+ * length makes reading it fail: the adapter answers 413 (federation/express.ts).
  */
-export async function gateInboxPost(request: Request, limits: JsonLimits = ACTIVITY_JSON_LIMITS): Promise<Response | null> {
+export async function gateInboxPost(
+  request: Request,
+  limits: JsonLimits = ACTIVITY_JSON_LIMITS,
+  maxBodyBytes = DEFAULT_MAX_BODY_BYTES,
+): Promise<Response | null> {
   if (!isInboxPost(request)) return null;
+  if (Number(request.headers.get("content-length")) > maxBodyBytes) {
+    return Response.json({ error: "Request body is too large" }, { status: 413 });
+  }
   if (!hasSignatureHeader(request)) {
     return Response.json({ error: "Inbox requests must carry an HTTP signature" }, { status: 401 });
   }

@@ -49,7 +49,7 @@ async function warmUp(): Promise<void> {
 /** An Announce of an Announce of … (`depth` of them) of a Note: 1,600 of them make 188 KB. */
 function announceChain(depth: number): Json {
   let object: Json = { id: `${bob.id}/statuses/${++n}`, type: "Note", attributedTo: bob.id, content: "deep", to: [PUBLIC] };
-  for (let i = 0; i < depth; i++) object = { id: `${bob.id}/announces/${n}/${i}`, type: "Announce", actor: bob.id, object, to: [PUBLIC] };
+  for (let i = 0; i < depth; i++) object = { id: `${bob.id}/announces/${n}/${i}`, type: "Announce", actor: bob.id, object };
   return { "@context": AS, ...object };
 }
 
@@ -118,7 +118,7 @@ async function timed(send: () => Promise<Response>): Promise<{ status: number; m
 describe("bodies built to be slow to parse", () => {
   it("an unsigned chain of 1,600 Announces is refused with 401 at once, nothing stored, /healthz fast throughout", async () => {
     const body = announceChain(1_600);
-    expect(JSON.stringify(body).length).toBeGreaterThan(150_000);
+    expect(JSON.stringify(body).length).toBeGreaterThan(180_000);
     const { result, slowestMs } = await slowestHealthCheck(() => timed(() => remote.post(inbox(), body, { unsigned: true })));
     expect({ status: result.status, quick: result.ms < 1_000, healthy: slowestMs < 1_000, stored: await stored() }).toEqual({
       status: 401,
