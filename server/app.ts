@@ -4,6 +4,7 @@ import express, { type ErrorRequestHandler, type RequestHandler } from "express"
 import cookieParser from "cookie-parser";
 import { apiRouter } from "./api/router";
 import { containsNul } from "./api/http";
+import { refuseUnboundedBodies } from "./api/json-bounds";
 import { authenticate } from "./auth/middleware";
 import { DomainError } from "./errors";
 import type { Services } from "./services";
@@ -83,6 +84,7 @@ export function createApp(services: Services, extensions: AppExtensions = {}): e
   app.use(["/api", "/oauth"], apiCors);
   app.use(express.json({ limit: BODY_LIMIT, type: ["application/json", "application/*+json"] }));
   app.use(express.urlencoded({ limit: BODY_LIMIT, extended: true, parameterLimit: 1000 }));
+  app.use(refuseUnboundedBodies);
   app.use(cookieParser());
   // NUL characters cannot be stored nor compared by PostgreSQL: refuse them at the edge
   app.use((req, res, next) => {
