@@ -3,7 +3,7 @@
 // posts and started again on the same data. Every post that was answered 200
 // is still there afterwards, and the database — PGlite's files, or PostgreSQL —
 // still works.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -61,14 +61,6 @@ beforeAll(async () => {
     env.DATABASE_URL = created.url;
     dropDatabase = created.drop;
   }
-  // the resident who posts, made with the admin CLI before the first start (PGlite has one user at a time)
-  const cli = spawnSync(process.execPath, ["--import", "tsx", "server/cli/admin.ts", "create", "poster", "--role", "resident", "--password", PASSWORD], {
-    cwd: process.cwd(),
-    env,
-    encoding: "utf8",
-    timeout: 120_000,
-  });
-  if (cli.status !== 0) throw new Error(`admin CLI failed: ${cli.stderr || cli.stdout}`);
 }, 180_000);
 
 afterAll(async () => {
@@ -93,7 +85,8 @@ async function start(): Promise<void> {
     stderrTail = (stderrTail + chunk.toString()).slice(-4_000);
   });
   server = child;
-  const deadline = Date.now() + 60_000;
+  // the first start creates the database (PGlite: initdb and every migration)
+  const deadline = Date.now() + 120_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}: ${stderrTail}`);
     const ok = await fetch(`${base()}/healthz`).then((r) => r.ok, () => false);
@@ -109,13 +102,14 @@ async function kill(): Promise<void> {
   await exited(child);
 }
 
-async function token(): Promise<string> {
-  const res = await fetch(`${base()}/oauth/token`, {
+/** Registers the resident who posts (the first account of the instance), through the API; returns its token. */
+async function register(): Promise<string> {
+  const res = await fetch(`${base()}/api/v1/accounts`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ grant_type: "password", username: "poster", password: PASSWORD, scope: "read write" }),
+    body: JSON.stringify({ username: "poster", password: PASSWORD, agreement: true, locale: "fr" }),
   });
-  if (!res.ok) throw new Error(`no token: ${res.status} ${await res.text()}`);
+  if (!res.ok) throw new Error(`no account: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { access_token: string }).access_token;
 }
 
@@ -187,7 +181,7 @@ describe(`kill -9 during bursts of posts (${testDbKind()})`, () => {
     let auth = "";
     for (let cycle = 0; cycle < CYCLES; cycle++) {
       await start();
-      if (cycle === 0) auth = await token();
+      if (cycle === 0) auth = await register();
       const burst = await burstThenKill(auth, cycle, POSTS_PER_CYCLE);
       acknowledged.push(...burst.acknowledged);
     }
