@@ -23,8 +23,8 @@ function hasSignatureHeader(request: Request): boolean {
 /**
  * Null when the inbox POST may go on to Fedify (which verifies the signature
  * itself); otherwise the answer: 413 declared too large, 401 unsigned, 400 not
- * JSON or beyond the limits. A body that turns out larger than its declared
- * length makes reading it fail: the adapter answers 413 (federation/express.ts).
+ * JSON or beyond the limits. A body over the limit without a declared length
+ * (chunked) makes reading it fail: the adapter answers 413 (federation/express.ts).
  */
 export async function gateInboxPost(
   request: Request,
