@@ -3,6 +3,7 @@
 // refused quickly, signed or not, with nothing stored, while /healthz keeps
 // answering; and a queued message that would block or crash its worker is
 // dead-lettered after a restart instead of taking the instance down again.
+import { signRequest } from "@fedify/fedify";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "../../server/db/open";
@@ -164,6 +165,26 @@ describe("bodies built to be slow to parse", () => {
 
   it("a signed body over 256 KiB is refused with 413 before it is parsed, nothing stored", async () => {
     const res = await timed(() => remote.post(inbox(), manyValues(100_000)));
+    expect({ status: res.status, stored: await stored() }).toEqual({ status: 413, stored: NOTHING });
+  });
+
+  it("a signed body over 256 KiB sent without a declared length (chunked) is refused with 413, nothing stored", async () => {
+    const body = JSON.stringify(manyValues(100_000));
+    const signed = await signRequest(
+      new Request(inbox(), { method: "POST", headers: { "content-type": "application/activity+json" }, body }),
+      bob.privateKey,
+      new URL(bob.keyId),
+    );
+    const headers = new Headers(signed.headers);
+    headers.delete("content-length");
+    const bytes = new TextEncoder().encode(body);
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < bytes.length; i += 16_384) controller.enqueue(bytes.slice(i, i + 16_384));
+        controller.close();
+      },
+    });
+    const res = await timed(() => fetch(inbox(), { method: "POST", headers, body: stream, duplex: "half" } as RequestInit));
     expect({ status: res.status, stored: await stored() }).toEqual({ status: 413, stored: NOTHING });
   });
 
