@@ -6,7 +6,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Database, Db } from "../../server/db/open";
-import { DbMessageQueue } from "../../federation/message-queue";
+import { DbMessageQueue, pruneDeadLetters } from "../../federation/message-queue";
 import { openTestDatabase, resetDatabase } from "../helpers/db";
 import { reopenableDatabase } from "./support/db";
 
@@ -359,6 +359,17 @@ describe("DbMessageQueue poisoned messages", () => {
       0,
       [expect.stringContaining("remote down")],
     ]);
+  });
+});
+
+describe("dead letter pruning", () => {
+  it("deletes dead letters older than 30 days and keeps the others", async () => {
+    await database.db.execute(sql`
+      insert into fedify_dead_letters (id, queue, message, attempts, reason, enqueued_at, failed_at) values
+        (1, 'inbox', '{}'::jsonb, 1, 'old', now() - interval '40 days', now() - interval '31 days'),
+        (2, 'inbox', '{}'::jsonb, 1, 'recent', now() - interval '3 days', now() - interval '2 days')`);
+    await pruneDeadLetters(database.db);
+    expect((await deadLetters(database.db)).map((d) => d.reason)).toEqual(["recent"]);
   });
 });
 
