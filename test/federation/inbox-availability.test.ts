@@ -4,15 +4,22 @@
 // answering; and a queued message that would block or crash its worker is
 // dead-lettered after a restart instead of taking the instance down again.
 import { signRequest } from "@fedify/fedify";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "../../server/db/open";
 import { rowsOf } from "../../server/domain/visibility";
 import { findStatusByUri } from "../../server/domain/remote-statuses";
+import { loadConfig } from "../../server/config";
 import { newId } from "../../server/ids";
+import { createInstance } from "../../server/instance";
+import { createLogger } from "../../server/logger";
+import { federationModule } from "../../federation/module";
 import { openTestDatabase } from "../helpers/db";
 import { createResident } from "../helpers/factories";
-import { startFederatedInstance, type FederatedInstance } from "./support/instance";
+import { FAST, startFederatedInstance, type FederatedInstance } from "./support/instance";
 import { eventually, followRemote, inboxIdle, startFakeRemote, type FakeActor, type FakeRemote, type Json } from "./support/inbox-remote";
 
 const AS = "https://www.w3.org/ns/activitystreams";
@@ -255,3 +262,32 @@ describe("a poisoned queue after a crash", () => {
     });
   });
 });
+
+describe("start-up order", () => {
+  it("queue workers start only once the server listens", async () => {
+    const other = await openTestDatabase();
+    const dataDir = mkdtempSync(join(tmpdir(), "parvis-order-"));
+    const config = loadConfig({ PARVIS_DATA_DIR: dataDir, PARVIS_SECRET: "test-secret-test-secret-test-secret-0123456789", LOG_LEVEL: "silent" });
+    const instance = await createInstance(config, { database: other, logger: createLogger("silent"), modules: [federationModule(FAST)] });
+    try {
+      const id = newId();
+      await other.db.execute(sql`insert into fedify_queue (id, queue, message) values (${id}, 'inbox', ${JSON.stringify({ activity: announceChain(40) })}::jsonb)`);
+      const count = async (table: "fedify_queue" | "fedify_dead_letters") =>
+        Number(rowsOf<{ n: number }>(await other.db.execute(sql`select count(*)::int as n from ${sql.identifier(table)}`))[0].n);
+      await new Promise((r) => setTimeout(r, 500));
+      const beforeListening = await count("fedify_queue");
+      await instance.listen(0, "127.0.0.1");
+      const deadline = Date.now() + 10_000;
+      while ((await count("fedify_dead_letters")) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect({ beforeListening, afterListening: await count("fedify_queue"), dead: await count("fedify_dead_letters") }).toEqual({
+        beforeListening: 1,
+        afterListening: 0,
+        dead: 1,
+      });
+    } finally {
+      await instance.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
