@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 // Server tests run on PGlite, and again on PostgreSQL when TEST_DATABASE_URL is set.
 // Client component tests run in jsdom; end-to-end browser tests in their own project.
-const serverTests = ["test/api/**/*.test.ts", "test/domain/**/*.test.ts", "test/federation/**/*.test.ts", "test/realtime/**/*.test.ts", "test/unit/**/*.test.ts"];
+const serverTests = ["test/api/**/*.test.ts", "test/domain/**/*.test.ts", "test/federation/**/*.test.ts", "test/realtime/**/*.test.ts", "test/unit/**/*.test.ts", "test/durability/**/*.test.ts"];
 
 const projects = [
   {

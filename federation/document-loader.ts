@@ -1,6 +1,6 @@
 // Fedify's document and context loaders, built on safe-fetch: every remote
 // JSON-LD document Fedify reads (actors, keys, objects, contexts) comes
-// through the same address, policy, size and Content-Type checks.
+// through the same address, policy, size, Content-Type and nesting checks.
 import {
   FetchError,
   kvCache,
@@ -12,6 +12,7 @@ import {
   type RemoteDocument,
 } from "@fedify/fedify";
 import { signRequest } from "@fedify/fedify";
+import { ACTIVITY_JSON_LIMITS, CONTEXT_JSON_LIMITS, describeJsonLimit, exceedsJsonLimits } from "../server/json-limits";
 import { ACTIVITYPUB_ACCEPT, JSON_MAX_BYTES, SafeFetchError, type SafeFetch } from "./safe-fetch";
 
 /** A key that signs outgoing GETs (the instance actor's, or a resident's). */
@@ -67,6 +68,10 @@ export function createDocumentLoader(
     } catch (error) {
       throw new FetchError(url, `Invalid JSON from ${url}: ${(error as Error).message}`);
     }
+    // JSON-LD expansion recurses into every level and visits every value: bounded before it runs
+    const limits = kind === "object" ? ACTIVITY_JSON_LIMITS : CONTEXT_JSON_LIMITS;
+    const exceeded = exceedsJsonLimits(document, limits);
+    if (exceeded) throw new FetchError(url, `${describeJsonLimit(exceeded, limits)}: ${url}`);
     // documentUrl is where the bytes came from (after redirects), never the id the document claims.
     return { contextUrl: contextLink(response.headers.get("link")), document, documentUrl: response.url } satisfies RemoteDocument;
   };

@@ -15,6 +15,7 @@ import { Note } from "@fedify/vocab";
 import { Temporal } from "@js-temporal/polyfill";
 import type { RequestHandler } from "express";
 import type { Services } from "../server/services";
+import { ACTIVITY_JSON_LIMITS, describeJsonLimit, exceedsJsonLimits } from "../server/json-limits";
 import { paths } from "../server/urls";
 import {
   findPublicLocalAccount,
@@ -44,6 +45,7 @@ import {
 } from "./document-loader";
 import { federationMiddleware } from "./express";
 import { registerInboxListeners, reportInboxActivity } from "./inbox";
+import { gateInboxPost, isInboxPost } from "./inbox-gate";
 import { createKeyStore, INSTANCE_ACTOR_KEY_ID, type KeyStore } from "./keys";
 import { DbKvStore } from "./kv-store";
 import { remoteTombstones } from "./tombstones";
@@ -129,6 +131,8 @@ export function createParvisFederation(services: Services, options: ParvisFedera
     inbox: new DbMessageQueue(db, {
       ...queueOptions,
       queue: "inbox",
+      // a message queued before the inbox limits existed (or by another version) is not parsed
+      admit: admitInboxMessage,
       concurrency: inboxConcurrency ?? options.queue?.concurrency ?? (services.database.kind === "postgres" ? 8 : 4),
     }),
     outbox: new DbMessageQueue(db, { ...queueOptions, queue: "outbox" }),
@@ -221,7 +225,8 @@ export function createParvisFederation(services: Services, options: ParvisFedera
   const middleware = federationMiddleware(federation, {
     origin: config.origin,
     contextData: () => services,
-    guard: (request) => refuseBlockedSenders(request, isHostAllowed),
+    // unsigned, too deep or too large: refused before Fedify parses anything
+    guard: async (request) => (await gateInboxPost(request)) ?? refuseBlockedSenders(request, isHostAllowed),
   });
 
   return {
@@ -334,15 +339,22 @@ function registerDispatchers(federation: Federation<Services>, services: Service
   federation.setNodeInfoDispatcher("/nodeinfo/2.1", () => buildNodeInfo(services));
 }
 
-/** The shared inbox and the personal inboxes (paths.actor(…)/inbox). */
-const INBOX_PATH = new RegExp(`^(/inbox|${paths.actor("[^/]+")}/inbox)$`);
+/** Queued inbox messages hold the activity as received: the same limits as the inbox POST. */
+function admitInboxMessage(message: unknown): string | null {
+  const fields = message && typeof message === "object" ? (message as { activity?: unknown; normalizedActivity?: unknown }) : {};
+  for (const json of [fields.activity, fields.normalizedActivity]) {
+    const exceeded = json === undefined ? null : exceedsJsonLimits(json, ACTIVITY_JSON_LIMITS);
+    if (exceeded) return describeJsonLimit(exceeded, ACTIVITY_JSON_LIMITS);
+  }
+  return null;
+}
 
 /**
  * Refuses inbox POSTs signed by a key on a domain we do not federate with,
  * before Fedify fetches anything from it.
  */
 async function refuseBlockedSenders(request: Request, isHostAllowed: (host: string) => Promise<boolean>): Promise<Response | null> {
-  if (request.method !== "POST" || !INBOX_PATH.test(new URL(request.url).pathname)) return null;
+  if (!isInboxPost(request)) return null;
   const keyId =
     request.headers.get("signature")?.match(/keyId="([^"]+)"/i)?.[1] ??
     request.headers.get("signature-input")?.match(/keyid="([^"]+)"/i)?.[1];

@@ -8,6 +8,14 @@
 // and the messages are claimed again; one that stops gives back the rows it
 // had claimed but not started. The listener never gives up: when the database goes away it
 // logs, backs off and tries again.
+//
+// A message must not take the instance down for ever. A lease cannot be renewed
+// while a handler blocks the event loop, and a crash leaves it to expire: each
+// claim that finds a message in that state counts it (column `abandoned`), and
+// a message abandoned `maxAbandoned` times is moved to fedify_dead_letters
+// instead of being handled again — so a message that crashes or blocks its
+// worker costs a few restarts at most, not every restart. Dead letters also
+// take messages whose handler kept failing, and those `admit` refuses.
 import { EventEmitter } from "node:events";
 import type {
   MessageQueue,
@@ -35,8 +43,12 @@ export interface DbMessageQueueOptions {
   batchSize?: number;
   /** how long a handled message may wait to be deleted together with others (default 10 ms) */
   ackDelayMs?: number;
-  /** a handler that throws is retried this many times (with backoff) before the message is dropped */
+  /** a handler that throws is retried this many times (with backoff) before the message is dead-lettered */
   maxAttempts?: number;
+  /** a message found abandoned (leased by a worker that died or blocked) this many times is dead-lettered, not handled again */
+  maxAbandoned?: number;
+  /** checked before a message is handled: a reason to dead-letter it unhandled, or null */
+  admit?: (message: unknown) => string | null;
   /** longest pause after repeated database errors */
   maxBackoffMs?: number;
   /** first pause before a failed handler's message is tried again (doubles each time) */
@@ -48,6 +60,7 @@ interface ClaimedRow {
   id: string;
   message: unknown;
   attempts: number;
+  abandoned: number;
 }
 
 /** What the workers of one listen() share. */
@@ -91,6 +104,8 @@ export class DbMessageQueue implements MessageQueue {
   private readonly batchSize: number;
   private readonly ackDelayMs: number;
   private readonly maxAttempts: number;
+  private readonly maxAbandoned: number;
+  private readonly admit: DbMessageQueueOptions["admit"];
   private readonly maxBackoffMs: number;
   private readonly retryBaseMs: number;
   private readonly logger: DbMessageQueueOptions["logger"];
@@ -109,6 +124,8 @@ export class DbMessageQueue implements MessageQueue {
     this.batchSize = Math.max(1, options.batchSize ?? this.concurrency);
     this.ackDelayMs = Math.max(0, options.ackDelayMs ?? 10);
     this.maxAttempts = options.maxAttempts ?? 10;
+    this.maxAbandoned = Math.max(1, options.maxAbandoned ?? DEFAULT_MAX_ABANDONED);
+    this.admit = options.admit;
     this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
     this.retryBaseMs = options.retryBaseMs ?? 1_000;
     this.logger = options.logger;
@@ -259,6 +276,15 @@ export class DbMessageQueue implements MessageQueue {
   }
 
   private async handle(row: ClaimedRow, handler: (message: any) => Promise<void> | void, state: ListenState): Promise<void> {
+    const refusal =
+      row.abandoned >= this.maxAbandoned
+        ? `abandoned ${row.abandoned} times by its worker (crashed or blocked while handling it)`
+        : this.admitted(row.message);
+    if (refusal) {
+      await this.deadLetter(row, refusal);
+      state.held.delete(row.id);
+      return;
+    }
     try {
       await handler(row.message);
     } catch (error) {
@@ -310,12 +336,37 @@ export class DbMessageQueue implements MessageQueue {
       });
   }
 
-  /** A handler failed: make the message due again later, or drop it once it failed too often. */
+  private admitted(message: unknown): string | null {
+    try {
+      return this.admit?.(message) ?? null;
+    } catch (error) {
+      return `not admitted: ${(error as Error)?.message ?? String(error)}`;
+    }
+  }
+
+  /**
+   * Moves a claimed message to fedify_dead_letters, with why: it is never
+   * claimed again. Left leased when the database fails: it comes back after
+   * its lease, and the same check moves it then.
+   */
+  private async deadLetter(row: ClaimedRow, reason: string): Promise<void> {
+    this.logger?.error({ queue: this.queue, id: row.id, attempts: row.attempts, reason }, "message queue: message given up and dead-lettered");
+    try {
+      await this.db.execute(sql`
+        with moved as (delete from fedify_queue where id = ${row.id} returning id, queue, message, attempts, created_at)
+        insert into fedify_dead_letters (id, queue, message, attempts, reason, enqueued_at)
+        select id, queue, message, attempts, ${reason.slice(0, 1000)}, created_at from moved
+        on conflict (id) do nothing`);
+    } catch (error) {
+      this.logger?.warn({ err: error, queue: this.queue, id: row.id }, "message queue: could not dead-letter a message");
+    }
+  }
+
+  /** A handler failed: make the message due again later, or dead-letter it once it failed too often. */
   private async release(row: ClaimedRow, error: unknown): Promise<void> {
     try {
       if (row.attempts >= this.maxAttempts) {
-        this.logger?.error({ err: error, queue: this.queue, message: row.message }, "message queue: handler keeps failing; message dropped");
-        await this.db.execute(sql`delete from fedify_queue where id = ${row.id}`);
+        await this.deadLetter(row, `handler failed ${row.attempts} times: ${(error as Error)?.message ?? String(error)}`);
         return;
       }
       this.logger?.warn({ err: error, queue: this.queue, attempts: row.attempts }, "message queue: handler failed; will retry");
@@ -338,7 +389,9 @@ export class DbMessageQueue implements MessageQueue {
   private async claim(limit: number): Promise<ClaimedRow[]> {
     return this.query<ClaimedRow>(sql`
       update fedify_queue
-      set locked_until = now() + ${this.leaseMs}::double precision * interval '1 millisecond', attempts = attempts + 1
+      set locked_until = now() + ${this.leaseMs}::double precision * interval '1 millisecond', attempts = attempts + 1,
+        -- still leased (its lease expired): the worker that claimed it last never finished it
+        abandoned = abandoned + (case when locked_until is not null then 1 else 0 end)
       where id in (
         select q.id from fedify_queue q
         where q.queue = ${this.queue}
@@ -350,13 +403,24 @@ export class DbMessageQueue implements MessageQueue {
         order by q.deliver_after, q.id
         limit ${limit}::int
         for update skip locked)
-      returning id::text as id, message, attempts`);
+      returning id::text as id, message, attempts, abandoned`);
   }
 
   private async query<T>(query: SQL): Promise<T[]> {
     const result = (await this.db.execute(query)) as unknown as { rows: T[] };
     return result.rows;
   }
+}
+
+/** A message that crashed or blocked its worker this many times is not handled again. */
+export const DEFAULT_MAX_ABANDONED = 3;
+
+/** How long dead letters are kept. */
+export const DEAD_LETTER_RETENTION_MS = 30 * 24 * 3600_000;
+
+/** Deletes dead letters older than the retention (the hourly pruning of federation/module.ts). */
+export async function pruneDeadLetters(db: Db, retentionMs = DEAD_LETTER_RETENTION_MS): Promise<void> {
+  await db.execute(sql`delete from fedify_dead_letters where failed_at < now() - ${retentionMs}::double precision * interval '1 millisecond'`);
 }
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,12 +1,13 @@
 // Federation as an instance module (server/instance.ts): its handler mounted
-// before the body parsers, its queue workers running unless this process
-// only serves the web (PARVIS_PROCESS_ROLE=web), stopped on shutdown.
+// before the body parsers, its queue workers running once the server listens
+// unless this process only serves the web (PARVIS_PROCESS_ROLE=web), stopped on shutdown.
 import type { Module, ModuleFactory } from "../server/instance";
 import type { Services } from "../server/services";
 import { createParvisFederation, type ParvisFederation, type ParvisFederationOptions } from "./index";
 import { startOutbox, type OutboxHandle } from "./outbox";
 import { installResolvers } from "./resolve";
 import { pruneProcessedActivities } from "./inbox/idempotency";
+import { pruneDeadLetters } from "./message-queue";
 
 const PRUNE_EVERY_MS = 3600_000;
 
@@ -26,20 +27,21 @@ export function federationModule(options: ParvisFederationOptions = {}): ModuleF
     installResolvers(services, parvis.context, parvis.safeFetch);
     const outbox = startOutbox(services, parvis);
     const controller = new AbortController();
-    const workers =
-      services.config.processRole === "web"
-        ? undefined
-        : parvis.startQueue(controller.signal).catch((err) => services.logger.error({ err }, "federation queue stopped"));
-    const pruner =
-      services.config.processRole === "web"
-        ? undefined
-        : setInterval(() => {
-            pruneProcessedActivities(services.db).catch((err) => services.logger.warn({ err }, "pruning processed activities failed"));
-          }, PRUNE_EVERY_MS).unref();
+    let workers: Promise<void> | undefined;
+    let pruner: NodeJS.Timeout | undefined;
     return {
       parvis,
       outbox,
       earlyMiddleware: parvis.middleware,
+      // after the server listens: a message that blocks a worker finds /healthz already answering
+      start() {
+        if (services.config.processRole === "web" || workers || controller.signal.aborted) return;
+        workers = parvis.startQueue(controller.signal).catch((err) => services.logger.error({ err }, "federation queue stopped"));
+        pruner = setInterval(() => {
+          pruneProcessedActivities(services.db).catch((err) => services.logger.warn({ err }, "pruning processed activities failed"));
+          pruneDeadLetters(services.db).catch((err) => services.logger.warn({ err }, "pruning dead letters failed"));
+        }, PRUNE_EVERY_MS).unref();
+      },
       async stop() {
         outbox.stop();
         if (pruner) clearInterval(pruner);

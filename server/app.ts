@@ -4,6 +4,7 @@ import express, { type ErrorRequestHandler, type RequestHandler } from "express"
 import cookieParser from "cookie-parser";
 import { apiRouter } from "./api/router";
 import { canonicalOriginAtEdge, normaliseParsedBody, refuseMultipartWithoutBoundary, refuseNulInUrl } from "./api/edge";
+import { refuseUnboundedBodies } from "./api/json-bounds";
 import { authenticate } from "./auth/middleware";
 import { httpMetrics, metricsRoute } from "./api/metrics";
 import { DomainError } from "./errors";
@@ -100,6 +101,7 @@ export function createApp(services: Services, extensions: AppExtensions = {}): e
   app.use(refuseMultipartWithoutBoundary);
   app.use(express.json({ limit: BODY_LIMIT, type: ["application/json", "application/*+json"] }));
   app.use(express.urlencoded({ limit: BODY_LIMIT, extended: true, parameterLimit: 1000 }));
+  app.use(refuseUnboundedBodies);
   app.use(cookieParser());
   // NUL characters refused, lone surrogates replaced by U+FFFD (PostgreSQL stores neither)
   app.use(normaliseParsedBody);

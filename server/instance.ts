@@ -23,6 +23,11 @@ export interface Module {
   routes?: RequestHandler;
   /** called once the HTTP server exists */
   attach?(server: Server): void | Promise<void>;
+  /**
+   * Background work (queue workers), started once the server listens: whatever a
+   * worker meets, /healthz and the inbox are already answering.
+   */
+  start?(): void | Promise<void>;
   stop?(): Promise<void>;
 }
 
@@ -128,6 +133,7 @@ export async function createInstance(config: Config, options: InstanceOptions = 
           resolve();
         });
       });
+      for (const m of modules) await m.start?.();
       const address = server.address() as AddressInfo;
       const shownHost = host === "0.0.0.0" || host === "::" ? "localhost" : host;
       instance.url = `http://${shownHost}:${address.port}`;

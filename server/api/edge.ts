@@ -56,19 +56,15 @@ export const refuseMultipartWithoutBoundary: RequestHandler = (req, res, next) =
   refuse(req, res, "Malformed multipart body", 400);
 };
 
-/** Mounted after the body parsers: NUL refused, lone surrogates replaced, depth bounded. */
+/** Mounted after the body parsers and refuseUnboundedBodies: NUL refused, lone surrogates replaced. */
 export const normaliseParsedBody: RequestHandler = (req, res, next) => {
   if (containsNul(req.body) || containsNul(req.query)) {
     refuse(req, res, "Request contains a NUL character");
     return;
   }
   if (req.body !== null && typeof req.body === "object") {
-    const { value, tooDeep } = normaliseStrings(req.body, MAX_BODY_DEPTH);
-    if (tooDeep) {
-      refuse(req, res, "Request body is nested too deeply");
-      return;
-    }
-    req.body = value;
+    // bodies deeper than that were refused just before (refuseUnboundedBodies)
+    req.body = normaliseStrings(req.body, MAX_BODY_DEPTH).value;
   }
   next();
 };

@@ -582,12 +582,34 @@ export const fedifyQueue = pgTable(
     deliverAfter: ts("deliver_after").notNull().defaultNow(),
     lockedUntil: ts("locked_until"),
     attempts: integer("attempts").notNull().default(0),
+    /** claims that found the message still leased by a worker that never finished it (a crash, a blocked process) */
+    abandoned: integer("abandoned").notNull().default(0),
     createdAt: createdAt(),
   },
   (t) => [
     index("fedify_queue_ready_idx").on(t.queue, t.deliverAfter),
     index("fedify_queue_ordering_idx").on(t.queue, t.orderingKey, t.id).where(sql`${t.orderingKey} is not null`),
   ],
+);
+
+/**
+ * Queue messages given up on, kept for admins to look at: a handler that kept
+ * failing, a message whose workers kept dying or blocking on it, or one beyond
+ * the size limits. Never claimed again; pruned after 30 days.
+ */
+export const fedifyDeadLetters = pgTable(
+  "fedify_dead_letters",
+  {
+    /** the message's id in fedify_queue */
+    id: snowflake("id").primaryKey(),
+    queue: text("queue").notNull(),
+    message: jsonb("message").notNull(),
+    attempts: integer("attempts").notNull(),
+    reason: text("reason").notNull(),
+    enqueuedAt: ts("enqueued_at").notNull(),
+    failedAt: ts("failed_at").notNull().defaultNow(),
+  },
+  (t) => [index("fedify_dead_letters_failed_idx").on(t.failedAt)],
 );
 
 /**

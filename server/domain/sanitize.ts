@@ -38,14 +38,48 @@ const postOptions: sanitizeHtml.IOptions = {
 // "target" is added by the transform; allow it on links only.
 (postOptions.allowedAttributes as Record<string, string[]>).a.push("target");
 
-/** Sanitize HTML of a post, bio or profile field. */
+/**
+ * Deepest nesting of elements sanitize-html may be given. Its work grows much
+ * faster than the depth (40,000 nested elements: seconds of a blocked process);
+ * real posts nest a handful deep.
+ */
+export const MAX_HTML_NESTING = 64;
+
+const VOID_ELEMENTS = new Set(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"]);
+// no "<" inside a match: each attempt ends at the next "<", so a scan stays linear whatever the input
+const TAG = /<(\/?)([a-zA-Z][^\s/<>]*)[^<>]*>/g;
+
+/** True when elements nest deeper than `limit` (unclosed ones count as open); one linear scan. */
+export function nestsDeeperThan(html: string, limit: number): boolean {
+  let depth = 0;
+  for (const m of html.matchAll(TAG)) {
+    if (m[1]) depth = Math.max(0, depth - 1);
+    else if (!VOID_ELEMENTS.has(m[2].toLowerCase()) && !m[0].endsWith("/>") && ++depth > limit) return true;
+  }
+  return false;
+}
+
+/** Text without any tag, by a linear scan (for HTML too deep to be parsed). */
+function tagsRemoved(html: string): string {
+  return html.replace(/<[^<>]*>?/g, " ").replace(/\s+/g, " ").trim();
+}
+
+/** Sanitize HTML of a post, bio or profile field; HTML nested too deep keeps only its text. */
 export function sanitizePostHtml(html: string): string {
+  if (nestsDeeperThan(html, MAX_HTML_NESTING)) {
+    // no "<" is left: the text (with its entities) is safe inside a paragraph
+    const text = tagsRemoved(html).replace(/>/g, "&gt;");
+    return text ? `<p>${text}</p>` : "";
+  }
   return sanitizeHtml(html, postOptions).trim();
 }
 
 /** Strip every tag: display names, alt text, poll options, plain-text fields. */
 export function stripHtml(html: string): string {
-  return sanitizeHtml(html, { allowedTags: [], allowedAttributes: {}, disallowedTagsMode: "discard" })
+  const stripped = nestsDeeperThan(html, MAX_HTML_NESTING)
+    ? tagsRemoved(html)
+    : sanitizeHtml(html, { allowedTags: [], allowedAttributes: {}, disallowedTagsMode: "discard" });
+  return stripped
     .replace(/&amp;/g, "&")
     .replace(/&lt;/g, "<")
     .replace(/&gt;/g, ">")

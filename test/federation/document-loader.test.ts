@@ -18,12 +18,19 @@ beforeAll(async () => {
     "/upload.json": json("application/json", { id: "x", type: "Person" }),
     "/gone": json(AP, { type: "Tombstone" }, 410),
     "/context": json("application/ld+json", { "@context": { foo: "https://example.org/foo" } }),
+    "/deep": (_req, res) => {
+      res.writeHead(200, { "content-type": AP });
+      res.end(`{"id":"x","type":"Note","attachment":${"[".repeat(5_000)}${"]".repeat(5_000)}}`);
+    },
+    "/crowded": json(AP, { id: "x", type: "Person", attachment: Array.from({ length: 3_000 }, () => ({})) }),
+    "/big-context": json("application/ld+json", { "@context": Object.fromEntries(Array.from({ length: 3_000 }, (_, i) => [`t${i}`, `https://example.org/${i}`])) }),
   });
   base = server.url;
 }, 180_000);
 afterAll(() => server.close());
 
 const safeFetch = () => createSafeFetch({ allowPrivateAddress: true });
+
 
 describe("document loader", () => {
   it("loads an ActivityPub document", async () => {
@@ -50,6 +57,22 @@ describe("document loader", () => {
   it("loads a JSON-LD context served as application/ld+json", async () => {
     const load = createDocumentLoaderFactory({ safeFetch: safeFetch() }, "context")();
     expect((await load(`${base}/context`)).document).toEqual({ "@context": { foo: "https://example.org/foo" } });
+  });
+
+  it("refuses a document nested 5,000 deep before any JSON-LD processing", async () => {
+    const load = createDocumentLoaderFactory({ safeFetch: safeFetch() }, "object")();
+    await expect(load(`${base}/deep`)).rejects.toThrow(/nested deeper than 32 levels/);
+  });
+
+  it("refuses an object with more than 2,000 values", async () => {
+    const load = createDocumentLoaderFactory({ safeFetch: safeFetch() }, "object")();
+    await expect(load(`${base}/crowded`)).rejects.toThrow(/more than 2000 values/);
+  });
+
+  it("loads a context of 3,000 terms (contexts may hold 10,000 values)", async () => {
+    const load = createDocumentLoaderFactory({ safeFetch: safeFetch() }, "context")();
+    const doc = await load(`${base}/big-context`);
+    expect(Object.keys((doc.document as { "@context": object })["@context"])).toHaveLength(3_000);
   });
 
   it("answers the ActivityStreams context from the preloaded copy, without a request", async () => {

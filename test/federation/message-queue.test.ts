@@ -6,7 +6,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Database, Db } from "../../server/db/open";
-import { DbMessageQueue } from "../../federation/message-queue";
+import { DbMessageQueue, pruneDeadLetters } from "../../federation/message-queue";
 import { openTestDatabase, resetDatabase } from "../helpers/db";
 import { reopenableDatabase } from "./support/db";
 
@@ -284,6 +284,92 @@ describe("DbMessageQueue batches", () => {
     const second = listen(queue(database.db, { concurrency: 4, leaseMs: 60_000 }));
     await waitFor(() => second.received.length === 4, 2_000);
     expect(first.received.length + second.received.length).toBe(5);
+  });
+});
+
+async function deadLetters(db: Db): Promise<{ queue: string; message: unknown; reason: string }[]> {
+  const r = (await db.execute(sql`select queue, message, reason from fedify_dead_letters order by id`)) as unknown as {
+    rows: { queue: string; message: unknown; reason: string }[];
+  };
+  return r.rows;
+}
+
+describe("DbMessageQueue poisoned messages", () => {
+  it("dead-letters, without handling it again, a message whose workers died on it three times", async () => {
+    const q = queue(database.db, { leaseMs: 60_000 });
+    await q.enqueue({ poison: true });
+    let calls = 0;
+    let release!: () => void;
+    const hung = new Promise<void>((resolve) => (release = resolve));
+    // three workers that never finish it; each time, what a dead one leaves behind: the lease run out
+    for (let i = 0; i < 3; i++) {
+      const { controller } = listen(q, () => {
+        calls++;
+        return hung;
+      });
+      await waitFor(() => calls === i + 1);
+      controller.abort();
+      await database.db.execute(sql`update fedify_queue set locked_until = now() - interval '1 millisecond'`);
+    }
+    const { controller, received } = listen(q);
+    await waitFor(() => false, 400).catch(() => {});
+    controller.abort();
+    const outcome = { calls, received, queued: await rowCount(database.db), dead: await deadLetters(database.db) };
+    release();
+    expect(outcome).toEqual({
+      calls: 3,
+      received: [],
+      queued: 0,
+      dead: [{ queue: "default", message: { poison: true }, reason: expect.stringContaining("abandoned 3 times") }],
+    });
+  });
+
+  it("handles a message abandoned fewer times than the limit", async () => {
+    const q = queue(database.db, { leaseMs: 60_000 });
+    await q.enqueue({ survivor: true });
+    await database.db.execute(sql`update fedify_queue set locked_until = now() - interval '1 second', attempts = 2, abandoned = 1`);
+    const { received } = listen(q);
+    await waitFor(() => received.length === 1);
+    expect([received, await deadLetters(database.db)]).toEqual([[{ survivor: true }], []]);
+  });
+
+  it("dead-letters a message its queue does not admit, without handling it", async () => {
+    const q = queue(database.db, { admit: (m) => ((m as { size?: number }).size! > 10 ? "too big" : null) });
+    const { received } = listen(q);
+    await q.enqueue({ size: 100 });
+    await q.enqueue({ size: 1 });
+    await waitFor(() => received.length === 1);
+    await waitFor(() => false, 200).catch(() => {});
+    expect([received, await rowCount(database.db), (await deadLetters(database.db)).map((d) => [d.message, d.reason])]).toEqual([
+      [{ size: 1 }],
+      0,
+      [[{ size: 100 }, "too big"]],
+    ]);
+  });
+
+  it("dead-letters a message whose handler kept failing, with the error", async () => {
+    const q = queue(database.db, { maxAttempts: 2 });
+    const { received } = listen(q, () => {
+      throw new Error("remote down");
+    });
+    await q.enqueue({ failing: true });
+    await waitFor(() => false, 600).catch(() => {});
+    expect([received, await rowCount(database.db), (await deadLetters(database.db)).map((d) => d.reason)]).toEqual([
+      [],
+      0,
+      [expect.stringContaining("remote down")],
+    ]);
+  });
+});
+
+describe("dead letter pruning", () => {
+  it("deletes dead letters older than 30 days and keeps the others", async () => {
+    await database.db.execute(sql`
+      insert into fedify_dead_letters (id, queue, message, attempts, reason, enqueued_at, failed_at) values
+        (1, 'inbox', '{}'::jsonb, 1, 'old', now() - interval '40 days', now() - interval '31 days'),
+        (2, 'inbox', '{}'::jsonb, 1, 'recent', now() - interval '3 days', now() - interval '2 days')`);
+    await pruneDeadLetters(database.db);
+    expect((await deadLetters(database.db)).map((d) => d.reason)).toEqual(["recent"]);
   });
 });
 

@@ -1,6 +1,6 @@
 // The one HTML allowlist, and the text helpers beside it.
 import { describe, expect, it } from "vitest";
-import { escapeHtml, htmlToText, sanitizePostHtml, stripHtml } from "../../server/domain/sanitize";
+import { escapeHtml, htmlToText, MAX_HTML_NESTING, nestsDeeperThan, sanitizePostHtml, stripHtml } from "../../server/domain/sanitize";
 
 describe("sanitizePostHtml", () => {
   it("keeps paragraphs, line breaks and emphasis", () => {
@@ -85,6 +85,49 @@ describe("stripHtml", () => {
 
   it("drops script content entirely", () => {
     expect(stripHtml("Nom<script>alert(1)</script>")).toBe("Nom");
+  });
+});
+
+describe("HTML nested too deep", () => {
+  const timed = (f: () => string) => {
+    const start = performance.now();
+    const out = f();
+    return { out, ms: performance.now() - start };
+  };
+
+  it("keeps a post nested within the limit as it is", () => {
+    const html = `${"<blockquote>".repeat(MAX_HTML_NESTING - 1)}<p>deep</p>${"</blockquote>".repeat(MAX_HTML_NESTING - 1)}`;
+    expect(sanitizePostHtml(html)).toBe(html);
+  });
+
+  it("reduces 40,000 nested elements to their escaped text, quickly", () => {
+    const html = `${"<span>".repeat(40_000)}a <script>&amp; 1 > 0${"</span>".repeat(40_000)}`;
+    const { out, ms } = timed(() => sanitizePostHtml(html));
+    expect({ out, quick: ms < 1_000 }).toEqual({ out: "<p>a &amp; 1 &gt; 0</p>", quick: true });
+  });
+
+  it("reduces 40,000 unclosed elements to nothing, quickly", () => {
+    const { out, ms } = timed(() => sanitizePostHtml("<b>".repeat(40_000)));
+    expect({ out, quick: ms < 1_000 }).toEqual({ out: "", quick: true });
+  });
+
+  it("strips the tags of a deeply nested name, quickly", () => {
+    const { out, ms } = timed(() => stripHtml(`${"<i>".repeat(40_000)}Jean &amp; Marie${"</i>".repeat(40_000)}`));
+    expect({ out, quick: ms < 1_000 }).toEqual({ out: "Jean & Marie", quick: true });
+  });
+
+  it("scans runs of unfinished tags in linear time", () => {
+    const inputs = ["<a".repeat(60_000), "<".repeat(100_000), "<a x='".repeat(40_000)];
+    const slowest = Math.max(...inputs.map((html) => timed(() => sanitizePostHtml(html)).ms));
+    expect(slowest).toBeLessThan(2_000);
+  });
+
+  it("counts void and self-closing elements as not nesting", () => {
+    expect([nestsDeeperThan("<br>".repeat(1_000), 64), nestsDeeperThan("<span/>".repeat(1_000), 64), nestsDeeperThan("<b>".repeat(65), 64)]).toEqual([
+      false,
+      false,
+      true,
+    ]);
   });
 });
 

@@ -42,6 +42,16 @@ CREATE TABLE "featured_tags" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "fedify_dead_letters" (
+	"id" bigint PRIMARY KEY NOT NULL,
+	"queue" text NOT NULL,
+	"message" jsonb NOT NULL,
+	"attempts" integer NOT NULL,
+	"reason" text NOT NULL,
+	"enqueued_at" timestamp with time zone NOT NULL,
+	"failed_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "filter_keywords" (
 	"id" bigint PRIMARY KEY NOT NULL,
 	"filter_id" bigint NOT NULL,
@@ -184,6 +194,7 @@ CREATE TABLE "trend_reviews" (
 --> statement-breakpoint
 ALTER TABLE "processed_activities" DISABLE ROW LEVEL SECURITY;--> statement-breakpoint
 DROP TABLE "processed_activities" CASCADE;--> statement-breakpoint
+ALTER TABLE "fedify_queue" ADD COLUMN "abandoned" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE "follows" ADD COLUMN "accept_sent_at" timestamp with time zone DEFAULT now() NOT NULL;--> statement-breakpoint
 ALTER TABLE "notifications" ADD COLUMN "group_key" text;--> statement-breakpoint
 ALTER TABLE "account_conversations" ADD CONSTRAINT "account_conversations_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -219,6 +230,7 @@ CREATE INDEX "account_conversations_account_idx" ON "account_conversations" USIN
 CREATE INDEX "announcement_reactions_idx" ON "announcement_reactions" USING btree ("announcement_id");--> statement-breakpoint
 CREATE INDEX "announcements_published_idx" ON "announcements" USING btree ("published_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "featured_tags_pair_uq" ON "featured_tags" USING btree ("account_id","tag_id");--> statement-breakpoint
+CREATE INDEX "fedify_dead_letters_failed_idx" ON "fedify_dead_letters" USING btree ("failed_at");--> statement-breakpoint
 CREATE INDEX "filter_keywords_filter_idx" ON "filter_keywords" USING btree ("filter_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "filter_statuses_pair_uq" ON "filter_statuses" USING btree ("filter_id","status_id");--> statement-breakpoint
 CREATE INDEX "filters_account_idx" ON "filters" USING btree ("account_id");--> statement-breakpoint
