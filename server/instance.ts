@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import type { RequestHandler } from "express";
 import { createApp, type AppExtensions } from "./app";
 import type { Config } from "./config";
+import { startTableUpkeep } from "./db/maintenance";
 import { openDatabase, type Database } from "./db/open";
 import { AccountUriCache } from "./domain/account-cache";
 import { acknowledgeEvent, replayJournal } from "./domain/event-journal";
@@ -46,7 +47,8 @@ export async function buildServices(config: Config, options: InstanceOptions = {
   const logger = options.logger ?? createLogger(config.logLevel);
   const database =
     options.database ??
-    (await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : `${config.dataDir}/pglite` }));
+    (await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : `${config.dataDir}/pglite`, pglite: config.pglite }));
+  if (database.recovered) logger.warn("the embedded database was not stopped cleanly last time: it replayed its write-ahead log");
   const events = new EventBus((err, event) => logger.error({ err, event }, "event subscriber failed"));
   events.acknowledge = (journalId) => acknowledgeEvent(database.db, journalId);
   const services: Services = {
@@ -95,6 +97,11 @@ export async function createInstance(config: Config, options: InstanceOptions = 
   replay();
   const replayTimer = setInterval(replay, JOURNAL_REPLAY_INTERVAL_MS);
   replayTimer.unref();
+  // PostgreSQL's autovacuum keeps its statistics; a web process beside a worker leaves the check to the worker
+  const upkeep =
+    services.database.kind === "pglite" || config.processRole !== "web"
+      ? startTableUpkeep(services.database, config.dbMaintenanceIntervalMs, services.logger)
+      : undefined;
 
   const instance: Instance = {
     services,
@@ -126,6 +133,7 @@ export async function createInstance(config: Config, options: InstanceOptions = 
       });
       for (const m of [...modules].reverse()) await m.stop?.().catch((err) => services.logger.error({ err }, "module stop failed"));
       await services.events.settle();
+      await upkeep?.stop();
       await services.database.close();
     },
   };
