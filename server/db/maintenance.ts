@@ -3,13 +3,17 @@
 // PGlite has none, so the instance does the same arithmetic itself: a table is
 // analysed once more than 50 rows + 10% of it changed since its last ANALYZE, and
 // (PGlite only) vacuumed once more than 50 rows + 20% of it are dead versions —
-// PostgreSQL's autovacuum thresholds. Bulk work (imports, backfills) calls
+// PostgreSQL's autovacuum thresholds. PGlite forgets those counters when it
+// restarts, so a table whose size moved by more than 8 pages + 20% from the size
+// its statistics were taken at counts as due too (pg_class keeps that size).
+// Bulk work (imports, backfills) calls
 // analyzeAfterBulkWork() when it is done rather than waiting for the next check.
 import { sql } from "drizzle-orm";
 import type { Database, Db } from "./open";
 
 export const ANALYZE_THRESHOLD = { base: 50, scale: 0.1 };
 export const VACUUM_THRESHOLD = { base: 50, scale: 0.2 };
+export const SIZE_THRESHOLD = { pages: 8, scale: 0.2 };
 
 export interface TableUpkeep {
   table: string;
@@ -17,6 +21,9 @@ export interface TableUpkeep {
   changed: number;
   /** dead row versions (only acted on with PGlite) */
   dead: number;
+  /** pages now, and when its statistics were taken */
+  pages: number;
+  statsPages: number;
   analyse: boolean;
   vacuum: boolean;
 }
@@ -30,9 +37,11 @@ export async function tablesDueForUpkeep(database: Pick<Database, "db" | "kind">
   const { db, kind } = database;
   // PGlite's single backend only publishes its activity counters when asked to
   await db.execute(sql`select pg_stat_force_next_flush()`);
-  const rows = rowsOf<{ table: string; changed: string | number; dead: string | number; tuples: string | number }>(
+  type Row = { table: string; changed: string | number; dead: string | number; tuples: string | number; pages: string | number; stats_pages: string | number };
+  const rows = rowsOf<Row>(
     await db.execute(sql`
-      select s.relname as "table", s.n_mod_since_analyze as changed, s.n_dead_tup as dead, greatest(c.reltuples, 0) as tuples
+      select s.relname as "table", s.n_mod_since_analyze as changed, s.n_dead_tup as dead, greatest(c.reltuples, 0) as tuples,
+             pg_relation_size(c.oid) / current_setting('block_size')::int as pages, c.relpages as stats_pages
       from pg_stat_user_tables s join pg_class c on c.oid = s.relid
       where s.schemaname = current_schema()
       order by s.relname`),
@@ -42,12 +51,17 @@ export async function tablesDueForUpkeep(database: Pick<Database, "db" | "kind">
       const tuples = Number(r.tuples);
       const changed = Number(r.changed);
       const dead = Number(r.dead);
+      const pages = Number(r.pages);
+      const statsPages = Number(r.stats_pages);
+      const resized = Math.abs(pages - statsPages) > SIZE_THRESHOLD.pages + SIZE_THRESHOLD.scale * statsPages;
       return {
         table: r.table,
         changed,
         dead,
-        analyse: changed > ANALYZE_THRESHOLD.base + ANALYZE_THRESHOLD.scale * tuples,
-        vacuum: kind === "pglite" && dead > VACUUM_THRESHOLD.base + VACUUM_THRESHOLD.scale * tuples,
+        pages,
+        statsPages,
+        analyse: resized || changed > ANALYZE_THRESHOLD.base + ANALYZE_THRESHOLD.scale * tuples,
+        vacuum: kind === "pglite" && (resized || dead > VACUUM_THRESHOLD.base + VACUUM_THRESHOLD.scale * tuples),
       };
     })
     .filter((t) => t.analyse || t.vacuum);
