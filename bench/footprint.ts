@@ -87,9 +87,9 @@ interface Spawned {
 }
 
 /** Spawns `node <flags> <args>` and waits until http://127.0.0.1:port/healthz answers 200. */
-async function spawnUntilReady(args: string[], env: Record<string, string>, port: number): Promise<Spawned> {
+async function spawnUntilReady(args: string[], env: Record<string, string>, port: number, extraFlags: string[] = []): Promise<Spawned> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [...NODE_FLAGS, ...args], {
+  const child = spawn(process.execPath, [...extraFlags, ...NODE_FLAGS, ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ["ignore", "inherit", "inherit"],
@@ -152,7 +152,21 @@ interface Phase {
   stopMs: number;
 }
 
+/** What is measured: a database, and extra Node flags for the server (the low-memory mode of docs/admin.md). */
+interface Variant {
+  kind: "postgres" | "pglite";
+  label: string;
+  flags: string[];
+}
+
+const VARIANTS: Variant[] = [
+  { kind: "pglite", label: "PGlite", flags: [] },
+  { kind: "pglite", label: "PGlite, `--liftoff-only`", flags: ["--liftoff-only"] },
+  { kind: "postgres", label: "PostgreSQL", flags: [] },
+];
+
 interface DbFigures {
+  label: string;
   kind: "postgres" | "pglite";
   rawCold: Summary;
   rawAnalysed: Summary;
@@ -178,8 +192,8 @@ async function rawTimelines(ctx: DomainContext, viewers: Resident[]): Promise<Su
 }
 
 /** Starts the server on the seeded database, reads home timelines, stops it; memory sampled throughout. */
-async function serverPhase(label: string, env: Record<string, string>, port: number, viewers: Resident[], domain: string): Promise<Phase> {
-  const server = await spawnUntilReady(["server/main.ts"], env, port);
+async function serverPhase(label: string, env: Record<string, string>, port: number, viewers: Resident[], domain: string, extraFlags: string[]): Promise<Phase> {
+  const server = await spawnUntilReady(["server/main.ts"], env, port, extraFlags);
   const pid = server.child.pid!;
   try {
     await new Promise((r) => setTimeout(r, 2000));
@@ -218,8 +232,8 @@ function prng(seed: number): () => number {
   };
 }
 
-async function benchOne(kind: "postgres" | "pglite"): Promise<DbFigures> {
-  log(`── ${kind} ──`);
+async function benchOne({ kind, label, flags }: Variant): Promise<DbFigures> {
+  log(`── ${label} ──`);
   const site = await prepareBenchSite(kind, { adminUrl, dirPrefix: "parvis-footprint-", log });
   let database: Database | undefined;
   const cleanup = async () => {
@@ -256,7 +270,7 @@ async function benchOne(kind: "postgres" | "pglite"): Promise<DbFigures> {
       ...(site.url ? { DATABASE_URL: site.url } : {}),
     };
     const loadBefore = loadavg()[0];
-    const cold = await serverPhase("server right after seeding", env, site.port, viewers, site.config.domain);
+    const cold = await serverPhase("server right after seeding", env, site.port, viewers, site.config.domain, flags);
 
     database = await open();
     const ctx2: DomainContext = { db: database.db, events: new EventBus(), config: site.config };
@@ -268,8 +282,8 @@ async function benchOne(kind: "postgres" | "pglite"): Promise<DbFigures> {
     await database.close();
     database = undefined;
 
-    const analysed = await serverPhase("server after ANALYZE", env, site.port, viewers, site.config.domain);
-    return { kind, rawCold, rawAnalysed, cold, analysed, load: [loadBefore, loadavg()[0]] };
+    const analysed = await serverPhase("server after ANALYZE", env, site.port, viewers, site.config.domain, flags);
+    return { label, kind, rawCold, rawAnalysed, cold, analysed, load: [loadBefore, loadavg()[0]] };
   } finally {
     cleanups.delete(cleanup);
     await cleanup();
@@ -314,7 +328,7 @@ function renderSection(results: DbFigures[], bare: { readyMs: number; rssMb: num
       `${bare.rssMb.toFixed(0)} MB resident, ready in ${bare.readyMs.toFixed(0)} ms; the raw \`homeTimeline()\` query called in the benchmark process.`,
   );
   lines.push("");
-  lines.push("| | " + results.map((r) => (r.kind === "postgres" ? "PostgreSQL" : "PGlite")).join(" | ") + " |");
+  lines.push("| | " + results.map((r) => r.label).join(" | ") + " |");
   lines.push("|---|" + results.map(() => "---:").join("|") + "|");
   const row = (label: string, f: (r: DbFigures) => string) => lines.push(`| ${label} | ${results.map(f).join(" | ")} |`);
   row("1-min load average, start → end", (r) => `${r.load[0].toFixed(1)} → ${r.load[1].toFixed(1)}`);
@@ -335,7 +349,7 @@ function renderSection(results: DbFigures[], bare: { readyMs: number; rssMb: num
   lines.push("Goals:");
   lines.push("");
   for (const r of results) {
-    const name = r.kind === "postgres" ? "PostgreSQL" : "PGlite";
+    const name = r.label;
     const peak = Math.max(r.cold.rssPeakMb, r.analysed.rssPeakMb);
     const idle = Math.max(r.cold.rssIdleMb, r.analysed.rssIdleMb);
     const ratio = r.cold.seq.p99 / r.analysed.seq.p99;
@@ -355,6 +369,7 @@ function renderSection(results: DbFigures[], bare: { readyMs: number; rssMb: num
   lines.push("");
   lines.push(
     "Options: `BENCH_DB=postgres|pglite|both`, `BENCH_RESIDENTS`, `BENCH_FOLLOWS`, `BENCH_POSTS`, `BENCH_REQUESTS`, `BENCH_CONCURRENCY`; " +
+      "`BENCH_LOW_MEMORY=0` leaves out the `--liftoff-only` run; `BENCH_NODE_FLAGS` replaces the Node flags taken from `npm run start:server`; " +
       "`PARVIS_PGLITE_*` and `PARVIS_DB_*` variables are passed on to the server (to compare settings); `BENCH_DOCS=0` leaves this file alone.",
   );
   return lines.join("\n") + "\n";
@@ -365,9 +380,9 @@ async function main(): Promise<void> {
   log(`bench/footprint: ${JSON.stringify(params)}, databases: ${dbChoice}, Node ${process.version}`);
   const bare = await bareBaseline();
   log(`  baseline, bare Node process: ready in ${bare.readyMs.toFixed(0)} ms, ${bare.rssMb.toFixed(0)} MB resident`);
-  const kinds: ("postgres" | "pglite")[] = dbChoice === "both" ? ["pglite", "postgres"] : [dbChoice as "postgres" | "pglite"];
+  const variants = VARIANTS.filter((v) => (dbChoice === "both" || v.kind === dbChoice) && (v.flags.length === 0 || process.env.BENCH_LOW_MEMORY !== "0"));
   const results: DbFigures[] = [];
-  for (const kind of kinds) results.push(await benchOne(kind));
+  for (const variant of variants) results.push(await benchOne(variant));
   const section = renderSection(results, bare);
   console.log("\n" + section);
   if (writeDocs) log(`figures written to ${updateDocSection(HEADING, section)}`);

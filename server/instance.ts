@@ -6,7 +6,7 @@ import type { RequestHandler } from "express";
 import { createApp, type AppExtensions } from "./app";
 import type { Config } from "./config";
 import { startTableUpkeep } from "./db/maintenance";
-import { openDatabase, type Database } from "./db/open";
+import { databaseOptions, openDatabase, type Database } from "./db/open";
 import { AccountUriCache } from "./domain/account-cache";
 import { acknowledgeEvent, replayJournal } from "./domain/event-journal";
 import { EventBus } from "./events";
@@ -47,7 +47,7 @@ export async function buildServices(config: Config, options: InstanceOptions = {
   const logger = options.logger ?? createLogger(config.logLevel);
   const database =
     options.database ??
-    (await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : `${config.dataDir}/pglite`, pglite: config.pglite }));
+    (await openDatabase(databaseOptions(config)));
   if (database.recovered) logger.warn("the embedded database was not stopped cleanly last time: it replayed its write-ahead log");
   const events = new EventBus((err, event) => logger.error({ err, event }, "event subscriber failed"));
   events.acknowledge = (journalId) => acknowledgeEvent(database.db, journalId);

@@ -8,7 +8,7 @@ import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 import { sql } from "drizzle-orm";
-import type { PgliteSettings } from "../config";
+import type { Config, PgliteSettings } from "../config";
 import * as schema from "./schema";
 
 export type Schema = typeof schema;
@@ -38,6 +38,11 @@ export interface OpenOptions {
   poolSize?: number;
   /** PGlite's memory settings (config.pglite); the defaults below otherwise */
   pglite?: Partial<PgliteSettings>;
+}
+
+/** Where the configuration says the database is: DATABASE_URL, else PGlite in the data dir. */
+export function databaseOptions(config: Config): OpenOptions {
+  return config.databaseUrl ? { url: config.databaseUrl } : { dataDir: `${config.dataDir}/pglite`, pglite: config.pglite };
 }
 
 /** What a small commune needs (docs/admin.md, "Memory"): PGlite's own defaults are 128MB / 4MB / 64MB. */
