@@ -71,6 +71,13 @@ describe("table statistics", () => {
     }
   });
 
+  it("the server's PostgreSQL connections run with JIT off (PGlite has no JIT to turn off)", async () => {
+    const { database } = await freshDatabase();
+    const rows = rowsOf<{ jit: string }>(await database.db.execute(sql`select current_setting('jit') as jit`));
+    if (kind === "postgres") expect(rows[0].jit).toBe("off");
+    else expect(["on", "off"]).toContain(rows[0].jit);
+  });
+
   it("opening a database with no new migration does not analyse it again", async () => {
     const entry = await freshDatabase();
     await entry.database.db.execute(sql`insert into domain_policies (domain, policy) select 'd' || g || '.example', 'block' from generate_series(1, 300) g`);
