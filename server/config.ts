@@ -46,7 +46,7 @@ const envSchema = z.object({
     .optional(),
   PARVIS_REALTIME_ADAPTER: z.enum(["none", "postgres", "redis"]).default("none"),
   PARVIS_PROCESS_ROLE: z.enum(["all", "web", "worker"]).default("all"),
-  PARVIS_PGLITE_SHARED_BUFFERS: memorySize.default("16MB"),
+  PARVIS_PGLITE_SHARED_BUFFERS: z.union([z.literal("auto"), memorySize]).default("auto"),
   PARVIS_PGLITE_WORK_MEM: memorySize.default("4MB"),
   PARVIS_PGLITE_MAINTENANCE_WORK_MEM: memorySize.default("16MB"),
   PARVIS_DB_MAINTENANCE_INTERVAL: z.coerce.number().int().min(0).max(86400).default(60),
@@ -81,6 +81,7 @@ export interface Config {
 }
 
 export interface PgliteSettings {
+  /** a size, or "auto": the database's size at start-up + 25%, between 16MB and 128MB */
   sharedBuffers: string;
   workMem: string;
   maintenanceWorkMem: string;

@@ -1,6 +1,6 @@
 // Opens the database: embedded PGlite (default, data on disk) or a PostgreSQL
 // server through a node-postgres pool (DATABASE_URL). Same schema, same queries.
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
@@ -46,12 +46,46 @@ export function databaseOptions(config: Config): OpenOptions {
 }
 
 /** What a small commune needs (docs/admin.md, "Memory"): PGlite's own defaults are 128MB / 4MB / 64MB. */
-export const PGLITE_DEFAULTS: PgliteSettings = { sharedBuffers: "16MB", workMem: "4MB", maintenanceWorkMem: "16MB" };
+export const PGLITE_DEFAULTS: PgliteSettings = { sharedBuffers: "auto", workMem: "4MB", maintenanceWorkMem: "16MB" };
+
+function directoryBytes(dir: string): number {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = `${dir}/${entry.name}`;
+    if (entry.isDirectory()) total += directoryBytes(path);
+    else if (entry.isFile()) total += statSync(path).size;
+  }
+  return total;
+}
+
+/**
+ * shared_buffers "auto": the commune's data + 25% + 8MB for the catalogs, in steps of
+ * 16MB, between 16MB and 128MB (PGlite's own default). The data is measured on disk
+ * before PGlite starts: the largest database folder under base/ less the smallest
+ * (template1, catalogs only), so neither the write-ahead log nor the templates count.
+ * A small commune's database stays in a small cache; a growing one gets a larger one
+ * at its next start.
+ */
+export function autoSharedBuffers(dataDir: string | undefined): string {
+  const base = dataDir && !dataDir.startsWith("memory://") ? `${dataDir}/base` : undefined;
+  let data = 0;
+  if (base && existsSync(base)) {
+    const sizes = readdirSync(base, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => directoryBytes(`${base}/${e.name}`));
+    if (sizes.length > 1) data = Math.max(...sizes) - Math.min(...sizes);
+  }
+  const mb = Math.ceil((data * 1.25) / MB / 16 + 0.5) * 16;
+  return `${Math.min(128, Math.max(16, mb))}MB`;
+}
+
+const MB = 1024 * 1024;
 
 /** PGlite's start parameters: its defaults plus our memory settings. */
-export function pgliteStartParams(defaults: readonly string[], settings: Partial<PgliteSettings> = {}): string[] {
+export function pgliteStartParams(defaults: readonly string[], settings: Partial<PgliteSettings> = {}, dataDir?: string): string[] {
   const s = { ...PGLITE_DEFAULTS, ...settings };
-  return [...defaults, "-c", `shared_buffers=${s.sharedBuffers}`, "-c", `work_mem=${s.workMem}`, "-c", `maintenance_work_mem=${s.maintenanceWorkMem}`];
+  const sharedBuffers = s.sharedBuffers === "auto" ? autoSharedBuffers(dataDir) : s.sharedBuffers;
+  return [...defaults, "-c", `shared_buffers=${sharedBuffers}`, "-c", `work_mem=${s.workMem}`, "-c", `maintenance_work_mem=${s.maintenanceWorkMem}`];
 }
 
 /** PGlite prints this when the data directory was not shut down cleanly. */
@@ -102,7 +136,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   let recovered = false;
   let starting = true;
   const client = await PGlite.create(dir, {
-    startParams: pgliteStartParams(PGlite.defaultStartParams, options.pglite),
+    startParams: pgliteStartParams(PGlite.defaultStartParams, options.pglite, dir),
     onStderr: (line: string) => {
       if (starting && RECOVERY_MESSAGE.test(line)) recovered = true;
       return false;
