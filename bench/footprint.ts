@@ -3,12 +3,14 @@
 // timeline right after seeding ("cold": the planner has no statistics yet) and
 // after ANALYZE, on PGlite and on PostgreSQL.
 //
-//   npm run bench:footprint                       both databases (~2 min here)
-//   BENCH_DB=pglite npm run bench:footprint
+//   npm run bench:footprint                       PGlite, PGlite --liftoff-only, PostgreSQL
+//   BENCH_DB=pglite BENCH_LOW_MEMORY=0 npm run bench:footprint
 //
 // Workload: 50 residents, 1,000 follows, 4,000 posts, then home timelines read
 // sequentially and 8 at a time. The server runs as `npm run start:server` would
-// (its own process), so its memory is its own. Baselines of the same run: a bare
+// (its own process), so its memory is its own; a second PGlite run adds Node's
+// --liftoff-only (the low-memory mode of docs/admin.md). About 10 minutes on a busy
+// 2-core machine. Baselines of the same run: a bare
 // Node process with the same flags answering HTTP (the floor of memory and start-up
 // time), and the raw homeTimeline() query called in the benchmark process.
 //
