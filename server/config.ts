@@ -25,6 +25,8 @@ const perPeriod = z
     return { limit: Number(count), periodMs: Number(period.slice(0, -1)) * UNITS_MS[unit] };
   })
   .refine((v) => v.limit >= 1 && v.periodMs >= 1000, "must allow at least 1 per period of at least 1s");
+/** A PostgreSQL memory size as its settings take it: 16MB, 512kB, 1GB. */
+const memorySize = z.string().regex(/^[1-9][0-9]{0,6}(kB|MB|GB)$/, "must be a size such as 16MB, 512kB or 1GB");
 
 const envSchema = z.object({
   PARVIS_DOMAIN: hostPort.optional(),
@@ -62,6 +64,10 @@ const envSchema = z.object({
     .optional(),
   PARVIS_REALTIME_ADAPTER: z.enum(["none", "postgres", "redis"]).default("none"),
   PARVIS_PROCESS_ROLE: z.enum(["all", "web", "worker"]).default("all"),
+  PARVIS_PGLITE_SHARED_BUFFERS: z.union([z.literal("auto"), memorySize]).default("auto"),
+  PARVIS_PGLITE_WORK_MEM: memorySize.default("4MB"),
+  PARVIS_PGLITE_MAINTENANCE_WORK_MEM: memorySize.default("16MB"),
+  PARVIS_DB_MAINTENANCE_INTERVAL: z.coerce.number().int().min(0).max(86400).default(60),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -91,6 +97,10 @@ export interface Config {
   redisUrl: string | undefined;
   realtimeAdapter: "none" | "postgres" | "redis";
   processRole: "all" | "web" | "worker";
+  /** PGlite's memory settings (ignored on PostgreSQL): see docs/admin.md */
+  pglite: PgliteSettings;
+  /** how often table statistics are checked (ANALYZE, and VACUUM on PGlite); 0 = never */
+  dbMaintenanceIntervalMs: number;
   logLevel: string;
 }
 
@@ -99,6 +109,12 @@ export interface RateLimit {
   periodMs: number;
 }
 export type RateLimitFamily = "statuses" | "media" | "follows";
+export interface PgliteSettings {
+  /** a size, or "auto": the database's size at start-up + 25%, between 16MB and 128MB */
+  sharedBuffers: string;
+  workMem: string;
+  maintenanceWorkMem: string;
+}
 
 export class ConfigError extends Error {}
 
@@ -147,6 +163,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisUrl: e.PARVIS_REDIS_URL,
     realtimeAdapter: e.PARVIS_REALTIME_ADAPTER,
     processRole: e.PARVIS_PROCESS_ROLE,
+    pglite: {
+      sharedBuffers: e.PARVIS_PGLITE_SHARED_BUFFERS,
+      workMem: e.PARVIS_PGLITE_WORK_MEM,
+      maintenanceWorkMem: e.PARVIS_PGLITE_MAINTENANCE_WORK_MEM,
+    },
+    dbMaintenanceIntervalMs: e.PARVIS_DB_MAINTENANCE_INTERVAL * 1000,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -5,7 +5,8 @@ import type { AddressInfo } from "node:net";
 import type { RequestHandler } from "express";
 import { createApp, type AppExtensions } from "./app";
 import type { Config } from "./config";
-import { openDatabase, type Database } from "./db/open";
+import { startTableUpkeep } from "./db/maintenance";
+import { databaseOptions, openDatabase, type Database } from "./db/open";
 import { AccountUriCache } from "./domain/account-cache";
 import { acknowledgeEvent, replayJournal } from "./domain/event-journal";
 import { EventBus } from "./events";
@@ -58,7 +59,8 @@ export async function buildServices(config: Config, options: InstanceOptions = {
   const logger = options.logger ?? createLogger(config.logLevel);
   const database =
     options.database ??
-    (await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : `${config.dataDir}/pglite` }));
+    (await openDatabase(databaseOptions(config)));
+  if (database.recovered) logger.warn("the embedded database was not stopped cleanly last time: it replayed its write-ahead log");
   const events = new EventBus((err, event) => logger.error({ err, event }, "event subscriber failed"));
   events.acknowledge = (journalId) => acknowledgeEvent(database.db, journalId);
   const services: Services = {
@@ -120,6 +122,11 @@ export async function createInstance(config: Config, options: InstanceOptions = 
     );
   const housekeepingTimer = setInterval(housekeeping, HOUSEKEEPING_INTERVAL_MS);
   housekeepingTimer.unref();
+  // PostgreSQL's autovacuum keeps its statistics; a web process beside a worker leaves the check to the worker
+  const upkeep =
+    services.database.kind === "pglite" || config.processRole !== "web"
+      ? startTableUpkeep(services.database, config.dbMaintenanceIntervalMs, services.logger)
+      : undefined;
 
   const instance: Instance = {
     services,
@@ -153,6 +160,7 @@ export async function createInstance(config: Config, options: InstanceOptions = 
       });
       for (const m of [...modules].reverse()) await m.stop?.().catch((err) => services.logger.error({ err }, "module stop failed"));
       await services.events.settle();
+      await upkeep?.stop();
       await services.database.close();
     },
   };

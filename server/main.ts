@@ -1,8 +1,7 @@
 // Start-up: configuration → database → app → listen; graceful shutdown on SIGTERM/SIGINT.
 import { ConfigError, loadConfig } from "./config";
+import { databaseOptions, openDatabase } from "./db/open";
 import { createLogger } from "./logger";
-import { createInstance } from "./instance";
-import { defaultModules, defaultClient } from "./modules";
 
 async function main() {
   let config;
@@ -16,7 +15,13 @@ async function main() {
     throw e;
   }
   const logger = createLogger(config.logLevel);
-  const instance = await createInstance(config, { logger, modules: defaultModules(config), client: defaultClient() });
+  // The database opens (PGlite compiles its WebAssembly off the main thread) while
+  // the rest of the server's code loads: start-up takes the longer of the two, not their sum.
+  const opening = openDatabase(databaseOptions(config));
+  opening.catch(() => {}); // awaited below; this only keeps an early failure from counting as unhandled
+  const [{ createInstance }, { defaultModules, defaultClient }] = await Promise.all([import("./instance"), import("./modules")]);
+  const database = await opening;
+  const instance = await createInstance(config, { database, logger, modules: defaultModules(config), client: defaultClient() });
   const url = await instance.listen();
   logger.info({ url, origin: config.origin, database: instance.services.database.kind }, `Parvis for ${config.commune.name} is listening`);
 

@@ -8,7 +8,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { sql } from "drizzle-orm";
 import pg from "pg";
-import { migrationsFolder, openDatabase, type Database, type Db } from "../../server/db/open";
+import { migrationsFolder, openDatabase, pgliteStartParams, type Database, type Db } from "../../server/db/open";
 import * as schema from "../../server/db/schema";
 
 export type TestDbKind = "pglite" | "postgres";
@@ -60,7 +60,8 @@ async function pgliteTemplate(): Promise<Blob> {
 }
 
 async function openPgliteFromTemplate(): Promise<Database> {
-  const client = await PGlite.create({ loadDataDir: await pgliteTemplate() });
+  // the instance's memory settings (16 MB of shared buffers instead of PGlite's 128 MB, per test file)
+  const client = await PGlite.create({ loadDataDir: await pgliteTemplate(), startParams: pgliteStartParams(PGlite.defaultStartParams) });
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return { db, kind: "pglite", pool: undefined, close: () => client.close() };
 }
