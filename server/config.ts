@@ -43,6 +43,9 @@ const envSchema = z.object({
     .optional(),
   PARVIS_REALTIME_ADAPTER: z.enum(["none", "postgres", "redis"]).default("none"),
   PARVIS_PROCESS_ROLE: z.enum(["all", "web", "worker"]).default("all"),
+  PARVIS_MEDIA_MAX_DIMENSION: z.coerce.number().int().min(64).max(16384).default(4096),
+  PARVIS_MEDIA_MAX_IMAGE_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(16 * 1024 * 1024),
+  PARVIS_MEDIA_MAX_DOCUMENT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -66,6 +69,8 @@ export interface Config {
   redisUrl: string | undefined;
   realtimeAdapter: "none" | "postgres" | "redis";
   processRole: "all" | "web" | "worker";
+  /** uploads: longest side kept (px), and the byte limits of an image and of a PDF document */
+  media: { maxDimension: number; maxImageBytes: number; maxDocumentBytes: number };
   logLevel: string;
 }
 
@@ -113,6 +118,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisUrl: e.PARVIS_REDIS_URL,
     realtimeAdapter: e.PARVIS_REALTIME_ADAPTER,
     processRole: e.PARVIS_PROCESS_ROLE,
+    media: {
+      maxDimension: e.PARVIS_MEDIA_MAX_DIMENSION,
+      maxImageBytes: e.PARVIS_MEDIA_MAX_IMAGE_BYTES,
+      maxDocumentBytes: e.PARVIS_MEDIA_MAX_DOCUMENT_BYTES,
+    },
     logLevel: e.LOG_LEVEL,
   };
 }
