@@ -92,11 +92,22 @@ describe("Create(Note)", () => {
     expect(json).toMatchSnapshot();
   });
 
-  it("with an image: a Document with its media type, alt text and size", async () => {
-    const media = await uploadMedia(ctx(), alice.account.id, await PNG(), "A map of the market");
+  it("with an image: a Document with its media type, alt text, size, blurhash and focal point", async () => {
+    const media = await uploadMedia(ctx(), alice.account.id, await PNG(), "A map of the market", { x: 0.25, y: -0.5 });
+    expect(media.blurhash).toBeTruthy();
     const json = (await sent("Create", () => createPost(t, alice, "The market", { mediaIds: [media.id] }))) as { object: { attachment?: unknown } };
     expect(json.object.attachment).toEqual([
-      { type: "Document", mediaType: "image/png", name: "A map of the market", url: expect.stringMatching(/^https:\/\/parvis\.example\/media\/ID\d+\.png$/), width: 640, height: 480 },
+      {
+        type: "Document",
+        mediaType: "image/png",
+        name: "A map of the market",
+        url: expect.stringMatching(/^https:\/\/parvis\.example\/media\/ID\d+\.png$/),
+        width: 640,
+        height: 480,
+        // Mastodon's terms, compacted against the Note's context (it defines the `toot:` prefix, not the terms)
+        "toot:blurhash": media.blurhash,
+        "toot:focalPoint": { "@list": [0.25, -0.5] },
+      },
     ]);
   });
 
