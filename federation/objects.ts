@@ -47,9 +47,9 @@ const TOOT = "http://joinmastodon.org/ns#";
  * writes (expanded form, or compact form with the terms in the attachment's
  * own @context). A Note (it has content) is always compacted against Fedify's
  * fixed context, which has the `toot:` prefix but not these terms: they are then
- * written `toot:blurhash` / `toot:focalPoint` — the same IRIs as Mastodon's,
- * read by JSON-LD processors and by Parvis, not by Mastodon's plain-key reader
- * (docs/federation.md).
+ * written `toot:blurhash` / `toot:focalPoint` (on the wire, after Fedify's
+ * normalization, the full IRIs) — Mastodon's own IRIs, read by JSON-LD
+ * processors and by Parvis, not by Mastodon's plain-key reader (docs/federation.md).
  */
 export class MediaDocument extends Document {
   constructor(

@@ -134,10 +134,12 @@ function stringField(value: unknown, key: string): string | null {
   return typeof v === "string" ? v : null;
 }
 
+const TOOT = "http://joinmastodon.org/ns#";
+
 /** Mastodon's `focalPoint` ([x, y], both in [-1, 1]), or null. */
 function focalPointOf(item: unknown): { x: number; y: number } | null {
   const o = item && typeof item === "object" ? (item as Record<string, unknown>) : {};
-  let v = o.focalPoint ?? o["toot:focalPoint"];
+  let v = o.focalPoint ?? o["toot:focalPoint"] ?? o[`${TOOT}focalPoint`];
   if (v && typeof v === "object" && !Array.isArray(v) && Array.isArray((v as { "@list"?: unknown })["@list"])) v = (v as { "@list": unknown[] })["@list"];
   if (!Array.isArray(v) || v.length !== 2) return null;
   const [x, y] = v;
@@ -150,8 +152,10 @@ function mastodonExtras(raw: Record<string, unknown> | null): Map<string, { blur
   const list = raw?.attachment;
   for (const item of Array.isArray(list) ? list : list ? [list] : []) {
     const url = stringField(item, "url") ?? stringField((item as { url?: unknown })?.url, "href");
-    // Mastodon writes plain `blurhash`; a JSON-LD compaction without the term (Parvis, through Fedify) writes `toot:blurhash`
-    if (url) out.set(url, { blurhash: stringField(item, "blurhash") ?? stringField(item, "toot:blurhash"), focus: focalPointOf(item) });
+    // Mastodon writes plain `blurhash`; a JSON-LD compaction without the term writes
+    // `toot:blurhash` or the full IRI (Parvis, through Fedify: docs/federation.md)
+    const blurhash = stringField(item, "blurhash") ?? stringField(item, "toot:blurhash") ?? stringField(item, `${TOOT}blurhash`);
+    if (url) out.set(url, { blurhash, focus: focalPointOf(item) });
   }
   return out;
 }

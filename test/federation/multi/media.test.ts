@@ -1,7 +1,5 @@
 // An attachment travelling between two real Parvis instances: the picture's
-// alt text, type and size arrive with the post. (Blurhash and focal point are
-// sent as toot:blurhash / toot:focalPoint but not yet read back on this path:
-// see docs/federation.md.)
+// alt text, size, blurhash and focal point arrive with the post.
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { uploadMedia } from "../../../server/domain/media";
@@ -24,7 +22,7 @@ interface ApiMedia {
 }
 
 describe("attachments", { timeout: TEST_TIMEOUT }, () => {
-  it("a picture with its alt text arrives on the follower's instance", async () => {
+  it("a picture with its alt text, blurhash and focal point arrives on the follower's instance", async () => {
     const alice = await resident(A, "alice");
     const bob = await resident(B, "bob");
     await follow(B, bob, A, alice);
@@ -37,8 +35,9 @@ describe("attachments", { timeout: TEST_TIMEOUT }, () => {
     expect(arrived).toMatchObject({
       type: "image",
       description: "Le lampadaire cassé rue des Lilas",
-      meta: { original: { width: 300, height: 200 } },
+      blurhash: media.blurhash,
+      meta: { original: { width: 300, height: 200 }, focus: { x: -0.2, y: 0.3 } },
     });
-    expect(arrived.url).toBe(`${A.url}/media/${media.fileName}`);
+    expect(arrived.url).toBe(`${A.services.config.origin}/media/${media.fileName}`);
   });
 });
