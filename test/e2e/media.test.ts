@@ -28,8 +28,9 @@ afterAll(async () => {
 async function loggedIn(viewport: Viewport): Promise<Page> {
   const context = await newContext(browser, viewport);
   const page = await context.newPage();
-  thirdParty.push(...recordThirdPartyRequests(page, t.url));
-  await page.goto(`${t.url}/login`);
+  // the instance's own origin (media URLs are absolute on it; CSP img-src is 'self')
+  thirdParty.push(...recordThirdPartyRequests(page, t.config.origin));
+  await page.goto(`${t.config.origin}/login`);
   await page.getByLabel("Nom d’utilisateur ou adresse e-mail").fill("alice");
   await page.getByLabel("Mot de passe").fill("correct horse battery");
   await page.getByRole("button", { name: "Se connecter" }).click();
@@ -56,13 +57,23 @@ describe("attaching a picture from the composer", () => {
 
     const img = page.getByRole("img", { name: "Un lampadaire penché, son globe brisé sur le trottoir" });
     await img.waitFor();
-    expect(await img.getAttribute("src")).toMatch(/^\/media\/\d+-small\.webp$|\/media\/\d+-small\.webp$/);
+    expect(await img.getAttribute("src")).toMatch(new RegExp(`^${t.config.origin}/media/\\d+-small\\.webp$`));
+    // the thumbnail itself is served and decodes (not only its blurhash placeholder)
+    await page.waitForFunction(() => {
+      const tile = document.querySelector<HTMLImageElement>(".media-tile img");
+      return Boolean(tile && tile.complete && tile.naturalWidth === 640);
+    });
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
     await screenshot(page, "media-timeline-phone");
 
     await page.getByRole("button", { name: "Voir l’image 1 sur 1 en plein écran" }).click();
     const viewer = page.getByRole("dialog", { name: "Image 1 sur 1" });
     await viewer.waitFor();
+    // the full-size picture is served by the instance and decodes
+    await page.waitForFunction(() => {
+      const img = document.querySelector<HTMLImageElement>("dialog.media-viewer img");
+      return Boolean(img && img.complete && img.naturalWidth === 800);
+    });
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, "media-viewer-phone");
     await page.keyboard.press("Escape");

@@ -30,14 +30,26 @@ export function blurhashDataUrl(hash: string): string | null {
   }
 }
 
-function Picture({ media, onOpen, label }: { media: MediaAttachment; onOpen: () => void; label: string }) {
+/** The tile's shape: a lone picture keeps its own (within limits), several share 16:9 tiles. */
+function tileAspect(media: MediaAttachment, alone: boolean): number {
+  const aspect = media.meta?.original?.aspect ?? (media.meta?.original?.width && media.meta?.original?.height ? media.meta.original.width / media.meta.original.height : 16 / 9);
+  return alone ? Math.min(Math.max(aspect, 0.75), 2.5) : 16 / 9;
+}
+
+function Picture({ media, onOpen, label, alone }: { media: MediaAttachment; onOpen: () => void; label: string; alone: boolean }) {
   const { t } = useI18n();
   const [loaded, setLoaded] = useState(false);
   const placeholder = useMemo(() => (media.blurhash ? blurhashDataUrl(media.blurhash) : null), [media.blurhash]);
   const focus = media.meta?.focus;
   const position = focus ? `${((focus.x + 1) / 2) * 100}% ${((1 - focus.y) / 2) * 100}%` : undefined;
   return (
-    <button type="button" className="media-tile" onClick={onOpen} aria-label={label} style={placeholder && !loaded ? { backgroundImage: `url(${placeholder})` } : undefined}>
+    <button
+      type="button"
+      className="media-tile"
+      onClick={onOpen}
+      aria-label={label}
+      style={{ aspectRatio: String(tileAspect(media, alone)), ...(placeholder && !loaded ? { backgroundImage: `url(${placeholder})` } : {}) }}
+    >
       <img
         src={media.preview_url ?? media.url}
         alt={media.description ?? t("status.imageWithoutDescription")}
@@ -77,7 +89,7 @@ export function MediaGrid({ attachments }: { attachments: MediaAttachment[] }) {
         <ul className={`media-grid media-grid-${Math.min(pictures.length, 4)}`}>
           {pictures.map((media, index) => (
             <li key={media.id}>
-              <Picture media={media} onOpen={() => setOpen(index)} label={t("media.view", { index: index + 1, count: pictures.length })} />
+              <Picture media={media} alone={pictures.length === 1} onOpen={() => setOpen(index)} label={t("media.view", { index: index + 1, count: pictures.length })} />
             </li>
           ))}
         </ul>
