@@ -3,7 +3,7 @@
 // orientation applied, every piece of metadata (EXIF with GPS, XMP, IPTC, ICC)
 // dropped after conversion to sRGB, the size capped, a thumbnail and a blurhash.
 import { encode as encodeBlurhash } from "blurhash";
-import sharp from "sharp";
+import sharp, { type ResizeOptions, type Sharp, type SharpOptions } from "sharp";
 import { Invalid } from "../../errors";
 
 /** An image whose header declares more pixels than this is refused before decoding. */
@@ -91,8 +91,11 @@ export async function processImage(bytes: Buffer, format: Extract<Sniffed, { kin
   const out = outputFormat(format, Boolean(meta.hasAlpha));
   const cap = { width: limits.maxDimension, height: limits.maxDimension, fit: "inside" as const, withoutEnlargement: true };
   try {
-    // No withMetadata/keepExif: sharp converts to sRGB and writes no EXIF, XMP, IPTC or ICC.
-    let pipeline = sharp(bytes, input).rotate().resize(cap);
+    // A still image is decoded once to sRGB pixels; the stored copy, the thumbnail and the
+    // blurhash are made from them. An animation goes through sharp frame by frame instead.
+    // Neither path calls withMetadata/keepExif: no EXIF, XMP, IPTC or ICC is written.
+    const source = frames > 1 ? sharp(bytes, input).rotate().resize(cap) : await decodeOnce(bytes, input, cap);
+    let pipeline = source.clone();
     if (out === "jpeg") pipeline = pipeline.flatten({ background: "#ffffff" }).jpeg({ quality: 85, mozjpeg: true });
     else if (out === "png") pipeline = pipeline.png({ compressionLevel: 9 });
     else if (out === "gif") pipeline = pipeline.gif();
@@ -100,12 +103,13 @@ export async function processImage(bytes: Buffer, format: Extract<Sniffed, { kin
     const { data: original, info } = await pipeline.toBuffer({ resolveWithObject: true });
     const originalHeight = info.pageHeight ?? info.height;
 
-    // The thumbnail and the blurhash come from the clean copy (first frame of an animation).
-    const { data: small, info: smallInfo } = await sharp(original, { limitInputPixels: MAX_INPUT_PIXELS })
+    // The thumbnail and the blurhash: from the decoded pixels, or from the first frame of the clean animation.
+    const still = frames > 1 ? () => sharp(original, { limitInputPixels: MAX_INPUT_PIXELS }) : () => source.clone();
+    const { data: small, info: smallInfo } = await still()
       .resize({ width: SMALL_DIMENSION, height: SMALL_DIMENSION, fit: "inside", withoutEnlargement: true })
       .webp({ quality: 80 })
       .toBuffer({ resolveWithObject: true });
-    const { data: pixels, info: px } = await sharp(original).resize(32, 32, { fit: "inside" }).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    const { data: pixels, info: px } = await still().resize(32, 32, { fit: "inside" }).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
     const blurhash = encodeBlurhash(new Uint8ClampedArray(pixels.buffer, pixels.byteOffset, pixels.length), px.width, px.height, 4, 3);
     return {
       original: { bytes: original, ...OUTPUT[out], dimensions: dimensions(info.width, originalHeight) },
@@ -116,6 +120,12 @@ export async function processImage(bytes: Buffer, format: Extract<Sniffed, { kin
     if (err instanceof Invalid) throw err;
     throw unreadable();
   }
+}
+
+/** Decodes a still image once: oriented, capped, sRGB pixels, as a sharp input for the outputs. */
+async function decodeOnce(bytes: Buffer, input: SharpOptions, cap: ResizeOptions): Promise<Sharp> {
+  const { data, info } = await sharp(bytes, input).rotate().resize(cap).toColourspace("srgb").raw().toBuffer({ resolveWithObject: true });
+  return sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels }, limitInputPixels: MAX_INPUT_PIXELS });
 }
 
 /**
