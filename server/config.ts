@@ -68,6 +68,9 @@ const envSchema = z.object({
   PARVIS_PGLITE_WORK_MEM: memorySize.default("4MB"),
   PARVIS_PGLITE_MAINTENANCE_WORK_MEM: memorySize.default("16MB"),
   PARVIS_DB_MAINTENANCE_INTERVAL: z.coerce.number().int().min(0).max(86400).default(60),
+  PARVIS_MEDIA_MAX_DIMENSION: z.coerce.number().int().min(64).max(16384).default(4096),
+  PARVIS_MEDIA_MAX_IMAGE_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(16 * 1024 * 1024),
+  PARVIS_MEDIA_MAX_DOCUMENT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -101,6 +104,8 @@ export interface Config {
   pglite: PgliteSettings;
   /** how often table statistics are checked (ANALYZE, and VACUUM on PGlite); 0 = never */
   dbMaintenanceIntervalMs: number;
+  /** uploads: longest side kept (px), and the byte limits of an image and of a PDF document */
+  media: { maxDimension: number; maxImageBytes: number; maxDocumentBytes: number };
   logLevel: string;
 }
 
@@ -169,6 +174,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maintenanceWorkMem: e.PARVIS_PGLITE_MAINTENANCE_WORK_MEM,
     },
     dbMaintenanceIntervalMs: e.PARVIS_DB_MAINTENANCE_INTERVAL * 1000,
+    media: {
+      maxDimension: e.PARVIS_MEDIA_MAX_DIMENSION,
+      maxImageBytes: e.PARVIS_MEDIA_MAX_IMAGE_BYTES,
+      maxDocumentBytes: e.PARVIS_MEDIA_MAX_DOCUMENT_BYTES,
+    },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -130,21 +130,35 @@ function stringField(value: unknown, key: string): string | null {
   return typeof v === "string" ? v : null;
 }
 
-/** blurhash of each raw attachment, by its URL */
-function blurhashes(raw: Record<string, unknown> | null): Map<string, string> {
-  const out = new Map<string, string>();
+const TOOT = "http://joinmastodon.org/ns#";
+
+/** Mastodon's `focalPoint` ([x, y], both in [-1, 1]), or null. */
+function focalPointOf(item: unknown): { x: number; y: number } | null {
+  const o = item && typeof item === "object" ? (item as Record<string, unknown>) : {};
+  let v = o.focalPoint ?? o["toot:focalPoint"] ?? o[`${TOOT}focalPoint`];
+  if (v && typeof v === "object" && !Array.isArray(v) && Array.isArray((v as { "@list"?: unknown })["@list"])) v = (v as { "@list": unknown[] })["@list"];
+  if (!Array.isArray(v) || v.length !== 2) return null;
+  const [x, y] = v;
+  return typeof x === "number" && typeof y === "number" && Math.abs(x) <= 1 && Math.abs(y) <= 1 ? { x, y } : null;
+}
+
+/** blurhash and focal point of each raw attachment (extensions Fedify does not parse), by its URL */
+function mastodonExtras(raw: Record<string, unknown> | null): Map<string, { blurhash: string | null; focus: { x: number; y: number } | null }> {
+  const out = new Map<string, { blurhash: string | null; focus: { x: number; y: number } | null }>();
   const list = raw?.attachment;
   for (const item of Array.isArray(list) ? list : list ? [list] : []) {
-    const hash = stringField(item, "blurhash");
     const url = stringField(item, "url") ?? stringField((item as { url?: unknown })?.url, "href");
-    if (hash && url) out.set(url, hash);
+    // Mastodon writes plain `blurhash`; a JSON-LD compaction without the term writes
+    // `toot:blurhash` or the full IRI (Parvis, through Fedify: docs/federation.md)
+    const blurhash = stringField(item, "blurhash") ?? stringField(item, "toot:blurhash") ?? stringField(item, `${TOOT}blurhash`);
+    if (url) out.set(url, { blurhash, focus: focalPointOf(item) });
   }
   return out;
 }
 
 async function attachmentsOf(object: PostObject, options: TranslateOptions): Promise<RemoteAttachment[]> {
   const out: RemoteAttachment[] = [];
-  const hashes = blurhashes(await rawOf(object, options.raw));
+  const extras = mastodonExtras(await rawOf(object, options.raw));
   for await (const a of object.getAttachments({ ...options.loaders, suppressError: true })) {
     if (!(a instanceof Document || a instanceof Image || a instanceof Video || a instanceof Audio)) continue;
     const url = urlOf(a.url as URL | Link | null);
@@ -153,7 +167,8 @@ async function attachmentsOf(object: PostObject, options: TranslateOptions): Pro
       url,
       mediaType: a.mediaType ?? null,
       description: a.name?.toString() ?? null,
-      blurhash: hashes.get(url) ?? null,
+      blurhash: extras.get(url)?.blurhash ?? null,
+      focus: extras.get(url)?.focus ?? null,
       width: a.width ?? null,
       height: a.height ?? null,
     });

@@ -9,7 +9,6 @@ import { NotFound } from "../errors";
 import type { Services } from "../services";
 import { serializeAccount } from "./serializers/account";
 import { MAX_MEDIA } from "../domain/statuses";
-import { MAX_IMAGE_BYTES } from "../domain/media";
 import packageJson from "../../package.json" with { type: "json" };
 
 export const PARVIS_VERSION = packageJson.version;
@@ -44,9 +43,10 @@ export function instanceRouter(services: Services): Router {
     accounts: { max_featured_tags: 10, max_pinned_statuses: 5 },
     statuses: { max_characters: config.maxStatusChars, max_media_attachments: MAX_MEDIA, characters_reserved_per_url: 23 },
     media_attachments: {
-      supported_mime_types: ["image/jpeg", "image/png", "image/gif", "image/webp"],
-      image_size_limit: MAX_IMAGE_BYTES,
-      image_matrix_limit: 16777216,
+      supported_mime_types: ["image/jpeg", "image/png", "image/gif", "image/webp", "image/heic", "image/heif", "image/avif", "application/pdf"],
+      image_size_limit: config.media.maxImageBytes,
+      // larger images are accepted and scaled down to this many pixels
+      image_matrix_limit: config.media.maxDimension ** 2,
       video_size_limit: 0,
       video_frame_rate_limit: 0,
       video_matrix_limit: 0,

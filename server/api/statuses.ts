@@ -6,7 +6,7 @@ import { z } from "zod";
 import { currentAuth, requireAuth } from "../auth/middleware";
 import { bookmark, unbookmark } from "../domain/bookmarks";
 import { favourite, favouritedBy, reblog, rebloggedBy, unfavourite, unreblog } from "../domain/interactions";
-import { describeMedia, getOwnMedia, MAX_IMAGE_BYTES, uploadMedia } from "../domain/media";
+import { describeMedia, getOwnMedia, parseFocus, uploadMedia } from "../domain/media";
 import { createStatus, deleteStatus, editStatus, getVisibleStatus, loadStatuses, statusHistory, visibleStatuses } from "../domain/statuses";
 import { threadOf } from "../domain/threads";
 import { scheduleStatus } from "../domain/scheduled-statuses";
@@ -54,7 +54,12 @@ const editSchema = z.object({
   media_ids: listOf(idSchema).optional(),
 });
 
-const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_IMAGE_BYTES, files: 1, fields: 20, fieldSize: 10_000 } });
+const mediaFields = z
+  .object({
+    description: z.string().max(1500).nullable().optional(),
+    focus: z.string().max(100).nullable().optional(),
+  })
+  .passthrough();
 
 export function statusesRouter(services: Services): Router {
   const router = Router();
@@ -222,13 +227,17 @@ export function statusesRouter(services: Services): Router {
     });
   }
 
+  // The largest file of any kind; each kind's own limit is checked once the bytes say what it is.
+  const fileSize = Math.max(services.config.media.maxImageBytes, services.config.media.maxDocumentBytes);
+  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize, files: 1, fields: 20, fieldSize: 10_000 } });
   const mediaUpload = multipart(upload.single("file"));
   for (const version of ["v1", "v2"]) {
     router.post(`/api/${version}/media`, requireAuth("write:media"), uploadLimit, mediaUpload, async (req, res) => {
       const me = currentAuth(req).account;
       if (!req.file) throw new Invalid("Validation failed: File can't be blank");
-      const body = parseBody(z.object({ description: z.string().max(1500).optional() }).passthrough(), req);
-      const media = await uploadMedia(ctx, me.id, req.file.buffer, body.description ?? null);
+      const body = parseBody(mediaFields, req);
+      const focus = body.focus ? parseFocus(body.focus) : null;
+      const media = await uploadMedia(ctx, me.id, req.file.buffer, body.description ?? null, focus);
       res.json(serializeMedia(services, media));
     });
   }
@@ -239,8 +248,11 @@ export function statusesRouter(services: Services): Router {
   });
 
   router.put("/api/v1/media/:id", requireAuth("write:media"), async (req, res) => {
-    const body = parseBody(z.object({ description: z.string().max(1500).nullable().optional() }).passthrough(), req);
-    const media = await describeMedia(ctx, currentAuth(req).account.id, idParam(req), body.description ?? null);
+    const body = parseBody(mediaFields, req);
+    const media = await describeMedia(ctx, currentAuth(req).account.id, idParam(req), {
+      description: body.description,
+      focus: body.focus === undefined ? undefined : body.focus === null ? null : parseFocus(body.focus),
+    });
     res.json(serializeMedia(services, media));
   });
 

@@ -279,6 +279,8 @@ export const mediaAttachments = pgTable(
     type: text("type").notNull().default("image"),
     /** file name under the data dir's media folder (local files) */
     fileName: text("file_name"),
+    /** the thumbnail's file name under the same folder (images processed on upload) */
+    previewFileName: text("preview_file_name"),
     contentType: text("content_type"),
     remoteUrl: text("remote_url"),
     description: text("description"),

@@ -26,14 +26,14 @@ export async function deleteLocalAccount(ctx: DomainContext, userId: string, pas
     await tx.delete(blocks).where(or(eq(blocks.accountId, id), eq(blocks.targetAccountId, id)));
     await tx.delete(mutes).where(or(eq(mutes.accountId, id), eq(mutes.targetAccountId, id)));
     await tx.delete(notifications).where(or(eq(notifications.accountId, id), eq(notifications.fromAccountId, id)));
-    const media = await tx.delete(mediaAttachments).where(eq(mediaAttachments.accountId, id)).returning({ fileName: mediaAttachments.fileName });
+    const media = await tx.delete(mediaAttachments).where(eq(mediaAttachments.accountId, id)).returning({ fileName: mediaAttachments.fileName, previewFileName: mediaAttachments.previewFileName });
     // the login and every token go with the user row
     await tx.delete(users).where(eq(users.id, userId));
     await tx
       .update(accounts)
       .set({ displayName: "", note: "", noteSource: "", fields: [], avatarUrl: null, headerUrl: null, locked: false, suspendedAt: new Date(), updatedAt: new Date() })
       .where(eq(accounts.id, id));
-    return media.map((m) => m.fileName);
+    return media.flatMap((m) => [m.fileName, m.previewFileName]);
   });
   // nothing of theirs stays served at /media: attachments, avatar, header
   await removeMediaFiles(ctx, [...files, account.avatarUrl, account.headerUrl]);

@@ -1,5 +1,6 @@
-// Uploaded images: checked by their bytes (not by what the client claims),
-// stored under the data dir, served from /media.
+// Uploaded media: checked by their bytes (not by what the client claims),
+// images re-encoded (server/domain/media/process.ts), stored under the data
+// dir, served from /media. Avatars and headers use storeImageFile as they are.
 import { mkdir, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { and, eq, isNotNull, isNull, lt } from "drizzle-orm";
@@ -7,7 +8,11 @@ import { mediaAttachments } from "../db/schema";
 import { Invalid, NotFound } from "../errors";
 import { newId } from "../ids";
 import type { DomainContext } from "./context";
+import { parseFocus, type Focus } from "./media/focus";
+import { processUpload, removeStoredFiles } from "./media/upload";
 import { stripHtml } from "./sanitize";
+
+export { parseFocus, type Focus };
 
 export type Media = typeof mediaAttachments.$inferSelect;
 
@@ -43,22 +48,37 @@ export async function storeImageFile(ctx: DomainContext, bytes: Buffer): Promise
   return { fileName, contentType: kind.type };
 }
 
-export async function uploadMedia(ctx: DomainContext, accountId: string, bytes: Buffer, description: string | null): Promise<Media> {
+/** What an upload is, how it is processed and written: server/domain/media/*. */
+export async function uploadMedia(
+  ctx: DomainContext,
+  accountId: string,
+  bytes: Buffer,
+  description: string | null,
+  focus: Focus | null = null,
+): Promise<Media> {
   if (description && description.length > MAX_DESCRIPTION) throw new Invalid(`Description must be at most ${MAX_DESCRIPTION} characters`);
-  const file = await storeImageFile(ctx, bytes);
-  const [row] = await ctx.db
-    .insert(mediaAttachments)
-    .values({
-      id: newId(),
-      accountId,
-      type: "image",
-      fileName: file.fileName,
-      contentType: file.contentType,
-      description: description ? stripHtml(description) : null,
-      meta: {},
-    })
-    .returning();
-  return row;
+  const stored = await processUpload(ctx.config.media, mediaDir(ctx), bytes);
+  const meta = focus ? { ...stored.meta, focus } : stored.meta;
+  try {
+    const [row] = await ctx.db
+      .insert(mediaAttachments)
+      .values({
+        id: stored.id,
+        accountId,
+        type: stored.type,
+        fileName: stored.fileName,
+        previewFileName: stored.previewFileName,
+        contentType: stored.contentType,
+        description: description ? stripHtml(description) : null,
+        blurhash: stored.blurhash,
+        meta,
+      })
+      .returning();
+    return row;
+  } catch (err) {
+    await removeStoredFiles(mediaDir(ctx), stored);
+    throw err;
+  }
 }
 
 export async function getOwnMedia(ctx: DomainContext, accountId: string, id: string): Promise<Media> {
@@ -67,19 +87,29 @@ export async function getOwnMedia(ctx: DomainContext, accountId: string, id: str
   return row;
 }
 
-export async function describeMedia(ctx: DomainContext, accountId: string, id: string, description: string | null): Promise<Media> {
-  await getOwnMedia(ctx, accountId, id);
+export interface MediaChanges {
+  /** undefined: unchanged; null or "": removed */
+  description?: string | null;
+  focus?: Focus | null;
+}
+
+export async function describeMedia(ctx: DomainContext, accountId: string, id: string, changes: MediaChanges): Promise<Media> {
+  const current = await getOwnMedia(ctx, accountId, id);
+  const { description, focus } = changes;
   if (description && description.length > MAX_DESCRIPTION) throw new Invalid(`Description must be at most ${MAX_DESCRIPTION} characters`);
-  const [row] = await ctx.db
-    .update(mediaAttachments)
-    .set({ description: description ? stripHtml(description) : null })
-    .where(eq(mediaAttachments.id, id))
-    .returning();
+  const set: Partial<Media> = {};
+  if (description !== undefined) set.description = description ? stripHtml(description) : null;
+  if (focus !== undefined) {
+    const { focus: _old, ...rest } = current.meta as Record<string, unknown>;
+    set.meta = focus ? { ...rest, focus } : rest;
+  }
+  if (Object.keys(set).length === 0) return current;
+  const [row] = await ctx.db.update(mediaAttachments).set(set).where(eq(mediaAttachments.id, id)).returning();
   return row;
 }
 
-/** A name storeImageFile gave: never a path, so nothing outside the media folder can be removed. */
-const STORED_NAME = /^\d{1,20}\.(png|jpg|gif|webp)$/;
+/** A name storeImageFile or an upload gave (with its `-small` preview): never a path, so nothing outside the media folder can be removed. */
+const STORED_NAME = /^\d{1,20}(-small)?\.(png|jpg|gif|webp|pdf)$/;
 
 /**
  * Removes stored files (of a deleted post, a replaced or deleted avatar…) so that
@@ -99,10 +129,10 @@ export async function removeUnattachedMedia(ctx: DomainContext, ttlMs = UNATTACH
   const gone = await ctx.db
     .delete(mediaAttachments)
     .where(and(isNull(mediaAttachments.statusId), isNotNull(mediaAttachments.fileName), lt(mediaAttachments.createdAt, new Date(now - ttlMs))))
-    .returning({ fileName: mediaAttachments.fileName });
+    .returning({ fileName: mediaAttachments.fileName, previewFileName: mediaAttachments.previewFileName });
   await removeMediaFiles(
     ctx,
-    gone.map((g) => g.fileName),
+    gone.flatMap((g) => [g.fileName, g.previewFileName]),
   );
   return gone.length;
 }

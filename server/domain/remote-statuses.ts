@@ -18,6 +18,8 @@ export interface RemoteAttachment {
   mediaType?: string | null;
   description?: string | null;
   blurhash?: string | null;
+  /** focal point, x and y in [-1, 1] */
+  focus?: { x: number; y: number } | null;
   width?: number | null;
   height?: number | null;
 }
@@ -67,6 +69,18 @@ function mediaType(m: RemoteAttachment): string {
   return "unknown";
 }
 
+/** Mastodon's `meta` from what the remote server said (sizes, focal point). */
+function remoteMeta(a: RemoteAttachment): Record<string, unknown> {
+  const meta: Record<string, unknown> = {};
+  const ok = (n: number | null | undefined): n is number => typeof n === "number" && Number.isInteger(n) && n > 0 && n <= 100_000;
+  if (ok(a.width) && ok(a.height)) {
+    meta.original = { width: a.width, height: a.height, size: `${a.width}x${a.height}`, aspect: Math.round((a.width / a.height) * 1e6) / 1e6 };
+  }
+  const f = a.focus;
+  if (f && Number.isFinite(f.x) && Number.isFinite(f.y) && Math.abs(f.x) <= 1 && Math.abs(f.y) <= 1) meta.focus = { x: f.x, y: f.y };
+  return meta;
+}
+
 function cleanTags(names: string[] | undefined): string[] {
   return [...new Set((names ?? []).map((n) => n.replace(/^#/, "").toLowerCase()).filter((n) => /^[\p{L}\p{N}_]{1,100}$/u.test(n)))].slice(0, 50);
 }
@@ -90,7 +104,7 @@ async function insertRemoteAttachments(tx: DbOrTx, authorId: string, statusId: s
       contentType: a.mediaType ?? null,
       description: cleanDescription(a),
       blurhash: a.blurhash && /^[0-9A-Za-z#$%*+,\-.:;=?@[\]^_{|}~]{6,100}$/.test(a.blurhash) ? a.blurhash : null,
-      meta: a.width && a.height ? { original: { width: a.width, height: a.height } } : {},
+      meta: remoteMeta(a),
       position,
     })),
   );

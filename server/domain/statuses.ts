@@ -405,7 +405,7 @@ export async function removeStatusRow(ctx: DomainContext, status: Status): Promi
     .where(eq(statusTags.statusId, status.id));
   const files = await writeAndPublish(ctx, async (tx, record) => {
     // its attachments go with it (they would otherwise stay served at /media)
-    const media = await tx.delete(mediaAttachments).where(eq(mediaAttachments.statusId, status.id)).returning({ fileName: mediaAttachments.fileName });
+    const media = await tx.delete(mediaAttachments).where(eq(mediaAttachments.statusId, status.id)).returning({ fileName: mediaAttachments.fileName, previewFileName: mediaAttachments.previewFileName });
     // replies keep their place in threads but lose their parent link
     await tx.update(statuses).set({ inReplyToId: null, inReplyToUri: status.uri }).where(eq(statuses.inReplyToId, status.id));
     await tx.delete(statuses).where(eq(statuses.id, status.id));
@@ -421,7 +421,7 @@ export async function removeStatusRow(ctx: DomainContext, status: Status): Promi
       tagNames: tagRows.map((t) => t.name),
     };
     await record("status.deleted", payload, { durable: status.local });
-    return media.map((m) => m.fileName);
+    return media.flatMap((m) => [m.fileName, m.previewFileName]);
   });
   await removeMediaFiles(ctx, files);
 }

@@ -121,6 +121,8 @@ describe("media files that nothing uses any more", () => {
     for (const m of [old, used]) await t.services.db.update(mediaAttachments).set({ createdAt: twoDaysAgo }).where(eq(mediaAttachments.id, m.id));
     expect(await removeUnattachedMedia(t.services.domain)).toBe(1);
     expect(onDisk(old.fileName!)).toBe(false);
+    const [oldRow] = [old as { previewFileName?: string | null }];
+    if (oldRow.previewFileName) expect(onDisk(oldRow.previewFileName)).toBe(false);
     expect(await fileOf(old.id)).toBeUndefined();
     expect(onDisk(fresh.fileName!) && onDisk(used.fileName!)).toBe(true);
     expect((await t.http.get(`/media/${old.fileName}`)).status).toBe(404);
@@ -133,9 +135,13 @@ describe("media files that nothing uses any more", () => {
       const created = await t.http.post("/api/v1/statuses").set("Authorization", alice.auth).send({ status: "look", visibility, media_ids: [media.id] });
       expect(created.status).toBe(200);
       const path = new URL(media.url).pathname;
+      const preview = new URL(media.preview_url).pathname;
+      expect(preview).not.toBe(path);
       expect((await t.http.get(path)).status).toBe(200);
+      expect((await t.http.get(preview)).status).toBe(200);
       expect((await t.http.delete(`/api/v1/statuses/${created.body.id}`).set("Authorization", alice.auth)).status).toBe(200);
       expect((await t.http.get(path)).status).toBe(404);
+      expect((await t.http.get(preview)).status).toBe(404);
       expect(await countRows(t, "media_attachments")).toBe(0);
     });
   }
@@ -159,7 +165,7 @@ describe("media files that nothing uses any more", () => {
       .attach("header", pngBytes(), "h.png");
     const media = (await upload(alice)).body;
     await t.http.post("/api/v1/statuses").set("Authorization", alice.auth).send({ status: "look", visibility: "private", media_ids: [media.id] });
-    const paths = [profile.body.avatar, profile.body.header, media.url].map((u: string) => new URL(u).pathname);
+    const paths = [profile.body.avatar, profile.body.header, media.url, media.preview_url].map((u: string) => new URL(u).pathname);
     for (const p of paths) expect((await t.http.get(p)).status).toBe(200);
     expect((await t.http.post("/api/parvis/account/delete").set("Authorization", alice.auth).send({ password: PASSWORD })).status).toBe(200);
     for (const p of paths) expect({ p, status: (await t.http.get(p)).status }).toEqual({ p, status: 404 });

@@ -79,7 +79,7 @@ async function queued(): Promise<number> {
 
 async function stored(): Promise<{ statuses: number; processed: number; queued: number }> {
   const r = await t.services.db.execute(
-    sql`select (select count(*)::int from statuses) as statuses, (select count(*)::int from processed_activities) as processed`,
+    sql`select (select count(*)::int from statuses) as statuses, (select count(*)::int from received_activities) as processed`,
   );
   const row = rowsOf<{ statuses: number; processed: number }>(r)[0];
   return { statuses: Number(row.statuses), processed: Number(row.processed), queued: await queued() };

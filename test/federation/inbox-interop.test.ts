@@ -117,7 +117,7 @@ describe("a Mastodon Create(Note)", () => {
     expect(await findStatusByUri(t.services.domain, `${remote.origin}/users/felix/statuses/107224289116410645`)).toBeUndefined();
   });
 
-  it("with an image attachment keeps its alt text, size and blurhash", async () => {
+  it("with an image attachment keeps its alt text, size, blurhash and focal point", async () => {
     const kde = await ensureActor("/users/kde");
     await followRemote(t, alice, kde);
     const note = loadFixture("mastodon-note-attachment-alt-text.json", {
@@ -125,14 +125,17 @@ describe("a Mastodon Create(Note)", () => {
       "https://cdn.masto.host": remote.origin,
       "https://lemmy.kde.social": remote.origin,
     });
+    (note.attachment as Record<string, unknown>[])[0].focalPoint = [0.25, -0.5];
     await deliver(createOf(kde, note));
     const status = await apiStatus(String(note.id));
     const [media] = status.media_attachments;
-    expect([media.type, media.description, media.blurhash, media.meta?.original?.width]).toEqual([
+    expect([media.type, media.description, media.blurhash, media.meta?.original?.width, media.meta?.original?.height, media.meta?.focus]).toEqual([
       "image",
       "The KDE dragons Katie and Konqi stand on either side of a pot filling up with gold coins. Donate!",
       "USQv:h-W-qI-^,W;RPs=^-R%NZxbo#sDobSc",
       1500,
+      1095,
+      { x: 0.25, y: -0.5 },
     ]);
   });
 

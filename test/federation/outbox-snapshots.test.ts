@@ -1,9 +1,8 @@
 // The JSON we send, as a remote server receives it, compared with saved
 // snapshots (origins, ids and dates normalised; signatures and proofs left out
 // because they change with every key).
-import { eq } from "drizzle-orm";
+import sharp from "sharp";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { mediaAttachments } from "../../server/db/schema";
 import type { Account } from "../../server/domain/accounts";
 import { updateProfile } from "../../server/domain/accounts";
 import { block } from "../../server/domain/blocks";
@@ -63,11 +62,8 @@ async function remoteStatus(text: string): Promise<Status> {
   return storeStatus(ctx(), { id, uri: `${bob.uri}/statuses/${id}`, accountId: bob.id, content: `<p>${text}</p>`, visibility: "public", local: false }, [], []);
 }
 
-// 1×1 transparent PNG
-const PNG = Buffer.from(
-  "89504e470d0a1a0a0000000d4948445200000001000000010806000000" + "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082",
-  "hex",
-);
+// a real 640×480 PNG (uploads are decoded: a broken one is refused)
+const PNG = () => sharp({ create: { width: 640, height: 480, channels: 3, background: "#88aa44" } }).png().toBuffer();
 
 beforeAll(async () => {
   t = await startFederatedInstance();
@@ -98,13 +94,22 @@ describe("Create(Note)", () => {
     expect(json).toMatchSnapshot();
   });
 
-  it("with an image: a Document with its media type, alt text and size", async () => {
-    const media = await uploadMedia(ctx(), alice.account.id, PNG, "A map of the market");
-    // dimensions are not measured at upload yet: set them as a processed image would have them
-    await t.services.db.update(mediaAttachments).set({ meta: { original: { width: 640, height: 480 } } }).where(eq(mediaAttachments.id, media.id));
+  it("with an image: a Document with its media type, alt text, size, blurhash and focal point", async () => {
+    const media = await uploadMedia(ctx(), alice.account.id, await PNG(), "A map of the market", { x: 0.25, y: -0.5 });
+    expect(media.blurhash).toBeTruthy();
     const json = (await sent("Create", () => createPost(t, alice, "The market", { mediaIds: [media.id] }))) as { object: { attachment?: unknown } };
     expect(json.object.attachment).toEqual([
-      { type: "Document", mediaType: "image/png", name: "A map of the market", url: expect.stringMatching(/^https:\/\/parvis\.example\/media\/ID\d+\.png$/), width: 640, height: 480 },
+      {
+        type: "Document",
+        mediaType: "image/png",
+        name: "A map of the market",
+        url: expect.stringMatching(/^https:\/\/parvis\.example\/media\/ID\d+\.png$/),
+        width: 640,
+        height: 480,
+        // Mastodon's terms, compacted against the Note's context (it defines the `toot:` prefix, not the terms)
+        "toot:blurhash": media.blurhash,
+        "toot:focalPoint": { "@list": [0.25, -0.5] },
+      },
     ]);
   });
 

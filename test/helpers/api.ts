@@ -1,6 +1,7 @@
 // Small helpers shared by the API tests: counting rows (to prove nothing was
 // written), ids of a list answer, a tiny image for media, Link header parsing.
 import { sql } from "drizzle-orm";
+import sharp from "sharp";
 import { uploadMedia, type Media } from "../../server/domain/media";
 import { rowsOf } from "../../server/domain/visibility";
 import type { Resident } from "./factories";
@@ -17,10 +18,10 @@ export function idsOf(body: unknown): string[] {
   return body.map((item: { id: string }) => item.id);
 }
 
-/** The smallest thing uploadMedia accepts: PNG signature and a few bytes. */
-export async function createMedia(t: TestInstance, owner: Resident): Promise<Media> {
-  const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(16)]);
-  return uploadMedia(t.services.domain, owner.account.id, png, null);
+/** A real (small) PNG, as uploadMedia decodes and re-encodes what it is given. */
+export async function createMedia(t: TestInstance, owner: Resident, description: string | null = null): Promise<Media> {
+  const png = await sharp({ create: { width: 8, height: 6, channels: 3, background: "#3366cc" } }).png().toBuffer();
+  return uploadMedia(t.services.domain, owner.account.id, png, description);
 }
 
 /** Parses a Link header into { next, prev } URLs (path and query only). */

@@ -183,3 +183,41 @@ export async function requestPage<T>(path: string, query?: Record<string, QueryV
     prevMinId: links.prev?.params.min_id ?? links.prev?.params.since_id ?? null,
   };
 }
+
+/**
+ * POSTs one file as multipart with XMLHttpRequest (fetch has no upload
+ * progress); `onProgress` gets 0…1. Rejects with an ApiError like `request`.
+ */
+export function uploadWithProgress<T>(path: string, form: FormData, onProgress?: (fraction: number) => void, signal?: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", path);
+    xhr.withCredentials = true;
+    xhr.setRequestHeader("Accept", "application/json");
+    const csrf = readCookie(CSRF_COOKIE);
+    if (csrf) xhr.setRequestHeader(CSRF_HEADER, csrf);
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable && onProgress) onProgress(event.loaded / event.total);
+    };
+    xhr.onerror = () => reject(new ApiError(0, "Network error"));
+    xhr.onabort = () => reject(new DOMException("Aborted", "AbortError"));
+    xhr.onload = () => {
+      let parsed: unknown = undefined;
+      try {
+        parsed = xhr.responseText ? JSON.parse(xhr.responseText) : undefined;
+      } catch {
+        parsed = undefined;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        onProgress?.(1);
+        resolve(parsed as T);
+        return;
+      }
+      const body = parsed as { error?: unknown } | undefined;
+      if (xhr.status === 401) for (const listener of unauthorizedListeners) listener();
+      reject(new ApiError(xhr.status, typeof body?.error === "string" ? body.error : xhr.statusText || `HTTP ${xhr.status}`));
+    };
+    signal?.addEventListener("abort", () => xhr.abort());
+    xhr.send(form);
+  });
+}

@@ -1,6 +1,6 @@
 // Typed functions for every API endpoint the web client uses.
 // Screens import from here, never call fetch themselves.
-import { request, requestPage, type Page } from "./http";
+import { request, requestPage, uploadWithProgress, type Page } from "./http";
 import type {
   Account,
   Announcement,
@@ -9,6 +9,7 @@ import type {
   Filter,
   FilterInput,
   List,
+  MediaAttachment,
   RepliesPolicy,
   Poll,
   ScheduledStatus,
@@ -54,6 +55,7 @@ export interface NewStatus {
   language?: string;
   poll?: { options: string[]; expires_in: number; multiple?: boolean };
   scheduled_at?: string;
+  media_ids?: string[];
 }
 
 export interface AnnouncementInput {
@@ -107,6 +109,15 @@ export const api = {
   authorizeFollowRequest: (id: string) =>
     data(request<Relationship>("POST", `/api/v1/follow_requests/${enc(id)}/authorize`)),
   rejectFollowRequest: (id: string) => data(request<Relationship>("POST", `/api/v1/follow_requests/${enc(id)}/reject`)),
+
+  // --- media
+  uploadMedia: (file: File, onProgress?: (fraction: number) => void, signal?: AbortSignal) => {
+    const form = new FormData();
+    form.append("file", file);
+    return uploadWithProgress<MediaAttachment>("/api/v2/media", form, onProgress, signal);
+  },
+  updateMedia: (id: string, input: { description?: string | null; focus?: string | null }) =>
+    data(request<MediaAttachment>("PUT", `/api/v1/media/${enc(id)}`, { json: input })),
 
   // --- statuses
   postStatus: (input: NewStatus, idempotencyKey?: string) =>

@@ -66,6 +66,12 @@ export interface MediaAttachment {
   preview_url: string | null;
   remote_url?: string | null;
   description: string | null;
+  blurhash?: string | null;
+  meta?: {
+    original?: { width?: number; height?: number; aspect?: number };
+    small?: { width?: number; height?: number; aspect?: number };
+    focus?: { x: number; y: number };
+  } | null;
 }
 
 export interface Status {

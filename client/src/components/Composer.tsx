@@ -8,6 +8,7 @@ import { useAnnounce } from "../state/announcer";
 import { useSession } from "../state/session";
 import { publishLocal } from "../streaming/socket";
 import { useErrorText } from "./common";
+import { AttachButton, ComposerMedia, MAX_ATTACHMENTS, useDrafts } from "./ComposerMedia";
 import "./Composer.css";
 import "./Civic.css";
 
@@ -76,6 +77,8 @@ export function Composer({ replyTo, edit, onDone, autoFocus }: ComposerProps) {
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [loadingSource, setLoadingSource] = useState(Boolean(edit));
+  const media = useDrafts();
+  const [dragging, setDragging] = useState(false);
 
   const [completion, setCompletion] = useState<Completion | null>(null);
   const [suggestions, setSuggestions] = useState<Suggestion[]>([]);
@@ -146,7 +149,8 @@ export function Composer({ replyTo, edit, onDone, autoFocus }: ComposerProps) {
   const used = countCharacters(text, instance?.configuration?.statuses?.characters_reserved_per_url ?? 23) + (cwEnabled ? countCharacters(cw) : 0);
   const remaining = maxCharacters - used;
   const tooLong = remaining < 0;
-  const empty = text.trim().length === 0;
+  const empty = text.trim().length === 0 && media.ready.length === 0;
+  const canAttach = !edit;
 
   const updateCompletion = (value: string, caret: number) => setCompletion(completionAt(value, caret));
 
@@ -211,7 +215,7 @@ export function Composer({ replyTo, edit, onDone, autoFocus }: ComposerProps) {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (submitting || tooLong || empty) return;
+    if (submitting || tooLong || empty || media.uploading) return;
     setSubmitting(true);
     setError(null);
     try {
@@ -246,6 +250,12 @@ export function Composer({ replyTo, edit, onDone, autoFocus }: ComposerProps) {
         publishLocal({ stream: [], event: "status.update", payload: status });
         announce(t("compose.edited"));
       } else {
+        // alt text first: the post is delivered with its attachments as they are now
+        for (const d of media.ready) {
+          const description = d.description.trim();
+          if (d.media && description !== (d.media.description ?? "")) await api.updateMedia(d.media.id, { description });
+        }
+        const mediaIds = media.ready.map((d) => d.media!.id);
         status = await api.postStatus(
           {
             status: text,
@@ -255,6 +265,7 @@ export function Composer({ replyTo, edit, onDone, autoFocus }: ComposerProps) {
             in_reply_to_id: replyTo?.id,
             language: locale,
             poll,
+            media_ids: mediaIds.length ? mediaIds : undefined,
           },
           idempotencyKey.current,
         );
@@ -268,6 +279,7 @@ export function Composer({ replyTo, edit, onDone, autoFocus }: ComposerProps) {
         setCwEnabled(false);
         setPollEnabled(false);
         setPollOptions(["", ""]);
+        media.clear();
         // the submit button is disabled now: keep keyboard users in the composer
         textRef.current?.focus();
       }
@@ -285,7 +297,29 @@ export function Composer({ replyTo, edit, onDone, autoFocus }: ComposerProps) {
   const scheduleIncomplete = scheduleEnabled && !scheduleAt;
 
   return (
-    <form className="composer" onSubmit={submit} aria-busy={submitting || loadingSource}>
+    <form
+      className={dragging ? "composer composer-dragging" : "composer"}
+      onSubmit={submit}
+      aria-busy={submitting || loadingSource}
+      onDragOver={(e) => {
+        if (!canAttach || !Array.from(e.dataTransfer.types).includes("Files")) return;
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={(e) => {
+        setDragging(false);
+        if (!canAttach || e.dataTransfer.files.length === 0) return;
+        e.preventDefault();
+        media.add(Array.from(e.dataTransfer.files));
+      }}
+      onPaste={(e) => {
+        const files = Array.from(e.clipboardData?.files ?? []);
+        if (!canAttach || files.length === 0) return;
+        e.preventDefault();
+        media.add(files);
+      }}
+    >
       {replyTo ? (
         <p className="composer-replying">{t("compose.replyingTo", { name: displayName(replyTo.account), acct: replyTo.account.acct })}</p>
       ) : null}
@@ -411,7 +445,19 @@ export function Composer({ replyTo, edit, onDone, autoFocus }: ComposerProps) {
           </span>
         </div>
       ) : null}
+      {canAttach ? (
+        <ComposerMedia
+          drafts={media.drafts}
+          notice={media.notice}
+          onFiles={media.add}
+          onRemove={media.remove}
+          onDescription={media.setDescription}
+          disabled={submitting}
+        />
+      ) : null}
+      {dragging ? <p className="composer-drop">{t("media.dropHere")}</p> : null}
       <div className="composer-toolbar">
+        {canAttach ? <AttachButton onFiles={media.add} disabled={submitting} full={media.drafts.length >= MAX_ATTACHMENTS} /> : null}
         <button type="button" className="button button-small button-secondary" aria-pressed={cwEnabled} onClick={toggleCw}>
           {t("compose.cwToggle")}
         </button>
@@ -447,7 +493,7 @@ export function Composer({ replyTo, edit, onDone, autoFocus }: ComposerProps) {
         <span id={`${ids}-count`} className={tooLong ? "char-count char-count-over" : "char-count"} data-testid="char-count">
           {tooLong ? t("compose.overLimit", { count: -remaining }) : t("compose.remaining", { count: remaining })}
         </span>
-        <button type="submit" className="button" disabled={submitting || tooLong || empty || loadingSource || pollIncomplete || scheduleIncomplete}>
+        <button type="submit" className="button" disabled={submitting || tooLong || empty || loadingSource || pollIncomplete || scheduleIncomplete || media.uploading}>
           {submitting ? t("compose.sending") : submitLabel}
         </button>
       </div>

@@ -14,6 +14,7 @@ import { ConfirmDialog, Dialog } from "./Dialog";
 import { BookmarkIcon, BoostIcon, EditIcon, GlobeIcon, LockIcon, MailIcon, ReplyIcon, StarIcon, TrashIcon, UnlockIcon } from "./Icons";
 import { Menu } from "./Menu";
 import { Poll } from "./Poll";
+import { MediaGrid } from "./MediaGrid";
 import "./Status.css";
 
 export function VisibilityIcon({ visibility }: { visibility: Visibility }) {
@@ -172,25 +173,8 @@ export function Status({ status: outer, focused }: StatusProps) {
 }
 
 function Media({ status }: { status: StatusEntity }) {
-  const { t } = useI18n();
   if (!status.media_attachments?.length) return null;
-  return (
-    <ul className="status-media">
-      {status.media_attachments.map((media) => (
-        <li key={media.id}>
-          {media.type === "image" || media.type === "gifv" ? (
-            <a href={media.url} target="_blank" rel="noopener noreferrer">
-              <img src={media.preview_url ?? media.url} alt={media.description ?? t("status.imageWithoutDescription")} loading="lazy" />
-            </a>
-          ) : (
-            <a href={media.url} target="_blank" rel="noopener noreferrer">
-              {media.description || t("status.attachment")}
-            </a>
-          )}
-        </li>
-      ))}
-    </ul>
-  );
+  return <MediaGrid attachments={status.media_attachments} />;
 }
 
 function EditedMarker({ status }: { status: StatusEntity }) {

@@ -27,11 +27,13 @@ export interface MediaEntity {
 export function serializeMedia(services: Services, m: MediaRow): MediaEntity {
   const remoteUrl = isHttpUrl(m.remoteUrl) ? m.remoteUrl : null;
   const url = m.fileName ? mediaUrl(services, m.fileName) : remoteUrl;
+  // A document (type "unknown") has no preview: clients show a card with its link.
+  const preview = m.previewFileName ? mediaUrl(services, m.previewFileName) : m.type === "unknown" ? null : url;
   return {
     id: m.id,
     type: m.type,
     url,
-    preview_url: url,
+    preview_url: preview,
     remote_url: remoteUrl,
     preview_remote_url: null,
     text_url: null,

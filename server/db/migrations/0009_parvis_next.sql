@@ -196,6 +196,7 @@ ALTER TABLE "processed_activities" DISABLE ROW LEVEL SECURITY;--> statement-brea
 DROP TABLE "processed_activities" CASCADE;--> statement-breakpoint
 ALTER TABLE "fedify_queue" ADD COLUMN "abandoned" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE "follows" ADD COLUMN "accept_sent_at" timestamp with time zone DEFAULT now() NOT NULL;--> statement-breakpoint
+ALTER TABLE "media_attachments" ADD COLUMN "preview_file_name" text;--> statement-breakpoint
 ALTER TABLE "notifications" ADD COLUMN "group_key" text;--> statement-breakpoint
 ALTER TABLE "account_conversations" ADD CONSTRAINT "account_conversations_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "account_conversations" ADD CONSTRAINT "account_conversations_last_status_id_statuses_id_fk" FOREIGN KEY ("last_status_id") REFERENCES "public"."statuses"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
