@@ -31,7 +31,7 @@ export function pushRouter(services: Services): Router {
   const entity = (s: PushSubscription) => ({
     id: s.id,
     endpoint: s.endpoint,
-    standard: false,
+    standard: s.standard,
     alerts: s.alerts,
     server_key: vapidKeys(services.config).publicKey,
     policy: s.policy,
@@ -46,6 +46,7 @@ export function pushRouter(services: Services): Router {
       auth: body.subscription.keys.auth,
       alerts: body.data?.alerts,
       policy: body.data?.policy ?? body.policy,
+      standard: body.subscription.standard,
     });
     res.json(entity(row));
   });

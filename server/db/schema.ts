@@ -1029,6 +1029,8 @@ export const pushSubscriptions = pgTable(
     keyAuth: text("key_auth").notNull(),
     alerts: jsonb("alerts").$type<PushAlerts>().notNull(),
     policy: text("policy").$type<"all" | "followed" | "follower" | "none">().notNull().default("all"),
+    /** standard RFC 8291 encryption (aes128gcm); false: the legacy draft (aesgcm) older apps expect, as Mastodon */
+    standard: boolean("standard").notNull().default(false),
     createdAt: createdAt(),
     updatedAt: ts("updated_at").notNull().defaultNow(),
   },

@@ -34,6 +34,8 @@ export interface SubscribeInput {
   auth: string;
   alerts?: Partial<Record<string, boolean>>;
   policy?: PushPolicy;
+  /** RFC 8291's aes128gcm encoding; the legacy aesgcm draft otherwise (Mastodon's `standard`) */
+  standard?: boolean;
 }
 
 /** The endpoint is a URL of a push service: https (http only where private addresses are allowed: tests). */
@@ -71,6 +73,7 @@ export async function subscribe(ctx: DomainContext, tokenId: string, accountId: 
         keyAuth: input.auth,
         alerts: alertsFrom(input.alerts),
         policy: input.policy ?? "all",
+        standard: input.standard ?? false,
       })
       .returning();
     return row;

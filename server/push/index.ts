@@ -93,7 +93,8 @@ export async function deliverPush(services: Services, subscription: PushSubscrip
       vapidDetails: { subject: subjectOf(services), publicKey: keys.publicKey, privateKey: keys.privateKey },
       TTL,
       urgency: "normal",
-      contentEncoding: "aes128gcm",
+      // what the app asked for when it subscribed (Mastodon's `standard`)
+      contentEncoding: subscription.standard ? "aes128gcm" : "aesgcm",
     },
   );
   const url = new URL(details.endpoint);

@@ -13,9 +13,10 @@ import { countRows } from "../helpers/api";
 import { deliverPush, pushModule } from "../../server/push";
 import { follow } from "../../server/domain/follows";
 import { issueToken, verifyToken } from "../../server/auth/tokens";
+import { pushSubscriptions } from "../../server/db/schema";
 
 const ece = createRequire(import.meta.url)("http_ece") as {
-  decrypt(buffer: Buffer, params: { version: string; privateKey: ECDH; authSecret: string }): Buffer;
+  decrypt(buffer: Buffer, params: { version: string; privateKey: ECDH; authSecret: string; dh?: string; salt?: string }): Buffer;
 };
 
 interface Received {
@@ -70,12 +71,17 @@ function deviceKeys() {
   return { ecdh, p256dh: ecdh.getPublicKey().toString("base64url"), auth: randomBytes(16).toString("base64url") };
 }
 
-async function subscribeAs(who: Resident, data: Record<string, unknown> = { alerts: { mention: true, follow: true, favourite: true } }, path = "/push/device") {
+async function subscribeAs(
+  who: Resident,
+  data: Record<string, unknown> = { alerts: { mention: true, follow: true, favourite: true } },
+  path = "/push/device",
+  standard = true,
+) {
   const keys = deviceKeys();
   const res = await t.http
     .post("/api/v1/push/subscription")
     .set("Authorization", who.auth)
-    .send({ subscription: { endpoint: `${pushService.url}${path}`, keys: { p256dh: keys.p256dh, auth: keys.auth } }, data });
+    .send({ subscription: { endpoint: `${pushService.url}${path}`, keys: { p256dh: keys.p256dh, auth: keys.auth }, standard }, data });
   return { res, keys };
 }
 
@@ -99,7 +105,7 @@ describe("subscribing", () => {
     expect(res.body).toEqual({
       id: expect.any(String),
       endpoint: `${pushService.url}/push/device`,
-      standard: false,
+      standard: true,
       alerts: {
         mention: true,
         status: false,
@@ -182,6 +188,23 @@ describe("subscribing", () => {
 });
 
 describe("pushing", () => {
+  it("an app that does not ask for the standard encoding gets the legacy aesgcm draft it can read, as from Mastodon", async () => {
+    pushService.received = [];
+    const alice = await createResident(t, "alice");
+    const bob = await createResident(t, "bob");
+    const { res, keys } = await subscribeAs(alice, { alerts: { mention: true } }, "/push/legacy", false);
+    expect(res.body.standard).toBe(false);
+    expect((await t.services.db.select().from(pushSubscriptions)).map((s) => s.standard)).toEqual([false]);
+    await mention(bob, alice);
+    const [received] = await pushService.waitFor(1);
+    expect(received.headers["content-encoding"]).toBe("aesgcm");
+    const dh = /dh=([\w-]+)/.exec(String(received.headers["crypto-key"]))?.[1];
+    const salt = /salt=([\w-]+)/.exec(String(received.headers.encryption))?.[1];
+    expect(dh && salt).toBeTruthy();
+    const payload = JSON.parse(ece.decrypt(received.body, { version: "aesgcm", privateKey: keys.ecdh, authSecret: keys.auth, dh, salt }).toString("utf8"));
+    expect(payload).toMatchObject({ notification_type: "mention", preferred_locale: "fr" });
+  });
+
   it("a mention reaches the push service encrypted, with VAPID headers and Mastodon's payload", async () => {
     pushService.received = [];
     const alice = await createResident(t, "alice");
@@ -288,7 +311,6 @@ describe("where pushes may go", () => {
     const alice = await createResident(t, "alice");
     const { res } = await subscribeAs(alice);
     const services = { ...t.services, config: { ...t.config, allowPrivateAddress: false } };
-    const { pushSubscriptions } = await import("../../server/db/schema");
     const { eq } = await import("drizzle-orm");
     const [row] = await t.services.db.select().from(pushSubscriptions).where(eq(pushSubscriptions.id, res.body.id));
     pushService.received = [];

@@ -136,6 +136,7 @@ CREATE TABLE "push_subscriptions" (
 	"key_auth" text NOT NULL,
 	"alerts" jsonb NOT NULL,
 	"policy" text DEFAULT 'all' NOT NULL,
+	"standard" boolean DEFAULT false NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "push_subscriptions_policy_ck" CHECK ("push_subscriptions"."policy" in ('all', 'followed', 'follower', 'none'))
