@@ -4,6 +4,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { sql } from "drizzle-orm";
+import { STREAM_SCOPES } from "../../server/auth/scopes";
+import { issueToken } from "../../server/auth/tokens";
 import { follow } from "../../server/domain/follows";
 import { runJobs } from "../../server/jobs";
 import { realtimeModule } from "../../server/realtime";
@@ -44,8 +46,9 @@ class Client {
   }
 }
 
-async function open(who: Resident): Promise<Client> {
-  const ws = new WebSocket(`${t.url.replace(/^http/, "ws")}/api/v1/streaming?access_token=${who.token}`);
+async function open(who: Resident | string): Promise<Client> {
+  const token = typeof who === "string" ? who : who.token;
+  const ws = new WebSocket(`${t.url.replace(/^http/, "ws")}/api/v1/streaming?access_token=${token}`);
   opened.push(ws);
   const client = new Client(ws);
   await new Promise<void>((resolve, reject) => {
@@ -306,5 +309,27 @@ describe("filters in the streams", () => {
     await settle();
     expect(stream.events("update").map((m) => JSON.parse(m.payload!).id)).toEqual([status.id]);
     expect(stream.events("status.update")).toEqual([]);
+  });
+});
+
+describe("stream scopes from one table", () => {
+  it("the WebSocket asks each stream's scope of STREAM_SCOPES (list: read:statuses, public: none)", async () => {
+    expect(STREAM_SCOPES.list).toBe("read:statuses");
+    expect(STREAM_SCOPES["public:local"]).toBeNull();
+    const alice = await createResident(t, "alice");
+    const list = (await t.http.post("/api/v1/lists").set("Authorization", alice.auth).send({ title: "Amis" }).expect(200)).body as { id: string };
+    const token = async (scopes: string) => (await issueToken(t.services.domain, { userId: alice.user.id, scopes })).accessToken;
+    const listsOnly = await open(await token("read:lists"));
+    await listsOnly.subscribe({ stream: "list", list: list.id });
+    await listsOnly.subscribe({ stream: "public:local" });
+    const statusesOnly = await open(await token("read:statuses"));
+    await statusesOnly.subscribe({ stream: "list", list: list.id });
+    await statusesOnly.subscribe({ stream: "user:notification" });
+    expect(listsOnly.messages).toEqual([{ error: "Access token does not have the required scopes", status: 401 }]);
+    expect(statusesOnly.messages).toEqual([{ error: "Access token does not have the required scopes", status: 401 }]);
+    const post = await t.http.post("/api/v1/statuses").set("Authorization", alice.auth).send({ status: "pour tous" }).expect(200);
+    await settle();
+    // the public stream needed no scope
+    expect(listsOnly.updates()).toEqual([post.body.id]);
   });
 });
