@@ -67,6 +67,8 @@ export async function createAnnouncement(ctx: DomainContext, input: Announcement
       endsAt: input.endsAt ?? null,
       allDay: Boolean(input.allDay),
       publishedAt: publishedAtOf(input.publish ?? true, now),
+      // the same instant as an immediate publication: announcementsDue tells them apart
+      updatedAt: now,
     })
     .returning();
   announceChange(ctx, null, row, now);
@@ -129,7 +131,9 @@ export async function deleteAnnouncement(ctx: DomainContext, id: string): Promis
 
 /**
  * What started or stopped showing by the clock in (since, now]: announcements
- * scheduled for then, and ones whose end came. The jobs stream them.
+ * scheduled for then, and ones whose end came. The jobs stream them. A date set
+ * after the last write is the clock's doing; what the admin did at once (publish,
+ * end) was streamed then (its date is not after updated_at).
  */
 export async function announcementsDue(ctx: DomainContext, since: Date, now: Date): Promise<{ shown: string[]; ended: string[] }> {
   const from = since.toISOString();
@@ -138,7 +142,7 @@ export async function announcementsDue(ctx: DomainContext, since: Date, now: Dat
     ctx.db
       .select({ id: announcements.id })
       .from(announcements)
-      .where(and(sql`${announcements.publishedAt} > ${from}::timestamptz`, shown(now))),
+      .where(and(sql`${announcements.publishedAt} > ${from}::timestamptz`, sql`${announcements.publishedAt} > ${announcements.updatedAt}`, shown(now))),
     ctx.db
       .select({ id: announcements.id })
       .from(announcements)
@@ -146,6 +150,7 @@ export async function announcementsDue(ctx: DomainContext, since: Date, now: Dat
         and(
           sql`${announcements.endsAt} > ${from}::timestamptz`,
           sql`${announcements.endsAt} <= ${to}::timestamptz`,
+          sql`${announcements.endsAt} > ${announcements.updatedAt}`,
           sql`${announcements.publishedAt} <= ${announcements.endsAt}`,
         ),
       ),
