@@ -4,6 +4,7 @@
 // every process but the web-only ones (PARVIS_PROCESS_ROLE=web); two worker
 // processes share the work without doing it twice (rows are claimed).
 import type { Module, ModuleFactory } from "./instance";
+import { publishDueAnnouncements } from "./domain/announcements";
 import { closeEndedPolls } from "./domain/polls";
 import { publishDueStatuses } from "./domain/scheduled-statuses";
 import type { Services } from "./services";
@@ -15,9 +16,19 @@ export interface JobsOptions {
 
 export const JOBS_INTERVAL_MS = 10_000;
 
-/** One run of every job (tests call it directly). */
-export async function runJobs(services: Services, now = new Date()): Promise<void> {
+/**
+ * One run of every job (tests call it directly). `since`: the previous run, so
+ * that announcements that started or stopped showing in between are streamed.
+ */
+export async function runJobs(services: Services, now = new Date(), since?: Date): Promise<void> {
   const log = services.logger;
+  if (since) {
+    try {
+      await publishDueAnnouncements(services.domain, since, now);
+    } catch (err) {
+      log.error({ err }, "streaming due announcements failed");
+    }
+  }
   try {
     const { published, dropped } = await publishDueStatuses(services.domain, now);
     if (published.length) log.info({ published: published.length }, "scheduled statuses published");
@@ -37,9 +48,13 @@ export function jobsModule(options: JobsOptions = {}): ModuleFactory {
   return (services: Services): Module => {
     if (services.config.processRole === "web") return {};
     let running: Promise<void> | null = null;
+    let last = new Date();
     const tick = () => {
       if (running) return;
-      running = runJobs(services).finally(() => {
+      const now = new Date();
+      const since = last;
+      last = now;
+      running = runJobs(services, now, since).finally(() => {
         running = null;
       });
     };

@@ -7,15 +7,12 @@ import { currentAuth, requireAuth, requireRole } from "../auth/middleware";
 import {
   addReaction,
   allAnnouncements,
-  announcementExtras,
-  announcementTags,
   announcementsFor,
   createAnnouncement,
   deleteAnnouncement,
   dismissAnnouncement,
   endAnnouncement,
   getAnnouncement,
-  isShown,
   MAX_ANNOUNCEMENT_CHARS,
   removeReaction,
   updateAnnouncement,
@@ -24,7 +21,7 @@ import {
 import { Invalid } from "../errors";
 import type { Services } from "../services";
 import { boolish, idParam, parseBody, parseQuery } from "./http";
-import { localUrls } from "../urls";
+import { serializeAnnouncements } from "./serializers/announcement";
 
 const date = z
   .union([z.string().max(100), z.null(), z.literal("")])
@@ -54,35 +51,8 @@ const editSchema = z.object({
 export function announcementsRouter(services: Services): Router {
   const router = Router();
   const ctx = services.domain;
-  const urls = localUrls(services.config.origin);
 
-  async function entities(rows: Announcement[], viewerId: string | null, admin = false) {
-    const extras = await announcementExtras(ctx, rows.map((r) => r.id), viewerId);
-    const now = new Date();
-    return rows.map((a) => ({
-      id: a.id,
-      content: a.content,
-      starts_at: a.startsAt?.toISOString() ?? null,
-      ends_at: a.endsAt?.toISOString() ?? null,
-      all_day: a.allDay,
-      published: a.publishedAt !== null && a.publishedAt.getTime() <= now.getTime(),
-      published_at: a.publishedAt?.toISOString() ?? null,
-      updated_at: a.updatedAt.toISOString(),
-      read: extras.read.has(a.id),
-      mentions: [],
-      statuses: [],
-      tags: announcementTags(a).map((name) => ({ name, url: urls.tagPage(name) })),
-      emojis: [],
-      reactions: (extras.reactions.get(a.id) ?? []).map((r) => ({ ...r, url: null, static_url: null })),
-      ...(admin
-        ? {
-            text: a.text,
-            scheduled_at: a.publishedAt && a.publishedAt.getTime() > now.getTime() ? a.publishedAt.toISOString() : null,
-            shown: isShown(a, now),
-          }
-        : {}),
-    }));
-  }
+  const entities = (rows: Announcement[], viewerId: string | null, admin = false) => serializeAnnouncements(services, rows, viewerId, admin);
 
   // ── residents (Mastodon) ──
 

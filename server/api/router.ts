@@ -28,6 +28,7 @@ import { timelinesRouter } from "./timelines";
 import { webSessionRouter } from "./web-session";
 import { wellKnownRouter } from "./well-known";
 import { mediaDir } from "../domain/media";
+import { notificationsReadUpTo } from "../domain/markers";
 import { enforceScopes } from "../auth/scopes";
 
 const staticDir = join(dirname(fileURLToPath(import.meta.url)), "..", "static");
@@ -53,7 +54,8 @@ export function apiRouter(services: Services): Router {
   router.use(pushRouter(services));
   router.use(trendsRouter(services));
   router.use(timelinesRouter(services));
-  router.use(groupedNotificationsRouter(services));
+  // unread_count counts from the notifications marker (/api/v1/markers)
+  router.use(groupedNotificationsRouter(services, { lastReadId: notificationsReadUpTo }));
   router.use(notificationsRouter(services));
   router.use(relationshipsRouter(services));
   router.use(instanceRouter(services));

@@ -3,45 +3,10 @@
 // JSON), which points at WebFinger. CORS for /.well-known/* is set in app.ts.
 import { Router } from "express";
 import type { Services } from "../services";
+import { KNOWN_SCOPES } from "../auth/scopes";
 
-/** The scopes a token may be granted, as Mastodon names them (top-level and granular). */
-export const SCOPES_SUPPORTED = [
-  "read",
-  "write",
-  "follow",
-  "push",
-  "profile",
-  "admin:read",
-  "admin:write",
-  "read:accounts",
-  "read:blocks",
-  "read:bookmarks",
-  "read:favourites",
-  "read:filters",
-  "read:follows",
-  "read:lists",
-  "read:mutes",
-  "read:notifications",
-  "read:search",
-  "read:statuses",
-  "write:accounts",
-  "write:blocks",
-  "write:bookmarks",
-  "write:conversations",
-  "write:favourites",
-  "write:filters",
-  "write:follows",
-  "write:lists",
-  "write:media",
-  "write:mutes",
-  "write:notifications",
-  "write:reports",
-  "write:statuses",
-  "admin:read:accounts",
-  "admin:read:reports",
-  "admin:write:accounts",
-  "admin:write:reports",
-];
+/** The scopes a token may be granted, as Mastodon names them: the scope module's list, not a copy. */
+export const SCOPES_SUPPORTED: readonly string[] = [...KNOWN_SCOPES];
 
 function escapeXml(value: string): string {
   return value.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);

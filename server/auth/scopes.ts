@@ -288,21 +288,32 @@ export const SCOPE_TABLE: readonly Row[] = [
 ];
 
 /**
- * What each stream needs when opened with a token, as Mastodon's streaming server
- * checks it: the socket.io handshake (server/realtime) and the Mastodon WebSocket
- * streaming API read their scopes here.
+ * What each stream needs, as Mastodon's streaming server checks it: `read` or the
+ * granular scope named here (hasScope); null for the public streams, open to
+ * anyone, with a token or without. The socket.io handshake (server/realtime) and
+ * the Mastodon streaming API (server/realtime/mastodon-streaming.ts) read it here.
  */
 export const STREAM_SCOPES = {
   user: "read:statuses",
   "user:notification": "read:notifications",
-  public: "read:statuses",
-  "public:local": "read:statuses",
-  "public:remote": "read:statuses",
-  hashtag: "read:statuses",
-  "hashtag:local": "read:statuses",
-  list: "read:lists",
   direct: "read:statuses",
-} as const satisfies Record<string, string>;
+  // Mastodon's streaming server asks read:statuses for a list stream too (not read:lists)
+  list: "read:statuses",
+  public: null,
+  "public:media": null,
+  "public:local": null,
+  "public:local:media": null,
+  "public:remote": null,
+  "public:remote:media": null,
+  hashtag: null,
+  "hashtag:local": null,
+} as const satisfies Record<string, string | null>;
+
+export type StreamName = keyof typeof STREAM_SCOPES;
+
+export function isStreamName(name: string): name is StreamName {
+  return Object.hasOwn(STREAM_SCOPES, name);
+}
 
 interface CompiledRule {
   method: Method;

@@ -67,9 +67,23 @@ export async function createAnnouncement(ctx: DomainContext, input: Announcement
       endsAt: input.endsAt ?? null,
       allDay: Boolean(input.allDay),
       publishedAt: publishedAtOf(input.publish ?? true, now),
+      // the same instant as an immediate publication: announcementsDue tells them apart
+      updatedAt: now,
     })
     .returning();
+  announceChange(ctx, null, row, now);
   return row;
+}
+
+/**
+ * Tells open streams what residents now see: an announcement that shows (new,
+ * published or edited) is sent again, one that stopped showing is withdrawn.
+ * One scheduled for later is sent when its time comes (announcementsDue, run by the jobs).
+ */
+function announceChange(ctx: DomainContext, before: Announcement | null, after: Announcement | null, now: Date): void {
+  const wasShown = before !== null && isShown(before, now);
+  if (after && isShown(after, now)) ctx.events.emit("announcement.published", { announcementId: after.id });
+  else if (wasShown) ctx.events.emit("announcement.deleted", { announcementId: before.id });
 }
 
 export async function getAnnouncement(ctx: DomainContext, id: string): Promise<Announcement> {
@@ -97,19 +111,59 @@ export async function updateAnnouncement(ctx: DomainContext, id: string, input: 
     })
     .where(eq(announcements.id, id))
     .returning();
+  announceChange(ctx, current, row, now);
   return row;
 }
 
 /** Ends it now: residents no longer see it. */
 export async function endAnnouncement(ctx: DomainContext, id: string, now = new Date()): Promise<Announcement> {
-  await getAnnouncement(ctx, id);
+  const current = await getAnnouncement(ctx, id);
   const [row] = await ctx.db.update(announcements).set({ endsAt: now, updatedAt: now }).where(eq(announcements.id, id)).returning();
+  announceChange(ctx, current, row, now);
   return row;
 }
 
 export async function deleteAnnouncement(ctx: DomainContext, id: string): Promise<void> {
-  const removed = await ctx.db.delete(announcements).where(eq(announcements.id, id)).returning({ id: announcements.id });
-  if (removed.length === 0) throw new NotFound();
+  const [removed] = await ctx.db.delete(announcements).where(eq(announcements.id, id)).returning();
+  if (!removed) throw new NotFound();
+  announceChange(ctx, removed, null, new Date());
+}
+
+/**
+ * What started or stopped showing by the clock in (since, now]: announcements
+ * scheduled for then, and ones whose end came. The jobs stream them. A date set
+ * after the last write is the clock's doing; what the admin did at once (publish,
+ * end) was streamed then (its date is not after updated_at).
+ */
+export async function announcementsDue(ctx: DomainContext, since: Date, now: Date): Promise<{ shown: string[]; ended: string[] }> {
+  const from = since.toISOString();
+  const to = now.toISOString();
+  const [shownRows, endedRows] = await Promise.all([
+    ctx.db
+      .select({ id: announcements.id })
+      .from(announcements)
+      .where(and(sql`${announcements.publishedAt} > ${from}::timestamptz`, sql`${announcements.publishedAt} > ${announcements.updatedAt}`, shown(now))),
+    ctx.db
+      .select({ id: announcements.id })
+      .from(announcements)
+      .where(
+        and(
+          sql`${announcements.endsAt} > ${from}::timestamptz`,
+          sql`${announcements.endsAt} <= ${to}::timestamptz`,
+          sql`${announcements.endsAt} > ${announcements.updatedAt}`,
+          sql`${announcements.publishedAt} <= ${announcements.endsAt}`,
+        ),
+      ),
+  ]);
+  return { shown: shownRows.map((r) => r.id), ended: endedRows.map((r) => r.id) };
+}
+
+/** Streams what announcementsDue found. */
+export async function publishDueAnnouncements(ctx: DomainContext, since: Date, now: Date): Promise<number> {
+  const due = await announcementsDue(ctx, since, now);
+  for (const id of due.shown) ctx.events.emit("announcement.published", { announcementId: id });
+  for (const id of due.ended) ctx.events.emit("announcement.deleted", { announcementId: id });
+  return due.shown.length + due.ended.length;
 }
 
 /** Every announcement, newest first (admins). */
@@ -175,6 +229,16 @@ export async function addReaction(ctx: DomainContext, accountId: string, id: str
     }
     await tx.insert(announcementReactions).values({ announcementId: id, accountId, name }).onConflictDoNothing();
   });
+  await announceReactions(ctx, id, name);
+}
+
+/** Streams the new count of one reaction (announcement.reaction). */
+async function announceReactions(ctx: DomainContext, id: string, name: string): Promise<void> {
+  const [row] = await ctx.db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(announcementReactions)
+    .where(and(eq(announcementReactions.announcementId, id), eq(announcementReactions.name, name)));
+  ctx.events.emit("announcement.reacted", { announcementId: id, name, count: Number(row?.count ?? 0) });
 }
 
 export async function removeReaction(ctx: DomainContext, accountId: string, id: string, name: string): Promise<void> {
@@ -182,6 +246,7 @@ export async function removeReaction(ctx: DomainContext, accountId: string, id: 
   await ctx.db
     .delete(announcementReactions)
     .where(and(eq(announcementReactions.announcementId, id), eq(announcementReactions.accountId, accountId), eq(announcementReactions.name, name)));
+  await announceReactions(ctx, id, name);
 }
 
 export interface AnnouncementExtras {

@@ -93,3 +93,13 @@ export async function lastStatuses(ctx: DomainContext, rows: AccountConversation
   const found = await ctx.db.select().from(statuses).where(inArray(statuses.id, ids));
   return new Map(found.map((s) => [s.id, s]));
 }
+
+/** A participant's view of the conversation a direct status belongs to (the live `conversation` event), or null. */
+export async function conversationOfStatus(ctx: DomainContext, accountId: string, statusId: string): Promise<AccountConversation | null> {
+  const [row] = await ctx.db
+    .select({ c: accountConversations })
+    .from(accountConversations)
+    .innerJoin(statusConversations, eq(statusConversations.conversationId, accountConversations.conversationId))
+    .where(and(eq(statusConversations.statusId, statusId), eq(accountConversations.accountId, accountId)));
+  return row?.c ?? null;
+}

@@ -371,6 +371,11 @@ export async function applyFilters(ctx: DomainContext, viewerId: string | null, 
   if (!viewerId || rows.length === 0) return { hidden: new Set(), matches: new Map() };
   const inForce = await activeFilters(ctx, viewerId, context);
   if (inForce.length === 0) return { hidden: new Set(), matches: new Map() };
+  return matchFilters(inForce, viewerId, await filterTargets(ctx, rows));
+}
+
+/** What filters look at for each status: what a reblog shares, and its media descriptions. */
+async function filterTargets(ctx: DomainContext, rows: Status[]) {
   const reblogIds = [...new Set(rows.map((r) => r.reblogOfId).filter((x): x is string => Boolean(x)))];
   const originals = reblogIds.length ? await ctx.db.select().from(statuses).where(inArray(statuses.id, reblogIds)) : [];
   const byId = new Map(originals.map((o) => [o.id, o]));
@@ -385,11 +390,37 @@ export async function applyFilters(ctx: DomainContext, viewerId: string | null, 
     if (!m.statusId || !m.description) continue;
     descriptions.set(m.statusId, [...(descriptions.get(m.statusId) ?? []), m.description]);
   }
-  return matchFilters(
-    inForce,
-    viewerId,
-    targets.map((t) => ({ ...t, descriptions: descriptions.get(t.target.id) })),
-  );
+  return targets.map((t) => ({ ...t, descriptions: descriptions.get(t.target.id) }));
+}
+
+/**
+ * The residents whose "hide" filters of a context remove this status: the live
+ * streams do not send it to them. Looked for among `candidates`, or among every
+ * resident with such a filter when null (the public and hashtag streams).
+ */
+export async function viewersHiding(ctx: DomainContext, context: FilterContext, status: Status, candidates: string[] | null): Promise<Set<string>> {
+  const out = new Set<string>();
+  if (candidates && candidates.length === 0) return out;
+  const rows = await ctx.db
+    .select()
+    .from(filters)
+    .where(
+      and(
+        candidates ? inArray(filters.accountId, candidates) : undefined,
+        eq(filters.action, "hide"),
+        sql`${filters.context} @> ${JSON.stringify([context])}::jsonb`,
+        or(isNull(filters.expiresAt), gt(filters.expiresAt, new Date())),
+      ),
+    )
+    .orderBy(asc(filters.id));
+  if (rows.length === 0) return out;
+  const byOwner = new Map<string, FullFilter[]>();
+  for (const f of await withParts(ctx, rows)) byOwner.set(f.filter.accountId, [...(byOwner.get(f.filter.accountId) ?? []), f]);
+  const items = await filterTargets(ctx, [status]);
+  for (const [owner, inForce] of byOwner) {
+    if (matchFilters(inForce, owner, items).hidden.has(status.id)) out.add(owner);
+  }
+  return out;
 }
 
 /** Whether one status is filtered for a viewer in a context (streaming: drop it, or attach the matches). */

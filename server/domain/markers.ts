@@ -29,3 +29,10 @@ export async function saveMarkers(ctx: DomainContext, accountId: string, positio
   }
   return getMarkers(ctx, accountId, entries.map(([t]) => t));
 }
+
+/** The last notification the resident has read (their notifications marker), or null. */
+export async function notificationsReadUpTo(ctx: DomainContext, accountId: string): Promise<string | null> {
+  const [marker] = await getMarkers(ctx, accountId, ["notifications"]);
+  // positions are ids (the API checks them); anything else counts as no marker
+  return marker && /^\d{1,19}$/.test(marker.lastReadId) ? marker.lastReadId : null;
+}

@@ -4,6 +4,7 @@
 // to leave out. socket.io (the web client) and the Mastodon streaming API both
 // consume the same deliveries, so the visibility, block and mute rules are
 // those of the timelines (server/domain/timelines.ts), applied once.
+import { viewersHiding } from "../domain/filters";
 import { getNotification } from "../domain/notifications";
 import { loadStatuses } from "../domain/statuses";
 import { directAudience, hiddenFromResidents, homeAudience, publicPlacement } from "../domain/timelines";
@@ -61,7 +62,7 @@ export interface Batch {
  */
 export interface StreamHooks {
   /** the lists whose timeline shows this status (list streams); none when absent */
-  listsShowing?(ctx: DomainContext, statusId: string): Promise<string[]>;
+  listsShowing?(ctx: DomainContext, statusId: string): Promise<{ listId: string; ownerId: string }[]>;
   /** whether this resident may read this list (subscribing to a list stream) */
   mayReadList?(ctx: DomainContext, accountId: string, listId: string): Promise<boolean>;
   /** the Conversation entity of a direct status for one participant; a default is built when absent */
@@ -104,10 +105,14 @@ export function startDispatcher(services: Services, hooks: StreamHooks, sink: (b
       publicPlacement(ctx, status.id),
       hooks.listsShowing ? hooks.listsShowing(ctx, status.id) : Promise.resolve([]),
     ]);
-    for (const id of audience) deliveries.push({ channel: `user:${id}`, event, payload: entity });
-    for (const id of lists) deliveries.push({ channel: `list:${id}`, event, payload: entity });
+    // a viewer's "hide" filters keep it from them, as in their timelines (home for
+    // the home and list streams, public for the public and hashtag streams)
+    const hiddenAtHome = await viewersHiding(ctx, "home", status, [...new Set([...audience, ...lists.map((l) => l.ownerId)])]);
+    for (const id of audience) if (!hiddenAtHome.has(id)) deliveries.push({ channel: `user:${id}`, event, payload: entity });
+    for (const l of lists) if (!hiddenAtHome.has(l.ownerId)) deliveries.push({ channel: `list:${l.listId}`, event, payload: entity });
     if (placement) {
-      const except = await hiddenFromResidents(ctx, status.accountId);
+      const [blocked, hiding] = await Promise.all([hiddenFromResidents(ctx, status.accountId), viewersHiding(ctx, "public", status, null)]);
+      const except = [...new Set([...blocked, ...hiding])];
       for (const channel of publicChannels(placement.local, placement.media)) deliveries.push({ channel, event, payload: entity, except });
       for (const tag of placement.tags) {
         deliveries.push({ channel: `hashtag:${tag}`, event, payload: entity, except });

@@ -1,7 +1,38 @@
-// What the live streams ask of other concepts. Lists, conversations and
-// announcements plug in here (see StreamHooks in dispatch.ts): a missing hook
-// means the list stream refuses subscriptions, direct messages stream a
-// conversation named after the status, and announcements are not streamed.
+// What the live streams ask of other concepts (see StreamHooks in dispatch.ts):
+// which lists show a status and who may read a list (lists), the Conversation
+// entity of a direct status (conversations), the Announcement entity (announcements).
+import { serializeAnnouncements } from "../api/serializers/announcement";
+import { serializeConversations } from "../api/conversations";
+import { getAnnouncement } from "../domain/announcements";
+import { conversationOfStatus } from "../domain/conversations";
+import { getList, listsShowing } from "../domain/lists";
+import { NotFound } from "../errors";
 import type { StreamHooks } from "./dispatch";
 
-export const streamHooks: StreamHooks = {};
+export const streamHooks: StreamHooks = {
+  listsShowing,
+  async mayReadList(ctx, accountId, listId) {
+    try {
+      await getList(ctx, accountId, listId);
+      return true;
+    } catch (err) {
+      if (err instanceof NotFound) return false;
+      throw err;
+    }
+  },
+  async conversation(services, statusId, accountId) {
+    const row = await conversationOfStatus(services.domain, accountId, statusId);
+    if (!row) return null;
+    const [entity] = await serializeConversations(services, [row], accountId);
+    return entity ?? null;
+  },
+  async announcement(services, announcementId) {
+    const row = await getAnnouncement(services.domain, announcementId).catch((err: unknown) => {
+      if (err instanceof NotFound) return null;
+      throw err;
+    });
+    if (!row) return null;
+    const [entity] = await serializeAnnouncements(services, [row], null);
+    return entity ?? null;
+  },
+};

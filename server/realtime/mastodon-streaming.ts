@@ -9,6 +9,7 @@ import type { Duplex } from "node:stream";
 import { Router, type Request, type Response } from "express";
 import { WebSocketServer, type WebSocket } from "ws";
 import { hasScope, isUserAuth, verifyToken, type AuthInfo } from "../auth/tokens";
+import { isStreamName, STREAM_SCOPES } from "../auth/scopes";
 import type { Services } from "../services";
 import type { Batch, Control, Delivery, StreamHooks } from "./dispatch";
 
@@ -51,22 +52,6 @@ class StreamError extends Error {
     super(message);
   }
 }
-
-/** Mastodon's streams and what each needs (PUBLIC ones are open to anonymous connections). */
-const SCOPES: Record<string, string[] | null> = {
-  user: ["read", "read:statuses"],
-  "user:notification": ["read", "read:notifications"],
-  direct: ["read", "read:statuses"],
-  list: ["read", "read:statuses"],
-  public: null,
-  "public:media": null,
-  "public:local": null,
-  "public:local:media": null,
-  "public:remote": null,
-  "public:remote:media": null,
-  hashtag: null,
-  "hashtag:local": null,
-};
 
 export interface StreamRequest {
   stream: unknown;
@@ -119,12 +104,13 @@ export function mastodonStreaming(services: Services, hooks: StreamHooks): Masto
   /** Resolves a subscription request into its channels; throws StreamError when refused. */
   async function resolve(identity: Identity, request: StreamRequest): Promise<{ key: string; stream: string[]; channels: string[] }> {
     const name = typeof request.stream === "string" ? request.stream : "";
-    if (!(name in SCOPES)) throw new StreamError("Unknown stream type", 400);
-    const needed = SCOPES[name];
+    if (!isStreamName(name)) throw new StreamError("Unknown stream type", 400);
+    // one table for every stream's scope (server/auth/scopes.ts)
+    const needed = STREAM_SCOPES[name];
     const me = identity.accountId;
     if (needed) {
       if (!me) throw new StreamError("Missing access token", 401);
-      if (!needed.some((s) => hasScope(identity.scopes, s))) throw new StreamError("Access token does not have the required scopes", 401);
+      if (!hasScope(identity.scopes, needed)) throw new StreamError("Access token does not have the required scopes", 401);
     }
     if (name === "hashtag" || name === "hashtag:local") {
       const tag = typeof request.tag === "string" ? request.tag.replace(/^#/, "") : "";

@@ -243,6 +243,29 @@ describe("unread count and policy", () => {
     expect(v1.body).toEqual({ count: 6 });
   });
 
+  it("unread_count counts what came after the notifications marker (/api/v1/markers)", async () => {
+    const { alice, others } = await scene();
+    const all = await t.http.get("/api/v1/notifications").set("Authorization", alice.auth);
+    expect(all.body).toHaveLength(6);
+    // read up to the mention (the newest): nothing unread
+    const newest = all.body[0].id as string;
+    await t.http.post("/api/v1/markers").set("Authorization", alice.auth).send({ notifications: { last_read_id: newest } }).expect(200);
+    expect((await t.http.get("/api/v2/notifications/unread_count").set("Authorization", alice.auth)).body).toEqual({ count: 0 });
+    expect((await t.http.get("/api/v1/notifications/unread_count").set("Authorization", alice.auth)).body).toEqual({ count: 0 });
+    // a new favourite after the marker is one unread group
+    const later = await createPost(t, alice, "later");
+    await favourite(others[0], later.id);
+    expect((await t.http.get("/api/v2/notifications/unread_count").set("Authorization", alice.auth)).body).toEqual({ count: 1 });
+    // read up to the oldest: everything newer counts again (follows and favourites folded)
+    const oldest = all.body[5].id as string;
+    await t.http.post("/api/v1/markers").set("Authorization", alice.auth).send({ notifications: { last_read_id: oldest } }).expect(200);
+    expect((await t.http.get("/api/v2/notifications/unread_count").set("Authorization", alice.auth)).body).toEqual({ count: 4 });
+    expect((await t.http.get("/api/v1/notifications/unread_count").set("Authorization", alice.auth)).body).toEqual({ count: 6 });
+    // another resident's marker counts for nothing here
+    await t.http.post("/api/v1/markers").set("Authorization", others[1].auth).send({ notifications: { last_read_id: newest } }).expect(200);
+    expect((await t.http.get("/api/v2/notifications/unread_count").set("Authorization", alice.auth)).body).toEqual({ count: 4 });
+  });
+
   it("the policy accepts everything, in v2 and v1 shapes", async () => {
     const alice = await createResident(t, "alice");
     const v2 = await t.http.get("/api/v2/notifications/policy").set("Authorization", alice.auth);

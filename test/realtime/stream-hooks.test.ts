@@ -18,7 +18,7 @@ useTestInstance((x) => (t = x), {
       async listsShowing(ctx, statusId) {
         const { loadStatuses } = await import("../../server/domain/statuses");
         const [status] = await loadStatuses(ctx, [statusId]);
-        return [...lists].filter(([, l]) => status && l.members.includes(status.accountId)).map(([id]) => id);
+        return [...lists].filter(([, l]) => status && l.members.includes(status.accountId)).map(([listId, l]) => ({ listId, ownerId: l.owner }));
       },
       async mayReadList(_ctx, accountId, listId) {
         return lists.get(listId)?.owner === accountId;
