@@ -70,6 +70,10 @@ export function createApp(services: Services, extensions: AppExtensions = {}): e
   app.use(httpMetrics(services.metrics));
   app.use(securityHeaders);
 
+  // Mastodon's plain health check, for monitors written against it
+  app.get("/health", (_req, res) => {
+    res.type("text/plain").send("OK");
+  });
   app.get("/healthz", async (_req, res) => {
     try {
       await services.database.db.execute("select 1");

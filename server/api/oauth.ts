@@ -1,5 +1,6 @@
 // OAuth 2 as Mastodon apps use it: app registration, the password and
 // client_credentials grants, revocation. Errors follow RFC 6749 ({error, error_description}).
+import { vapidKeys } from "../push/vapid";
 import { timingSafeEqual } from "node:crypto";
 import { Router, type Response } from "express";
 import { z } from "zod";
@@ -42,7 +43,8 @@ function oauthError(res: Response, status: number, error: string, description: s
   res.status(status).json({ error, error_description: description });
 }
 
-export function serializeApp(app: App, withSecret: boolean) {
+/** Mastodon's Application; `vapidKey` is the instance's Web Push key, which older apps read here. */
+export function serializeApp(app: App, withSecret: boolean, vapidKey: string) {
   return {
     id: app.id,
     name: app.name,
@@ -50,7 +52,7 @@ export function serializeApp(app: App, withSecret: boolean) {
     scopes: app.scopes.split(/\s+/),
     redirect_uri: app.redirectUris.join("\n"),
     redirect_uris: app.redirectUris,
-    vapid_key: "",
+    vapid_key: vapidKey,
     ...(withSecret ? { client_id: app.clientId, client_secret: app.clientSecret, client_secret_expires_at: 0 } : {}),
   };
 }
@@ -72,7 +74,7 @@ export function oauthRouter(services: Services): Router {
       if (/^(javascript|data|file):/i.test(uri)) return res.status(422).json({ error: "Validation failed: Redirect URI is not allowed" });
     }
     const app = await createApp(ctx, { name: body.client_name, redirectUris, scopes: body.scopes?.trim() || "read", website: body.website || null });
-    res.json(serializeApp(app, true));
+    res.json(serializeApp(app, true, vapidKeys(services.config).publicKey));
   });
 
   router.get("/api/v1/apps/verify_credentials", async (req, res) => {
@@ -80,7 +82,7 @@ export function oauthRouter(services: Services): Router {
     if (!appId) throw new Unauthorized();
     const app = await getApp(ctx, appId);
     if (!app) throw new Unauthorized();
-    res.json(serializeApp(app, false));
+    res.json(serializeApp(app, false, vapidKeys(services.config).publicKey));
   });
 
   const tokenSchema = z.object({

@@ -28,7 +28,7 @@ export function wellKnownRouter(services: Services): Router {
       app_registration_endpoint: `${origin}/api/v1/apps`,
       scopes_supported: SCOPES_SUPPORTED,
       response_types_supported: ["code"],
-      response_modes_supported: ["query", "fragment", "form_post"],
+      response_modes_supported: ["query"],
       code_challenge_methods_supported: ["S256"],
       grant_types_supported: ["authorization_code", "password", "client_credentials"],
       token_endpoint_auth_methods_supported: ["client_secret_post"],

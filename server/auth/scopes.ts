@@ -178,6 +178,7 @@ export const SCOPE_TABLE: readonly Row[] = [
 
   // health check and static files the API refers to
   ["GET", "/healthz", PUBLIC],
+  ["GET", "/health", PUBLIC],
   ["GET", "/avatars/original/missing.png", PUBLIC],
   ["GET", "/headers/original/missing.png", PUBLIC],
   ["GET", "/metrics", PUBLIC], // the handler decides: admins, PARVIS_METRICS_TOKEN or loopback

@@ -156,3 +156,23 @@ describe("discovery documents", () => {
     expect(res.headers["access-control-allow-origin"]).toBe("*");
   });
 });
+
+describe("what older apps read elsewhere", () => {
+  it("the metadata offers only the query response mode, the one the authorize page answers with", async () => {
+    const res = await t.http.get("/.well-known/oauth-authorization-server");
+    expect(res.body.response_modes_supported).toEqual(["query"]);
+  });
+
+  it("a registered app carries the instance's Web Push key as vapid_key", async () => {
+    const app = await t.http.post("/api/v1/apps").send({ client_name: "Tusky", redirect_uris: "urn:ietf:wg:oauth:2.0:oob", scopes: "read push" });
+    const instance = await t.http.get("/api/v2/instance");
+    expect(instance.body.configuration.vapid.public_key).toMatch(/^[\w-]{80,}$/);
+    expect(app.body.vapid_key).toBe(instance.body.configuration.vapid.public_key);
+  });
+
+  it("GET /health answers OK as Mastodon's does", async () => {
+    const res = await t.http.get("/health");
+    expect(res.status).toBe(200);
+    expect(res.text).toBe("OK");
+  });
+});
