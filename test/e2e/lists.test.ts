@@ -87,14 +87,14 @@ describe("a resident's lists, filters, bookmarks and hashtags", () => {
     await phone.getByText("Les travaux rue Haute commencent lundi").waitFor();
   });
 
-  it("keeps a post in Favoris and finds it on the Favoris screen from the desktop navigation", async () => {
+  it("bookmarks a post and finds it on the Signets screen from the desktop navigation", async () => {
     const desktop = await loggedIn(DESKTOP);
     await desktop.goto(`${t.url}/home`);
     const post = desktop.getByRole("article").filter({ hasText: "Réunion du conseil de quartier jeudi" });
-    await post.getByRole("button", { name: "Garder dans mes Favoris" }).click();
-    await post.getByRole("button", { name: "Garder dans mes Favoris", pressed: true }).waitFor();
-    await desktop.getByRole("navigation").getByRole("link", { name: "Favoris" }).click();
-    await desktop.getByRole("heading", { level: 1, name: "Favoris" }).waitFor();
+    await post.getByRole("button", { name: "Ajouter aux signets" }).click();
+    await post.getByRole("button", { name: "Ajouter aux signets", pressed: true }).waitFor();
+    await desktop.getByRole("navigation").getByRole("link", { name: "Signets" }).click();
+    await desktop.getByRole("heading", { level: 1, name: "Signets" }).waitFor();
     await desktop.getByText("Réunion du conseil de quartier jeudi").waitFor();
     expect(await seriousViolations(desktop)).toEqual([]);
     await screenshot(desktop, "bookmarks-desktop");

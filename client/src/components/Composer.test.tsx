@@ -75,6 +75,16 @@ describe("Composer", () => {
     await waitFor(() => expect(textbox().value).toBe(""));
   });
 
+  it("turns attaching off while a poll is on, as a poll goes without media", async () => {
+    renderWithProviders(<Composer />, { account: me, maxCharacters: 100 });
+    const attach = () => screen.getByRole("button", { name: "Ajouter des images ou un PDF" }) as HTMLButtonElement;
+    expect(attach().disabled).toBe(false);
+    await act(async () => screen.getByRole("button", { name: "Sondage" }).click());
+    expect(attach().disabled).toBe(true);
+    await act(async () => screen.getByRole("button", { name: "Sondage" }).click());
+    expect(attach().disabled).toBe(false);
+  });
+
   it("offers the four visibilities", () => {
     renderWithProviders(<Composer />, { account: me });
     const options = [...(screen.getByLabelText("Visibilité") as HTMLSelectElement).options].map((o) => o.value);

@@ -150,7 +150,8 @@ export function Composer({ replyTo, edit, onDone, autoFocus }: ComposerProps) {
   const remaining = maxCharacters - used;
   const tooLong = remaining < 0;
   const empty = text.trim().length === 0 && media.ready.length === 0;
-  const canAttach = !edit;
+  // a poll goes without media, as on Mastodon: attaching is off while the poll is on, the poll while files are attached
+  const canAttach = !edit && !pollEnabled;
 
   const updateCompletion = (value: string, caret: number) => setCompletion(completionAt(value, caret));
 
@@ -457,13 +458,13 @@ export function Composer({ replyTo, edit, onDone, autoFocus }: ComposerProps) {
       ) : null}
       {dragging ? <p className="composer-drop">{t("media.dropHere")}</p> : null}
       <div className="composer-toolbar">
-        {canAttach ? <AttachButton onFiles={media.add} disabled={submitting} full={media.drafts.length >= MAX_ATTACHMENTS} /> : null}
+        {edit ? null : <AttachButton onFiles={media.add} disabled={submitting || pollEnabled} full={media.drafts.length >= MAX_ATTACHMENTS} />}
         <button type="button" className="button button-small button-secondary" aria-pressed={cwEnabled} onClick={toggleCw}>
           {t("compose.cwToggle")}
         </button>
         {edit ? null : (
           <>
-            <button type="button" className="button button-small button-secondary" aria-pressed={pollEnabled} onClick={() => setPollEnabled((v) => !v)}>
+            <button type="button" className="button button-small button-secondary" aria-pressed={pollEnabled} disabled={media.drafts.length > 0} onClick={() => setPollEnabled((v) => !v)}>
               {t("compose.pollToggle")}
             </button>
             <button type="button" className="button button-small button-secondary" aria-pressed={scheduleEnabled} onClick={() => setScheduleEnabled((v) => !v)}>

@@ -35,7 +35,7 @@ describe("BookmarksScreen", () => {
   it("says when there are no bookmarks", async () => {
     fetchMock.mockResolvedValue(jsonResponse([]));
     renderWithProviders(<BookmarksScreen />, { account: me });
-    expect(await screen.findByText(/Aucun favori pour l’instant/)).toBeTruthy();
+    expect(await screen.findByText(/Aucun signet pour l’instant/)).toBeTruthy();
   });
 });
 

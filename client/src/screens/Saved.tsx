@@ -1,5 +1,5 @@
-// A resident's saved posts: bookmarks ("Favoris" in French, kept for oneself)
-// and favourites ("J'aime", seen by the author).
+// A resident's saved posts: bookmarks ("Signets" in French, kept for oneself)
+// and favourites ("Favoris", seen by the author).
 import { useCallback } from "react";
 import { api } from "../api";
 import { PageTitle } from "../components/common";
