@@ -5,7 +5,7 @@ import { api, type Announcement } from "../api";
 import { useI18n } from "../i18n/context";
 import { useAnnounce } from "../state/announcer";
 import { ServerHtml } from "./Status";
-import { useErrorText } from "./common";
+import { FormError, useErrorText } from "./common";
 import "./Civic.css";
 
 /** The reactions offered in one click (any unicode emoji is accepted by the API). */
@@ -120,11 +120,7 @@ function AnnouncementItem({ announcement: a, onChange }: { announcement: Announc
           </button>
         </div>
       )}
-      {error ? (
-        <p className="form-error" role="alert">
-          {errorText(error)}
-        </p>
-      ) : null}
+      <FormError>{error ? errorText(error) : null}</FormError>
     </li>
   );
 }

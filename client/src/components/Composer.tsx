@@ -7,7 +7,7 @@ import { countCharacters, displayName, htmlToText, replyMentions, replyVisibilit
 import { useAnnounce } from "../state/announcer";
 import { useSession } from "../state/session";
 import { publishLocal } from "../streaming/socket";
-import { useErrorText } from "./common";
+import { FormError, useErrorText } from "./common";
 import { AttachButton, ComposerMedia, MAX_ATTACHMENTS, useDrafts } from "./ComposerMedia";
 import "./Composer.css";
 import "./Civic.css";
@@ -498,11 +498,7 @@ export function Composer({ replyTo, edit, onDone, autoFocus }: ComposerProps) {
           {submitting ? t("compose.sending") : submitLabel}
         </button>
       </div>
-      {error ? (
-        <p className="form-error" role="alert">
-          {errorText(error)}
-        </p>
-      ) : null}
+      <FormError>{error ? errorText(error) : null}</FormError>
     </form>
   );
 }

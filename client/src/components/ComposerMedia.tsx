@@ -4,7 +4,7 @@ import { useCallback, useEffect, useId, useRef, useState } from "react";
 import { api, type MediaAttachment } from "../api";
 import { useI18n } from "../i18n/context";
 import { useAnnounce } from "../state/announcer";
-import { useErrorText } from "./common";
+import { FormError, useErrorText } from "./common";
 
 export const MAX_ATTACHMENTS = 4;
 
@@ -126,11 +126,7 @@ export function ComposerMedia({ drafts, notice, onRemove, onDescription, disable
   if (drafts.length === 0 && !notice) return null;
   return (
     <div className="composer-media">
-      {notice ? (
-        <p className="form-error" role="alert">
-          {notice}
-        </p>
-      ) : null}
+      <FormError>{notice}</FormError>
       <ul className="composer-media-list">
         {drafts.map((d) => {
           const isDocument = d.media?.type === "unknown" || (!d.preview && !d.media);

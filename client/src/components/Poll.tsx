@@ -5,7 +5,7 @@ import { api, type Poll as PollEntity } from "../api";
 import { useI18n } from "../i18n/context";
 import { useAnnounce } from "../state/announcer";
 import { useSession } from "../state/session";
-import { useErrorText } from "./common";
+import { FormError, useErrorText } from "./common";
 import "./Civic.css";
 
 export function Poll({ poll: initial }: { poll: PollEntity }) {
@@ -72,11 +72,7 @@ export function Poll({ poll: initial }: { poll: PollEntity }) {
           {sending ? t("poll.voting") : t("poll.vote")}
         </button>
         {footer}
-        {error ? (
-          <p className="form-error" role="alert">
-            {errorText(error)}
-          </p>
-        ) : null}
+        <FormError>{error ? errorText(error) : null}</FormError>
       </form>
     );
   }

@@ -117,3 +117,13 @@ export function ErrorNotice({ error, onRetry }: { error: unknown; onRetry?: () =
 export function EmptyState({ children }: { children: ReactNode }) {
   return <p className="empty">{children}</p>;
 }
+
+/** A form's problem, read out as soon as it appears; nothing when there is none. */
+export function FormError({ children }: { children: ReactNode }) {
+  if (children === null || children === undefined || children === false || children === "") return null;
+  return (
+    <p className="form-error" role="alert">
+      {children}
+    </p>
+  );
+}

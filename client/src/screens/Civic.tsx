@@ -2,7 +2,7 @@
 // admin screen for the commune's announcements.
 import { useCallback, useEffect, useId, useState, type FormEvent } from "react";
 import { api, type Announcement, type ScheduledStatus, type Status as StatusEntity, type TrendLink, type TrendTag } from "../api";
-import { EmptyState, ErrorNotice, Loading, PageTitle, useErrorText } from "../components/common";
+import { EmptyState, ErrorNotice, FormError, Loading, PageTitle, useErrorText } from "../components/common";
 import { ConfirmDialog } from "../components/Dialog";
 import { Status } from "../components/Status";
 import { useI18n } from "../i18n/context";
@@ -208,11 +208,7 @@ function AnnouncementForm({ initial, onSaved, onCancel }: { initial?: Announceme
           <input id={`${ids}-scheduled`} type="datetime-local" value={scheduledAt} required onChange={(e) => setScheduledAt(e.target.value)} />
         </div>
       ) : null}
-      {error ? (
-        <p className="form-error" role="alert">
-          {errorText(error)}
-        </p>
-      ) : null}
+      <FormError>{error ? errorText(error) : null}</FormError>
       <div className="announcement-actions">
         <button type="submit" className="button" disabled={saving || !text.trim()}>
           {initial ? t("admin.save") : t("admin.create")}

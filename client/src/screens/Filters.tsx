@@ -2,7 +2,7 @@
 // places they choose. The server applies them; "warn" shows a notice to reveal.
 import { useEffect, useId, useState, type FormEvent } from "react";
 import { api, type Filter, type FilterContext } from "../api";
-import { EmptyState, ErrorNotice, Loading, PageTitle, useErrorText } from "../components/common";
+import { EmptyState, ErrorNotice, FormError, Loading, PageTitle, useErrorText } from "../components/common";
 import { ConfirmDialog } from "../components/Dialog";
 import { useI18n } from "../i18n/context";
 import { useAnnounce } from "../state/announcer";
@@ -61,11 +61,7 @@ function FilterForm({ onCreated }: { onCreated: (f: Filter) => void }) {
 
   return (
     <form className="form" onSubmit={submit} noValidate>
-      {problem ? (
-        <p className="form-error" role="alert">
-          {problem}
-        </p>
-      ) : null}
+      <FormError>{problem}</FormError>
       <div className="field">
         <label htmlFor={`${ids}-title`}>{t("filters.name")}</label>
         <input id={`${ids}-title`} type="text" value={title} maxLength={256} onChange={(e) => setTitle(e.target.value)} />

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useId, useState, type FormEvent } from "react";
 import { api, ApiError, type Account, type List, type RepliesPolicy } from "../api";
 import { AccountRow } from "../components/Accounts";
-import { EmptyState, ErrorNotice, Loading, PageTitle, useErrorText } from "../components/common";
+import { EmptyState, ErrorNotice, FormError, Loading, PageTitle, useErrorText } from "../components/common";
 import { ConfirmDialog } from "../components/Dialog";
 import { Timeline } from "../components/Timeline";
 import { useI18n } from "../i18n/context";
@@ -43,11 +43,7 @@ function ListForm({ initial, submitLabel, onSubmit }: { initial?: List; submitLa
 
   return (
     <form className="form" onSubmit={submit} noValidate>
-      {problem ? (
-        <p className="form-error" role="alert">
-          {problem}
-        </p>
-      ) : null}
+      <FormError>{problem}</FormError>
       <div className="field">
         <label htmlFor={`${ids}-title`}>{t("lists.name")}</label>
         <input id={`${ids}-title`} type="text" value={title} maxLength={200} onChange={(e) => setTitle(e.target.value)} required />
@@ -164,11 +160,7 @@ function Members({ list }: { list: List }) {
     <section className="card" aria-labelledby={`${ids}-title`}>
       <h2 id={`${ids}-title`}>{t("lists.members")}</h2>
       <form className="form" onSubmit={add} noValidate>
-        {problem ? (
-          <p className="form-error" role="alert">
-            {problem}
-          </p>
-        ) : null}
+        <FormError>{problem}</FormError>
         <div className="field">
           <label htmlFor={`${ids}-handle`}>{t("lists.addMember")}</label>
           <input id={`${ids}-handle`} type="text" value={handle} placeholder="@nom" onChange={(e) => setHandle(e.target.value)} aria-describedby={`${ids}-hint`} />

@@ -1,7 +1,7 @@
 // Settings: language, active sessions, password, log out.
 import { useEffect, useId, useState, type FormEvent } from "react";
 import { api, ApiError, type WebSession } from "../api";
-import { EmptyState, ErrorNotice, Loading, PageTitle, useErrorText } from "../components/common";
+import { EmptyState, ErrorNotice, FormError, Loading, PageTitle, useErrorText } from "../components/common";
 import { ConfirmDialog } from "../components/Dialog";
 import { useI18n } from "../i18n/context";
 import { SUPPORTED_LOCALES } from "../i18n/core";
@@ -173,11 +173,7 @@ function PasswordSettings() {
     <section className="card" aria-labelledby={`${ids}-title`}>
       <h2 id={`${ids}-title`}>{t("settings.password")}</h2>
       <form className="form" onSubmit={submit} noValidate>
-        {problem ? (
-          <p className="form-error" role="alert">
-            {problem}
-          </p>
-        ) : null}
+        <FormError>{problem}</FormError>
         {done ? <p className="notice notice-success">{t("settings.passwordChanged")}</p> : null}
         <input type="text" name="username" autoComplete="username" hidden readOnly value="" />
         <div className="field">
