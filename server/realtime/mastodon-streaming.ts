@@ -11,6 +11,7 @@ import { WebSocketServer, type WebSocket } from "ws";
 import { hasScope, isUserAuth, verifyToken, type AuthInfo } from "../auth/tokens";
 import { isStreamName, STREAM_SCOPES } from "../auth/scopes";
 import type { Services } from "../services";
+import { isId } from "../ids";
 import type { Batch, Control, Delivery, StreamHooks } from "./dispatch";
 
 export const STREAMING_PATH = "/api/v1/streaming";
@@ -18,7 +19,6 @@ const MAX_SUBSCRIPTIONS = 100;
 const HEARTBEAT_MS = 30_000;
 const SSE_HEARTBEAT_MS = 15_000;
 const TAG = /^[\p{L}\p{N}_]{1,100}$/u;
-const ID = /^\d{1,19}$/;
 
 /** Who is on the other end: a resident, or anonymous (public streams only). */
 interface Identity {
@@ -120,7 +120,7 @@ export function mastodonStreaming(services: Services, hooks: StreamHooks): Masto
     }
     if (name === "list") {
       const list = typeof request.list === "string" || typeof request.list === "number" ? String(request.list) : "";
-      if (!ID.test(list) || !hooks.mayReadList || !(await hooks.mayReadList(ctx, me!, list))) throw new StreamError("No such list", 404);
+      if (!isId(list) || !hooks.mayReadList || !(await hooks.mayReadList(ctx, me!, list))) throw new StreamError("No such list", 404);
       return { key: `list:${list}`, stream: ["list", list], channels: [`list:${list}`, `lists-of:${me}`] };
     }
     if (name === "user") return { key: name, stream: ["user"], channels: [`user:${me}`, `notification:${me}`, "users"] };

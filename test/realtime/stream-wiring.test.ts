@@ -114,6 +114,11 @@ describe("list streams", () => {
     const again = await open(alice);
     await again.subscribe({ stream: "list", list: list.id });
     expect(again.messages).toEqual([{ error: "No such list", status: 404 }]);
+
+    // nor can a list id beyond 64 bits, which no list can have
+    const beyond = await open(alice);
+    await beyond.subscribe({ stream: "list", list: "9999999999999999999" });
+    expect(beyond.messages).toEqual([{ error: "No such list", status: 404 }]);
   });
 });
 
