@@ -20,7 +20,7 @@ import { openDatabase, type Database, type Db } from "../server/db/open";
 import { registerAccount } from "../server/domain/accounts";
 import type { DomainContext } from "../server/domain/context";
 import { homeTimeline } from "../server/domain/timelines";
-import { rowsOf } from "../server/domain/visibility";
+import { rowsOf } from "../server/domain/statuses";
 import { createInstance } from "../server/instance";
 import { createLogger } from "../server/logger";
 import { defaultModules } from "../server/modules";

@@ -4,7 +4,7 @@ import type { NodeInfo } from "@fedify/fedify";
 import { and, count, eq, gte, isNull, or, sql } from "drizzle-orm";
 import type { Services } from "../server/services";
 import { accessTokens, accounts, statuses, users } from "../server/db/schema";
-import { getSettings } from "../server/domain/settings";
+import { getSettings } from "../server/domain/instance";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

@@ -1,7 +1,7 @@
 // Federation's view of the domain policy (the rule itself lives in
 // server/domain/domain-policies.ts, where the admin API changes it).
 import type { DomainContext } from "../server/domain/context";
-import { isDomainAllowed } from "../server/domain/domain-policies";
+import { isDomainAllowed } from "../server/domain/domains";
 
 export {
   isDomainAllowed,
@@ -9,7 +9,7 @@ export {
   removeDomainPolicy,
   listDomainPolicies,
   invalidateDomainPolicyCache,
-} from "../server/domain/domain-policies";
+} from "../server/domain/domains";
 
 /** Is federation allowed with the server behind this URL (actor id, inbox, object)? */
 export async function isUrlAllowed(ctx: DomainContext, url: string | URL): Promise<boolean> {

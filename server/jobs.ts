@@ -6,7 +6,7 @@
 import type { Module, ModuleFactory } from "./instance";
 import { publishDueAnnouncements } from "./domain/announcements";
 import { closeEndedPolls } from "./domain/polls";
-import { publishDueStatuses } from "./domain/scheduled-statuses";
+import { publishDueStatuses } from "./domain/statuses";
 import type { Services } from "./services";
 
 export interface JobsOptions {

@@ -4,8 +4,8 @@
 // (Announce(Create(Page))): the post inside is handled the same way.
 import { Create, type Announce } from "@fedify/vocab";
 import { reblog } from "../../server/domain/interactions";
-import { hasLocalFollowers } from "../../server/domain/remote-interactions";
-import { findStatusByUri } from "../../server/domain/remote-statuses";
+import { hasLocalFollowers } from "../../server/domain/interactions";
+import { findStatusByUri } from "../../server/domain/statuses";
 import { embeddedObject, isLocalUrl, remoteActorOf, sameOrigin } from "../incoming/lookup";
 import { resolvePost } from "../resolve";
 import type { InboxHandler } from "./index";

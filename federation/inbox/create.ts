@@ -5,8 +5,8 @@
 // mentioned, or is replied to.
 import type { Create } from "@fedify/vocab";
 import type { Account } from "../../server/domain/accounts";
-import { hasLocalFollowers } from "../../server/domain/remote-interactions";
-import { findStatusByUri, storeRemoteStatus } from "../../server/domain/remote-statuses";
+import { hasLocalFollowers } from "../../server/domain/interactions";
+import { findStatusByUri, storeRemoteStatus } from "../../server/domain/statuses";
 import { embeddedObject, remoteActorOf, sameOrigin } from "../incoming/lookup";
 import { isPostObject, type PostObject } from "../incoming/note";
 import { fetchObject, isAttributedTo, postData, rawEmbeddedObject } from "../resolve";

@@ -1,8 +1,8 @@
 // Delete: a post (Note, Tombstone, or a bare id) by its author, same origin as
 // the actor; or the actor deleting itself.
 import type { Delete } from "@fedify/vocab";
-import { deleteRemoteAccount, findAccountByUri } from "../../server/domain/remote-accounts";
-import { deleteRemoteStatus, findStatusByUri } from "../../server/domain/remote-statuses";
+import { deleteRemoteAccount, findAccountByUri } from "../../server/domain/accounts";
+import { deleteRemoteStatus, findStatusByUri } from "../../server/domain/statuses";
 import { sameOrigin } from "../incoming/lookup";
 import type { InboxHandler } from "./index";
 

@@ -2,8 +2,8 @@
 // moderators. The reporter is the remote actor (often an instance actor).
 import type { Flag } from "@fedify/vocab";
 import type { Account } from "../../server/domain/accounts";
-import { createReport } from "../../server/domain/reports";
-import { findStatusByUri } from "../../server/domain/remote-statuses";
+import { createReport } from "../../server/domain/moderation";
+import { findStatusByUri } from "../../server/domain/statuses";
 import { firstText } from "../incoming/text";
 import { isLocalUrl, localAccountFor, remoteActorOf } from "../incoming/lookup";
 import type { InboxHandler } from "./index";

@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import type { Follow } from "@fedify/vocab";
 import { follow } from "../../server/domain/follows";
 import { isFollowing } from "../../server/domain/federation-queries";
-import { claimAcceptResend } from "../../server/domain/remote-interactions";
+import { claimAcceptResend } from "../../server/domain/interactions";
 import { localAccountFor, remoteActorOf } from "../incoming/lookup";
 import { sendAcceptFollow } from "../outbox";
 import { ignore, type InboxHandler } from "./index";

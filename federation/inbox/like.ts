@@ -2,7 +2,7 @@
 // favourite of a resident's post or of a post we know.
 import type { EmojiReact, Like } from "@fedify/vocab";
 import { favourite } from "../../server/domain/interactions";
-import { findStatusByUri } from "../../server/domain/remote-statuses";
+import { findStatusByUri } from "../../server/domain/statuses";
 import { remoteActorOf } from "../incoming/lookup";
 import type { InboxHandler } from "./index";
 

@@ -1,7 +1,7 @@
 // Move: an actor says it moved to another account. Recorded only when the
 // target, fetched fresh from its own server, lists the mover in alsoKnownAs.
 import type { Move } from "@fedify/vocab";
-import { recordMove } from "../../server/domain/remote-accounts";
+import { recordMove } from "../../server/domain/accounts";
 import { remoteActorOf } from "../incoming/lookup";
 import { resolveActor } from "../resolve";
 import type { InboxHandler } from "./index";

@@ -5,15 +5,15 @@ import { Announce, Block, Follow, Like, EmojiReact, type Undo } from "@fedify/vo
 import { unblock } from "../../server/domain/blocks";
 import { unfollow } from "../../server/domain/follows";
 import { removeFavouriteRow } from "../../server/domain/interactions";
-import { findAccountByUri } from "../../server/domain/remote-accounts";
+import { findAccountByUri } from "../../server/domain/accounts";
 import {
   findBlockByUri,
   findFavourite,
   findFollowByUri,
   findFollowRequestByUri,
   findReblog,
-} from "../../server/domain/remote-interactions";
-import { findStatusByUri, removeRemoteReblog } from "../../server/domain/remote-statuses";
+} from "../../server/domain/interactions";
+import { findStatusByUri, removeRemoteReblog } from "../../server/domain/statuses";
 import { removeStatusRow } from "../../server/domain/statuses";
 import type { DomainContext } from "../../server/domain/context";
 import { embeddedObject, localAccountFor } from "../incoming/lookup";

@@ -3,7 +3,7 @@
 // An Update that changes nothing of the post, or is older than the version we
 // have, is not an edit (remoteEditKind).
 import type { Update } from "@fedify/vocab";
-import { findStatusByUri, remoteEditKind, updateRemoteStatus } from "../../server/domain/remote-statuses";
+import { findStatusByUri, remoteEditKind, updateRemoteStatus } from "../../server/domain/statuses";
 import { isSupportedActor } from "../incoming/actor";
 import { embeddedObject, remoteActorOf, sameOrigin } from "../incoming/lookup";
 import { isPostObject } from "../incoming/note";

@@ -2,7 +2,7 @@
 // → the data the domain stores for a remote account.
 import { Application, Group, Organization, Person, PropertyValue, Service, type Actor } from "@fedify/vocab";
 import type { DocumentLoader } from "@fedify/fedify";
-import type { RemoteActorData } from "../../server/domain/remote-accounts";
+import type { RemoteActorData } from "../../server/domain/accounts";
 import { firstText } from "./text";
 
 export const ACTOR_CLASSES = [Person, Service, Application, Group, Organization] as const;

@@ -4,7 +4,7 @@ import type { Context } from "@fedify/fedify";
 import { FetchError } from "@fedify/fedify";
 import type { Activity, Object as APObject } from "@fedify/vocab";
 import type { Account } from "../../server/domain/accounts";
-import { findAccountByUri } from "../../server/domain/remote-accounts";
+import { findAccountByUri } from "../../server/domain/accounts";
 import type { Services } from "../../server/services";
 import { findPublicLocalAccount } from "../actors";
 import { resolveActor } from "../resolve";

@@ -20,8 +20,8 @@ import {
   type Object as APObject,
 } from "@fedify/vocab";
 import type { Visibility } from "../../server/db/schema";
-import type { RemoteAttachment, RemoteStatusData } from "../../server/domain/remote-statuses";
-import { isHttpUrl } from "../../server/domain/sanitize";
+import type { RemoteAttachment, RemoteStatusData } from "../../server/domain/statuses";
+import { isHttpUrl } from "../../server/domain/content";
 import type { RemotePollData } from "../../server/domain/polls";
 import { isPublicAddress } from "../addresses";
 import { escapeHtml, firstText, languageOf } from "./text";

@@ -22,7 +22,7 @@ import {
 import { block, unblock } from "../domain/blocks";
 import { follow, listFollows, relationships, unfollow } from "../domain/follows";
 import { MAX_IMAGE_BYTES, removeMediaFiles, sniffImage, storeImageFile } from "../domain/media";
-import { mute, unmute } from "../domain/mutes";
+import { mute, unmute } from "../domain/blocks";
 import { accountStatuses } from "../domain/timelines";
 import { Invalid, NotFound } from "../errors";
 import { isId } from "../ids";

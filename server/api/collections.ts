@@ -3,9 +3,9 @@
 import { Router, type Request } from "express";
 import { z } from "zod";
 import { currentAuth, requireAuth } from "../auth/middleware";
-import { bookmarkedStatuses } from "../domain/bookmarks";
+import { bookmarkedStatuses } from "../domain/interactions";
 import { favouritedStatuses } from "../domain/interactions";
-import { getMarkers, MARKER_TIMELINES, saveMarkers, type Marker, type MarkerTimeline } from "../domain/markers";
+import { getMarkers, MARKER_TIMELINES, saveMarkers, type Marker, type MarkerTimeline } from "../domain/timelines";
 import type { Services } from "../services";
 import { idSchema, listOf, pageParams, parseBody, parseQuery, setLinkHeader } from "./http";
 import { serializeStatuses } from "./serializers/status";

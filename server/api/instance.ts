@@ -3,7 +3,7 @@
 import { POLL_LIMITS } from "../domain/polls";
 import { vapidKeys } from "../push/vapid";
 import { Router } from "express";
-import { getSettings, listRules } from "../domain/settings";
+import { getSettings, listRules } from "../domain/instance";
 import { contactAccount, instanceUsage, knownPeers, weeklyActivity } from "../domain/instance";
 import { NotFound } from "../errors";
 import type { Services } from "../services";

@@ -11,7 +11,7 @@ import {
   listNotificationGroups,
   notificationGroupAccountIds,
   unreadGroupCount,
-} from "../domain/notification-groups";
+} from "../domain/notifications";
 import { GROUPABLE_TYPES } from "../domain/notifications";
 import { inArray } from "drizzle-orm";
 import { accounts } from "../db/schema";

@@ -8,9 +8,9 @@ import { authenticatePassword, assertMayLogIn, lockoutKey, passwordAuthenticator
 import { failedLoginTracker, loginRateLimit } from "../auth/rate-limit";
 import { expandScopes, hasScope, issueToken, revokeToken, tokenIdOf } from "../auth/tokens";
 import { isKnownScope } from "../auth/scopes";
-import { createApp, findAppByClientId, getApp, type App } from "../domain/apps";
-import { redeemAuthorizationCode } from "../domain/oauth-codes";
-import { isHttpUrl } from "../domain/sanitize";
+import { createApp, findAppByClientId, getApp, type App } from "../domain/access";
+import { redeemAuthorizationCode } from "../domain/access";
+import { isHttpUrl } from "../domain/content";
 import { DomainError, Unauthorized } from "../errors";
 import type { Services } from "../services";
 import { parseBody } from "./http";

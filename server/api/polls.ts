@@ -3,7 +3,7 @@ import { Router } from "express";
 import { z } from "zod";
 import { currentAuth, requireAuth } from "../auth/middleware";
 import { getVisiblePoll, pollViews, vote } from "../domain/polls";
-import { cancelScheduledStatus, getScheduledStatus, listScheduledStatuses, rescheduleStatus } from "../domain/scheduled-statuses";
+import { cancelScheduledStatus, getScheduledStatus, listScheduledStatuses, rescheduleStatus } from "../domain/statuses";
 import { NotFound } from "../errors";
 import type { Services } from "../services";
 import { idParam, listOf, pageParams, parseBody, setLinkHeader } from "./http";

@@ -2,7 +2,7 @@
 import { Router } from "express";
 import { z } from "zod";
 import { currentAuth, requireAuth } from "../auth/middleware";
-import { ALERT_TYPES, subscribe, subscriptionOfToken, unsubscribe, updateSubscription, type PushSubscription } from "../domain/push-subscriptions";
+import { ALERT_TYPES, subscribe, subscriptionOfToken, unsubscribe, updateSubscription, type PushSubscription } from "../domain/push";
 import type { Services } from "../services";
 import { vapidKeys } from "../push/vapid";
 import { boolish, parseBody } from "./http";

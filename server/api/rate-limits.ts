@@ -3,7 +3,7 @@
 // itself is server/domain/rate-limits.ts).
 import type { RequestHandler, Response } from "express";
 import type { RateLimitFamily } from "../config";
-import { RateLimited, spend, type Usage } from "../domain/rate-limits";
+import { RateLimited, spend, type Usage } from "../domain/accounts";
 import type { Services } from "../services";
 
 function setHeaders(res: Response, usage: Usage): void {

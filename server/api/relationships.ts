@@ -3,7 +3,7 @@ import { Router } from "express";
 import { currentAuth, requireAuth } from "../auth/middleware";
 import { listBlocks } from "../domain/blocks";
 import { authorizeFollowRequest, listFollowRequests, rejectFollowRequest, relationships } from "../domain/follows";
-import { listMutes } from "../domain/mutes";
+import { listMutes } from "../domain/blocks";
 import type { Services } from "../services";
 import { loadAccounts } from "./accounts";
 import { idParam, pageParams, setLinkHeader } from "./http";

@@ -28,7 +28,7 @@ import { timelinesRouter } from "./timelines";
 import { webSessionRouter } from "./web-session";
 import { wellKnownRouter } from "./well-known";
 import { mediaDir } from "../domain/media";
-import { notificationsReadUpTo } from "../domain/markers";
+import { notificationsReadUpTo } from "../domain/timelines";
 import { enforceScopes } from "../auth/scopes";
 
 const staticDir = join(dirname(fileURLToPath(import.meta.url)), "..", "static");

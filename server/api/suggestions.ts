@@ -5,7 +5,7 @@ import { Router, type Request } from "express";
 import { z } from "zod";
 import { currentAuth, requireAuth } from "../auth/middleware";
 import { getVisibleAccount } from "../domain/accounts";
-import { dismissSuggestion, familiarFollowers, suggestionsFor } from "../domain/suggestions";
+import { dismissSuggestion, familiarFollowers, suggestionsFor } from "../domain/accounts";
 import type { Services } from "../services";
 import { idParam, idSchema, listOf, parseQuery } from "./http";
 import { serializeAccounts } from "./serializers/account";

@@ -17,7 +17,7 @@ import {
   unfollowTag,
   type FeaturedTag,
   type Tag,
-} from "../domain/tag-follows";
+} from "../domain/tags";
 import { NotFound } from "../errors";
 import type { Services } from "../services";
 import { localUrls } from "../urls";

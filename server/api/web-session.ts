@@ -8,8 +8,8 @@ import { assertMayLogIn, authenticatePassword, lockoutKey, passwordAuthenticator
 import { CSRF_COOKIE, SESSION_COOKIE, currentAuth, requireAuth } from "../auth/middleware";
 import { authRateLimit, failedLoginTracker, loginRateLimit } from "../auth/rate-limit";
 import { issueToken, revokeToken } from "../auth/tokens";
-import { changePassword, listSessions, revokeSession } from "../domain/sessions";
-import { deleteLocalAccount } from "../domain/account-deletion";
+import { changePassword, listSessions, revokeSession } from "../domain/access";
+import { deleteLocalAccount } from "../domain/accounts";
 import { Unauthorized } from "../errors";
 import type { Services } from "../services";
 import { idParam, parseBody } from "./http";

@@ -5,9 +5,9 @@ import { parseArgs } from "node:util";
 import { loadConfig, ConfigError } from "../config";
 import { buildServices } from "../instance";
 import { approveUser, findUserByUsername, registerAccount, setRole, setSuspended } from "../domain/accounts";
-import { addRule, listRules, removeRule, setSetting } from "../domain/settings";
+import { addRule, listRules, removeRule, setSetting } from "../domain/instance";
 import type { Role } from "../db/schema";
-import { listDomainPolicies, removeDomainPolicy, setDomainPolicy } from "../domain/domain-policies";
+import { listDomainPolicies, removeDomainPolicy, setDomainPolicy } from "../domain/domains";
 
 const USAGE = `Parvis admin commands (npm run admin -- <command>):
   create <username> [--email E] [--role resident|moderator|admin] [--password P]

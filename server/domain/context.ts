@@ -2,7 +2,7 @@ import type { Config } from "../config";
 import type { DbOrTx } from "../db/open";
 import type { accounts } from "../db/schema";
 import type { EventBus } from "../events";
-import type { AccountUriCache } from "./account-cache";
+import type { AccountUriCache } from "./accounts/cache";
 
 /**
  * Finds (fetching it from its server when needed) a remote account by

@@ -7,10 +7,10 @@ import { alias } from "drizzle-orm/pg-core";
 import { accounts, followRequests, follows, mediaAttachments, mentions, statusTags, statuses, tags } from "../db/schema";
 import type { DbOrTx } from "../db/open";
 import { prepared } from "../db/prepared";
-import type { Account } from "./accounts";
+import type { Account } from "./accounts/local";
 import type { DomainContext } from "./context";
-import type { Status } from "./statuses";
-import { pollViews, type PollView } from "./polls";
+import type { Status } from "./statuses/local";
+import { pollViews, type PollView } from "./polls/polls";
 
 /** A remote actor as a delivery target. */
 export interface RemoteInboxes {

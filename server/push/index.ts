@@ -14,8 +14,8 @@ import { accessTokens, accounts, notifications, statuses, users } from "../db/sc
 import { isPublicAddress } from "../../federation/addresses";
 import { guardedLookup } from "../../federation/safe-fetch";
 import { reissueTokenString } from "../auth/tokens";
-import { removeSubscription, subscriptionsFor, type PushSubscription } from "../domain/push-subscriptions";
-import { htmlToText } from "../domain/sanitize";
+import { removeSubscription, subscriptionsFor, type PushSubscription } from "../domain/push";
+import { htmlToText } from "../domain/content";
 import { translate, type Locale, type MessageKey } from "../i18n";
 import type { Module, ModuleFactory } from "../instance";
 import type { Services } from "../services";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { follow } from "../../server/domain/follows";
-import { upsertRemoteAccount } from "../../server/domain/remote-accounts";
+import { upsertRemoteAccount } from "../../server/domain/accounts";
 import type { DomainEvents } from "../../server/events";
 import { startInstance, type TestInstance } from "../helpers/instance";
 import { createPost, createResident } from "../helpers/factories";

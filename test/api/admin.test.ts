@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { setSetting } from "../../server/domain/settings";
+import { setSetting } from "../../server/domain/instance";
 import { recordDeliveryFailure } from "../../federation/delivery-failures";
 import { startInstance, type TestInstance } from "../helpers/instance";
 import { createResident } from "../helpers/factories";

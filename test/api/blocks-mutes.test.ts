@@ -5,7 +5,7 @@ import { createPost, createResident } from "../helpers/factories";
 import { countRows, idsOf } from "../helpers/api";
 import { follow } from "../../server/domain/follows";
 import { block } from "../../server/domain/blocks";
-import { mute } from "../../server/domain/mutes";
+import { mute } from "../../server/domain/blocks";
 
 let t: TestInstance;
 beforeAll(async () => {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { markers } from "../../server/db/schema";
-import { bookmark } from "../../server/domain/bookmarks";
+import { bookmark } from "../../server/domain/interactions";
 import { follow, unfollow } from "../../server/domain/follows";
 import { favourite } from "../../server/domain/interactions";
 import { countRows, idsOf, parseLink } from "../helpers/api";

@@ -1,7 +1,7 @@
 // The instance description: GET /api/v1/instance, /api/v2/instance,
 // /api/v1/instance/rules, and /healthz.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { addRule, setSetting } from "../../server/domain/settings";
+import { addRule, setSetting } from "../../server/domain/instance";
 import { createResident } from "../helpers/factories";
 import { startInstance, type TestInstance } from "../helpers/instance";
 import { expectError, setRegistrationMode } from "../helpers/accounts-suite";

@@ -3,7 +3,7 @@
 import { createRestAPIClient, type mastodon } from "masto";
 import { describe, expect, it } from "vitest";
 import { follow } from "../../server/domain/follows";
-import { bookmark } from "../../server/domain/bookmarks";
+import { bookmark } from "../../server/domain/interactions";
 import { countRows } from "../helpers/api";
 import { createPost, createResident, type Resident } from "../helpers/factories";
 import { useTestInstance, type TestInstance } from "../helpers/instance";

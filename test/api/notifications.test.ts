@@ -6,7 +6,7 @@ import { countRows, idsOf } from "../helpers/api";
 import { follow } from "../../server/domain/follows";
 import { favourite, reblog, unfavourite } from "../../server/domain/interactions";
 import { block } from "../../server/domain/blocks";
-import { mute } from "../../server/domain/mutes";
+import { mute } from "../../server/domain/blocks";
 
 let t: TestInstance;
 beforeAll(async () => {

@@ -4,11 +4,11 @@ import { describe, expect, it } from "vitest";
 import { startInstance, useTestInstance, type TestInstance } from "../helpers/instance";
 import { createResident, type Resident } from "../helpers/factories";
 import { countRows } from "../helpers/api";
-import { publishDueStatuses } from "../../server/domain/scheduled-statuses";
+import { publishDueStatuses } from "../../server/domain/statuses";
 import { openTestDatabase } from "../helpers/db";
 import { jobsModule } from "../../server/jobs";
 import { registerAccount } from "../../server/domain/accounts";
-import { scheduleStatus } from "../../server/domain/scheduled-statuses";
+import { scheduleStatus } from "../../server/domain/statuses";
 
 let t: TestInstance;
 useTestInstance((instance) => (t = instance));

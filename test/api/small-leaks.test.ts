@@ -137,7 +137,7 @@ describe("bidi controls around an auto-linked URL", () => {
   });
 
   it("a remote post's link text loses its bidi controls", async () => {
-    const { sanitizePostHtml } = await import("../../server/domain/sanitize");
+    const { sanitizePostHtml } = await import("../../server/domain/content");
     expect(sanitizePostHtml('<p><a href="https://example.org/x"><span>https://example.org/cv\u202Efdp.exe</span></a></p>')).not.toContain("\u202E");
   });
 });

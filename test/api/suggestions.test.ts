@@ -2,7 +2,7 @@
 // instance peers and weekly activity.
 import { describe, expect, it } from "vitest";
 import { follow } from "../../server/domain/follows";
-import { setSetting } from "../../server/domain/settings";
+import { setSetting } from "../../server/domain/instance";
 import { block } from "../../server/domain/blocks";
 import { countRows, idsOf } from "../helpers/api";
 import { createPost, createResident } from "../helpers/factories";

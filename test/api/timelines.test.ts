@@ -6,7 +6,7 @@ import { createMedia, idsOf } from "../helpers/api";
 import { follow } from "../../server/domain/follows";
 import { reblog } from "../../server/domain/interactions";
 import { block } from "../../server/domain/blocks";
-import { mute } from "../../server/domain/mutes";
+import { mute } from "../../server/domain/blocks";
 
 let t: TestInstance;
 beforeAll(async () => {

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../server/config";
 import { mediaAttachments } from "../../server/db/schema";
 import { removeUnattachedMedia } from "../../server/domain/media";
-import { spend } from "../../server/domain/rate-limits";
+import { spend } from "../../server/domain/accounts";
 import { createMedia, countRows } from "../helpers/api";
 import { createPost, createResident, type Resident } from "../helpers/factories";
 import { useTestInstance, type TestInstance } from "../helpers/instance";

@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { mentions, notifications } from "../../server/db/schema";
 import { block } from "../../server/domain/blocks";
-import { mute } from "../../server/domain/mutes";
+import { mute } from "../../server/domain/blocks";
 import { createPost, createResident } from "../helpers/factories";
 import { useTestInstance, type TestInstance } from "../helpers/instance";
 

@@ -3,8 +3,8 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { statuses } from "../../server/db/schema";
-import { upsertRemoteAccount } from "../../server/domain/remote-accounts";
-import { storeRemoteStatus } from "../../server/domain/remote-statuses";
+import { upsertRemoteAccount } from "../../server/domain/accounts";
+import { storeRemoteStatus } from "../../server/domain/statuses";
 import { useTestInstance, type TestInstance } from "../helpers/instance";
 
 let t: TestInstance;

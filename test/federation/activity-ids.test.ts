@@ -3,7 +3,7 @@
 // that deduplicate by id alone would drop the real one.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Account } from "../../server/domain/accounts";
-import { invalidateDomainPolicyCache } from "../../server/domain/domain-policies";
+import { invalidateDomainPolicyCache } from "../../server/domain/domains";
 import { follow } from "../../server/domain/follows";
 import { favourite, unfavourite } from "../../server/domain/interactions";
 import { deleteStatus, storeStatus } from "../../server/domain/statuses";

@@ -2,7 +2,7 @@
 // (5 minutes) still holds a copy when the signed Delete arrives, and a search
 // with resolve=true must not store that copy again.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { findStatusByUri } from "../../server/domain/remote-statuses";
+import { findStatusByUri } from "../../server/domain/statuses";
 import { createResident, type Resident } from "../helpers/factories";
 import { startFederatedInstance, type FederatedInstance } from "./support/instance";
 import { inboxIdle, startFakeRemote, type FakeRemote } from "./support/inbox-remote";

@@ -1,7 +1,7 @@
 import { Follow } from "@fedify/vocab";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { deliveryFailures } from "../../server/db/schema";
-import { invalidateDomainPolicyCache } from "../../server/domain/domain-policies";
+import { invalidateDomainPolicyCache } from "../../server/domain/domains";
 import { setDomainPolicy } from "../../federation/policy";
 import { createResident } from "../helpers/factories";
 import { openTestDatabase } from "../helpers/db";

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { statuses } from "../../server/db/schema";
 import { setDomainPolicy } from "../../federation/policy";
 import { registerAccount } from "../../server/domain/accounts";
-import { invalidateDomainPolicyCache } from "../../server/domain/domain-policies";
-import { setSetting } from "../../server/domain/settings";
+import { invalidateDomainPolicyCache } from "../../server/domain/domains";
+import { setSetting } from "../../server/domain/instance";
 import { createPost, createResident, type Resident } from "../helpers/factories";
 import { startFederatedInstance, type FederatedInstance } from "./support/instance";
 

@@ -6,9 +6,9 @@ import { eq, sql } from "drizzle-orm";
 import pino from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { favourites, follows, receivedActivities, statusEdits } from "../../server/db/schema";
-import { invalidateDomainPolicyCache } from "../../server/domain/domain-policies";
+import { invalidateDomainPolicyCache } from "../../server/domain/domains";
 import { follow, unfollow } from "../../server/domain/follows";
-import { findStatusByUri } from "../../server/domain/remote-statuses";
+import { findStatusByUri } from "../../server/domain/statuses";
 import { createPost, createResident, type Resident } from "../helpers/factories";
 import { startFederatedInstance, type FederatedInstance } from "./support/instance";
 import {

@@ -3,11 +3,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { accountMoves } from "../../server/db/schema";
-import { invalidateDomainPolicyCache } from "../../server/domain/domain-policies";
+import { invalidateDomainPolicyCache } from "../../server/domain/domains";
 import { follow } from "../../server/domain/follows";
 import { setDomainPolicy } from "../../federation/policy";
-import { findAccountByUri } from "../../server/domain/remote-accounts";
-import { findStatusByUri } from "../../server/domain/remote-statuses";
+import { findAccountByUri } from "../../server/domain/accounts";
+import { findStatusByUri } from "../../server/domain/statuses";
 import { countRows } from "../helpers/api";
 import { createPost, createResident, type Resident } from "../helpers/factories";
 import { startFederatedInstance, type FederatedInstance } from "./support/instance";

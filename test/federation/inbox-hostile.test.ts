@@ -1,8 +1,8 @@
 // Hostile input to the inbox: each is refused, and nothing is stored.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { invalidateDomainPolicyCache } from "../../server/domain/domain-policies";
-import { findAccountByUri } from "../../server/domain/remote-accounts";
-import { findStatusByUri } from "../../server/domain/remote-statuses";
+import { invalidateDomainPolicyCache } from "../../server/domain/domains";
+import { findAccountByUri } from "../../server/domain/accounts";
+import { findStatusByUri } from "../../server/domain/statuses";
 import { countRows } from "../helpers/api";
 import { createPost, createResident, type Resident } from "../helpers/factories";
 import { startFederatedInstance, type FederatedInstance } from "./support/instance";

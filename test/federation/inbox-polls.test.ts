@@ -2,9 +2,9 @@
 // and Update(Question) tallies on a Mastodon poll (the interop fixture).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
-import { findStatusByUri } from "../../server/domain/remote-statuses";
-import { invalidateDomainPolicyCache } from "../../server/domain/domain-policies";
-import { rowsOf } from "../../server/domain/visibility";
+import { findStatusByUri } from "../../server/domain/statuses";
+import { invalidateDomainPolicyCache } from "../../server/domain/domains";
+import { rowsOf } from "../../server/domain/statuses";
 import { createResident, type Resident } from "../helpers/factories";
 import { countRows } from "../helpers/api";
 import { startFederatedInstance, type FederatedInstance } from "./support/instance";

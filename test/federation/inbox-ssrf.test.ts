@@ -6,9 +6,9 @@
 // cache (seeded below), so the test needs no public network.
 import { Note } from "@fedify/vocab";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { invalidateDomainPolicyCache } from "../../server/domain/domain-policies";
-import { findAccountByUri } from "../../server/domain/remote-accounts";
-import { findStatusByUri } from "../../server/domain/remote-statuses";
+import { invalidateDomainPolicyCache } from "../../server/domain/domains";
+import { findAccountByUri } from "../../server/domain/accounts";
+import { findStatusByUri } from "../../server/domain/statuses";
 import { countRows } from "../helpers/api";
 import { postData, resolveActor } from "../../federation/resolve";
 import { createResident } from "../helpers/factories";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { invalidateDomainPolicyCache } from "../../server/domain/domain-policies";
+import { invalidateDomainPolicyCache } from "../../server/domain/domains";
 import { setDomainPolicy } from "../../federation/policy";
 import { createResident } from "../helpers/factories";
 import { startRemoteActor, type RemoteActor } from "./support/remote-actor";

@@ -5,7 +5,7 @@ import { followRequests } from "../../server/db/schema";
 import type { Account } from "../../server/domain/accounts";
 import { updateProfile } from "../../server/domain/accounts";
 import { block, unblock } from "../../server/domain/blocks";
-import { invalidateDomainPolicyCache } from "../../server/domain/domain-policies";
+import { invalidateDomainPolicyCache } from "../../server/domain/domains";
 import { follow, rejectFollowRequest, unfollow } from "../../server/domain/follows";
 import { favourite, reblog, unfavourite, unreblog } from "../../server/domain/interactions";
 import { deleteStatus, editStatus, storeStatus, type Status } from "../../server/domain/statuses";

@@ -5,9 +5,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { eq } from "drizzle-orm";
 import { deliveryFailures } from "../../server/db/schema";
 import type { Account } from "../../server/domain/accounts";
-import { invalidateDomainPolicyCache } from "../../server/domain/domain-policies";
+import { invalidateDomainPolicyCache } from "../../server/domain/domains";
 import { follow } from "../../server/domain/follows";
-import { setSetting } from "../../server/domain/settings";
+import { setSetting } from "../../server/domain/instance";
 import { setDomainPolicy } from "../../federation/policy";
 import { createPost, createResident, type Resident } from "../helpers/factories";
 import { drainOutbox, sleep, startFakeRemote, waitFor, type FakeRemote } from "./support/outbox-remote";

@@ -4,9 +4,9 @@
 import { exportSpki, signRequest } from "@fedify/fedify";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Account } from "../../server/domain/accounts";
-import { invalidateDomainPolicyCache } from "../../server/domain/domain-policies";
+import { invalidateDomainPolicyCache } from "../../server/domain/domains";
 import { follow } from "../../server/domain/follows";
-import { upsertRemoteAccount } from "../../server/domain/remote-accounts";
+import { upsertRemoteAccount } from "../../server/domain/accounts";
 import { createPost, createResident, type Resident } from "../helpers/factories";
 import { json, startTestServer, type TestServer } from "./support/http-server";
 import { startFederatedInstance, type FederatedInstance } from "./support/instance";

@@ -3,10 +3,10 @@
 // vote, and a resident's vote in a remote poll as a named Note to its author.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Account } from "../../server/domain/accounts";
-import { invalidateDomainPolicyCache } from "../../server/domain/domain-policies";
+import { invalidateDomainPolicyCache } from "../../server/domain/domains";
 import { follow } from "../../server/domain/follows";
 import { vote } from "../../server/domain/polls";
-import { storeRemoteStatus } from "../../server/domain/remote-statuses";
+import { storeRemoteStatus } from "../../server/domain/statuses";
 import { newId } from "../../server/ids";
 import { createPost, createResident, type Resident } from "../helpers/factories";
 import { drainOutbox, startFakeRemote, waitFor, type FakeRemote } from "./support/outbox-remote";

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Account } from "../../server/domain/accounts";
 import { updateProfile } from "../../server/domain/accounts";
 import { block } from "../../server/domain/blocks";
-import { invalidateDomainPolicyCache } from "../../server/domain/domain-policies";
+import { invalidateDomainPolicyCache } from "../../server/domain/domains";
 import { follow, rejectFollowRequest, unfollow } from "../../server/domain/follows";
 import { favourite, reblog, unreblog } from "../../server/domain/interactions";
 import { uploadMedia } from "../../server/domain/media";

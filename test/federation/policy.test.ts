@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "../../server/db/open";
-import { setSetting } from "../../server/domain/settings";
+import { setSetting } from "../../server/domain/instance";
 import {
   invalidateDomainPolicyCache,
   isDomainAllowed,

@@ -2,7 +2,7 @@
 // followers-only, and so do we, also in the Announce we send (addressed to the
 // author's followers, never to the public collection).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { invalidateDomainPolicyCache } from "../../server/domain/domain-policies";
+import { invalidateDomainPolicyCache } from "../../server/domain/domains";
 import { follow } from "../../server/domain/follows";
 import { newId } from "../../server/ids";
 import { createPost, createResident, type Resident } from "../helpers/factories";

@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { apps } from "../../server/db/schema";
-import { createApp } from "../../server/domain/apps";
-import { findStatusByUri } from "../../server/domain/remote-statuses";
+import { createApp } from "../../server/domain/access";
+import { findStatusByUri } from "../../server/domain/statuses";
 import { createResident, type Resident } from "../helpers/factories";
 import { startFederatedInstance, type FederatedInstance } from "./support/instance";
 import { eventually, followRemote, inboxIdle, remoteAccount, startFakeRemote, type FakeRemote, type Json } from "./support/inbox-remote";

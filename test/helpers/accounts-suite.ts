@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { expect } from "vitest";
 import type { Response } from "supertest";
-import { setSetting } from "../../server/domain/settings";
+import { setSetting } from "../../server/domain/instance";
 import type { TestInstance } from "./instance";
 
 /** Strings that must never reach a query, a page or a path unescaped. */

@@ -7,7 +7,7 @@ import { accessTokens } from "../../server/db/schema";
 import { issueToken } from "../../server/auth/tokens";
 import { block } from "../../server/domain/blocks";
 import { follow } from "../../server/domain/follows";
-import { mute } from "../../server/domain/mutes";
+import { mute } from "../../server/domain/blocks";
 import { realtimeModule } from "../../server/realtime";
 import { useTestInstance, type TestInstance } from "../helpers/instance";
 import { createResident, type Resident } from "../helpers/factories";

@@ -3,7 +3,7 @@ import { eq, getTableColumns, sql } from "drizzle-orm";
 import { accountStats, accounts, followRequests, statuses, users } from "../../db/schema";
 import type { Account, User } from "../../domain/accounts";
 import { acctOf } from "../../domain/accounts";
-import { isHttpUrl } from "../../domain/sanitize";
+import { isHttpUrl } from "../../domain/content";
 import type { DbOrTx } from "../../db/open";
 import { prepared } from "../../db/prepared";
 import type { Services } from "../../services";

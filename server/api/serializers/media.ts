@@ -1,5 +1,5 @@
 import type { mediaAttachments } from "../../db/schema";
-import { isHttpUrl } from "../../domain/sanitize";
+import { isHttpUrl } from "../../domain/content";
 import type { Services } from "../../services";
 import { localUrls } from "../../urls";
 

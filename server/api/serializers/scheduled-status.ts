@@ -1,7 +1,7 @@
 // ScheduledStatus rows → Mastodon's ScheduledStatus entity.
 import { inArray } from "drizzle-orm";
 import { mediaAttachments } from "../../db/schema";
-import type { ScheduledStatus } from "../../domain/scheduled-statuses";
+import type { ScheduledStatus } from "../../domain/statuses";
 import type { Services } from "../../services";
 import { serializeMedia, type MediaEntity } from "./media";
 

@@ -5,7 +5,7 @@
 import { asc, sql } from "drizzle-orm";
 import { accounts, apps, bookmarks, favourites, mediaAttachments, mentions, mutes, statusTags, statuses, tags } from "../../db/schema";
 import { acctOf } from "../../domain/accounts";
-import { htmlToText, isHttpUrl } from "../../domain/sanitize";
+import { htmlToText, isHttpUrl } from "../../domain/content";
 import type { Db } from "../../db/open";
 import { prepared } from "../../db/prepared";
 import type { Status } from "../../domain/statuses";

@@ -3,9 +3,9 @@
 // domains neither get our posts nor get theirs accepted.
 import { sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { invalidateDomainPolicyCache, removeDomainPolicy } from "../../../server/domain/domain-policies";
-import { setSetting } from "../../../server/domain/settings";
-import { rowsOf } from "../../../server/domain/visibility";
+import { invalidateDomainPolicyCache, removeDomainPolicy } from "../../../server/domain/domains";
+import { setSetting } from "../../../server/domain/instance";
+import { rowsOf } from "../../../server/domain/statuses";
 import {
   allowOnly,
   api,

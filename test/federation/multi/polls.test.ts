@@ -17,7 +17,7 @@ import {
   waitForHomeStatus,
   type Peer,
 } from "../../helpers/federation";
-import { rowsOf } from "../../../server/domain/visibility";
+import { rowsOf } from "../../../server/domain/statuses";
 
 let A: Peer;
 let B: Peer;

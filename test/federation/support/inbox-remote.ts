@@ -10,8 +10,8 @@ import { exportSpki, signRequest } from "@fedify/fedify";
 import { sql } from "drizzle-orm";
 import type { Account } from "../../../server/domain/accounts";
 import { authorizeFollowRequest, follow } from "../../../server/domain/follows";
-import { findAccountByUri } from "../../../server/domain/remote-accounts";
-import { rowsOf } from "../../../server/domain/visibility";
+import { findAccountByUri } from "../../../server/domain/accounts";
+import { rowsOf } from "../../../server/domain/statuses";
 import type { TestInstance } from "../../helpers/instance";
 import type { Resident } from "../../helpers/factories";
 

@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { getDocumentLoader, verifyRequest } from "@fedify/fedify";
 import type { Account } from "../../../server/domain/accounts";
 import type { DomainContext } from "../../../server/domain/context";
-import { upsertRemoteAccount } from "../../../server/domain/remote-accounts";
+import { upsertRemoteAccount } from "../../../server/domain/accounts";
 
 export interface ReceivedPost {
   /** path the POST went to: /inbox (shared) or /users/{name}/inbox */

@@ -1,0 +1,42 @@
+// A resident deletes their account: their posts, relationships and login go;
+// the account row stays, emptied and suspended, so the name can never be taken
+// again by someone else (other servers remember it). Followers' servers are told.
+import { eq, or } from "drizzle-orm";
+import { accounts, blocks, favourites, followRequests, follows, mediaAttachments, mutes, notifications, statuses, users } from "../../db/schema";
+import { Invalid, NotFound } from "../../errors";
+import { verifyPassword } from "../../auth/passwords";
+import type { DomainContext } from "../context";
+import { remoteFollowerInboxes } from "../federation-queries";
+import { removeMediaFiles } from "../media/attachments";
+
+export async function deleteLocalAccount(ctx: DomainContext, userId: string, password: string): Promise<void> {
+  const [user] = await ctx.db.select().from(users).where(eq(users.id, userId));
+  if (!user) throw new NotFound();
+  if (!(await verifyPassword(user.passwordHash, password))) throw new Invalid("Password is incorrect", { password: "ERR_INVALID" });
+  const [account] = await ctx.db.select().from(accounts).where(eq(accounts.id, user.accountId));
+  if (!account || account.domain !== null) throw new NotFound();
+  // computed before the follows go: they are who must hear of the deletion
+  const inboxes = (await remoteFollowerInboxes(ctx, account.id)).map((r) => r.sharedInboxUrl ?? r.inboxUrl).filter((u): u is string => Boolean(u));
+  const files = await ctx.db.transaction(async (tx) => {
+    const id = account.id;
+    await tx.delete(statuses).where(eq(statuses.accountId, id));
+    await tx.delete(favourites).where(eq(favourites.accountId, id));
+    await tx.delete(follows).where(or(eq(follows.accountId, id), eq(follows.targetAccountId, id)));
+    await tx.delete(followRequests).where(or(eq(followRequests.accountId, id), eq(followRequests.targetAccountId, id)));
+    await tx.delete(blocks).where(or(eq(blocks.accountId, id), eq(blocks.targetAccountId, id)));
+    await tx.delete(mutes).where(or(eq(mutes.accountId, id), eq(mutes.targetAccountId, id)));
+    await tx.delete(notifications).where(or(eq(notifications.accountId, id), eq(notifications.fromAccountId, id)));
+    const media = await tx.delete(mediaAttachments).where(eq(mediaAttachments.accountId, id)).returning({ fileName: mediaAttachments.fileName, previewFileName: mediaAttachments.previewFileName });
+    // the login and every token go with the user row
+    await tx.delete(users).where(eq(users.id, userId));
+    await tx
+      .update(accounts)
+      .set({ displayName: "", note: "", noteSource: "", fields: [], avatarUrl: null, headerUrl: null, locked: false, suspendedAt: new Date(), updatedAt: new Date() })
+      .where(eq(accounts.id, id));
+    return media.flatMap((m) => [m.fileName, m.previewFileName]);
+  });
+  // nothing of theirs stays served at /media: attachments, avatar, header
+  await removeMediaFiles(ctx, [...files, account.avatarUrl, account.headerUrl]);
+  ctx.events.emit("tokens.revoked", { userId, tokenIds: null });
+  ctx.events.emit("account.deleted", { accountId: account.id, uri: account.uri, local: true, followerInboxes: [...new Set(inboxes)] });
+}

@@ -1,0 +1,2 @@
+// Public surface of the announcements concept.
+export * from "./announcements";

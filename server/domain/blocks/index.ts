@@ -1,0 +1,3 @@
+// Public surface of the blocks concept.
+export * from "./blocks";
+export * from "./mutes";

@@ -1,0 +1,3 @@
+// Public surface of the content concept.
+export * from "./sanitize";
+export * from "./text";

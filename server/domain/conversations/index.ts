@@ -1,0 +1,2 @@
+// Public surface of the conversations concept.
+export * from "./conversations";

@@ -1,0 +1,2 @@
+// Public surface of the filters concept.
+export * from "./filters";

@@ -1,0 +1,2 @@
+// Public surface of the follows concept.
+export * from "./follows";

@@ -1,0 +1,4 @@
+// Public surface of the interactions concept.
+export * from "./bookmarks";
+export * from "./local";
+export * from "./remote";

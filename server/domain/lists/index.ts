@@ -1,0 +1,2 @@
+// Public surface of the lists concept.
+export * from "./lists";

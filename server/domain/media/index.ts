@@ -1,0 +1,6 @@
+// Public surface of the media concept.
+export * from "./attachments";
+export * from "./files";
+export * from "./focus";
+export * from "./process";
+export * from "./upload";

@@ -1,0 +1,2 @@
+// Public surface of the moderation concept.
+export * from "./reports";

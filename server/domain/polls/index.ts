@@ -1,0 +1,2 @@
+// Public surface of the polls concept.
+export * from "./polls";

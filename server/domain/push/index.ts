@@ -1,0 +1,2 @@
+// Public surface of the push concept.
+export * from "./subscriptions";

@@ -1,0 +1,2 @@
+// Public surface of the search concept.
+export * from "./search";

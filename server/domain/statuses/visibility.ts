@@ -1,0 +1,60 @@
+// Who may see a status. The single place where this rule lives: timelines,
+// threads, single reads, notifications and streaming all use it.
+import { sql, type SQL } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import { blocks, follows, mentions, statuses } from "../../db/schema";
+import type { DomainContext } from "../context";
+
+export interface StatusLike {
+  id: string;
+  accountId: string;
+  visibility: "public" | "unlisted" | "private" | "direct";
+}
+
+/**
+ * SQL condition: the status row `s` (the statuses table) is visible to `viewerId`
+ * (null for a visitor). Also hides statuses of authors who block the viewer.
+ */
+export interface StatusColumns {
+  id: AnyPgColumn;
+  accountId: AnyPgColumn;
+  visibility: AnyPgColumn;
+}
+
+/** A viewer: an account id, or an SQL expression naming one (audience queries over many viewers). */
+export type Viewer = string | SQL;
+
+export function visibleTo(viewerId: Viewer | null, s: StatusColumns = statuses): SQL {
+  if (viewerId === null) return sql`${s.visibility} in ('public', 'unlisted')`;
+  return sql`(
+    ${s.accountId} = ${viewerId}
+    or (
+      not exists (select 1 from ${blocks} b where b.account_id = ${s.accountId} and b.target_account_id = ${viewerId})
+      and (
+        ${s.visibility} in ('public', 'unlisted')
+        or (${s.visibility} = 'private' and exists (select 1 from ${follows} f where f.account_id = ${viewerId} and f.target_account_id = ${s.accountId}))
+        or exists (select 1 from ${mentions} m where m.status_id = ${s.id} and m.account_id = ${viewerId})
+      )
+    )
+  )`;
+}
+
+/** The same rule for one status already loaded. */
+export async function canSee(ctx: DomainContext, status: StatusLike, viewerId: string | null): Promise<boolean> {
+  if (viewerId !== null && status.accountId === viewerId) return true;
+  if (viewerId === null) return status.visibility === "public" || status.visibility === "unlisted";
+  const result = await ctx.db.execute(sql`select
+      not exists (select 1 from ${blocks} b where b.account_id = ${status.accountId} and b.target_account_id = ${viewerId})
+      and (
+        ${status.visibility} in ('public', 'unlisted')
+        or (${status.visibility} = 'private' and exists (select 1 from ${follows} f where f.account_id = ${viewerId} and f.target_account_id = ${status.accountId}))
+        or exists (select 1 from ${mentions} m where m.status_id = ${status.id} and m.account_id = ${viewerId})
+      ) as ok`);
+  return Boolean(rowsOf<{ ok: boolean }>(result)[0]?.ok);
+}
+
+/** node-postgres returns { rows }, PGlite returns { rows } too; keep the access in one place. */
+export function rowsOf<T>(result: unknown): T[] {
+  const r = result as { rows?: T[] } | T[];
+  return Array.isArray(r) ? r : (r.rows ?? []);
+}

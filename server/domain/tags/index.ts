@@ -1,0 +1,2 @@
+// Public surface of the tags concept.
+export * from "./follows";

@@ -1,0 +1,3 @@
+// Public surface of the timelines concept.
+export * from "./markers";
+export * from "./timelines";

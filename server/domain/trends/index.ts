@@ -1,0 +1,2 @@
+// Public surface of the trends concept.
+export * from "./trends";
