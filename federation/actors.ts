@@ -7,7 +7,7 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "../server/db/open";
 import { accounts, users } from "../server/db/schema";
 import { localUrls } from "../server/urls";
-import { toInstant } from "./objects";
+import { toInstant } from "./to-activitypub/objects";
 
 /**
  * Fedify identifier of the instance actor. "instance_actor" is a reserved

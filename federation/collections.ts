@@ -7,7 +7,7 @@ import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "../server/db/open";
 import { accounts, follows, statuses } from "../server/db/schema";
 import { isId } from "../server/ids";
-import type { StatusForObject } from "./objects";
+import type { StatusForObject } from "./to-activitypub/objects";
 
 export const PAGE_SIZE = 20;
 export const FIRST = "first";

@@ -52,7 +52,7 @@ import { remoteTombstones } from "./tombstones";
 import { DbMessageQueue, type DbMessageQueueOptions } from "./message-queue";
 import { buildNodeInfo, SOFTWARE_VERSION } from "./nodeinfo";
 import { dispatchNote } from "./note-dispatcher";
-import { statusToActivity, statusToNote } from "./objects";
+import { statusToActivity, statusToNote } from "./to-activitypub/objects";
 import { hostPolicy, isDomainAllowed } from "./policy";
 import { createSafeFetch, type SafeFetch, type SafeFetchConfig } from "./safe-fetch";
 import { rememberParsedKeys } from "./parsed-keys";

@@ -12,7 +12,7 @@ import { canSee } from "../server/domain/statuses";
 import type { Services } from "../server/services";
 import { localUrls } from "../server/urls";
 import { findPublicLocalAccount } from "./actors";
-import { federatedStatus, statusToNote } from "./objects";
+import { federatedStatus, statusToNote } from "./to-activitypub/objects";
 
 export async function dispatchNote(ctx: RequestContext<Services>, username: string, statusId: string): Promise<Note | null> {
   const services = ctx.data;

@@ -46,7 +46,7 @@ import type { Services } from "../server/services";
 import { localUrls } from "../server/urls";
 import { findPublicLocalAccount, localPerson } from "./actors";
 import type { ParvisFederation } from "./index";
-import { addressing, federatedStatus, pollToUpdate, statusToActivity, statusToUpdate, toInstant, type Author } from "./objects";
+import { addressing, federatedStatus, pollToUpdate, statusToActivity, statusToUpdate, toInstant, type Author } from "./to-activitypub/objects";
 import { remoteVoters, votesByIds } from "../server/domain/polls";
 
 type Ctx = Context<Services>;

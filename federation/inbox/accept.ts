@@ -7,7 +7,7 @@
 import type { Accept } from "@fedify/vocab";
 import { authorizeFollowRequest } from "../../server/domain/follows";
 import { isFollowing } from "../../server/domain/federation-queries";
-import { remoteActorOf } from "../incoming/lookup";
+import { remoteActorOf } from "../from-activitypub/lookup";
 import { ourFollowOf } from "./reject";
 import { ignore, type InboxHandler } from "./index";
 

@@ -6,7 +6,7 @@ import { Create, type Announce } from "@fedify/vocab";
 import { reblog } from "../../server/domain/interactions";
 import { hasLocalFollowers } from "../../server/domain/interactions";
 import { findStatusByUri } from "../../server/domain/statuses";
-import { embeddedObject, isLocalUrl, remoteActorOf, sameOrigin } from "../incoming/lookup";
+import { embeddedObject, isLocalUrl, remoteActorOf, sameOrigin } from "../from-activitypub/lookup";
 import { resolvePost } from "../resolve";
 import type { InboxHandler } from "./index";
 

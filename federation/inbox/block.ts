@@ -1,7 +1,7 @@
 // Block: a remote actor blocks a resident. Follows both ways end.
 import type { Block } from "@fedify/vocab";
 import { block } from "../../server/domain/blocks";
-import { localAccountFor, remoteActorOf } from "../incoming/lookup";
+import { localAccountFor, remoteActorOf } from "../from-activitypub/lookup";
 import type { InboxHandler } from "./index";
 
 export const onBlock: InboxHandler<Block> = async (ctx, activity) => {

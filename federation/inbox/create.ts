@@ -7,12 +7,12 @@ import type { Create } from "@fedify/vocab";
 import type { Account } from "../../server/domain/accounts";
 import { hasLocalFollowers } from "../../server/domain/interactions";
 import { findStatusByUri, storeRemoteStatus } from "../../server/domain/statuses";
-import { embeddedObject, remoteActorOf, sameOrigin } from "../incoming/lookup";
-import { isPostObject, type PostObject } from "../incoming/note";
+import { embeddedObject, remoteActorOf, sameOrigin } from "../from-activitypub/lookup";
+import { isPostObject, type PostObject } from "../from-activitypub/note";
 import { fetchObject, isAttributedTo, postData, rawEmbeddedObject } from "../resolve";
 import type { Effects, InboxHandler } from "./index";
 import { Note } from "@fedify/vocab";
-import { firstText } from "../incoming/text";
+import { firstText } from "../from-activitypub/text";
 import { recordRemoteVote } from "../../server/domain/polls";
 
 /**

@@ -3,7 +3,7 @@
 import type { Delete } from "@fedify/vocab";
 import { deleteRemoteAccount, findAccountByUri } from "../../server/domain/accounts";
 import { deleteRemoteStatus, findStatusByUri } from "../../server/domain/statuses";
-import { sameOrigin } from "../incoming/lookup";
+import { sameOrigin } from "../from-activitypub/lookup";
 import type { InboxHandler } from "./index";
 
 export const onDelete: InboxHandler<Delete> = async (ctx, activity) => {

@@ -4,8 +4,8 @@ import type { Flag } from "@fedify/vocab";
 import type { Account } from "../../server/domain/accounts";
 import { createReport } from "../../server/domain/moderation";
 import { findStatusByUri } from "../../server/domain/statuses";
-import { firstText } from "../incoming/text";
-import { isLocalUrl, localAccountFor, remoteActorOf } from "../incoming/lookup";
+import { firstText } from "../from-activitypub/text";
+import { isLocalUrl, localAccountFor, remoteActorOf } from "../from-activitypub/lookup";
 import type { InboxHandler } from "./index";
 
 const MAX_FLAGGED_OBJECTS = 100;

@@ -10,7 +10,7 @@ import type { Follow } from "@fedify/vocab";
 import { follow } from "../../server/domain/follows";
 import { isFollowing } from "../../server/domain/federation-queries";
 import { claimAcceptResend } from "../../server/domain/interactions";
-import { localAccountFor, remoteActorOf } from "../incoming/lookup";
+import { localAccountFor, remoteActorOf } from "../from-activitypub/lookup";
 import { sendAcceptFollow } from "../outbox";
 import { ignore, type InboxHandler } from "./index";
 

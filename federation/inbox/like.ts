@@ -3,7 +3,7 @@
 import type { EmojiReact, Like } from "@fedify/vocab";
 import { favourite } from "../../server/domain/interactions";
 import { findStatusByUri } from "../../server/domain/statuses";
-import { remoteActorOf } from "../incoming/lookup";
+import { remoteActorOf } from "../from-activitypub/lookup";
 import type { InboxHandler } from "./index";
 
 export const onLike: InboxHandler<Like | EmojiReact> = async (ctx, activity) => {

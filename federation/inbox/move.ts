@@ -2,7 +2,7 @@
 // target, fetched fresh from its own server, lists the mover in alsoKnownAs.
 import type { Move } from "@fedify/vocab";
 import { recordMove } from "../../server/domain/accounts";
-import { remoteActorOf } from "../incoming/lookup";
+import { remoteActorOf } from "../from-activitypub/lookup";
 import { resolveActor } from "../resolve";
 import type { InboxHandler } from "./index";
 

@@ -6,7 +6,7 @@ import { dropFollowByTarget } from "../../server/domain/follows";
 import { findOutgoingFollow, hasPendingOrActiveFollow } from "../../server/domain/interactions";
 import type { Services } from "../../server/services";
 import type { Context } from "@fedify/fedify";
-import { embeddedObject, localAccountFor, remoteActorOf } from "../incoming/lookup";
+import { embeddedObject, localAccountFor, remoteActorOf } from "../from-activitypub/lookup";
 import type { InboxHandler } from "./index";
 
 /**

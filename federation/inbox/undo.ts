@@ -16,7 +16,7 @@ import {
 import { findStatusByUri, removeRemoteReblog } from "../../server/domain/statuses";
 import { removeStatusRow } from "../../server/domain/statuses";
 import type { DomainContext } from "../../server/domain/context";
-import { embeddedObject, localAccountFor } from "../incoming/lookup";
+import { embeddedObject, localAccountFor } from "../from-activitypub/lookup";
 import type { Effects, InboxHandler } from "./index";
 
 export const onUndo: InboxHandler<Undo> = async (ctx, activity) => {

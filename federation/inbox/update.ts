@@ -4,9 +4,9 @@
 // have, is not an edit (remoteEditKind).
 import type { Update } from "@fedify/vocab";
 import { findStatusByUri, remoteEditKind, updateRemoteStatus } from "../../server/domain/statuses";
-import { isSupportedActor } from "../incoming/actor";
-import { embeddedObject, remoteActorOf, sameOrigin } from "../incoming/lookup";
-import { isPostObject } from "../incoming/note";
+import { isSupportedActor } from "../from-activitypub/actor";
+import { embeddedObject, remoteActorOf, sameOrigin } from "../from-activitypub/lookup";
+import { isPostObject } from "../from-activitypub/note";
 import { isAttributedTo, postData, rawEmbeddedObject } from "../resolve";
 import { ignore, type InboxHandler } from "./index";
 import { updateRemotePoll } from "../../server/domain/polls";

@@ -29,8 +29,8 @@ import { isId } from "../ids";
 import type { Services } from "../services";
 import { accountRateLimit } from "./rate-limits";
 import { boolish, idParam, listOf, multipart, pageParams, parseBody, parseQuery, setLinkHeader } from "./http";
-import { serializeAccount, serializeAccounts, serializeCredentialAccount } from "./serializers/account";
-import { serializeFilteredStatuses } from "./serializers/status";
+import { serializeAccount, serializeAccounts, serializeCredentialAccount } from "../entities/account";
+import { serializeFilteredStatuses } from "../entities/status";
 
 const registerSchema = z.object({
   username: z.string().min(1).max(30),

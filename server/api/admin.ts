@@ -10,7 +10,7 @@ import { listDeliveryFailures } from "../domain/domains";
 import { listDomainPolicies, normalizeDomain, removeDomainPolicy, setDomainPolicy, type DomainPolicy } from "../domain/domains";
 import type { Services } from "../services";
 import { idParam, parseBody, parseQuery } from "./http";
-import { serializeAccount } from "./serializers/account";
+import { serializeAccount } from "../entities/account";
 
 export function adminRouter(services: Services): Router {
   const router = Router();

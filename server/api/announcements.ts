@@ -21,7 +21,7 @@ import {
 import { Invalid } from "../errors";
 import type { Services } from "../services";
 import { boolish, idParam, parseBody, parseQuery } from "./http";
-import { serializeAnnouncements } from "./serializers/announcement";
+import { serializeAnnouncements } from "../entities/announcement";
 
 const date = z
   .union([z.string().max(100), z.null(), z.literal("")])

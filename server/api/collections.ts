@@ -8,7 +8,7 @@ import { favouritedStatuses } from "../domain/interactions";
 import { getMarkers, MARKER_TIMELINES, saveMarkers, type Marker, type MarkerTimeline } from "../domain/timelines";
 import type { Services } from "../services";
 import { idSchema, listOf, pageParams, parseBody, parseQuery, setLinkHeader } from "./http";
-import { serializeStatuses } from "./serializers/status";
+import { serializeStatuses } from "../entities/status";
 
 const markerTimeline = z.enum(["home", "notifications"]);
 const markerPosition = z.object({ last_read_id: idSchema });

@@ -6,8 +6,8 @@ import { accounts } from "../db/schema";
 import { lastStatuses, listConversations, markConversationRead, removeConversation, type AccountConversation } from "../domain/conversations";
 import type { Services } from "../services";
 import { idParam, pageParams, setLinkHeader } from "./http";
-import { serializeAccounts } from "./serializers/account";
-import { serializeStatuses } from "./serializers/status";
+import { serializeAccounts } from "../entities/account";
+import { serializeStatuses } from "../entities/status";
 
 /** Conversations → Mastodon Conversation entities (accounts: the other participants). */
 export async function serializeConversations(services: Services, rows: AccountConversation[], viewerId: string) {

@@ -24,7 +24,7 @@ import {
 } from "../domain/filters";
 import type { Services } from "../services";
 import { boolish, idParam, idSchema, listOf, parseBody } from "./http";
-import { serializeFilter, serializeFilterStatus, serializeKeyword, serializeV1Filter } from "./serializers/filter";
+import { serializeFilter, serializeFilterStatus, serializeKeyword, serializeV1Filter } from "../entities/filter";
 
 const context = listOf(z.enum(["home", "notifications", "public", "thread", "account"]));
 /** expires_in in seconds; "" or null means "never", as Mastodon's forms send it */

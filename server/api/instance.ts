@@ -7,7 +7,7 @@ import { getSettings, listRules } from "../domain/instance";
 import { contactAccount, instanceUsage, knownPeers, weeklyActivity } from "../domain/instance";
 import { NotFound } from "../errors";
 import type { Services } from "../services";
-import { serializeAccount } from "./serializers/account";
+import { serializeAccount } from "../entities/account";
 import { MAX_MEDIA } from "../domain/statuses";
 import packageJson from "../../package.json" with { type: "json" };
 

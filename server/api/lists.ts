@@ -6,8 +6,8 @@ import { getVisibleAccount } from "../domain/accounts";
 import { addMembers, createList, deleteList, getList, listMembers, listTimeline, listsHolding, listsOf, removeMembers, updateList, type List } from "../domain/lists";
 import type { Services } from "../services";
 import { boolish, idParam, idSchema, listOf, pageParams, parseBody, setLinkHeader } from "./http";
-import { serializeAccounts } from "./serializers/account";
-import { serializeFilteredStatuses } from "./serializers/status";
+import { serializeAccounts } from "../entities/account";
+import { serializeFilteredStatuses } from "../entities/status";
 
 const policy = z.enum(["followed", "list", "none"]);
 

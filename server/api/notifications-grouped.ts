@@ -18,8 +18,8 @@ import { accounts } from "../db/schema";
 import { Invalid, NotFound } from "../errors";
 import type { Services } from "../services";
 import { boolish, idSchema, listOf, pageParams, parseBody, parseQuery, setPageLinks } from "./http";
-import { serializeAccounts } from "./serializers/account";
-import { serializeNotificationGroups } from "./serializers/notification-group";
+import { serializeAccounts } from "../entities/account";
+import { serializeNotificationGroups } from "../entities/notification-group";
 
 const TYPES = ["mention", "follow", "follow_request", "favourite", "reblog", "status", "update", "poll", "admin.sign_up", "admin.report"] as const;
 const typeList = listOf(z.string().max(40))

@@ -7,8 +7,8 @@ import { cancelScheduledStatus, getScheduledStatus, listScheduledStatuses, resch
 import { NotFound } from "../errors";
 import type { Services } from "../services";
 import { idParam, listOf, pageParams, parseBody, setLinkHeader } from "./http";
-import { pollEntity } from "./serializers/poll";
-import { serializeScheduledStatus, serializeScheduledStatuses } from "./serializers/scheduled-status";
+import { pollEntity } from "../entities/poll";
+import { serializeScheduledStatus, serializeScheduledStatuses } from "../entities/scheduled-status";
 
 export function pollsRouter(services: Services): Router {
   const router = Router();

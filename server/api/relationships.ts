@@ -7,7 +7,7 @@ import { listMutes } from "../domain/blocks";
 import type { Services } from "../services";
 import { loadAccounts } from "./accounts";
 import { idParam, pageParams, setLinkHeader } from "./http";
-import { serializeAccounts } from "./serializers/account";
+import { serializeAccounts } from "../entities/account";
 
 export function relationshipsRouter(services: Services): Router {
   const router = Router();

@@ -8,8 +8,8 @@ import type { Services } from "../services";
 import { localUrls } from "../urls";
 import { searchAccounts } from "./accounts";
 import { boolish, parseQuery } from "./http";
-import { serializeAccounts } from "./serializers/account";
-import { serializeStatuses } from "./serializers/status";
+import { serializeAccounts } from "../entities/account";
+import { serializeStatuses } from "../entities/status";
 import type { Status } from "../domain/statuses";
 
 const ACCT = /^@?([a-z0-9_]{1,30})@([a-z0-9.-]+(?::\d{1,5})?)$/i;

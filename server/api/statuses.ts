@@ -10,16 +10,16 @@ import { describeMedia, getOwnMedia, parseFocus, uploadMedia } from "../domain/m
 import { createStatus, deleteStatus, editStatus, getVisibleStatus, loadStatuses, statusHistory, visibleStatuses } from "../domain/statuses";
 import { threadOf } from "../domain/statuses";
 import { scheduleStatus } from "../domain/statuses";
-import { serializeScheduledStatus } from "./serializers/scheduled-status";
+import { serializeScheduledStatus } from "../entities/scheduled-status";
 import { Invalid, NotFound } from "../errors";
 import type { Services } from "../services";
 import { loadAccounts } from "./accounts";
 import { accountRateLimit } from "./rate-limits";
 import { boolish, idParam, idSchema, listOf, multipart, pageParams, parseBody, setLinkHeader } from "./http";
 import { isId } from "../ids";
-import { serializeAccounts } from "./serializers/account";
-import { serializeMedia } from "./serializers/media";
-import { serializeFilteredStatuses, serializeStatus, serializeStatuses } from "./serializers/status";
+import { serializeAccounts } from "../entities/account";
+import { serializeMedia } from "../entities/media";
+import { serializeFilteredStatuses, serializeStatus, serializeStatuses } from "../entities/status";
 
 const visibility = z.enum(["public", "unlisted", "private", "direct"]);
 

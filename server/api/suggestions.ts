@@ -8,7 +8,7 @@ import { getVisibleAccount } from "../domain/accounts";
 import { dismissSuggestion, familiarFollowers, suggestionsFor } from "../domain/accounts";
 import type { Services } from "../services";
 import { idParam, idSchema, listOf, parseQuery } from "./http";
-import { serializeAccounts } from "./serializers/account";
+import { serializeAccounts } from "../entities/account";
 
 /** Mastodon's older "source" names for each reason. */
 const LEGACY_SOURCE = { friends_of_friends: "past_interactions", most_interactions: "global" } as const;

@@ -5,7 +5,7 @@ import { currentAuth, requireAuth } from "../auth/middleware";
 import { homeTimeline, publicTimeline, tagTimeline } from "../domain/timelines";
 import type { Services } from "../services";
 import { boolish, pageParams, parseQuery, setLinkHeader } from "./http";
-import { serializeFilteredStatuses } from "./serializers/status";
+import { serializeFilteredStatuses } from "../entities/status";
 
 const publicSchema = z.object({ local: boolish.optional(), remote: boolish.optional(), only_media: boolish.optional() });
 

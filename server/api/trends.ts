@@ -19,7 +19,7 @@ import {
 } from "../domain/trends";
 import type { Services } from "../services";
 import { idParam, parseQuery } from "./http";
-import { serializeStatuses } from "./serializers/status";
+import { serializeStatuses } from "../entities/status";
 import { localUrls } from "../urls";
 
 const pageQuery = z.object({

@@ -13,7 +13,7 @@ import { deleteLocalAccount } from "../domain/accounts";
 import { Unauthorized } from "../errors";
 import type { Services } from "../services";
 import { idParam, parseBody } from "./http";
-import { serializeCredentialAccount } from "./serializers/account";
+import { serializeCredentialAccount } from "../entities/account";
 
 const SESSION_DAYS = 30;
 

@@ -10,9 +10,9 @@ import { loadStatuses } from "../domain/statuses";
 import { directAudience, hiddenFromResidents, homeAudience, publicPlacement } from "../domain/timelines";
 import type { DomainContext } from "../domain/context";
 import type { Services } from "../services";
-import { serializeNotifications } from "../api/serializers/notification";
-import { serializeAccounts } from "../api/serializers/account";
-import { serializeStatus, type StatusEntity } from "../api/serializers/status";
+import { serializeNotifications } from "../entities/notification";
+import { serializeAccounts } from "../entities/account";
+import { serializeStatus, type StatusEntity } from "../entities/status";
 import { accounts } from "../db/schema";
 import { inArray } from "drizzle-orm";
 

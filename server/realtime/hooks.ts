@@ -1,7 +1,7 @@
 // What the live streams ask of other concepts (see StreamHooks in dispatch.ts):
 // which lists show a status and who may read a list (lists), the Conversation
 // entity of a direct status (conversations), the Announcement entity (announcements).
-import { serializeAnnouncements } from "../api/serializers/announcement";
+import { serializeAnnouncements } from "../entities/announcement";
 import { serializeConversations } from "../api/conversations";
 import { getAnnouncement } from "../domain/announcements";
 import { conversationOfStatus } from "../domain/conversations";

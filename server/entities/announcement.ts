@@ -1,8 +1,8 @@
 // Announcement entities (Mastodon's), for the API and the live streams; admins
 // also get the source text, the scheduled date and whether it is shown now.
-import { announcementExtras, announcementTags, isShown, type Announcement } from "../../domain/announcements";
-import type { Services } from "../../services";
-import { localUrls } from "../../urls";
+import { announcementExtras, announcementTags, isShown, type Announcement } from "../domain/announcements";
+import type { Services } from "../services";
+import { localUrls } from "../urls";
 
 export async function serializeAnnouncements(services: Services, rows: Announcement[], viewerId: string | null, admin = false) {
   const urls = localUrls(services.config.origin);

@@ -1,8 +1,8 @@
 // Grouped notifications → Mastodon 4.3's GroupedNotificationsResults.
 import { inArray } from "drizzle-orm";
-import { accounts, statuses } from "../../db/schema";
-import type { NotificationGroup } from "../../domain/notifications";
-import type { Services } from "../../services";
+import { accounts, statuses } from "../db/schema";
+import type { NotificationGroup } from "../domain/notifications";
+import type { Services } from "../services";
 import { serializeAccounts, type AccountEntity } from "./account";
 import { serializeStatuses, type StatusEntity } from "./status";
 

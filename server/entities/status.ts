@@ -3,21 +3,21 @@
 // counts; each status's counts, mentions, tags, application and the viewer's
 // flags), plus the media of the statuses that have some (docs/adr/0006).
 import { asc, sql } from "drizzle-orm";
-import { accounts, apps, bookmarks, favourites, mediaAttachments, mentions, mutes, statusTags, statuses, tags } from "../../db/schema";
-import { acctOf } from "../../domain/accounts";
-import { htmlToText, isHttpUrl } from "../../domain/content";
-import type { Db } from "../../db/open";
-import { prepared } from "../../db/prepared";
-import type { Status } from "../../domain/statuses";
-import type { Services } from "../../services";
-import { localUrls } from "../../urls";
+import { accounts, apps, bookmarks, favourites, mediaAttachments, mentions, mutes, statusTags, statuses, tags } from "../db/schema";
+import { acctOf } from "../domain/accounts";
+import { htmlToText, isHttpUrl } from "../domain/content";
+import type { Db } from "../db/open";
+import { prepared } from "../db/prepared";
+import type { Status } from "../domain/statuses";
+import type { Services } from "../services";
+import { localUrls } from "../urls";
 import { serializeAuthorsOf, type AccountEntity } from "./account";
 import { serializeMedia, type MediaEntity } from "./media";
-import { applyFilters } from "../../domain/filters";
-import type { FilterContext } from "../../db/schema";
+import { applyFilters } from "../domain/filters";
+import type { FilterContext } from "../db/schema";
 import { serializeFilterResult, type FilterResultEntity } from "./filter";
 import { pollEntity, type PollEntity } from "./poll";
-import { pollViews } from "../../domain/polls";
+import { pollViews } from "../domain/polls";
 
 export interface StatusEntity {
   id: string;

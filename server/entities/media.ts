@@ -1,7 +1,7 @@
-import type { mediaAttachments } from "../../db/schema";
-import { isHttpUrl } from "../../domain/content";
-import type { Services } from "../../services";
-import { localUrls } from "../../urls";
+import type { mediaAttachments } from "../db/schema";
+import { isHttpUrl } from "../domain/content";
+import type { Services } from "../services";
+import { localUrls } from "../urls";
 
 export type MediaRow = typeof mediaAttachments.$inferSelect;
 

@@ -1,5 +1,5 @@
 // Filters → Mastodon Filter (v2), FilterKeyword, FilterStatus, FilterResult and v1 Filter entities.
-import type { FilterMatch, FilterKeyword, FilterStatus, FullFilter, V1Filter } from "../../domain/filters";
+import type { FilterMatch, FilterKeyword, FilterStatus, FullFilter, V1Filter } from "../domain/filters";
 
 export interface FilterKeywordEntity {
   id: string;

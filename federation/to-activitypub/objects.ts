@@ -17,9 +17,9 @@ import {
   Question,
   Update,
 } from "@fedify/vocab";
-import type { Visibility } from "../server/db/schema";
-import type { StatusForFederation } from "../server/domain/federation-queries";
-import { localUrls } from "../server/urls";
+import type { Visibility } from "../../server/db/schema";
+import type { StatusForFederation } from "../../server/domain/federation-queries";
+import { localUrls } from "../../server/urls";
 
 export interface MentionForObject {
   /** the mentioned actor's id */

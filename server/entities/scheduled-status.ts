@@ -1,8 +1,8 @@
 // ScheduledStatus rows → Mastodon's ScheduledStatus entity.
 import { inArray } from "drizzle-orm";
-import { mediaAttachments } from "../../db/schema";
-import type { ScheduledStatus } from "../../domain/statuses";
-import type { Services } from "../../services";
+import { mediaAttachments } from "../db/schema";
+import type { ScheduledStatus } from "../domain/statuses";
+import type { Services } from "../services";
 import { serializeMedia, type MediaEntity } from "./media";
 
 export interface ScheduledStatusEntity {

@@ -1,12 +1,12 @@
 // Rows → Mastodon Account entities, in batches (one query for all counts).
 import { eq, getTableColumns, sql } from "drizzle-orm";
-import { accountStats, accounts, followRequests, statuses, users } from "../../db/schema";
-import type { Account, User } from "../../domain/accounts";
-import { acctOf } from "../../domain/accounts";
-import { isHttpUrl } from "../../domain/content";
-import type { DbOrTx } from "../../db/open";
-import { prepared } from "../../db/prepared";
-import type { Services } from "../../services";
+import { accountStats, accounts, followRequests, statuses, users } from "../db/schema";
+import type { Account, User } from "../domain/accounts";
+import { acctOf } from "../domain/accounts";
+import { isHttpUrl } from "../domain/content";
+import type { DbOrTx } from "../db/open";
+import { prepared } from "../db/prepared";
+import type { Services } from "../services";
 import { mediaUrl } from "./media";
 
 export interface AccountEntity {

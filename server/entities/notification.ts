@@ -1,7 +1,7 @@
 import { inArray } from "drizzle-orm";
-import { accounts, statuses } from "../../db/schema";
-import type { Notification } from "../../domain/notifications";
-import type { Services } from "../../services";
+import { accounts, statuses } from "../db/schema";
+import type { Notification } from "../domain/notifications";
+import type { Services } from "../services";
 import { serializeAccounts, type AccountEntity } from "./account";
 import { serializeFilteredStatuses, type StatusEntity } from "./status";
 

@@ -1,5 +1,5 @@
 // Poll rows with their tallies → Mastodon's Poll entity.
-import { isExpired, type PollView } from "../../domain/polls";
+import { isExpired, type PollView } from "../domain/polls";
 
 export interface PollEntity {
   id: string;
