@@ -31,7 +31,7 @@ import { issueToken } from "../server/auth/tokens";
 import { openDatabase, type Database, type Db } from "../server/db/open";
 import { accounts, follows } from "../server/db/schema";
 import { registerAccount } from "../server/domain/accounts";
-import { rowsOf } from "../server/domain/statuses";
+import { rowsOf } from "../server/db/rows";
 import { newId } from "../server/ids";
 import { createInstance, type Instance } from "../server/instance";
 import { createLogger } from "../server/logger";

@@ -5,10 +5,10 @@
 // Anyone else gets 404, as if the status did not exist.
 import type { RequestContext } from "@fedify/fedify";
 import type { Note } from "@fedify/vocab";
-import { statusForFederation } from "../server/domain/federation-queries";
+import { statusForFederation } from "../server/domain/statuses";
 import { isId } from "../server/ids";
 import { findAccountByUri } from "../server/domain/accounts";
-import { canSee } from "../server/domain/statuses";
+import { canSee } from "../server/domain/visibility";
 import type { Services } from "../server/services";
 import { localUrls } from "../server/urls";
 import { findPublicLocalAccount } from "./actors";

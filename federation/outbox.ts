@@ -31,16 +31,9 @@ import {
   Update,
 } from "@fedify/vocab";
 import type { Account } from "../server/domain/accounts";
-import {
-  accountById,
-  accountsByIds,
-  hasRemoteAudience,
-  remoteFollowerInboxes,
-  setFollowRequestUri,
-  statusById,
-  statusForFederation,
-  type RemoteInboxes,
-} from "../server/domain/federation-queries";
+import { accountById, accountsByIds } from "../server/domain/accounts";
+import { remoteFollowerInboxes, setFollowRequestUri, type RemoteInboxes } from "../server/domain/follows";
+import { hasRemoteAudience, statusById, statusForFederation } from "../server/domain/statuses";
 import type { DomainEvents } from "../server/events";
 import type { Services } from "../server/services";
 import { localUrls } from "../server/urls";

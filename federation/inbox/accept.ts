@@ -6,7 +6,7 @@
 // same follower: index.ts registers it without deduplication).
 import type { Accept } from "@fedify/vocab";
 import { authorizeFollowRequest } from "../../server/domain/follows";
-import { isFollowing } from "../../server/domain/federation-queries";
+import { isFollowing } from "../../server/domain/follows";
 import { remoteActorOf } from "../from-activitypub/lookup";
 import { ourFollowOf } from "./reject";
 import { ignore, type InboxHandler } from "./index";

@@ -4,7 +4,7 @@
 // (Announce(Create(Page))): the post inside is handled the same way.
 import { Create, type Announce } from "@fedify/vocab";
 import { reblog } from "../../server/domain/interactions";
-import { hasLocalFollowers } from "../../server/domain/interactions";
+import { hasLocalFollowers } from "../../server/domain/follows";
 import { findStatusByUri } from "../../server/domain/statuses";
 import { embeddedObject, isLocalUrl, remoteActorOf, sameOrigin } from "../from-activitypub/lookup";
 import { resolvePost } from "../resolve";

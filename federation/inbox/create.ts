@@ -5,7 +5,7 @@
 // mentioned, or is replied to.
 import type { Create } from "@fedify/vocab";
 import type { Account } from "../../server/domain/accounts";
-import { hasLocalFollowers } from "../../server/domain/interactions";
+import { hasLocalFollowers } from "../../server/domain/follows";
 import { findStatusByUri, storeRemoteStatus } from "../../server/domain/statuses";
 import { embeddedObject, remoteActorOf, sameOrigin } from "../from-activitypub/lookup";
 import { isPostObject, type PostObject } from "../from-activitypub/note";

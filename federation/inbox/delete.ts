@@ -1,7 +1,8 @@
 // Delete: a post (Note, Tombstone, or a bare id) by its author, same origin as
 // the actor; or the actor deleting itself.
 import type { Delete } from "@fedify/vocab";
-import { deleteRemoteAccount, findAccountByUri } from "../../server/domain/accounts";
+import { deleteRemoteAccount } from "../../server/domain/account-deletion";
+import { findAccountByUri } from "../../server/domain/accounts";
 import { deleteRemoteStatus, findStatusByUri } from "../../server/domain/statuses";
 import { sameOrigin } from "../from-activitypub/lookup";
 import type { InboxHandler } from "./index";

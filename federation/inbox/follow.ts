@@ -8,8 +8,7 @@
 import { randomBytes } from "node:crypto";
 import type { Follow } from "@fedify/vocab";
 import { follow } from "../../server/domain/follows";
-import { isFollowing } from "../../server/domain/federation-queries";
-import { claimAcceptResend } from "../../server/domain/interactions";
+import { claimAcceptResend, isFollowing } from "../../server/domain/follows";
 import { localAccountFor, remoteActorOf } from "../from-activitypub/lookup";
 import { sendAcceptFollow } from "../outbox";
 import { ignore, type InboxHandler } from "./index";

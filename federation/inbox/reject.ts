@@ -3,7 +3,7 @@
 import { Follow, type Accept, type Reject } from "@fedify/vocab";
 import type { Account } from "../../server/domain/accounts";
 import { dropFollowByTarget } from "../../server/domain/follows";
-import { findOutgoingFollow, hasPendingOrActiveFollow } from "../../server/domain/interactions";
+import { findOutgoingFollow, hasPendingOrActiveFollow } from "../../server/domain/follows";
 import type { Services } from "../../server/services";
 import type { Context } from "@fedify/fedify";
 import { embeddedObject, localAccountFor, remoteActorOf } from "../from-activitypub/lookup";

@@ -6,13 +6,9 @@ import { unblock } from "../../server/domain/blocks";
 import { unfollow } from "../../server/domain/follows";
 import { removeFavouriteRow } from "../../server/domain/interactions";
 import { findAccountByUri } from "../../server/domain/accounts";
-import {
-  findBlockByUri,
-  findFavourite,
-  findFollowByUri,
-  findFollowRequestByUri,
-  findReblog,
-} from "../../server/domain/interactions";
+import { findBlockByUri } from "../../server/domain/blocks";
+import { findFavourite, findReblog } from "../../server/domain/interactions";
+import { findFollowByUri, findFollowRequestByUri } from "../../server/domain/follows";
 import { findStatusByUri, removeRemoteReblog } from "../../server/domain/statuses";
 import { removeStatusRow } from "../../server/domain/statuses";
 import type { DomainContext } from "../../server/domain/context";

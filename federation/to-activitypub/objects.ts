@@ -18,7 +18,7 @@ import {
   Update,
 } from "@fedify/vocab";
 import type { Visibility } from "../../server/db/schema";
-import type { StatusForFederation } from "../../server/domain/federation-queries";
+import type { StatusForFederation } from "../../server/domain/statuses";
 import { localUrls } from "../../server/urls";
 
 export interface MentionForObject {

@@ -1,7 +1,7 @@
 // /api/v2/search and /api/v1/tags/:name.
 import { Router } from "express";
 import { z } from "zod";
-import { getVisibleStatus } from "../domain/statuses";
+import { getVisibleStatus } from "../domain/visibility";
 import { searchStatuses, searchTags } from "../domain/search";
 import { getVisibleAccount, type Account } from "../domain/accounts";
 import type { Services } from "../services";

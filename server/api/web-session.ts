@@ -9,7 +9,7 @@ import { CSRF_COOKIE, SESSION_COOKIE, currentAuth, requireAuth } from "../auth/m
 import { authRateLimit, failedLoginTracker, loginRateLimit } from "../auth/rate-limit";
 import { issueToken, revokeToken } from "../auth/tokens";
 import { changePassword, listSessions, revokeSession } from "../domain/access";
-import { deleteLocalAccount } from "../domain/accounts";
+import { deleteLocalAccount } from "../domain/account-deletion";
 import { Unauthorized } from "../errors";
 import type { Services } from "../services";
 import { idParam, parseBody } from "./http";

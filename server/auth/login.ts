@@ -7,7 +7,7 @@ import { accounts, users } from "../db/schema";
 import type { Account, User } from "../domain/accounts";
 import type { DomainContext } from "../domain/context";
 import { Forbidden } from "../errors";
-import { verifyDummy, verifyPassword } from "./passwords";
+import { verifyDummy, verifyPassword } from "../domain/accounts";
 
 export interface LoginResult {
   user: User;

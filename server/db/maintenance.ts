@@ -10,6 +10,7 @@
 // analyzeAfterBulkWork() when it is done rather than waiting for the next check.
 import { sql } from "drizzle-orm";
 import type { Database, Db } from "./open";
+import { rowsOf } from "./rows";
 
 export const ANALYZE_THRESHOLD = { base: 50, scale: 0.1 };
 export const VACUUM_THRESHOLD = { base: 50, scale: 0.2 };
@@ -26,10 +27,6 @@ export interface TableUpkeep {
   statsPages: number;
   analyse: boolean;
   vacuum: boolean;
-}
-
-function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : ((result as { rows?: T[] }).rows ?? [])) as T[];
 }
 
 /** The tables of our schema that need ANALYZE (or VACUUM, on PGlite) now. */

@@ -2,7 +2,6 @@ import type { Config } from "../config";
 import type { DbOrTx } from "../db/open";
 import type { accounts } from "../db/schema";
 import type { EventBus } from "../events";
-import type { AccountUriCache } from "./accounts/cache";
 
 /**
  * Finds (fetching it from its server when needed) a remote account by
@@ -22,6 +21,17 @@ export interface RemoteTombstones {
   isDeleted(uri: string): Promise<boolean>;
 }
 
+/**
+ * Accounts by ActivityPub id, remembered briefly (accounts/cache.ts implements
+ * it). Declared here, by what the context needs, so that the context (below
+ * every concept) does not import the accounts concept.
+ */
+export interface AccountLookupCache {
+  get(uri: string): typeof accounts.$inferSelect | undefined;
+  set(account: typeof accounts.$inferSelect): void;
+  clear(): void;
+}
+
 /** What every domain function receives: the database (or a transaction), the event bus and the configuration. */
 export interface DomainContext {
   db: DbOrTx;
@@ -31,5 +41,5 @@ export interface DomainContext {
   resolveRemoteUrl?: RemoteUrlResolver;
   tombstones?: RemoteTombstones;
   /** accounts by ActivityPub id, for the lookups every incoming activity makes */
-  accountCache?: AccountUriCache;
+  accountCache?: AccountLookupCache;
 }

@@ -9,7 +9,7 @@ import type { DbOrTx } from "../db/open";
 import { eventJournal } from "../db/schema";
 import type { DomainEvents, EventName } from "../events";
 import { newId } from "../ids";
-import { rowsOf } from "./statuses/visibility";
+import { rowsOf } from "../db/rows";
 import type { DomainContext } from "./context";
 
 /** Records an event to publish once the transaction has committed; `durable: false` publishes without a journal row. */

@@ -6,7 +6,7 @@ import { block } from "../../server/domain/blocks";
 import { follow, unfollow } from "../../server/domain/follows";
 import { reblog } from "../../server/domain/interactions";
 import { deleteStatus } from "../../server/domain/statuses";
-import { rowsOf } from "../../server/domain/statuses";
+import { rowsOf } from "../../server/db/rows";
 import { createPost, createResident, type Resident } from "../helpers/factories";
 import { useTestInstance, type TestInstance } from "../helpers/instance";
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { useTestInstance, type TestInstance } from "../helpers/instance";
 import { createResident, type Resident } from "../helpers/factories";
 import { countRows } from "../helpers/api";
-import { rowsOf } from "../../server/domain/statuses";
+import { rowsOf } from "../../server/db/rows";
 
 let t: TestInstance;
 useTestInstance((instance) => (t = instance));

@@ -5,7 +5,7 @@ import { useTestInstance, type TestInstance } from "../helpers/instance";
 import { createResident, type Resident } from "../helpers/factories";
 import { countRows } from "../helpers/api";
 import { closeEndedPolls } from "../../server/domain/polls";
-import { rowsOf } from "../../server/domain/statuses";
+import { rowsOf } from "../../server/db/rows";
 
 let t: TestInstance;
 useTestInstance((instance) => (t = instance));

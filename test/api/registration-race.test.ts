@@ -1,7 +1,7 @@
 // The first account becomes the admin, even when several register at the same moment.
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { rowsOf } from "../../server/domain/statuses";
+import { rowsOf } from "../../server/db/rows";
 import { useTestInstance, type TestInstance } from "../helpers/instance";
 import { setRegistrationMode } from "../helpers/accounts-suite";
 

@@ -8,7 +8,7 @@ import { issueToken } from "../../server/auth/tokens";
 import { expandScopes, hasAnyScope, KNOWN_SCOPES, ruleFor, SCOPE_TABLE, type Requirement } from "../../server/auth/scopes";
 import { follow } from "../../server/domain/follows";
 import { getSettings } from "../../server/domain/instance";
-import { rowsOf } from "../../server/domain/statuses";
+import { rowsOf } from "../../server/db/rows";
 import { createPost, createResident, type Resident } from "../helpers/factories";
 import { useTestInstance, type TestInstance } from "../helpers/instance";
 import { passwordGrant, PASSWORD } from "../helpers/accounts-suite";

@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { follow } from "../../server/domain/follows";
 import { MAX_REPLAYS, pendingEvents, replayJournal, writeAndPublish } from "../../server/domain/event-journal";
-import { rowsOf } from "../../server/domain/statuses";
+import { rowsOf } from "../../server/db/rows";
 import type { DomainEvents } from "../../server/events";
 import { createPost, createResident } from "../helpers/factories";
 import { useTestInstance, type TestInstance } from "../helpers/instance";

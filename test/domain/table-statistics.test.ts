@@ -10,7 +10,7 @@ import { loadConfig } from "../../server/config";
 import { tablesDueForUpkeep, upkeepTables } from "../../server/db/maintenance";
 import { openDatabase, type Database } from "../../server/db/open";
 import { homeTimeline } from "../../server/domain/timelines";
-import { rowsOf } from "../../server/domain/statuses";
+import { rowsOf } from "../../server/db/rows";
 import { EventBus } from "../../server/events";
 import { seedSmallCommune } from "../../bench/lib/small-commune";
 import { createPostgresDatabase, testDbKind } from "../helpers/db";

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "../../server/db/open";
-import { rowsOf } from "../../server/domain/statuses";
+import { rowsOf } from "../../server/db/rows";
 import { findStatusByUri } from "../../server/domain/statuses";
 import { loadConfig } from "../../server/config";
 import { newId } from "../../server/ids";

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { findStatusByUri } from "../../server/domain/statuses";
 import { invalidateDomainPolicyCache } from "../../server/domain/domains";
-import { rowsOf } from "../../server/domain/statuses";
+import { rowsOf } from "../../server/db/rows";
 import { createResident, type Resident } from "../helpers/factories";
 import { countRows } from "../helpers/api";
 import { startFederatedInstance, type FederatedInstance } from "./support/instance";

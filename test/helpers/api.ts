@@ -3,7 +3,7 @@
 import { sql } from "drizzle-orm";
 import sharp from "sharp";
 import { uploadMedia, type Media } from "../../server/domain/media";
-import { rowsOf } from "../../server/domain/statuses";
+import { rowsOf } from "../../server/db/rows";
 import type { Resident } from "./factories";
 import type { TestInstance } from "./instance";
 

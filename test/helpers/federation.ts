@@ -9,7 +9,7 @@ import { federationModule, type FederationModule } from "../../federation/module
 import type { Database } from "../../server/db/open";
 import { invalidateDomainPolicyCache, setDomainPolicy } from "../../server/domain/domains";
 import { setSetting } from "../../server/domain/instance";
-import { rowsOf } from "../../server/domain/statuses";
+import { rowsOf } from "../../server/db/rows";
 import type { ModuleFactory } from "../../server/instance";
 import { createResident, type Resident } from "./factories";
 import { openTestDatabase } from "./db";

@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../server/db/open";
-import { rowsOf } from "../../server/domain/statuses";
+import { rowsOf } from "../../server/db/rows";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const dataDir = mkdtempSync(join(tmpdir(), "parvis-shutdown-"));

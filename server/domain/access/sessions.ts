@@ -2,7 +2,7 @@
 import { and, desc, eq, isNull, ne } from "drizzle-orm";
 import { accessTokens, apps, users } from "../../db/schema";
 import { Invalid, NotFound } from "../../errors";
-import { hashPassword, verifyPassword } from "../../auth/passwords";
+import { hashPassword, verifyPassword } from "../accounts/passwords";
 import type { DomainContext } from "../context";
 
 export async function listSessions(ctx: DomainContext, userId: string) {

@@ -3,13 +3,14 @@
 // mention: the same handful of rows, over and over, at a statement each. Any
 // change to an account in this process ("account.updated", "account.deleted")
 // empties the cache; a change made by another process is seen within the TTL.
-import type { Account } from "./local";
 import type { EventBus } from "../../events";
+import type { AccountLookupCache } from "../context";
+import type { Account } from "./local";
 
 export const ACCOUNT_CACHE_TTL_MS = 5_000;
 const MAX_ENTRIES = 10_000;
 
-export class AccountUriCache {
+export class AccountUriCache implements AccountLookupCache {
   private readonly entries = new Map<string, { account: Account; until: number }>();
 
   constructor(

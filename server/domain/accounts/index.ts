@@ -1,7 +1,7 @@
 // Public surface of the accounts concept.
 export * from "./cache";
-export * from "./deletion";
 export * from "./local";
 export * from "./remote";
 export * from "./suggestions";
 export * from "./usage-limits";
+export * from "./passwords";

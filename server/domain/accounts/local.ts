@@ -1,10 +1,10 @@
 // Local residents and the accounts they see: registration, profiles, lookups.
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { accounts, users, type ProfileField, type Role } from "../../db/schema";
 import { Invalid, NotFound } from "../../errors";
 import { newId } from "../../ids";
 import { localUrls } from "../../urls";
-import { hashPassword } from "../../auth/passwords";
+import { hashPassword } from "./passwords";
 import type { DomainContext } from "../context";
 import { writeAndPublish } from "../event-journal";
 import { renderPlainText } from "../content/text";
@@ -310,4 +310,25 @@ export async function rejectRegistration(ctx: DomainContext, accountId: string):
   if (!user || user.approved) throw new NotFound();
   await ctx.db.delete(accounts).where(eq(accounts.id, accountId));
   ctx.events.emit("tokens.revoked", { userId: user.id, tokenIds: null });
+}
+
+/** Accounts by id (missing ones left out). */
+export async function accountsByIds(ctx: DomainContext, ids: string[]): Promise<Account[]> {
+  if (ids.length === 0) return [];
+  return ctx.db.select().from(accounts).where(inArray(accounts.id, ids));
+}
+
+export async function accountById(ctx: DomainContext, id: string): Promise<Account | null> {
+  const [row] = await ctx.db.select().from(accounts).where(eq(accounts.id, id));
+  return row ?? null;
+}
+
+/** Which of these account ids are residents. */
+export async function localAccountIds(ctx: DomainContext, ids: string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await ctx.db
+    .select({ id: accounts.id })
+    .from(accounts)
+    .where(and(inArray(accounts.id, ids.slice(0, 200)), isNull(accounts.domain)));
+  return rows.map((r) => r.id);
 }

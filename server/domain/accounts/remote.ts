@@ -11,7 +11,6 @@ import type { Account } from "./local";
 import type { DomainContext } from "../context";
 import { httpUrl, sanitizePostHtml, stripHtml } from "../content/sanitize";
 import { normaliseStrings } from "../../unicode";
-import { removeStatusRow } from "../statuses/local";
 
 export interface RemoteActorData {
   uri: string;
@@ -155,17 +154,6 @@ export async function accountsByUris(ctx: DomainContext, uris: string[]): Promis
   const rows = await ctx.db.select().from(accounts).where(inArray(accounts.uri, missing));
   remember(ctx, rows);
   return [...found, ...rows];
-}
-
-/** The remote server deleted the account: its posts go, then the account. */
-export async function deleteRemoteAccount(ctx: DomainContext, accountId: string): Promise<void> {
-  const [account] = await ctx.db.select().from(accounts).where(eq(accounts.id, accountId));
-  if (!account || account.domain === null) return;
-  // one event per post so that timelines open in browsers drop them
-  const posts = await ctx.db.select().from(statuses).where(eq(statuses.accountId, accountId));
-  for (const post of posts) await removeStatusRow(ctx, post);
-  await ctx.db.delete(accounts).where(eq(accounts.id, accountId));
-  ctx.events.emit("account.deleted", { accountId, uri: account.uri, local: false, followerInboxes: [] });
 }
 
 /** A Move was announced: recorded for moderators; followers are not moved automatically. */

@@ -6,7 +6,7 @@ import type { RateLimitFamily } from "../../config";
 import { rateLimitCounters } from "../../db/schema";
 import { TooManyRequests } from "../../errors";
 import type { DomainContext } from "../context";
-import { rowsOf } from "../statuses/visibility";
+import { rowsOf } from "../../db/rows";
 
 export interface Usage {
   limit: number;

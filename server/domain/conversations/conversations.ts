@@ -7,7 +7,10 @@ import { NotFound } from "../../errors";
 import { newId } from "../../ids";
 import type { DomainContext } from "../context";
 import { finishPage, pageQuery, type PageParams } from "../pagination";
-import type { Status } from "../statuses/local";
+
+// the status row (as statuses/local.ts names it), typed from the table so that
+// conversations, which statuses/ calls, do not import statuses/ back
+type Status = typeof statuses.$inferSelect;
 
 export type AccountConversation = typeof accountConversations.$inferSelect;
 

@@ -8,7 +8,8 @@ import { newId } from "../../ids";
 import type { DomainContext } from "../context";
 import { writeAndPublish } from "../event-journal";
 import { htmlToText } from "../content/sanitize";
-import { getVisibleStatus, type Status } from "../statuses/local";
+import { type Status } from "../statuses/local";
+import { getVisibleStatus } from "../visibility/visibility";
 
 export type Filter = typeof filters.$inferSelect;
 export type FilterKeyword = typeof filterKeywords.$inferSelect;

@@ -1,2 +1,3 @@
 // Public surface of the follows concept.
 export * from "./follows";
+export * from "./remote";

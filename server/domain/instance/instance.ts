@@ -2,7 +2,7 @@
 import { and, eq, gt, isNotNull, isNull, sql } from "drizzle-orm";
 import { accessTokens, accounts, statuses, users } from "../../db/schema";
 import type { DomainContext } from "../context";
-import { rowsOf } from "../statuses/visibility";
+import { rowsOf } from "../../db/rows";
 
 export interface InstanceUsage {
   users: number;

@@ -2,10 +2,10 @@ import { and, eq } from "drizzle-orm";
 import { bookmarks, statuses } from "../../db/schema";
 import { finishPage, pageQuery, type PageParams } from "../pagination";
 import { notHidden } from "../timelines/timelines";
-import { visibleTo } from "../statuses/visibility";
+import { visibleTo, getVisibleStatus } from "../visibility/visibility";
 import { newId } from "../../ids";
 import type { DomainContext } from "../context";
-import { getVisibleStatus, type Status } from "../statuses/local";
+import { type Status } from "../statuses/local";
 
 export async function bookmark(ctx: DomainContext, accountId: string, statusId: string): Promise<Status> {
   const status = await getVisibleStatus(ctx, statusId, accountId);

@@ -9,9 +9,9 @@ import type { DomainContext } from "../context";
 import { writeAndPublish } from "../event-journal";
 import { notify, withdrawNotifications } from "../notifications/notifications";
 import { finishPage, pageQuery, type PageParams } from "../pagination";
-import { getVisibleStatus, removeStatusRow, storeStatus, type Status } from "../statuses/local";
+import { removeStatusRow, storeStatus, type Status } from "../statuses/local";
+import { getVisibleStatus, visibleTo } from "../visibility/visibility";
 import { notHidden } from "../timelines/timelines";
-import { visibleTo } from "../statuses/visibility";
 
 export type Favourite = typeof favourites.$inferSelect;
 

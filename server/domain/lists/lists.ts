@@ -8,7 +8,7 @@ import type { DomainContext } from "../context";
 import { finishPage, pageQuery, type PageParams } from "../pagination";
 import type { Status } from "../statuses/local";
 import { notHidden, reblogVisible } from "../timelines/timelines";
-import { visibleTo, type Viewer } from "../statuses/visibility";
+import { visibleTo, type Viewer } from "../visibility/visibility";
 
 export type List = typeof lists.$inferSelect;
 export type RepliesPolicy = List["repliesPolicy"];

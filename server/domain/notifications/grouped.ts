@@ -7,7 +7,7 @@ import { notifications, type NotificationType } from "../../db/schema";
 import type { DomainContext } from "../context";
 import { GROUPABLE_TYPES, shownNotifications, type NotificationFilter } from "./notifications";
 import type { PageParams } from "../pagination";
-import { rowsOf } from "../statuses/visibility";
+import { rowsOf } from "../../db/rows";
 
 /** How many accounts a group names (Mastodon's SAMPLE_ACCOUNTS_SIZE). */
 export const SAMPLE_ACCOUNTS_SIZE = 8;

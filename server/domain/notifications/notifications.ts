@@ -7,7 +7,8 @@ import { NotFound } from "../../errors";
 import { newId } from "../../ids";
 import type { DomainContext } from "../context";
 import { finishPage, pageQuery, type PageParams } from "../pagination";
-import { rowsOf, visibleTo } from "../statuses/visibility";
+import { visibleTo } from "../visibility/visibility";
+import { rowsOf } from "../../db/rows";
 
 export type Notification = typeof notifications.$inferSelect;
 

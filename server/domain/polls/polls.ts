@@ -12,8 +12,8 @@ import type { DomainContext } from "../context";
 import { writeAndPublish } from "../event-journal";
 import { notify } from "../notifications/notifications";
 import { stripHtml } from "../content/sanitize";
-import { getVisibleStatus } from "../statuses/local";
-import { canSee, rowsOf } from "../statuses/visibility";
+import { getVisibleStatus, canSee } from "../visibility/visibility";
+import { rowsOf } from "../../db/rows";
 
 export type Poll = typeof polls.$inferSelect;
 

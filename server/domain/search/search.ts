@@ -3,7 +3,7 @@
 import { and, asc, eq, ilike, isNull, sql } from "drizzle-orm";
 import { statusTags, statuses, tags } from "../../db/schema";
 import type { DomainContext } from "../context";
-import { visibleTo } from "../statuses/visibility";
+import { visibleTo } from "../visibility/visibility";
 
 function likePattern(term: string, prefixOnly: boolean): string {
   const escaped = term.toLowerCase().replace(/[\\%_]/g, (c) => "\\" + c);

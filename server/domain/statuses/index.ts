@@ -3,4 +3,4 @@ export * from "./local";
 export * from "./remote";
 export * from "./scheduled";
 export * from "./threads";
-export * from "./visibility";
+export * from "./outgoing";

@@ -25,7 +25,7 @@ import { HeldEvents } from "../../events";
 import { journaled, writeAndPublish } from "../event-journal";
 import { recordMentions } from "../notifications/notifications";
 import { extractHashtags, extractMentions, mentionKey, renderStatusText, type ResolvedMention } from "../content/text";
-import { canSee } from "./visibility";
+import { canSee, getVisibleStatus } from "../visibility/visibility";
 import { removeMediaFiles } from "../media/attachments";
 import { insertLocalPoll, replaceLocalPoll, validatePollInput, type PollInput } from "../polls/polls";
 
@@ -252,21 +252,6 @@ export async function createStatus(ctx: DomainContext, author: Account, input: C
     return existing.status;
   }
   return status;
-}
-
-/** A status the viewer may see, or NotFound (whether it exists or not). */
-export async function getVisibleStatus(ctx: DomainContext, id: string, viewerId: string | null): Promise<Status> {
-  const [row] = await ctx.db
-    .select({ status: statuses, suspended: accounts.suspendedAt })
-    .from(statuses)
-    .innerJoin(accounts, eq(accounts.id, statuses.accountId))
-    .where(eq(statuses.id, id));
-  if (!row || row.suspended || !(await canSee(ctx, row.status, viewerId))) throw new NotFound();
-  if (row.status.reblogOfId) {
-    // a reblog is visible only while what it shares is
-    await getVisibleStatus(ctx, row.status.reblogOfId, viewerId);
-  }
-  return row.status;
 }
 
 export interface EditStatusInput {

@@ -2,8 +2,9 @@
 import { sql } from "drizzle-orm";
 import { blocks, mutes, statuses } from "../../db/schema";
 import type { DomainContext } from "../context";
-import { getVisibleStatus, type Status } from "./local";
-import { rowsOf, visibleTo } from "./visibility";
+import { type Status } from "./local";
+import { getVisibleStatus, visibleTo } from "../visibility/visibility";
+import { rowsOf } from "../../db/rows";
 
 export const MAX_ANCESTORS = 40;
 export const MAX_DESCENDANTS = 400;

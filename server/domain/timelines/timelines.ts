@@ -6,7 +6,7 @@ import { accounts, blocks, follows, listAccounts, lists, mediaAttachments, mutes
 import type { DomainContext } from "../context";
 import { finishPage, pageQuery, type PageParams } from "../pagination";
 import type { Status } from "../statuses/local";
-import { visibleTo, type Viewer } from "../statuses/visibility";
+import { visibleTo, type Viewer } from "../visibility/visibility";
 
 const original = alias(statuses, "original");
 

@@ -9,7 +9,7 @@ import { trendReviews } from "../../db/schema";
 import { NotFound } from "../../errors";
 import type { DomainContext } from "../context";
 import { getSettings } from "../instance/settings";
-import { rowsOf } from "../statuses/visibility";
+import { rowsOf } from "../../db/rows";
 
 export type TrendKind = "tag" | "link" | "status";
 

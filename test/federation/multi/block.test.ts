@@ -1,7 +1,7 @@
 // A resident blocking a follower who lives on another instance.
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rowsOf } from "../../../server/domain/statuses";
+import { rowsOf } from "../../../server/db/rows";
 import {
   api,
   findRemote,

@@ -5,7 +5,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { invalidateDomainPolicyCache, removeDomainPolicy } from "../../../server/domain/domains";
 import { setSetting } from "../../../server/domain/instance";
-import { rowsOf } from "../../../server/domain/statuses";
+import { rowsOf } from "../../../server/db/rows";
 import {
   allowOnly,
   api,

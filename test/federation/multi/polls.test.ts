@@ -17,7 +17,7 @@ import {
   waitForHomeStatus,
   type Peer,
 } from "../../helpers/federation";
-import { rowsOf } from "../../../server/domain/statuses";
+import { rowsOf } from "../../../server/db/rows";
 
 let A: Peer;
 let B: Peer;

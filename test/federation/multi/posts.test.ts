@@ -2,7 +2,7 @@
 // timelines, visibility, mentions, reply threads, edits and deletions.
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rowsOf } from "../../../server/domain/statuses";
+import { rowsOf } from "../../../server/db/rows";
 import {
   ApiError,
   acctOf,

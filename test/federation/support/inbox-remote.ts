@@ -11,7 +11,7 @@ import { sql } from "drizzle-orm";
 import type { Account } from "../../../server/domain/accounts";
 import { authorizeFollowRequest, follow } from "../../../server/domain/follows";
 import { findAccountByUri } from "../../../server/domain/accounts";
-import { rowsOf } from "../../../server/domain/statuses";
+import { rowsOf } from "../../../server/db/rows";
 import type { TestInstance } from "../../helpers/instance";
 import type { Resident } from "../../helpers/factories";
 

@@ -1,23 +1,16 @@
-// What outgoing federation needs to know about local rows: a status with its
-// mentions, tags, media and parent; the remote followers of an account (their
-// inboxes); and storing the id of a Follow we send. Plain reads, no rules:
-// who may see a status is decided in visibility.ts.
-import { and, asc, eq, inArray, isNotNull, sql } from "drizzle-orm";
+// What outgoing federation needs to know about a status: the status with its
+// mentions, tags, media, parent and poll (to render it as a Note or Announce),
+// whether it would reach anyone remote, and a status row by id. Plain reads, no
+// rules: who may see a status is decided in visibility/.
+import { asc, eq, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { accounts, followRequests, follows, mediaAttachments, mentions, statusTags, statuses, tags } from "../db/schema";
-import type { DbOrTx } from "../db/open";
-import { prepared } from "../db/prepared";
-import type { Account } from "./accounts/local";
-import type { DomainContext } from "./context";
-import type { Status } from "./statuses/local";
-import { pollViews, type PollView } from "./polls/polls";
-
-/** A remote actor as a delivery target. */
-export interface RemoteInboxes {
-  uri: string;
-  inboxUrl: string | null;
-  sharedInboxUrl: string | null;
-}
+import { accounts, follows, mediaAttachments, mentions, statusTags, statuses, tags } from "../../db/schema";
+import type { DbOrTx } from "../../db/open";
+import { prepared } from "../../db/prepared";
+import type { Account } from "../accounts/local";
+import type { DomainContext } from "../context";
+import { pollViews, type PollView } from "../polls/polls";
+import type { Status } from "./local";
 
 export interface MentionedAccount {
   id: string;
@@ -184,42 +177,6 @@ const remoteAudienceQuery = (db: DbOrTx) =>
       .where(sql`s.id = ${sql.placeholder("id")}`)
       .prepare("fed_remote_audience"),
   );
-
-/** The remote accounts following `accountId`, with their inboxes (local followers need no delivery). */
-export async function remoteFollowerInboxes(ctx: DomainContext, accountId: string): Promise<RemoteInboxes[]> {
-  return ctx.db
-    .select({ uri: accounts.uri, inboxUrl: accounts.inboxUrl, sharedInboxUrl: accounts.sharedInboxUrl })
-    .from(follows)
-    .innerJoin(accounts, eq(accounts.id, follows.accountId))
-    .where(and(eq(follows.targetAccountId, accountId), isNotNull(accounts.domain)))
-    .orderBy(asc(follows.id));
-}
-
-/** Is `followerId` following `accountId`? (who may fetch a followers-only post) */
-export async function isFollowing(ctx: DomainContext, followerId: string, accountId: string): Promise<boolean> {
-  const rows = await ctx.db
-    .select({ id: follows.id })
-    .from(follows)
-    .where(and(eq(follows.accountId, followerId), eq(follows.targetAccountId, accountId)))
-    .limit(1);
-  return rows.length > 0;
-}
-
-/** Accounts by id (missing ones left out). */
-export async function accountsByIds(ctx: DomainContext, ids: string[]): Promise<Account[]> {
-  if (ids.length === 0) return [];
-  return ctx.db.select().from(accounts).where(inArray(accounts.id, ids));
-}
-
-export async function accountById(ctx: DomainContext, id: string): Promise<Account | null> {
-  const [row] = await ctx.db.select().from(accounts).where(eq(accounts.id, id));
-  return row ?? null;
-}
-
-/** Records the id of the Follow activity sent for a pending request, so the remote Accept/Reject can be matched. */
-export async function setFollowRequestUri(ctx: DomainContext, requestId: string, uri: string): Promise<void> {
-  await ctx.db.update(followRequests).set({ uri }).where(eq(followRequests.id, requestId));
-}
 
 /** Status row by id (also a reblog), or null. */
 export async function statusById(ctx: DomainContext, id: string): Promise<Status | null> {

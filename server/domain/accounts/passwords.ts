@@ -1,3 +1,7 @@
+// Password hashing for local users. In the accounts concept (a user's
+// password belongs to its account) so that the domain (registration, password
+// change, account deletion) and auth/ (login) share it without the domain
+// importing auth/.
 import { hash, verify } from "@node-rs/argon2";
 
 // argon2id (the library's default algorithm), OWASP's minimum parameters.

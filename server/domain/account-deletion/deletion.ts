@@ -1,13 +1,15 @@
 // A resident deletes their account: their posts, relationships and login go;
 // the account row stays, emptied and suspended, so the name can never be taken
 // again by someone else (other servers remember it). Followers' servers are told.
+// A remote server deleting its actor: the cached posts go, then the account.
 import { eq, or } from "drizzle-orm";
 import { accounts, blocks, favourites, followRequests, follows, mediaAttachments, mutes, notifications, statuses, users } from "../../db/schema";
 import { Invalid, NotFound } from "../../errors";
-import { verifyPassword } from "../../auth/passwords";
+import { verifyPassword } from "../accounts/passwords";
 import type { DomainContext } from "../context";
-import { remoteFollowerInboxes } from "../federation-queries";
+import { remoteFollowerInboxes } from "../follows/remote";
 import { removeMediaFiles } from "../media/attachments";
+import { removeStatusRow } from "../statuses/local";
 
 export async function deleteLocalAccount(ctx: DomainContext, userId: string, password: string): Promise<void> {
   const [user] = await ctx.db.select().from(users).where(eq(users.id, userId));
@@ -39,4 +41,15 @@ export async function deleteLocalAccount(ctx: DomainContext, userId: string, pas
   await removeMediaFiles(ctx, [...files, account.avatarUrl, account.headerUrl]);
   ctx.events.emit("tokens.revoked", { userId, tokenIds: null });
   ctx.events.emit("account.deleted", { accountId: account.id, uri: account.uri, local: true, followerInboxes: [...new Set(inboxes)] });
+}
+
+/** The remote server deleted the account: its posts go, then the account. */
+export async function deleteRemoteAccount(ctx: DomainContext, accountId: string): Promise<void> {
+  const [account] = await ctx.db.select().from(accounts).where(eq(accounts.id, accountId));
+  if (!account || account.domain === null) return;
+  // one event per post so that timelines open in browsers drop them
+  const posts = await ctx.db.select().from(statuses).where(eq(statuses.accountId, accountId));
+  for (const post of posts) await removeStatusRow(ctx, post);
+  await ctx.db.delete(accounts).where(eq(accounts.id, accountId));
+  ctx.events.emit("account.deleted", { accountId, uri: account.uri, local: false, followerInboxes: [] });
 }

@@ -1,8 +1,13 @@
 // Who may see a status. The single place where this rule lives: timelines,
-// threads, single reads, notifications and streaming all use it.
-import { sql, type SQL } from "drizzle-orm";
+// threads, single reads, notifications, polls and streaming all use it. A
+// concept of its own (not a file of statuses/) because notifications, polls
+// and conversations need it while statuses/ calls them: keeping it below
+// them all is what keeps the concept folders free of import cycles.
+import { eq, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
-import { blocks, follows, mentions, statuses } from "../../db/schema";
+import { accounts, blocks, follows, mentions, statuses } from "../../db/schema";
+import { NotFound } from "../../errors";
+import { rowsOf } from "../../db/rows";
 import type { DomainContext } from "../context";
 
 export interface StatusLike {
@@ -53,8 +58,17 @@ export async function canSee(ctx: DomainContext, status: StatusLike, viewerId: s
   return Boolean(rowsOf<{ ok: boolean }>(result)[0]?.ok);
 }
 
-/** node-postgres returns { rows }, PGlite returns { rows } too; keep the access in one place. */
-export function rowsOf<T>(result: unknown): T[] {
-  const r = result as { rows?: T[] } | T[];
-  return Array.isArray(r) ? r : (r.rows ?? []);
+/** A status the viewer may see, or NotFound (whether it exists or not). */
+export async function getVisibleStatus(ctx: DomainContext, id: string, viewerId: string | null): Promise<typeof statuses.$inferSelect> {
+  const [row] = await ctx.db
+    .select({ status: statuses, suspended: accounts.suspendedAt })
+    .from(statuses)
+    .innerJoin(accounts, eq(accounts.id, statuses.accountId))
+    .where(eq(statuses.id, id));
+  if (!row || row.suspended || !(await canSee(ctx, row.status, viewerId))) throw new NotFound();
+  if (row.status.reblogOfId) {
+    // a reblog is visible only while what it shares is
+    await getVisibleStatus(ctx, row.status.reblogOfId, viewerId);
+  }
+  return row.status;
 }

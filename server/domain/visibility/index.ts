@@ -1,0 +1,2 @@
+// Public surface of the visibility concept: who may see a status.
+export * from "./visibility";
