@@ -44,7 +44,7 @@ export async function outboxPage(db: Db, accountId: string, cursor: string | nul
 
 /** One public or unlisted status (not a reblog) of an account, or null. */
 export async function listedStatus(db: Db, accountId: string, statusId: string): Promise<StatusForObject | null> {
-  if (!/^[0-9]{1,19}$/.test(statusId)) return null;
+  if (!isId(statusId)) return null;
   const [row] = await selectListed(db, accountId, and(eq(statuses.id, statusId), isNull(statuses.reblogOfId)), 1);
   if (!row) return null;
   const { cursor: _c, ...status } = row;

@@ -16,7 +16,7 @@ import { Temporal } from "@js-temporal/polyfill";
 import type { RequestHandler } from "express";
 import type { Services } from "../server/services";
 import { ACTIVITY_JSON_LIMITS, describeJsonLimit, exceedsJsonLimits } from "../server/json-limits";
-import { paths } from "../server/urls";
+import { isLocalUrl, paths } from "../server/urls";
 import {
   findPublicLocalAccount,
   INSTANCE_ACTOR,
@@ -265,7 +265,7 @@ function registerDispatchers(federation: Federation<Services>, services: Service
     })
     .mapAlias((_ctx, resource) => {
       // the profile page (https://commune.fr/@alice) also finds the actor
-      if (resource.origin !== new URL(config.origin).origin) return null;
+      if (!isLocalUrl(config.origin, resource)) return null;
       const m = resource.pathname.match(/^\/@([A-Za-z0-9_]+)$/);
       return m ? { username: m[1] } : null;
     })

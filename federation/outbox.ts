@@ -36,7 +36,7 @@ import { remoteFollowerInboxes, setFollowRequestUri, type RemoteInboxes } from "
 import { hasRemoteAudience, statusById, statusForFederation } from "../server/domain/statuses";
 import type { DomainEvents } from "../server/events";
 import type { Services } from "../server/services";
-import { localUrls } from "../server/urls";
+import { isLocalUrl, localUrls } from "../server/urls";
 import { findPublicLocalAccount, localPerson } from "./actors";
 import type { ParvisFederation } from "./index";
 import { addressing, federatedStatus, pollToUpdate, statusToActivity, statusToUpdate, toInstant, type Author } from "./to-activitypub/objects";
@@ -483,7 +483,7 @@ class Outbox {
     const inboxes = [...new Set(e.followerInboxes)].flatMap((inbox) => {
       try {
         const url = new URL(inbox);
-        return url.origin === new URL(this.origin).origin ? [] : [{ id: url, inboxId: url, endpoints: null }];
+        return isLocalUrl(this.origin, url) ? [] : [{ id: url, inboxId: url, endpoints: null }];
       } catch {
         return [];
       }

@@ -13,6 +13,7 @@ import type { Services } from "../server/services";
 import { actorToData, isSupportedActor } from "./from-activitypub/actor";
 import { isFetchableUrl, isPostObject, postToStatusData, type PostObject } from "./from-activitypub/note";
 import { isUrlAllowed } from "./policy";
+import { isLocalUrl } from "../server/urls";
 import type { SafeFetch } from "./safe-fetch";
 import { lookupWebFinger } from "./webfinger";
 
@@ -31,10 +32,6 @@ function sameUrl(a: string, b: string): boolean {
   }
 }
 
-function isLocalUrl(ctx: FedCtx, url: URL): boolean {
-  return url.origin === new URL(ctx.data.config.origin).origin;
-}
-
 /**
  * Fetches a document and parses it, or null. The document's own `id` must be
  * the URL asked for, or the final URL after redirects.
@@ -49,7 +46,7 @@ export async function fetchObject(ctx: FedCtx, url: URL | string): Promise<APObj
     return null;
   }
   if (!isFetchableUrl(target, services.config.allowPrivateAddress)) return null;
-  if (isLocalUrl(ctx, target)) return null;
+  if (isLocalUrl(ctx.data.config.origin, target)) return null;
   if (!(await isUrlAllowed(services.domain, target))) return null;
   let remote;
   try {
@@ -122,7 +119,7 @@ export async function resolveActor(
     return null;
   }
   const known = await findAccountByUri(dctx, target.href);
-  if (isLocalUrl(ctx, target)) return known && known.domain === null ? known : null;
+  if (isLocalUrl(ctx.data.config.origin, target)) return known && known.domain === null ? known : null;
   if (known && known.domain === null) return null;
   const fresh = known?.lastFetchedAt && Date.now() - known.lastFetchedAt.getTime() < ACTOR_REFRESH_MS;
   if (known && fresh && !options.refresh) return known;
@@ -155,7 +152,7 @@ export async function resolveMentionHrefs(ctx: FedCtx, hrefs: URL[], dctx: Domai
 export async function resolveMentionedAccounts(ctx: FedCtx, hrefs: URL[], dctx: DomainContext = ctx.data.domain): Promise<Account[]> {
   const uris = [...new Set(hrefs.map((h) => h.href))];
   const found = await accountsByUris(dctx, uris);
-  const unknown = uris.filter((u) => !found.some((a) => a.uri === u) && !isLocalUrl(ctx, new URL(u)));
+  const unknown = uris.filter((u) => !found.some((a) => a.uri === u) && !isLocalUrl(ctx.data.config.origin, new URL(u)));
   for (const uri of unknown.slice(0, MAX_MENTION_FETCHES)) {
     const account = await resolveActor(ctx, uri, { dctx });
     if (account) found.push(account);
@@ -232,7 +229,7 @@ export async function resolveObjectUrl(ctx: FedCtx, url: string): Promise<{ acco
   if (account) return { accountId: account.id };
   const status = await findStatusByUri(dctx, target.href);
   if (status) return { statusId: status.id };
-  if (isLocalUrl(ctx, target)) return null;
+  if (isLocalUrl(ctx.data.config.origin, target)) return null;
   const object = await fetchObject(ctx, target);
   if (isSupportedActor(object)) {
     const stored = await storeActor(ctx, object);

@@ -19,3 +19,12 @@ export function localUrls(origin: string) {
     media: (fileName: string) => origin + paths.media(fileName),
   };
 }
+
+/**
+ * Is `url` on this server (same scheme, host and port as `origin`)? The one
+ * test federation uses before fetching, trusting or delivering anything: an
+ * object of ours is never fetched back nor stored as a remote copy.
+ */
+export function isLocalUrl(origin: string, url: URL): boolean {
+  return url.origin === new URL(origin).origin;
+}

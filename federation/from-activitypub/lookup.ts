@@ -6,6 +6,7 @@ import type { Activity, Object as APObject } from "@fedify/vocab";
 import type { Account } from "../../server/domain/accounts";
 import { findAccountByUri } from "../../server/domain/accounts";
 import type { Services } from "../../server/services";
+import { isLocalUrl } from "../../server/urls";
 import { findPublicLocalAccount } from "../actors";
 import { resolveActor } from "../resolve";
 
@@ -15,13 +16,9 @@ export function sameOrigin(a: URL | null | undefined, b: URL | null | undefined)
   return Boolean(a && b && a.origin === b.origin);
 }
 
-export function isLocalUrl(ctx: Ctx, url: URL): boolean {
-  return url.origin === new URL(ctx.data.config.origin).origin;
-}
-
 /** The resident an actor URL names (public residents only), or null. */
 export async function localAccountFor(ctx: Ctx, url: URL | null | undefined): Promise<Account | null> {
-  if (!url || !isLocalUrl(ctx, url)) return null;
+  if (!url || !isLocalUrl(ctx.data.config.origin, url)) return null;
   const parsed = ctx.parseUri(url);
   if (parsed?.type === "actor") return findPublicLocalAccount(ctx.data.db, parsed.identifier);
   const row = await findAccountByUri(ctx.data.domain, url.href);
@@ -30,7 +27,7 @@ export async function localAccountFor(ctx: Ctx, url: URL | null | undefined): Pr
 
 /** The remote account of the activity's (signing) actor, fetched when unknown or stale. */
 export async function remoteActorOf(ctx: Ctx, activity: Activity, refresh = false): Promise<Account | null> {
-  if (!activity.actorId || isLocalUrl(ctx, activity.actorId)) return null;
+  if (!activity.actorId || isLocalUrl(ctx.data.config.origin, activity.actorId)) return null;
   const account = await resolveActor(ctx, activity.actorId, { refresh });
   if (!account || account.domain === null || account.uri !== activity.actorId.href) return null;
   if (account.suspendedAt) return null;

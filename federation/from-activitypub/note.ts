@@ -21,7 +21,7 @@ import {
 } from "@fedify/vocab";
 import type { Visibility } from "../../server/db/schema";
 import type { RemoteAttachment, RemoteStatusData } from "../../server/domain/statuses";
-import { isHttpUrl } from "../../server/domain/content";
+import { isHttpUrl, withoutHash } from "../../server/domain/content";
 import type { RemotePollData } from "../../server/domain/polls";
 import { isPublicAddress } from "../addresses";
 import { escapeHtml, firstText, languageOf } from "./text";
@@ -230,7 +230,7 @@ export async function postToStatusData(
   const tagNames: string[] = [];
   for await (const tag of object.getTags({ ...options.loaders, suppressError: true })) {
     if (tag instanceof Mention && tag.href && mentionHrefs.length < MAX_MENTIONS) mentionHrefs.push(tag.href);
-    else if (tag instanceof Hashtag && tag.name) tagNames.push(tag.name.toString().replace(/^#/, ""));
+    else if (tag instanceof Hashtag && tag.name) tagNames.push(withoutHash(tag.name.toString()));
   }
   return {
     uri: object.id.href,

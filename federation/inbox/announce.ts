@@ -6,7 +6,8 @@ import { Create, type Announce } from "@fedify/vocab";
 import { reblog } from "../../server/domain/interactions";
 import { hasLocalFollowers } from "../../server/domain/follows";
 import { findStatusByUri } from "../../server/domain/statuses";
-import { embeddedObject, isLocalUrl, remoteActorOf, sameOrigin } from "../from-activitypub/lookup";
+import { embeddedObject, remoteActorOf, sameOrigin } from "../from-activitypub/lookup";
+import { isLocalUrl } from "../../server/urls";
 import { resolvePost } from "../resolve";
 import type { InboxHandler } from "./index";
 
@@ -25,7 +26,7 @@ export const onAnnounce: InboxHandler<Announce> = async (ctx, activity) => {
   if (!announcer) return null;
   let status = await findStatusByUri(d, objectId.href);
   if (!status) {
-    if (isLocalUrl(ctx, objectId) || !(await hasLocalFollowers(d, announcer.id))) return null;
+    if (isLocalUrl(ctx.data.config.origin, objectId) || !(await hasLocalFollowers(d, announcer.id))) return null;
     status = (await resolvePost(ctx, objectId)) ?? undefined;
   }
   if (!status || status.reblogOfId) return null;

@@ -5,7 +5,8 @@ import type { Account } from "../../server/domain/accounts";
 import { createReport } from "../../server/domain/moderation";
 import { findStatusByUri } from "../../server/domain/statuses";
 import { firstText } from "../from-activitypub/text";
-import { isLocalUrl, localAccountFor, remoteActorOf } from "../from-activitypub/lookup";
+import { localAccountFor, remoteActorOf } from "../from-activitypub/lookup";
+import { isLocalUrl } from "../../server/urls";
 import type { InboxHandler } from "./index";
 
 const MAX_FLAGGED_OBJECTS = 100;
@@ -15,7 +16,7 @@ export const onFlag: InboxHandler<Flag> = async (ctx, activity) => {
   let target: Account | null = null;
   const statusIds: { id: string; accountId: string }[] = [];
   for (const objectId of activity.objectIds.slice(0, MAX_FLAGGED_OBJECTS)) {
-    if (!isLocalUrl(ctx, objectId)) continue;
+    if (!isLocalUrl(ctx.data.config.origin, objectId)) continue;
     const account = await localAccountFor(ctx, objectId);
     if (account) {
       target ??= account;

@@ -9,7 +9,7 @@
 //   when the request carries forwarding headers, never when
 //   PARVIS_METRICS_LOOPBACK=false.
 // Anyone else gets 403 (401 for a bearer token that is not valid at all).
-import { timingSafeEqual } from "node:crypto";
+import { sameSecret } from "../auth/secrets";
 import type { Request, RequestHandler } from "express";
 import { SESSION_COOKIE } from "../auth/middleware";
 import { hasScope, isUserAuth, verifyToken } from "../auth/tokens";
@@ -38,12 +38,6 @@ export function loopbackMayRead(
   if (!policy.metricsLoopback || policy.trustProxy) return false;
   if (FORWARDING_HEADERS.some((h) => request.headers[h] !== undefined)) return false;
   return isLoopbackAddress(request.socketAddress);
-}
-
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 type Access = "allowed" | "forbidden" | "unauthorized";

@@ -1,7 +1,8 @@
 // GET/POST /oauth/authorize: the page where a resident lets a third-party app
 // (Tusky, Ivory, Elk…) act on their account. Rendered by the server, no script,
 // strings from server/i18n.
-import { randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes } from "node:crypto";
+import { sameSecret } from "../auth/secrets";
 import { Router, type Request, type Response } from "express";
 import { z } from "zod";
 import { assertMayLogIn, authenticatePassword, lockoutKey, passwordAuthenticator } from "../auth/login";
@@ -57,12 +58,6 @@ export function formActionSource(redirectUri: string): string | null {
 function allowRedirectTo(res: Response, redirectUri: string) {
   const source = formActionSource(redirectUri);
   if (source) res.setHeader("Content-Security-Policy", contentSecurityPolicyWithFormAction(source));
-}
-
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 export function oauthAuthorizeRouter(services: Services): Router {

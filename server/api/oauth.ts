@@ -1,7 +1,7 @@
 // OAuth 2 as Mastodon apps use it: app registration, the password and
 // client_credentials grants, revocation. Errors follow RFC 6749 ({error, error_description}).
 import { vapidKeys } from "../push/vapid";
-import { timingSafeEqual } from "node:crypto";
+import { sameSecret } from "../auth/secrets";
 import { Router, type Response } from "express";
 import { z } from "zod";
 import { authenticatePassword, assertMayLogIn, lockoutKey, passwordAuthenticator } from "../auth/login";
@@ -32,12 +32,6 @@ const appSchema = z.object({
     .optional()
     .or(z.literal("")),
 });
-
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 function oauthError(res: Response, status: number, error: string, description: string) {
   res.status(status).json({ error, error_description: description });

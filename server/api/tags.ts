@@ -12,12 +12,12 @@ import {
   followTag,
   followedAmong,
   followedTags,
-  normalizeTagName,
   unfeatureTag,
   unfollowTag,
   type FeaturedTag,
   type Tag,
 } from "../domain/tags";
+import { normalizeTagName } from "../domain/content";
 import { NotFound } from "../errors";
 import type { Services } from "../services";
 import { localUrls } from "../urls";

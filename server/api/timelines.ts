@@ -2,7 +2,8 @@
 import { Router } from "express";
 import { z } from "zod";
 import { currentAuth, requireAuth } from "../auth/middleware";
-import { homeTimeline, publicTimeline, tagTimeline } from "../domain/timelines";
+import { isTagName, withoutHash } from "../domain/content";
+import { homeTimeline, publicTimeline } from "../domain/timelines";
 import type { Services } from "../services";
 import { boolish, pageParams, parseQuery, setLinkHeader } from "./http";
 import { serializeFilteredStatuses } from "../entities/status";
@@ -32,14 +33,14 @@ export function timelinesRouter(services: Services): Router {
 
   router.get("/api/v1/timelines/tag/:hashtag", async (req, res) => {
     const q = parseQuery(publicSchema, req);
-    const tag = String(req.params.hashtag ?? "").replace(/^#/, "");
-    if (!/^[\p{L}\p{N}_]{1,100}$/u.test(tag)) {
+    const tag = withoutHash(String(req.params.hashtag ?? ""));
+    if (!isTagName(tag)) {
       res.json([]);
       return;
     }
     const viewer = req.auth?.account.id ?? null;
     const page = pageParams(req);
-    const rows = await tagTimeline(ctx, viewer, tag, { local: q.local, remote: q.remote, onlyMedia: q.only_media }, page);
+    const rows = await publicTimeline(ctx, viewer, { local: q.local, remote: q.remote, onlyMedia: q.only_media, tag }, page);
     setLinkHeader(req, res, rows.map((r) => r.id), page.limit);
     res.json(await serializeFilteredStatuses(services, rows, viewer, "public"));
   });

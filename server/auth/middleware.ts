@@ -1,6 +1,6 @@
 // Who is calling: a bearer token (third-party apps) or the web client's
 // HttpOnly session cookie with its CSRF token. Sets req.auth when known.
-import { timingSafeEqual } from "node:crypto";
+import { sameSecret } from "./secrets";
 import type { Request, RequestHandler } from "express";
 import passport from "passport";
 import { Strategy as BearerStrategy } from "passport-http-bearer";
@@ -22,12 +22,6 @@ export const CSRF_COOKIE = "parvis_csrf";
 export const CSRF_HEADER = "x-csrf-token";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
-
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 export function authenticate(services: Services): RequestHandler {
   const authenticator = new passport.Passport();

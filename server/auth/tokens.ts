@@ -6,7 +6,7 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import { accessTokens, accounts, users } from "../db/schema";
 import type { DbOrTx } from "../db/open";
 import { prepared } from "../db/prepared";
-import { newId } from "../ids";
+import { isId, newId } from "../ids";
 import type { DomainContext } from "../domain/context";
 import type { Account, User } from "../domain/accounts";
 import { expandScopes, WEB_CLIENT_SCOPES } from "./scopes";
@@ -109,7 +109,7 @@ export async function verifyToken(ctx: DomainContext, token: string): Promise<Au
   } catch {
     return null;
   }
-  if (typeof payload.jti !== "string" || !/^\d{1,19}$/.test(payload.jti)) return null;
+  if (typeof payload.jti !== "string" || !isId(payload.jti)) return null;
   if (payload.sub === undefined || payload.sub === null || payload.sub === "") {
     const [row] = await appTokenQuery(ctx.db).execute({ id: payload.jti });
     if (!row || !row.appId) return null;

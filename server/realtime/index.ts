@@ -15,6 +15,7 @@ import { createAdapter } from "./adapter";
 import { parseCookies } from "./cookies";
 import { startDispatcher, type Batch, type Delivery, type StreamHooks } from "./dispatch";
 import { streamHooks } from "./hooks";
+import { isTagName } from "../domain/content";
 import { mastodonStreaming, STREAMING_PATH } from "./mastodon-streaming";
 
 export type StreamName = "user" | "public" | "public:local" | "hashtag" | "hashtag:local";
@@ -38,7 +39,7 @@ const subscribeSchema = (value: unknown): { stream: StreamName; tag?: string } |
   if (!value || typeof value !== "object") return null;
   const { stream, tag } = value as { stream?: unknown; tag?: unknown };
   if (stream === "public" || stream === "public:local") return { stream };
-  if ((stream === "hashtag" || stream === "hashtag:local") && typeof tag === "string" && /^[\p{L}\p{N}_]{1,100}$/u.test(tag)) {
+  if ((stream === "hashtag" || stream === "hashtag:local") && typeof tag === "string" && isTagName(tag)) {
     return { stream, tag };
   }
   return null;

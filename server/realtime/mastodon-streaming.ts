@@ -12,13 +12,13 @@ import { hasScope, isUserAuth, verifyToken, type AuthInfo } from "../auth/tokens
 import { isStreamName, STREAM_SCOPES } from "../auth/scopes";
 import type { Services } from "../services";
 import { isId } from "../ids";
+import { isTagName, withoutHash } from "../domain/content";
 import type { Batch, Control, Delivery, StreamHooks } from "./dispatch";
 
 export const STREAMING_PATH = "/api/v1/streaming";
 const MAX_SUBSCRIPTIONS = 100;
 const HEARTBEAT_MS = 30_000;
 const SSE_HEARTBEAT_MS = 15_000;
-const TAG = /^[\p{L}\p{N}_]{1,100}$/u;
 
 /** Who is on the other end: a resident, or anonymous (public streams only). */
 interface Identity {
@@ -113,8 +113,8 @@ export function mastodonStreaming(services: Services, hooks: StreamHooks): Masto
       if (!hasScope(identity.scopes, needed)) throw new StreamError("Access token does not have the required scopes", 401);
     }
     if (name === "hashtag" || name === "hashtag:local") {
-      const tag = typeof request.tag === "string" ? request.tag.replace(/^#/, "") : "";
-      if (!TAG.test(tag)) throw new StreamError("No tag for stream provided", 400);
+      const tag = typeof request.tag === "string" ? withoutHash(request.tag) : "";
+      if (!isTagName(tag)) throw new StreamError("No tag for stream provided", 400);
       const channel = name === "hashtag" ? `hashtag:${tag.toLowerCase()}` : `hashtag:local:${tag.toLowerCase()}`;
       return { key: `${name}:${tag.toLowerCase()}`, stream: [name, tag], channels: [channel] };
     }

@@ -4,7 +4,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { PgTransaction } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "../../db/open";
 import { prepared } from "../../db/prepared";
-import { accountMoves, accounts, remoteKeys, statuses } from "../../db/schema";
+import { accountMoves, accounts, remoteKeys } from "../../db/schema";
 import { Invalid } from "../../errors";
 import { newId } from "../../ids";
 import type { Account } from "./local";

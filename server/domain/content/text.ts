@@ -1,6 +1,7 @@
 // Turns what a resident typed into the HTML of a post: paragraphs, line breaks,
 // links, @mentions and #hashtags. Everything else is escaped.
 import { stripBidiControls } from "../../unicode";
+import { HASHTAG_IN_TEXT } from "./hashtags";
 import { escapeHtml } from "./sanitize";
 
 export interface MentionRef {
@@ -19,8 +20,12 @@ export interface ResolvedMention {
 // Names and tags longer than their limit are not matched at all (rather than cut
 // short, which would mention someone else or file the post under another tag).
 // A URL ends at a bidi control: inside a link's text one would reorder what the reader sees.
-const TOKEN =
-  /(https?:\/\/[^\s<>"'\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]+)|(^|[^\p{L}\p{N}_/@.])@([a-z0-9_]{1,30})(?![a-z0-9_])(?:@([a-z0-9][a-z0-9.-]*[a-z0-9](?::\d{1,5})?))?|(^|[^\p{L}\p{N}_/&#])#([\p{L}\p{N}_]{1,100})(?![\p{L}\p{N}_])/giu;
+// Hashtags follow content/hashtags.ts (groups 5 and 6).
+const TOKEN = new RegExp(
+  String.raw`(https?:\/\/[^\s<>"'\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]+)|(^|[^\p{L}\p{N}_/@.])@([a-z0-9_]{1,30})(?![a-z0-9_])(?:@([a-z0-9][a-z0-9.-]*[a-z0-9](?::\d{1,5})?))?|` +
+    HASHTAG_IN_TEXT,
+  "giu",
+);
 
 const MAX_MENTIONS = 50;
 const MAX_TAGS = 50;

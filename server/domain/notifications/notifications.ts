@@ -4,7 +4,7 @@ import { and, eq, inArray, isNull, notInArray, sql, type SQL } from "drizzle-orm
 import { alias } from "drizzle-orm/pg-core";
 import { accounts, blocks, mentions, mutes, notifications, statuses, users, type NotificationType } from "../../db/schema";
 import { NotFound } from "../../errors";
-import { newId } from "../../ids";
+import { isId, newId } from "../../ids";
 import type { DomainContext } from "../context";
 import { finishPage, pageQuery, type PageParams } from "../pagination";
 import { visibleTo } from "../visibility/visibility";
@@ -42,7 +42,7 @@ function notificationAllowed(recipient: SQL, fromAccountId: string): SQL {
  * `accountIds` are account ids read from the database (decimal digits).
  */
 export async function recordMentions(ctx: DomainContext, statusId: string, fromAccountId: string, accountIds: string[]): Promise<void> {
-  const ids = [...new Set(accountIds)].filter((id) => /^\d{1,19}$/.test(id));
+  const ids = [...new Set(accountIds)].filter(isId);
   if (ids.length === 0) return;
   const notificationIds = ids.map(() => newId());
   const result = await ctx.db.execute(sql`with mentioned as (

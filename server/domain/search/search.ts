@@ -3,6 +3,7 @@
 import { and, asc, eq, ilike, isNull, sql } from "drizzle-orm";
 import { statusTags, statuses, tags } from "../../db/schema";
 import type { DomainContext } from "../context";
+import { isTagName, withoutHash } from "../content/hashtags";
 import { visibleTo } from "../visibility/visibility";
 
 function likePattern(term: string, prefixOnly: boolean): string {
@@ -11,8 +12,8 @@ function likePattern(term: string, prefixOnly: boolean): string {
 }
 
 export async function searchTags(ctx: DomainContext, query: string, limit: number, offset: number) {
-  const term = query.trim().replace(/^#/, "");
-  if (!/^[\p{L}\p{N}_]{1,100}$/u.test(term)) return [];
+  const term = withoutHash(query.trim());
+  if (!isTagName(term)) return [];
   return ctx.db
     .select()
     .from(tags)

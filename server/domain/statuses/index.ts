@@ -4,3 +4,4 @@ export * from "./remote";
 export * from "./scheduled";
 export * from "./threads";
 export * from "./outgoing";
+export * from "./storage";

@@ -1,7 +1,6 @@
 // Statuses: writing, editing, deleting and reading one, with the visibility rule.
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import {
-  accounts,
   follows,
   idempotencyKeys,
   mediaAttachments,
@@ -26,6 +25,7 @@ import { journaled, writeAndPublish } from "../event-journal";
 import { recordMentions } from "../notifications/notifications";
 import { extractHashtags, extractMentions, mentionKey, renderStatusText, type ResolvedMention } from "../content/text";
 import { canSee, getVisibleStatus } from "../visibility/visibility";
+import { keepOriginalVersion, tagStatus } from "./storage";
 import { removeMediaFiles } from "../media/attachments";
 import { insertLocalPoll, replaceLocalPoll, validatePollInput, type PollInput } from "../polls/polls";
 
@@ -74,16 +74,6 @@ async function resolveMentions(ctx: DomainContext, text: string): Promise<{ acco
     });
   }
   return { accounts: found, map };
-}
-
-async function upsertTags(ctx: DomainContext, names: string[]): Promise<string[]> {
-  if (names.length === 0) return [];
-  await ctx.db
-    .insert(tags)
-    .values(names.map((name) => ({ id: newId(), name })))
-    .onConflictDoNothing();
-  const rows = await ctx.db.select({ id: tags.id }).from(tags).where(inArray(tags.name, names));
-  return rows.map((r) => r.id);
 }
 
 /**
@@ -135,13 +125,7 @@ export async function storeStatus(
     }
     // the mentions, and the notifications of the mentioned residents, commit with the post
     await recordMentions({ ...t, events: notifications }, row.id, row.accountId, mentionedIds);
-    const tagIds = await upsertTags(t, tagNames);
-    if (tagIds.length) {
-      await tx
-        .insert(statusTags)
-        .values(tagIds.map((tagId) => ({ statusId: row.id, tagId })))
-        .onConflictDoNothing();
-    }
+    await tagStatus(tx, row.id, tagNames);
     // a direct status joins its conversation, raising the unread flag of the other participants
     if (row.visibility === "direct") await recordDirectStatus({ ...t, events: notifications }, row, mentionedIds);
     // accounts.last_status_at follows by trigger (migration 0004)
@@ -286,19 +270,7 @@ export async function editStatus(ctx: DomainContext, editor: Account, id: string
   const tagNames = extractHashtags(input.text);
   const now = new Date();
   return writeAndPublish(ctx, async (tx, record) => {
-    const t: DomainContext = { ...ctx, db: tx };
-    const previousEdits = await tx.select({ id: statusEdits.id }).from(statusEdits).where(eq(statusEdits.statusId, id)).limit(1);
-    if (previousEdits.length === 0) {
-      // the history starts with the original version
-      await tx.insert(statusEdits).values({
-        id: newId(current.createdAt),
-        statusId: id,
-        content: current.content,
-        spoilerText: current.spoilerText,
-        sensitive: current.sensitive,
-        createdAt: current.createdAt,
-      });
-    }
+    await keepOriginalVersion(tx, current);
     const [row] = await tx
       .update(statuses)
       .set({
@@ -324,9 +296,7 @@ export async function editStatus(ctx: DomainContext, editor: Account, id: string
     });
     const mentionIds = resolved.accounts.map((a) => a.id);
     if (mentionIds.length) await tx.insert(mentions).values(mentionIds.map((accountId) => ({ statusId: id, accountId }))).onConflictDoNothing();
-    await tx.delete(statusTags).where(eq(statusTags.statusId, id));
-    const tagIds = await upsertTags(t, tagNames);
-    if (tagIds.length) await tx.insert(statusTags).values(tagIds.map((tagId) => ({ statusId: id, tagId })));
+    await tagStatus(tx, id, tagNames, { replace: true });
     await record("status.updated", { statusId: id, accountId: editor.id, local: row.local }, { durable: row.local });
     return row;
   });

@@ -11,6 +11,7 @@ import type { Account } from "../accounts/local";
 import type { DomainContext } from "../context";
 import { pollViews, type PollView } from "../polls/polls";
 import type { Status } from "./local";
+import { isId } from "../../ids";
 
 export interface MentionedAccount {
   id: string;
@@ -53,7 +54,7 @@ const parentAccount = alias(accounts, "parent_account");
 
 /** A status with everything it takes to render it as a Note (or Announce), or null when it is gone. */
 export async function statusForFederation(ctx: DomainContext, statusId: string): Promise<StatusForFederation | null> {
-  if (!/^[0-9]{1,19}$/.test(statusId)) return null;
+  if (!isId(statusId)) return null;
   const [row] = await ctx.db
     .select({ status: statuses, author: accounts })
     .from(statuses)
@@ -148,7 +149,7 @@ export async function statusForFederation(ctx: DomainContext, statusId: string):
  * one query so that a post only residents will read costs no more than this.
  */
 export async function hasRemoteAudience(ctx: DomainContext, statusId: string): Promise<boolean> {
-  if (!/^[0-9]{1,19}$/.test(statusId)) return false;
+  if (!isId(statusId)) return false;
   const [row] = await remoteAudienceQuery(ctx.db).execute({ id: statusId });
   return Boolean(row?.remote);
 }

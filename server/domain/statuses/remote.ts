@@ -1,6 +1,6 @@
 // Posts from other servers, as federation delivers them: stored with the same
 // rules as local posts (storeStatus), updated and deleted only by their author.
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db/open";
 import { prepared } from "../../db/prepared";
 import { mediaAttachments, mentions, polls, statusEdits, statusTags, statuses, tags, type Visibility } from "../../db/schema";
@@ -8,9 +8,11 @@ import { Forbidden } from "../../errors";
 import { newId } from "../../ids";
 import type { DomainContext } from "../context";
 import { withdrawNotifications } from "../notifications/notifications";
+import { isTagName, withoutHash } from "../content/hashtags";
 import { isHttpUrl, sanitizePostHtml, stripHtml } from "../content/sanitize";
 import { normaliseStrings } from "../../unicode";
 import { removeStatusRow, storeStatus, type Status } from "./local";
+import { keepOriginalVersion, tagStatus } from "./storage";
 import { cleanRemotePoll, insertRemotePoll, type RemotePollData } from "../polls/polls";
 
 export interface RemoteAttachment {
@@ -82,7 +84,7 @@ function remoteMeta(a: RemoteAttachment): Record<string, unknown> {
 }
 
 function cleanTags(names: string[] | undefined): string[] {
-  return [...new Set((names ?? []).map((n) => n.replace(/^#/, "").toLowerCase()).filter((n) => /^[\p{L}\p{N}_]{1,100}$/u.test(n)))].slice(0, 50);
+  return [...new Set((names ?? []).map((n) => withoutHash(n).toLowerCase()).filter(isTagName))].slice(0, 50);
 }
 
 function keptAttachments(attachments: RemoteAttachment[] | undefined): RemoteAttachment[] {
@@ -231,30 +233,14 @@ export async function updateRemoteStatus(ctx: DomainContext, authorId: string, u
   const editedAt = data.updatedAt && data.updatedAt < now ? data.updatedAt : now;
   const fields = editableFieldsOf(data);
   const updated = await ctx.db.transaction(async (tx) => {
-    const previous = await tx.select({ id: statusEdits.id }).from(statusEdits).where(eq(statusEdits.statusId, current.id)).limit(1);
-    if (previous.length === 0) {
-      await tx.insert(statusEdits).values({
-        id: newId(current.createdAt),
-        statusId: current.id,
-        content: current.content,
-        spoilerText: current.spoilerText,
-        sensitive: current.sensitive,
-        createdAt: current.createdAt,
-      });
-    }
+    await keepOriginalVersion(tx, current);
     const [row] = await tx
       .update(statuses)
       .set({ content: fields.content, spoilerText: fields.spoilerText, sensitive: fields.sensitive, editedAt, updatedAt: now })
       .where(eq(statuses.id, current.id))
       .returning();
     await tx.insert(statusEdits).values({ id: newId(now), statusId: row.id, content: row.content, spoilerText: row.spoilerText, sensitive: row.sensitive, createdAt: editedAt });
-    const names = fields.tags;
-    await tx.delete(statusTags).where(eq(statusTags.statusId, row.id));
-    if (names.length) {
-      await tx.insert(tags).values(names.map((name) => ({ id: newId(), name }))).onConflictDoNothing();
-      const ids = (await tx.select({ id: tags.id }).from(tags).where(inArray(tags.name, names))).map((t) => t.id);
-      if (ids.length) await tx.insert(statusTags).values(ids.map((tagId) => ({ statusId: row.id, tagId }))).onConflictDoNothing();
-    }
+    await tagStatus(tx, row.id, fields.tags, { replace: true });
     const storedMedia = (await storedEditableFields(tx, current)).media;
     if (JSON.stringify(storedMedia) !== JSON.stringify(fields.media)) {
       await tx.delete(mediaAttachments).where(eq(mediaAttachments.statusId, row.id));

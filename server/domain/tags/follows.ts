@@ -4,19 +4,14 @@ import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { featuredTags, statusTags, statuses, tagFollows, tags } from "../../db/schema";
 import { Invalid, NotFound } from "../../errors";
 import { newId } from "../../ids";
+import { normalizeTagName } from "../content/hashtags";
 import type { DomainContext } from "../context";
 import { finishPage, pageQuery, type PageParams } from "../pagination";
 
 export type Tag = typeof tags.$inferSelect;
 
-export const TAG_NAME = /^[\p{L}\p{N}_]{1,100}$/u;
 /** As Mastodon: a profile features at most this many hashtags. */
 export const MAX_FEATURED_TAGS = 10;
-
-export function normalizeTagName(name: string): string | null {
-  const n = name.trim().replace(/^#/, "");
-  return TAG_NAME.test(n) && /[\p{L}_]/u.test(n) ? n.toLowerCase() : null;
-}
 
 /** Finds a hashtag, creating it when a resident names a new one. */
 export async function findOrCreateTag(ctx: DomainContext, name: string): Promise<Tag> {

@@ -2,6 +2,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { markers } from "../../db/schema";
 import type { DomainContext } from "../context";
+import { isId } from "../../ids";
 
 export type Marker = typeof markers.$inferSelect;
 export type MarkerTimeline = Marker["timeline"];
@@ -34,5 +35,5 @@ export async function saveMarkers(ctx: DomainContext, accountId: string, positio
 export async function notificationsReadUpTo(ctx: DomainContext, accountId: string): Promise<string | null> {
   const [marker] = await getMarkers(ctx, accountId, ["notifications"]);
   // positions are ids (the API checks them); anything else counts as no marker
-  return marker && /^\d{1,19}$/.test(marker.lastReadId) ? marker.lastReadId : null;
+  return marker && isId(marker.lastReadId) ? marker.lastReadId : null;
 }

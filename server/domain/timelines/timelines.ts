@@ -100,6 +100,8 @@ export interface PublicOptions {
   local?: boolean;
   remote?: boolean;
   onlyMedia?: boolean;
+  /** only posts filed under this hashtag (the hashtag timeline) */
+  tag?: string;
 }
 
 function onlyMedia(): SQL {
@@ -114,6 +116,7 @@ function publicCondition(viewerId: Viewer | null, options: PublicOptions): SQL {
     options.local ? eq(statuses.local, true) : undefined,
     options.remote ? eq(statuses.local, false) : undefined,
     options.onlyMedia ? onlyMedia() : undefined,
+    options.tag !== undefined ? taggedWith(options.tag) : undefined,
     notHidden(viewerId),
   )!;
 }
@@ -122,18 +125,9 @@ function taggedWith(tagName: string): SQL {
   return sql`exists (select 1 from ${statusTags} st join ${tags} t on t.id = st.tag_id where st.status_id = ${statuses.id} and t.name = ${tagName.toLowerCase()})`;
 }
 
+/** The public timeline (federated, local or remote, with media only) and, with `tag`, a hashtag's timeline. */
 export async function publicTimeline(ctx: DomainContext, viewerId: string | null, options: PublicOptions, params: PageParams): Promise<Status[]> {
   return page(ctx, publicCondition(viewerId, options), params);
-}
-
-export async function tagTimeline(
-  ctx: DomainContext,
-  viewerId: string | null,
-  tagName: string,
-  options: PublicOptions,
-  params: PageParams,
-): Promise<Status[]> {
-  return page(ctx, and(taggedWith(tagName), publicCondition(viewerId, options)), params);
 }
 
 /** Where a status shows among the public timelines, for anyone: null when in none of them. */
