@@ -1,7 +1,7 @@
 // A status URL fetched as ActivityPub: the Note, with its mentions, tags and
 // attachments. Public and unlisted Notes answer anyone; followers-only and
 // direct ones answer only a fetcher whose signed request comes from an actor
-// allowed to see them (the same rule as everywhere: domain/visibility.ts).
+// allowed to see them (the same rule as everywhere: domain/visibility/).
 // Anyone else gets 404, as if the status did not exist.
 import type { RequestContext } from "@fedify/fedify";
 import type { Note } from "@fedify/vocab";
