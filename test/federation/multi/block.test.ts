@@ -12,7 +12,6 @@ import {
   resident,
   settle,
   usePeers,
-  START_TIMEOUT,
   TEST_TIMEOUT,
   WAIT,
   waitFor,

@@ -9,7 +9,6 @@ import {
   relationship,
   resident,
   usePeers,
-  START_TIMEOUT,
   TEST_TIMEOUT,
   WAIT,
   waitFor,

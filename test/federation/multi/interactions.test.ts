@@ -9,7 +9,6 @@ import {
   post,
   resident,
   usePeers,
-  START_TIMEOUT,
   TEST_TIMEOUT,
   WAIT,
   waitFor,

@@ -3,7 +3,7 @@
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { uploadMedia } from "../../../server/domain/media";
-import { follow, post, resident, usePeers, START_TIMEOUT, TEST_TIMEOUT, waitForHomeStatus, type Peer } from "../../helpers/federation";
+import { follow, post, resident, usePeers, TEST_TIMEOUT, waitForHomeStatus, type Peer } from "../../helpers/federation";
 
 let A: Peer;
 let B: Peer;

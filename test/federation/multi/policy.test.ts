@@ -18,7 +18,6 @@ import {
   resident,
   settle,
   usePeers,
-  START_TIMEOUT,
   TEST_TIMEOUT,
   waitForHomeStatus,
   type ApiAccount,

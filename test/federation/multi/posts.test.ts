@@ -16,7 +16,6 @@ import {
   settle,
   usePeers,
   textOf,
-  START_TIMEOUT,
   TEST_TIMEOUT,
   WAIT,
   waitFor,

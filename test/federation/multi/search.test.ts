@@ -9,7 +9,6 @@ import {
   resident,
   resolveStatus,
   usePeers,
-  START_TIMEOUT,
   TEST_TIMEOUT,
   type ApiAccount,
   type Peer,
