@@ -3,18 +3,18 @@
 // because they change with every key).
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
-import type { Account } from "../../server/domain/accounts";
-import { updateProfile } from "../../server/domain/accounts";
-import { block } from "../../server/domain/blocks";
-import { follow, rejectFollowRequest, unfollow } from "../../server/domain/follows";
-import { favourite, reblog, unreblog } from "../../server/domain/interactions";
-import { uploadMedia } from "../../server/domain/media";
-import { deleteStatus, editStatus, storeStatus, type Status } from "../../server/domain/statuses";
-import { newId } from "../../server/ids";
-import { createPost, createResident, type Resident } from "../helpers/factories";
-import { drainOutbox, type FakeRemote } from "./support/outbox-remote";
-import type { FederatedInstance } from "./support/instance";
-import { normaliseActivity, sentActivities, useOutboxScene } from "./support/outbox-harness";
+import type { Account } from "../../../server/domain/accounts";
+import { updateProfile } from "../../../server/domain/accounts";
+import { block } from "../../../server/domain/blocks";
+import { follow, rejectFollowRequest, unfollow } from "../../../server/domain/follows";
+import { favourite, reblog, unreblog } from "../../../server/domain/interactions";
+import { uploadMedia } from "../../../server/domain/media";
+import { deleteStatus, editStatus, storeStatus, type Status } from "../../../server/domain/statuses";
+import { newId } from "../../../server/ids";
+import { createPost, createResident, type Resident } from "../../helpers/factories";
+import { drainOutbox, type FakeRemote } from "../support/outbox-remote";
+import type { FederatedInstance } from "../support/instance";
+import { normaliseActivity, sentActivities, useOutboxScene } from "../support/outbox-harness";
 
 let t: FederatedInstance;
 let host: FakeRemote;

@@ -2,15 +2,15 @@
 // in Mastodon's shape (snapshot), Update(Question) with new tallies after a
 // vote, and a resident's vote in a remote poll as a named Note to its author.
 import { describe, expect, it } from "vitest";
-import type { Account } from "../../server/domain/accounts";
-import { vote } from "../../server/domain/polls";
-import { storeRemoteStatus } from "../../server/domain/statuses";
-import { newId } from "../../server/ids";
-import { createPost, createResident, type Resident } from "../helpers/factories";
-import { drainOutbox, startFakeRemote, waitFor, type FakeRemote } from "./support/outbox-remote";
-import type { FederatedInstance } from "./support/instance";
-import { normaliseActivity, sentActivities, useOutboxScene } from "./support/outbox-harness";
-import { closeEndedPolls, pollOfStatus, recordRemoteVote } from "../../server/domain/polls";
+import type { Account } from "../../../server/domain/accounts";
+import { vote } from "../../../server/domain/polls";
+import { storeRemoteStatus } from "../../../server/domain/statuses";
+import { newId } from "../../../server/ids";
+import { createPost, createResident, type Resident } from "../../helpers/factories";
+import { drainOutbox, startFakeRemote, waitFor, type FakeRemote } from "../support/outbox-remote";
+import type { FederatedInstance } from "../support/instance";
+import { normaliseActivity, sentActivities, useOutboxScene } from "../support/outbox-harness";
+import { closeEndedPolls, pollOfStatus, recordRemoteVote } from "../../../server/domain/polls";
 import { sql } from "drizzle-orm";
 
 let t: FederatedInstance;
