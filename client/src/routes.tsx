@@ -2,12 +2,7 @@
 // screens/, add one line here, and a navigation entry in components/Layout.tsx
 // if it deserves one.
 import { lazy, type ComponentType, type LazyExoticComponent } from "react";
-import type { Params } from "./lib/router";
-
-export interface ScreenProps {
-  params: Params;
-  search: URLSearchParams;
-}
+import type { ScreenProps } from "./screens/props";
 
 export type Access = "any" | "user" | "guest";
 

@@ -4,6 +4,7 @@
 // Everything a test does goes through each instance's Mastodon API, as a
 // resident's app would; the helpers here only add the waiting.
 import { sql } from "drizzle-orm";
+import { afterAll, beforeAll } from "vitest";
 import type { ParvisFederation, ParvisFederationOptions } from "../../federation/index";
 import { federationModule, type FederationModule } from "../../federation/module";
 import type { Database } from "../../server/db/open";
@@ -78,6 +79,20 @@ export async function startPeer(options: PeerOptions = {}): Promise<Peer> {
 export async function startPeers(count: number, options: Omit<PeerOptions, "name" | "database" | "port"> = {}): Promise<Peer[]> {
   const names = ["A", "B", "C", "D"];
   return Promise.all(Array.from({ length: count }, (_, i) => startPeer({ ...options, name: names[i] ?? `P${i}` })));
+}
+
+/**
+ * The usual setup of a multi-instance test file: `count` instances (A, B, C…)
+ * started once before its tests and stopped after them, handed to `use` as
+ * soon as they run (like useTestInstance).
+ */
+export function usePeers(count: number, use: (peers: Peer[]) => void, options: Omit<PeerOptions, "name" | "database" | "port"> = {}): void {
+  let peers: Peer[] = [];
+  beforeAll(async () => {
+    peers = await startPeers(count, options);
+    use(peers);
+  }, START_TIMEOUT);
+  afterAll(() => stopPeers(...peers), START_TIMEOUT);
 }
 
 /** Stops instances, ignoring the ones already stopped or never started. */

@@ -1,6 +1,6 @@
 // The Mastodon streaming API over a real WebSocket and real server-sent events.
 import { request as httpRequest } from "node:http";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { isNotNull } from "drizzle-orm";
 import { accessTokens } from "../../server/db/schema";
@@ -11,74 +11,18 @@ import { mute } from "../../server/domain/blocks";
 import { realtimeModule } from "../../server/realtime";
 import { useTestInstance, type TestInstance } from "../helpers/instance";
 import { createResident, type Resident } from "../helpers/factories";
+import { pause, settleStreams, streamingClients } from "../helpers/streaming";
 
 let t: TestInstance;
 useTestInstance((x) => (t = x), { modules: () => [realtimeModule] });
 
-interface Message {
-  stream?: string[];
-  event?: string;
-  payload?: string;
-  error?: string;
-  status?: number;
-}
-
-const opened: WebSocket[] = [];
-afterEach(() => {
-  for (const ws of opened.splice(0)) ws.terminate();
-});
-
-class Client {
-  readonly messages: Message[] = [];
-  readonly closed: Promise<number>;
-  constructor(readonly ws: WebSocket) {
-    ws.on("message", (data) => this.messages.push(JSON.parse(String(data))));
-    this.closed = new Promise((resolve) => ws.once("close", (code) => resolve(code)));
-  }
-  send(message: unknown) {
-    this.ws.send(typeof message === "string" ? message : JSON.stringify(message));
-  }
-  events(name?: string) {
-    return this.messages.filter((m) => m.event && (!name || m.event === name));
-  }
-}
-
-type Auth = { query?: string; header?: string; protocol?: string };
-
-async function open(auth: Auth = {}, path = "/api/v1/streaming"): Promise<Client> {
-  const base = t.url.replace(/^http/, "ws") + path;
-  const url = auth.query ? `${base}${base.includes("?") ? "&" : "?"}access_token=${auth.query}` : base;
-  const ws = new WebSocket(url, auth.protocol ? [auth.protocol] : [], auth.header ? { headers: { Authorization: `Bearer ${auth.header}` } } : {});
-  opened.push(ws);
-  const client = new Client(ws);
-  await new Promise<void>((resolve, reject) => {
-    ws.once("open", () => resolve());
-    ws.once("unexpected-response", (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-    ws.once("error", reject);
-  });
-  return client;
-}
-
-async function subscribe(client: Client, message: Record<string, unknown>) {
-  client.send({ type: "subscribe", ...message });
-  await pause(150);
-}
-
-async function settle(ms = 250) {
-  await t.services.events.settle();
-  await pause(ms);
-}
-
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const open = streamingClients(() => t);
+const settle = (ms?: number) => settleStreams(t, ms);
 
 async function post(author: Resident, body: Record<string, unknown>) {
   const res = await t.http.post("/api/v1/statuses").set("Authorization", author.auth).send(body);
   expect(res.status).toBe(200);
   return res.body as { id: string };
-}
-
-function ids(client: Client, event = "update") {
-  return client.events(event).map((m) => (event === "delete" ? m.payload : (JSON.parse(m.payload!) as { id: string }).id));
 }
 
 describe("handshake and authentication", () => {
@@ -96,10 +40,10 @@ describe("handshake and authentication", () => {
     const byHeader = await open({ header: bob.token });
     const byProtocol = await open({ protocol: bob.token });
     expect(byProtocol.ws.protocol).toBe(bob.token);
-    for (const c of [byQuery, byHeader, byProtocol]) await subscribe(c, { stream: "user" });
+    for (const c of [byQuery, byHeader, byProtocol]) await c.subscribe({ stream: "user" });
     const status = await post(alice, { status: "to every client" });
     await settle();
-    for (const c of [byQuery, byHeader, byProtocol]) expect(ids(c)).toEqual([status.id]);
+    for (const c of [byQuery, byHeader, byProtocol]) expect(c.ids()).toEqual([status.id]);
   });
 
   it("an invalid token is refused with 401 at the handshake", async () => {
@@ -112,19 +56,19 @@ describe("handshake and authentication", () => {
     const client = await open({ query: alice.token }, "/api/v1/streaming?stream=user");
     const status = await post(alice, { status: "my own post" });
     await settle();
-    expect(ids(client)).toEqual([status.id]);
+    expect(client.ids()).toEqual([status.id]);
     await expect(open({}, "/api/v1/streaming?stream=user")).rejects.toThrow("HTTP 401");
   });
 
   it("an anonymous connection may read public streams but not the user stream", async () => {
     const alice = await createResident(t, "alice");
     const visitor = await open();
-    await subscribe(visitor, { stream: "user" });
-    await subscribe(visitor, { stream: "public:local" });
+    await visitor.subscribe({ stream: "user" });
+    await visitor.subscribe({ stream: "public:local" });
     const status = await post(alice, { status: "for everyone" });
     await settle();
     expect(visitor.messages.find((m) => m.error)).toEqual({ error: "Missing access token", status: 401 });
-    expect(ids(visitor)).toEqual([status.id]);
+    expect(visitor.ids()).toEqual([status.id]);
   });
 
   it("a token without read:statuses cannot subscribe to the user stream but can to user:notification", async () => {
@@ -132,8 +76,8 @@ describe("handshake and authentication", () => {
     const bob = await createResident(t, "bob");
     const { accessToken } = await issueToken(t.services.domain, { userId: bob.user.id, scopes: "read:notifications" });
     const client = await open({ query: accessToken });
-    await subscribe(client, { stream: "user" });
-    await subscribe(client, { stream: "user:notification" });
+    await client.subscribe({ stream: "user" });
+    await client.subscribe({ stream: "user:notification" });
     await post(alice, { status: "hello @bob" });
     await settle();
     expect(client.messages[0]).toEqual({ error: "Access token does not have the required scopes", status: 401 });
@@ -145,9 +89,9 @@ describe("handshake and authentication", () => {
     const client = await open({ query: alice.token });
     client.send("{not json");
     client.send({ type: "shout" });
-    await subscribe(client, { stream: "everything" });
-    await subscribe(client, { stream: "hashtag", tag: "'; drop table statuses; --" });
-    await subscribe(client, { stream: "list", list: "123" });
+    await client.subscribe({ stream: "everything" });
+    await client.subscribe({ stream: "hashtag", tag: "'; drop table statuses; --" });
+    await client.subscribe({ stream: "list", list: "123" });
     expect(client.messages).toEqual([
       { error: "Malformed message", status: 400 },
       { error: "Unknown message type", status: 400 },
@@ -176,7 +120,7 @@ describe("messages as Mastodon sends them", () => {
     const bob = await createResident(t, "bob");
     await follow(t.services.domain, bob.account, alice.account);
     const client = await open({ query: bob.token });
-    await subscribe(client, { stream: "user" });
+    await client.subscribe({ stream: "user" });
     const status = await post(alice, { status: "first version" });
     await settle();
     const edit = await t.http.put(`/api/v1/statuses/${status.id}`).set("Authorization", alice.auth).send({ status: "second version" });
@@ -198,23 +142,23 @@ describe("messages as Mastodon sends them", () => {
   it("unsubscribing stops the messages of that stream only", async () => {
     const alice = await createResident(t, "alice");
     const visitor = await open();
-    await subscribe(visitor, { stream: "public" });
-    await subscribe(visitor, { stream: "hashtag", tag: "Marche" });
-    await subscribe(visitor, { stream: "public:local" });
+    await visitor.subscribe({ stream: "public" });
+    await visitor.subscribe({ stream: "hashtag", tag: "Marche" });
+    await visitor.subscribe({ stream: "public:local" });
     visitor.send({ type: "unsubscribe", stream: "public" });
     visitor.send({ type: "unsubscribe", stream: "hashtag", tag: "marche" });
     await pause(150);
     const status = await post(alice, { status: "samedi #marche" });
     await settle();
     expect(visitor.events().map((m) => m.stream)).toEqual([["public:local"]]);
-    expect(ids(visitor)).toEqual([status.id]);
+    expect(visitor.ids()).toEqual([status.id]);
   });
 
   it("hashtag streams carry the tag in `stream` and follow deletions", async () => {
     const alice = await createResident(t, "alice");
     const visitor = await open();
-    await subscribe(visitor, { stream: "hashtag", tag: "Marche" });
-    await subscribe(visitor, { stream: "hashtag:local", tag: "marche" });
+    await visitor.subscribe({ stream: "hashtag", tag: "Marche" });
+    await visitor.subscribe({ stream: "hashtag:local", tag: "marche" });
     await post(alice, { status: "sans mot-clé" });
     const status = await post(alice, { status: "samedi #marche" });
     await settle();
@@ -231,7 +175,7 @@ describe("messages as Mastodon sends them", () => {
   it("public:remote and the :media streams leave out a local post without media", async () => {
     const alice = await createResident(t, "alice");
     const visitor = await open();
-    for (const stream of ["public:remote", "public:local:media", "public:media"]) await subscribe(visitor, { stream });
+    for (const stream of ["public:remote", "public:local:media", "public:media"]) await visitor.subscribe({ stream });
     await post(alice, { status: "no picture here" });
     await settle();
     expect(visitor.events()).toEqual([]);
@@ -247,13 +191,13 @@ describe("visibility, blocks and mutes are the timelines' own", () => {
     const follower = await open({ query: bob.token });
     const stranger = await open({ query: carol.token });
     const visitor = await open();
-    await subscribe(follower, { stream: "user" });
-    await subscribe(stranger, { stream: "user" });
-    await subscribe(stranger, { stream: "public" });
-    await subscribe(visitor, { stream: "public:local" });
+    await follower.subscribe({ stream: "user" });
+    await stranger.subscribe({ stream: "user" });
+    await stranger.subscribe({ stream: "public" });
+    await visitor.subscribe({ stream: "public:local" });
     const status = await post(alice, { status: "for my followers", visibility: "private" });
     await settle();
-    expect(ids(follower)).toEqual([status.id]);
+    expect(follower.ids()).toEqual([status.id]);
     expect(stranger.events()).toEqual([]);
     expect(visitor.events()).toEqual([]);
   });
@@ -269,13 +213,13 @@ describe("visibility, blocks and mutes are the timelines' own", () => {
     await block(t.services.domain, alice.account.id, blocked.account.id);
     const clients = await Promise.all([blocker, muter, blocked, other].map((r) => open({ query: r.token })));
     for (const c of clients) {
-      await subscribe(c, { stream: "public" });
-      await subscribe(c, { stream: "hashtag", tag: "fete" });
+      await c.subscribe({ stream: "public" });
+      await c.subscribe({ stream: "hashtag", tag: "fete" });
     }
     const status = await post(alice, { status: "#fete ce soir" });
     await settle();
     expect(clients.slice(0, 3).map((c) => c.events().length)).toEqual([0, 0, 0]);
-    expect(ids(clients[3])).toEqual([status.id, status.id]);
+    expect(clients[3].ids()).toEqual([status.id, status.id]);
   });
 
   it("a followed account that the follower muted does not reach their user stream", async () => {
@@ -284,7 +228,7 @@ describe("visibility, blocks and mutes are the timelines' own", () => {
     await follow(t.services.domain, bob.account, alice.account);
     await mute(t.services.domain, bob.account.id, alice.account.id);
     const client = await open({ query: bob.token });
-    await subscribe(client, { stream: "user" });
+    await client.subscribe({ stream: "user" });
     await post(alice, { status: "muted chatter" });
     await settle();
     expect(client.events()).toEqual([]);
@@ -297,9 +241,9 @@ describe("visibility, blocks and mutes are the timelines' own", () => {
     await follow(t.services.domain, carol.account, alice.account);
     const mentioned = await open({ query: bob.token });
     const follower = await open({ query: carol.token });
-    await subscribe(mentioned, { stream: "direct" });
-    await subscribe(follower, { stream: "direct" });
-    await subscribe(follower, { stream: "user" });
+    await mentioned.subscribe({ stream: "direct" });
+    await follower.subscribe({ stream: "direct" });
+    await follower.subscribe({ stream: "user" });
     const status = await post(alice, { status: "@bob just between us", visibility: "direct" });
     await settle();
     const [conversation] = mentioned.events("conversation");
@@ -316,8 +260,8 @@ describe("visibility, blocks and mutes are the timelines' own", () => {
     const bob = await createResident(t, "bob");
     await follow(t.services.domain, bob.account, alice.account);
     const client = await open({ query: bob.token });
-    await subscribe(client, { stream: "user" });
-    await subscribe(client, { stream: "user:notification" });
+    await client.subscribe({ stream: "user" });
+    await client.subscribe({ stream: "user:notification" });
     const status = await post(alice, { status: "hello @bob" });
     await settle();
     const seen = client.events().map((m) => [m.stream![0], m.event]);

@@ -1,8 +1,7 @@
 // The live streams wired to the other concepts, over real WebSocket connections:
 // lists (list streams), announcements (user streams), conversations (direct
 // stream) and filters (what a viewer's "hide" filters remove is not sent to them).
-import { afterEach, describe, expect, it } from "vitest";
-import WebSocket from "ws";
+import { describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { STREAM_SCOPES } from "../../server/auth/scopes";
 import { issueToken } from "../../server/auth/tokens";
@@ -11,60 +10,15 @@ import { runJobs } from "../../server/jobs";
 import { realtimeModule } from "../../server/realtime";
 import { useTestInstance, type TestInstance } from "../helpers/instance";
 import { createResident, type Resident } from "../helpers/factories";
+import { pause, settleStreams, streamingClients } from "../helpers/streaming";
 
 let t: TestInstance;
 useTestInstance((x) => (t = x), { modules: () => [realtimeModule] });
 
-interface Message {
-  stream?: string[];
-  event?: string;
-  payload?: string;
-  error?: string;
-  status?: number;
-}
-
-const opened: WebSocket[] = [];
-afterEach(() => {
-  for (const ws of opened.splice(0)) ws.terminate();
-});
-
-class Client {
-  readonly messages: Message[] = [];
-  constructor(readonly ws: WebSocket) {
-    ws.on("message", (data) => this.messages.push(JSON.parse(String(data))));
-  }
-  events(name?: string) {
-    return this.messages.filter((m) => m.event && (!name || m.event === name));
-  }
-  /** ids of the statuses of `update` events */
-  updates() {
-    return this.events("update").map((m) => (JSON.parse(m.payload!) as { id: string }).id);
-  }
-  async subscribe(message: Record<string, unknown>) {
-    this.ws.send(JSON.stringify({ type: "subscribe", ...message }));
-    await pause(150);
-  }
-}
-
-async function open(who: Resident | string): Promise<Client> {
-  const token = typeof who === "string" ? who : who.token;
-  const ws = new WebSocket(`${t.url.replace(/^http/, "ws")}/api/v1/streaming?access_token=${token}`);
-  opened.push(ws);
-  const client = new Client(ws);
-  await new Promise<void>((resolve, reject) => {
-    ws.once("open", () => resolve());
-    ws.once("unexpected-response", (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-    ws.once("error", reject);
-  });
-  return client;
-}
+const open = streamingClients(() => t);
 
 const byId = (ids: string[]) => [...ids].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function settle(ms = 250) {
-  await t.services.events.settle();
-  await pause(ms);
-}
+const settle = (ms?: number) => settleStreams(t, ms);
 
 async function post(author: Resident, body: Record<string, unknown>): Promise<{ id: string }> {
   const res = await t.http.post("/api/v1/statuses").set("Authorization", author.auth).send(body);

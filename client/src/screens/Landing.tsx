@@ -7,7 +7,7 @@ import { PageTitle } from "../components/common";
 import { Timeline } from "../components/Timeline";
 import { useI18n } from "../i18n/context";
 import { Link } from "../lib/router";
-import type { ScreenProps } from "../routes";
+import type { ScreenProps } from "./props";
 import { useSession } from "../state/session";
 
 export function LandingScreen(_props: ScreenProps) {

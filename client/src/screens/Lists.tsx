@@ -8,7 +8,7 @@ import { ConfirmDialog } from "../components/Dialog";
 import { Timeline } from "../components/Timeline";
 import { useI18n } from "../i18n/context";
 import { Link, navigate } from "../lib/router";
-import type { ScreenProps } from "../routes";
+import type { ScreenProps } from "./props";
 import { useAnnounce } from "../state/announcer";
 
 const POLICIES: RepliesPolicy[] = ["list", "followed", "none"];

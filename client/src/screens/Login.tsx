@@ -5,7 +5,7 @@ import { api, ApiError } from "../api";
 import { PageTitle } from "../components/common";
 import { useI18n } from "../i18n/context";
 import { Link, navigate } from "../lib/router";
-import type { ScreenProps } from "../routes";
+import type { ScreenProps } from "./props";
 import { useSession } from "../state/session";
 import { safeNextPath } from "./next";
 

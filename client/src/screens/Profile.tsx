@@ -13,7 +13,7 @@ import { Timeline } from "../components/Timeline";
 import { useI18n } from "../i18n/context";
 import { displayName, htmlToText } from "../lib/format";
 import { Link, navigate, paths } from "../lib/router";
-import type { ScreenProps } from "../routes";
+import type { ScreenProps } from "./props";
 import { useAnnounce } from "../state/announcer";
 import { useSession } from "../state/session";
 import "./Profile.css";

@@ -8,7 +8,7 @@ import { HashIcon } from "../components/Icons";
 import { Status } from "../components/Status";
 import { useI18n } from "../i18n/context";
 import { Link, navigate, paths } from "../lib/router";
-import type { ScreenProps } from "../routes";
+import type { ScreenProps } from "./props";
 import { useSession } from "../state/session";
 
 /** "@alice@other.fr" or "alice@other.fr": a handle the server may fetch from another instance. */

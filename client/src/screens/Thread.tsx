@@ -5,7 +5,7 @@ import { api, type Status as StatusEntity } from "../api";
 import { ErrorNotice, Loading, PageTitle } from "../components/common";
 import { Status } from "../components/Status";
 import { useI18n } from "../i18n/context";
-import type { ScreenProps } from "../routes";
+import type { ScreenProps } from "./props";
 import { useSession } from "../state/session";
 import { subscribe, subscribeEdits } from "../streaming/socket";
 import { emptyTimeline, timelineReducer } from "../streaming/timeline";

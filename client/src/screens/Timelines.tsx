@@ -5,7 +5,7 @@ import { Composer } from "../components/Composer";
 import { PageTitle } from "../components/common";
 import { Timeline } from "../components/Timeline";
 import { useI18n } from "../i18n/context";
-import type { ScreenProps } from "../routes";
+import type { ScreenProps } from "./props";
 import { useSession } from "../state/session";
 import type { StreamSpec } from "../streaming/types";
 import { FollowTagButton } from "./FollowedTags";

@@ -1,6 +1,6 @@
 // A resident blocking a follower who lives on another instance.
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { rowsOf } from "../../../server/db/rows";
 import {
   api,
@@ -11,9 +11,7 @@ import {
   relationship,
   resident,
   settle,
-  startPeers,
-  stopPeers,
-  START_TIMEOUT,
+  usePeers,
   TEST_TIMEOUT,
   WAIT,
   waitFor,
@@ -26,10 +24,7 @@ import {
 let A: Peer;
 let B: Peer;
 
-beforeAll(async () => {
-  [A, B] = await startPeers(2);
-}, START_TIMEOUT);
-afterAll(() => stopPeers(A, B), START_TIMEOUT);
+usePeers(2, (peers) => ([A, B] = peers));
 
 async function stored(peer: Peer, uri: string): Promise<boolean> {
   const result = await peer.services.db.execute(sql`select count(*)::int as n from statuses where uri = ${uri}`);

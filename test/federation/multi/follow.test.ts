@@ -1,5 +1,5 @@
 // Following across two real Parvis instances, through each one's Mastodon API.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   acctOf,
   api,
@@ -8,9 +8,7 @@ import {
   handleOf,
   relationship,
   resident,
-  startPeers,
-  stopPeers,
-  START_TIMEOUT,
+  usePeers,
   TEST_TIMEOUT,
   WAIT,
   waitFor,
@@ -21,10 +19,7 @@ import {
 let A: Peer;
 let B: Peer;
 
-beforeAll(async () => {
-  [A, B] = await startPeers(2);
-}, START_TIMEOUT);
-afterAll(() => stopPeers(A, B), START_TIMEOUT);
+usePeers(2, (peers) => ([A, B] = peers));
 
 async function followersOn(peer: Peer, viewer: Parameters<typeof api>[1], accountId: string): Promise<string[]> {
   const list = await api<ApiAccount[]>(peer, viewer, "GET", `/api/v1/accounts/${accountId}/followers`);

@@ -1,6 +1,6 @@
 // Favourites and boosts made on one instance, counted on the post's own
 // instance, and their undoing.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   acctOf,
   api,
@@ -8,9 +8,7 @@ import {
   notifications,
   post,
   resident,
-  startPeers,
-  stopPeers,
-  START_TIMEOUT,
+  usePeers,
   TEST_TIMEOUT,
   WAIT,
   waitFor,
@@ -23,10 +21,7 @@ import {
 let A: Peer;
 let B: Peer;
 
-beforeAll(async () => {
-  [A, B] = await startPeers(2);
-}, START_TIMEOUT);
-afterAll(() => stopPeers(A, B), START_TIMEOUT);
+usePeers(2, (peers) => ([A, B] = peers));
 
 /** alice posts on A; bob on B follows her and has the post in his home timeline. */
 async function postSeenOnB(text: string): Promise<{ alice: Resident; bob: Resident; original: ApiStatus; copy: ApiStatus }> {

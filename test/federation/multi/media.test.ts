@@ -1,17 +1,14 @@
 // An attachment travelling between two real Parvis instances: the picture's
 // alt text, size, blurhash and focal point arrive with the post.
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { uploadMedia } from "../../../server/domain/media";
-import { follow, post, resident, startPeers, stopPeers, START_TIMEOUT, TEST_TIMEOUT, waitForHomeStatus, type Peer } from "../../helpers/federation";
+import { follow, post, resident, usePeers, TEST_TIMEOUT, waitForHomeStatus, type Peer } from "../../helpers/federation";
 
 let A: Peer;
 let B: Peer;
 
-beforeAll(async () => {
-  [A, B] = await startPeers(2);
-}, START_TIMEOUT);
-afterAll(() => stopPeers(A, B), START_TIMEOUT);
+usePeers(2, (peers) => ([A, B] = peers));
 
 interface ApiMedia {
   type: string;

@@ -2,7 +2,7 @@
 // listed domains; in open mode with everyone but blocked domains. Refused
 // domains neither get our posts nor get theirs accepted.
 import { sql } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { invalidateDomainPolicyCache, removeDomainPolicy } from "../../../server/domain/domains";
 import { setSetting } from "../../../server/domain/instance";
 import { rowsOf } from "../../../server/db/rows";
@@ -17,9 +17,7 @@ import {
   relationship,
   resident,
   settle,
-  startPeers,
-  stopPeers,
-  START_TIMEOUT,
+  usePeers,
   TEST_TIMEOUT,
   waitForHomeStatus,
   type ApiAccount,
@@ -30,10 +28,7 @@ let A: Peer;
 let B: Peer;
 let C: Peer;
 
-beforeAll(async () => {
-  [A, B, C] = await startPeers(3);
-}, START_TIMEOUT);
-afterAll(() => stopPeers(A, B, C), START_TIMEOUT);
+usePeers(3, (peers) => ([A, B, C] = peers));
 afterEach(async () => {
   const ctx = A.services.domain;
   for (const other of [B, C]) await removeDomainPolicy(ctx, other.domain);

@@ -1,16 +1,14 @@
 // Polls between two Parvis instances: the Question goes out with the post, a
 // vote from the other instance is counted on the poll's own instance, and the
 // new tallies come back with Update(Question).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import {
   api,
   follow,
   post,
   resident,
-  startPeers,
-  stopPeers,
-  START_TIMEOUT,
+  usePeers,
   TEST_TIMEOUT,
   WAIT,
   waitFor,
@@ -22,10 +20,7 @@ import { rowsOf } from "../../../server/db/rows";
 let A: Peer;
 let B: Peer;
 
-beforeAll(async () => {
-  [A, B] = await startPeers(2);
-}, START_TIMEOUT);
-afterAll(() => stopPeers(A, B), START_TIMEOUT);
+usePeers(2, (peers) => ([A, B] = peers));
 
 interface ApiPoll {
   id: string;

@@ -1,7 +1,7 @@
 // Posts travelling between three real Parvis instances: delivery into home
 // timelines, visibility, mentions, reply threads, edits and deletions.
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { rowsOf } from "../../../server/db/rows";
 import {
   ApiError,
@@ -14,10 +14,8 @@ import {
   post,
   resident,
   settle,
-  startPeers,
-  stopPeers,
+  usePeers,
   textOf,
-  START_TIMEOUT,
   TEST_TIMEOUT,
   WAIT,
   waitFor,
@@ -30,10 +28,7 @@ let A: Peer;
 let B: Peer;
 let C: Peer;
 
-beforeAll(async () => {
-  [A, B, C] = await startPeers(3);
-}, START_TIMEOUT);
-afterAll(() => stopPeers(A, B, C), START_TIMEOUT);
+usePeers(3, (peers) => ([A, B, C] = peers));
 
 /** Does `peer` hold any copy of the status with this ActivityPub id (whoever may see it)? */
 async function stored(peer: Peer, uri: string): Promise<boolean> {

@@ -1,5 +1,5 @@
 // Finding residents and posts of another instance through /api/v2/search.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   acctOf,
   api,
@@ -8,9 +8,7 @@ import {
   post,
   resident,
   resolveStatus,
-  startPeers,
-  stopPeers,
-  START_TIMEOUT,
+  usePeers,
   TEST_TIMEOUT,
   type ApiAccount,
   type Peer,
@@ -19,10 +17,7 @@ import {
 let A: Peer;
 let B: Peer;
 
-beforeAll(async () => {
-  [A, B] = await startPeers(2);
-}, START_TIMEOUT);
-afterAll(() => stopPeers(A, B), START_TIMEOUT);
+usePeers(2, (peers) => ([A, B] = peers));
 
 describe("remote search", { timeout: TEST_TIMEOUT }, () => {
   it("a resident finds @user@host:port of another instance with resolve=true", async () => {

@@ -1,18 +1,18 @@
 // Each local action sends the right activity to the right remote inbox.
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { followRequests } from "../../server/db/schema";
-import type { Account } from "../../server/domain/accounts";
-import { updateProfile } from "../../server/domain/accounts";
-import { block, unblock } from "../../server/domain/blocks";
-import { invalidateDomainPolicyCache } from "../../server/domain/domains";
-import { follow, rejectFollowRequest, unfollow } from "../../server/domain/follows";
-import { favourite, reblog, unfavourite, unreblog } from "../../server/domain/interactions";
-import { deleteStatus, editStatus, storeStatus, type Status } from "../../server/domain/statuses";
-import { newId } from "../../server/ids";
-import { createPost, createResident, type Resident } from "../helpers/factories";
-import { drainOutbox, startFakeRemote, waitFor, type FakeRemote, type ReceivedPost } from "./support/outbox-remote";
-import { startFederatedInstance, type FederatedInstance } from "./support/instance";
+import { followRequests } from "../../../server/db/schema";
+import type { Account } from "../../../server/domain/accounts";
+import { updateProfile } from "../../../server/domain/accounts";
+import { block, unblock } from "../../../server/domain/blocks";
+import { invalidateDomainPolicyCache } from "../../../server/domain/domains";
+import { follow, rejectFollowRequest, unfollow } from "../../../server/domain/follows";
+import { favourite, reblog, unfavourite, unreblog } from "../../../server/domain/interactions";
+import { deleteStatus, editStatus, storeStatus, type Status } from "../../../server/domain/statuses";
+import { newId } from "../../../server/ids";
+import { createPost, createResident, type Resident } from "../../helpers/factories";
+import { drainOutbox, startFakeRemote, waitFor, type FakeRemote, type ReceivedPost } from "../support/outbox-remote";
+import { startFederatedInstance, type FederatedInstance } from "../support/instance";
 
 let t: FederatedInstance;
 let host: FakeRemote;
@@ -167,7 +167,7 @@ describe("follows", () => {
   });
 
   it("unfollowing an accepted follow sends Undo(Follow) of that Follow", async () => {
-    const { authorizeFollowRequest } = await import("../../server/domain/follows");
+    const { authorizeFollowRequest } = await import("../../../server/domain/follows");
     await follow(ctx(), alice.account, bob);
     const sent = await arrives("Follow", 0);
     // what the INCOMING Accept handler does

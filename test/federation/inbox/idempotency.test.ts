@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Database } from "../../server/db/open";
-import { receivedActivities } from "../../server/db/schema";
-import { processOnce, pruneProcessedActivities } from "../../federation/inbox/idempotency";
-import { openTestDatabase, resetDatabase } from "../helpers/db";
+import type { Database } from "../../../server/db/open";
+import { receivedActivities } from "../../../server/db/schema";
+import { processOnce, pruneProcessedActivities } from "../../../federation/inbox/idempotency";
+import { openTestDatabase, resetDatabase } from "../../helpers/db";
 
 let database: Database;
 

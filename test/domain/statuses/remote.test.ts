@@ -2,10 +2,10 @@
 // and a reply that came before its parent is attached to it when the parent comes.
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { statuses } from "../../server/db/schema";
-import { upsertRemoteAccount } from "../../server/domain/accounts";
-import { storeRemoteStatus } from "../../server/domain/statuses";
-import { useTestInstance, type TestInstance } from "../helpers/instance";
+import { statuses } from "../../../server/db/schema";
+import { upsertRemoteAccount } from "../../../server/domain/accounts";
+import { storeRemoteStatus } from "../../../server/domain/statuses";
+import { useTestInstance, type TestInstance } from "../../helpers/instance";
 
 let t: TestInstance;
 useTestInstance((started) => (t = started));

@@ -2,12 +2,12 @@
 // followers-only, and so do we, also in the Announce we send (addressed to the
 // author's followers, never to the public collection).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { invalidateDomainPolicyCache } from "../../server/domain/domains";
-import { follow } from "../../server/domain/follows";
-import { newId } from "../../server/ids";
-import { createPost, createResident, type Resident } from "../helpers/factories";
-import { drainOutbox, startFakeRemote, waitFor, type FakeRemote } from "./support/outbox-remote";
-import { startFederatedInstance, type FederatedInstance } from "./support/instance";
+import { invalidateDomainPolicyCache } from "../../../server/domain/domains";
+import { follow } from "../../../server/domain/follows";
+import { newId } from "../../../server/ids";
+import { createPost, createResident, type Resident } from "../../helpers/factories";
+import { drainOutbox, startFakeRemote, waitFor, type FakeRemote } from "../support/outbox-remote";
+import { startFederatedInstance, type FederatedInstance } from "../support/instance";
 
 let t: FederatedInstance;
 let host: FakeRemote;

@@ -2,11 +2,11 @@
 // together, in one statement: the rules of notify() hold for each recipient.
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { mentions, notifications } from "../../server/db/schema";
-import { block } from "../../server/domain/blocks";
-import { mute } from "../../server/domain/blocks";
-import { createPost, createResident } from "../helpers/factories";
-import { useTestInstance, type TestInstance } from "../helpers/instance";
+import { mentions, notifications } from "../../../server/db/schema";
+import { block } from "../../../server/domain/blocks";
+import { mute } from "../../../server/domain/blocks";
+import { createPost, createResident } from "../../helpers/factories";
+import { useTestInstance, type TestInstance } from "../../helpers/instance";
 
 let t: TestInstance;
 useTestInstance((started) => (t = started));

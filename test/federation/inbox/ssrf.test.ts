@@ -6,14 +6,14 @@
 // cache (seeded below), so the test needs no public network.
 import { Note } from "@fedify/vocab";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { invalidateDomainPolicyCache } from "../../server/domain/domains";
-import { findAccountByUri } from "../../server/domain/accounts";
-import { findStatusByUri } from "../../server/domain/statuses";
-import { countRows } from "../helpers/api";
-import { postData, resolveActor } from "../../federation/resolve";
-import { createResident } from "../helpers/factories";
-import { startFederatedInstance, type FederatedInstance } from "./support/instance";
-import { inboxIdle, makeActor, startFakeRemote, type FakeActor, type FakeRemote, type Json } from "./support/inbox-remote";
+import { invalidateDomainPolicyCache } from "../../../server/domain/domains";
+import { findAccountByUri } from "../../../server/domain/accounts";
+import { findStatusByUri } from "../../../server/domain/statuses";
+import { countRows } from "../../helpers/api";
+import { postData, resolveActor } from "../../../federation/resolve";
+import { createResident } from "../../helpers/factories";
+import { startFederatedInstance, type FederatedInstance } from "../support/instance";
+import { inboxIdle, makeActor, startFakeRemote, type FakeActor, type FakeRemote, type Json } from "../support/inbox-remote";
 
 const AS = "https://www.w3.org/ns/activitystreams";
 const PUBLIC = `${AS}#Public`;

@@ -1,6 +1,6 @@
 // The post formatter: plain text → HTML with links, mentions and hashtags.
 import { describe, expect, it } from "vitest";
-import { extractHashtags, extractMentions, renderPlainText, renderStatusText, type ResolvedMention } from "../../server/domain/content";
+import { extractHashtags, extractMentions, renderPlainText, renderStatusText, type ResolvedMention } from "../../../server/domain/content";
 
 const tagUrl = (name: string) => `https://ville.example/tags/${encodeURIComponent(name)}`;
 const alice: ResolvedMention = { username: "alice", domain: null, url: "https://ville.example/@alice" };

@@ -3,13 +3,13 @@
 // instance runs again on the same database.
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Database } from "../../server/db/open";
-import { deliveryFailures, fedifyQueue } from "../../server/db/schema";
-import { follow } from "../../server/domain/follows";
-import { openTestDatabase } from "../helpers/db";
-import { createPost, createResident } from "../helpers/factories";
-import { drainOutbox, startFakeRemote, waitFor, type FakeRemote } from "./support/outbox-remote";
-import { startFederatedInstance, type FederatedInstance } from "./support/instance";
+import type { Database } from "../../../server/db/open";
+import { deliveryFailures, fedifyQueue } from "../../../server/db/schema";
+import { follow } from "../../../server/domain/follows";
+import { openTestDatabase } from "../../helpers/db";
+import { createPost, createResident } from "../../helpers/factories";
+import { drainOutbox, startFakeRemote, waitFor, type FakeRemote } from "../support/outbox-remote";
+import { startFederatedInstance, type FederatedInstance } from "../support/instance";
 
 // long enough a retry window for a restart in between
 const retry = { outbox: { initialDelayMs: 300, maxDelayMs: 1_000, maxAttempts: 30 } };

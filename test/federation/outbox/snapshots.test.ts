@@ -2,19 +2,19 @@
 // snapshots (origins, ids and dates normalised; signatures and proofs left out
 // because they change with every key).
 import sharp from "sharp";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Account } from "../../server/domain/accounts";
-import { updateProfile } from "../../server/domain/accounts";
-import { block } from "../../server/domain/blocks";
-import { invalidateDomainPolicyCache } from "../../server/domain/domains";
-import { follow, rejectFollowRequest, unfollow } from "../../server/domain/follows";
-import { favourite, reblog, unreblog } from "../../server/domain/interactions";
-import { uploadMedia } from "../../server/domain/media";
-import { deleteStatus, editStatus, storeStatus, type Status } from "../../server/domain/statuses";
-import { newId } from "../../server/ids";
-import { createPost, createResident, type Resident } from "../helpers/factories";
-import { drainOutbox, startFakeRemote, waitFor, type FakeRemote } from "./support/outbox-remote";
-import { startFederatedInstance, type FederatedInstance } from "./support/instance";
+import { describe, expect, it } from "vitest";
+import type { Account } from "../../../server/domain/accounts";
+import { updateProfile } from "../../../server/domain/accounts";
+import { block } from "../../../server/domain/blocks";
+import { follow, rejectFollowRequest, unfollow } from "../../../server/domain/follows";
+import { favourite, reblog, unreblog } from "../../../server/domain/interactions";
+import { uploadMedia } from "../../../server/domain/media";
+import { deleteStatus, editStatus, storeStatus, type Status } from "../../../server/domain/statuses";
+import { newId } from "../../../server/ids";
+import { createPost, createResident, type Resident } from "../../helpers/factories";
+import { drainOutbox, type FakeRemote } from "../support/outbox-remote";
+import type { FederatedInstance } from "../support/instance";
+import { normaliseActivity, sentActivities, useOutboxScene } from "../support/outbox-harness";
 
 let t: FederatedInstance;
 let host: FakeRemote;
@@ -23,38 +23,14 @@ let bob: Account;
 
 const ctx = () => t.services.domain;
 
-/** Replaces what changes from run to run with stable placeholders. */
-function normalise(activity: Record<string, unknown>): unknown {
-  const { proof: _proof, signature: _signature, ...rest } = activity;
-  let text = JSON.stringify(rest);
-  text = text.split(t.config.origin).join("https://parvis.example");
-  text = text.split(host.url).join("https://remote.example");
-  text = text.split(host.domain).join("remote.example");
-  text = text.split(t.config.domain).join("parvis.example");
-  const ids = new Map<string, string>();
-  text = text.replace(/\b\d{16,19}\b/g, (id) => {
-    if (!ids.has(id)) ids.set(id, `ID${ids.size + 1}`);
-    return ids.get(id)!;
-  });
-  text = text.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, "DATE");
-  text = text.replace(/#updates\/\d+/g, "#updates/TIME");
-  // the random (or keyed) part that makes our activity ids unguessable
-  text = text.replace(/\/[A-Za-z0-9_-]{22}(?=["/])/g, "/NONCE");
-  return JSON.parse(text);
-}
+useOutboxScene((scene) => ({ t, host, alice, bob } = scene));
+
+const normalise = (activity: Record<string, unknown>) => normaliseActivity({ t, host }, activity);
 
 /** The one activity of `type` sent from now on, normalised. */
 async function sent(type: string, action: () => Promise<unknown>): Promise<unknown> {
-  await drainOutbox(t);
-  const since = host.posts.length;
-  await action();
-  const found = await waitFor(
-    () => host.received(type).filter((p) => host.posts.indexOf(p) >= since),
-    (p) => p.length >= 1,
-  );
-  await drainOutbox(t);
-  expect(host.received(type).filter((p) => host.posts.indexOf(p) >= since)).toHaveLength(1);
-  return normalise(found[0].activity);
+  const [activity] = await sentActivities({ t, host }, type, action, { exactly: true });
+  return normalise(activity);
 }
 
 async function remoteStatus(text: string): Promise<Status> {
@@ -64,27 +40,6 @@ async function remoteStatus(text: string): Promise<Status> {
 
 // a real 640×480 PNG (uploads are decoded: a broken one is refused)
 const PNG = () => sharp({ create: { width: 640, height: 480, channels: 3, background: "#88aa44" } }).png().toBuffer();
-
-beforeAll(async () => {
-  t = await startFederatedInstance();
-  host = await startFakeRemote({ verify: false });
-});
-afterAll(async () => {
-  await host.close();
-  await t.stop();
-});
-beforeEach(async () => {
-  await drainOutbox(t);
-  await t.reset();
-  invalidateDomainPolicyCache(t.services.domain);
-  t.parvis.keys.forget("0");
-  host.posts.splice(0);
-  alice = await createResident(t, "alice");
-  bob = await host.account(ctx(), "bob");
-  // bob follows alice: her posts go to his server
-  await follow(ctx(), bob, alice.account, { uri: `${bob.uri}#follows/1` });
-  await drainOutbox(t);
-});
 
 describe("Create(Note)", () => {
   it("public, with a mention, a hashtag, a content warning and a language", async () => {

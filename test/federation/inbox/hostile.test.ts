@@ -1,12 +1,12 @@
 // Hostile input to the inbox: each is refused, and nothing is stored.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { invalidateDomainPolicyCache } from "../../server/domain/domains";
-import { findAccountByUri } from "../../server/domain/accounts";
-import { findStatusByUri } from "../../server/domain/statuses";
-import { countRows } from "../helpers/api";
-import { createPost, createResident, type Resident } from "../helpers/factories";
-import { startFederatedInstance, type FederatedInstance } from "./support/instance";
-import { eventually, followRemote, inboxIdle, startFakeRemote, type FakeActor, type FakeRemote, type Json } from "./support/inbox-remote";
+import { invalidateDomainPolicyCache } from "../../../server/domain/domains";
+import { findAccountByUri } from "../../../server/domain/accounts";
+import { findStatusByUri } from "../../../server/domain/statuses";
+import { countRows } from "../../helpers/api";
+import { createPost, createResident, type Resident } from "../../helpers/factories";
+import { startFederatedInstance, type FederatedInstance } from "../support/instance";
+import { eventually, followRemote, inboxIdle, startFakeRemote, type FakeActor, type FakeRemote, type Json } from "../support/inbox-remote";
 
 const AS = "https://www.w3.org/ns/activitystreams";
 const PUBLIC = `${AS}#Public`;

@@ -3,13 +3,13 @@
 // to see them, and are 404 for everyone else.
 import { exportSpki, signRequest } from "@fedify/fedify";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Account } from "../../server/domain/accounts";
-import { invalidateDomainPolicyCache } from "../../server/domain/domains";
-import { follow } from "../../server/domain/follows";
-import { upsertRemoteAccount } from "../../server/domain/accounts";
-import { createPost, createResident, type Resident } from "../helpers/factories";
-import { json, startTestServer, type TestServer } from "./support/http-server";
-import { startFederatedInstance, type FederatedInstance } from "./support/instance";
+import type { Account } from "../../../server/domain/accounts";
+import { invalidateDomainPolicyCache } from "../../../server/domain/domains";
+import { follow } from "../../../server/domain/follows";
+import { upsertRemoteAccount } from "../../../server/domain/accounts";
+import { createPost, createResident, type Resident } from "../../helpers/factories";
+import { json, startTestServer, type TestServer } from "../support/http-server";
+import { startFederatedInstance, type FederatedInstance } from "../support/instance";
 
 interface Fetcher {
   id: string;

@@ -2,15 +2,15 @@
 // remote resolution through search.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { accountMoves } from "../../server/db/schema";
-import { invalidateDomainPolicyCache } from "../../server/domain/domains";
-import { follow } from "../../server/domain/follows";
-import { setDomainPolicy } from "../../federation/policy";
-import { findAccountByUri } from "../../server/domain/accounts";
-import { findStatusByUri } from "../../server/domain/statuses";
-import { countRows } from "../helpers/api";
-import { createPost, createResident, type Resident } from "../helpers/factories";
-import { startFederatedInstance, type FederatedInstance } from "./support/instance";
+import { accountMoves } from "../../../server/db/schema";
+import { invalidateDomainPolicyCache } from "../../../server/domain/domains";
+import { follow } from "../../../server/domain/follows";
+import { setDomainPolicy } from "../../../federation/policy";
+import { findAccountByUri } from "../../../server/domain/accounts";
+import { findStatusByUri } from "../../../server/domain/statuses";
+import { countRows } from "../../helpers/api";
+import { createPost, createResident, type Resident } from "../../helpers/factories";
+import { startFederatedInstance, type FederatedInstance } from "../support/instance";
 import {
   followRemote,
   inboxIdle,
@@ -20,7 +20,7 @@ import {
   type FakeActor,
   type FakeRemote,
   type Json,
-} from "./support/inbox-remote";
+} from "../support/inbox-remote";
 
 const AS = "https://www.w3.org/ns/activitystreams";
 

@@ -1,6 +1,6 @@
 // The one HTML allowlist, and the text helpers beside it.
 import { describe, expect, it } from "vitest";
-import { escapeHtml, htmlToText, MAX_HTML_NESTING, nestsDeeperThan, sanitizePostHtml, stripHtml } from "../../server/domain/content";
+import { escapeHtml, htmlToText, MAX_HTML_NESTING, nestsDeeperThan, sanitizePostHtml, stripHtml } from "../../../server/domain/content";
 
 describe("sanitizePostHtml", () => {
   it("keeps paragraphs, line breaks and emphasis", () => {

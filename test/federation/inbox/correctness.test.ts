@@ -5,12 +5,12 @@
 import { eq, sql } from "drizzle-orm";
 import pino from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { favourites, follows, receivedActivities, statusEdits } from "../../server/db/schema";
-import { invalidateDomainPolicyCache } from "../../server/domain/domains";
-import { follow, unfollow } from "../../server/domain/follows";
-import { findStatusByUri } from "../../server/domain/statuses";
-import { createPost, createResident, type Resident } from "../helpers/factories";
-import { startFederatedInstance, type FederatedInstance } from "./support/instance";
+import { favourites, follows, receivedActivities, statusEdits } from "../../../server/db/schema";
+import { invalidateDomainPolicyCache } from "../../../server/domain/domains";
+import { follow, unfollow } from "../../../server/domain/follows";
+import { findStatusByUri } from "../../../server/domain/statuses";
+import { createPost, createResident, type Resident } from "../../helpers/factories";
+import { startFederatedInstance, type FederatedInstance } from "../support/instance";
 import {
   followRemote,
   inboxIdle,
@@ -20,8 +20,8 @@ import {
   type FakeActor,
   type FakeRemote,
   type Json,
-} from "./support/inbox-remote";
-import { drainOutbox } from "./support/outbox-remote";
+} from "../support/inbox-remote";
+import { drainOutbox } from "../support/outbox-remote";
 
 const AS = "https://www.w3.org/ns/activitystreams";
 const PUBLIC = `${AS}#Public`;

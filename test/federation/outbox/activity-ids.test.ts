@@ -2,15 +2,15 @@
 // something harmless under the id of a resident's future Delete, and receivers
 // that deduplicate by id alone would drop the real one.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Account } from "../../server/domain/accounts";
-import { invalidateDomainPolicyCache } from "../../server/domain/domains";
-import { follow } from "../../server/domain/follows";
-import { favourite, unfavourite } from "../../server/domain/interactions";
-import { deleteStatus, storeStatus } from "../../server/domain/statuses";
-import { newId } from "../../server/ids";
-import { createPost, createResident, type Resident } from "../helpers/factories";
-import { startFederatedInstance, type FederatedInstance } from "./support/instance";
-import { drainOutbox, startFakeRemote, waitFor, type FakeRemote } from "./support/outbox-remote";
+import type { Account } from "../../../server/domain/accounts";
+import { invalidateDomainPolicyCache } from "../../../server/domain/domains";
+import { follow } from "../../../server/domain/follows";
+import { favourite, unfavourite } from "../../../server/domain/interactions";
+import { deleteStatus, storeStatus } from "../../../server/domain/statuses";
+import { newId } from "../../../server/ids";
+import { createPost, createResident, type Resident } from "../../helpers/factories";
+import { startFederatedInstance, type FederatedInstance } from "../support/instance";
+import { drainOutbox, startFakeRemote, waitFor, type FakeRemote } from "../support/outbox-remote";
 
 let t: FederatedInstance;
 let host: FakeRemote;

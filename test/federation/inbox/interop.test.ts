@@ -2,10 +2,10 @@
 // to a fake remote server's origin, signed by it and posted to our inbox:
 // each is accepted and shows correctly through the client API.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { findStatusByUri } from "../../server/domain/statuses";
-import { invalidateDomainPolicyCache } from "../../server/domain/domains";
-import { createPost, createResident, type Resident } from "../helpers/factories";
-import { startFederatedInstance, type FederatedInstance } from "./support/instance";
+import { findStatusByUri } from "../../../server/domain/statuses";
+import { invalidateDomainPolicyCache } from "../../../server/domain/domains";
+import { createPost, createResident, type Resident } from "../../helpers/factories";
+import { startFederatedInstance, type FederatedInstance } from "../support/instance";
 import {
   eventually,
   followRemote,
@@ -15,7 +15,7 @@ import {
   startFakeRemote,
   type FakeRemote,
   type Json,
-} from "./support/inbox-remote";
+} from "../support/inbox-remote";
 
 let t: FederatedInstance;
 let remote: FakeRemote;
@@ -237,7 +237,7 @@ describe("a Mastodon Flag", () => {
         "https://example.com/posts/380591": `${post.uri}-missing`,
       }),
     );
-    const { openReports } = await import("../../server/domain/moderation");
+    const { openReports } = await import("../../../server/domain/moderation");
     const reports = await openReports(t.services.domain);
     expect(reports.map((r) => [r.targetAccountId, r.statusIds, r.comment])).toEqual([
       [alice.account.id, [post.id], "Please take a look at this user and their posts"],

@@ -1,17 +1,16 @@
 // The poll activities we send, as a remote server receives them: Create(Question)
 // in Mastodon's shape (snapshot), Update(Question) with new tallies after a
 // vote, and a resident's vote in a remote poll as a named Note to its author.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Account } from "../../server/domain/accounts";
-import { invalidateDomainPolicyCache } from "../../server/domain/domains";
-import { follow } from "../../server/domain/follows";
-import { vote } from "../../server/domain/polls";
-import { storeRemoteStatus } from "../../server/domain/statuses";
-import { newId } from "../../server/ids";
-import { createPost, createResident, type Resident } from "../helpers/factories";
-import { drainOutbox, startFakeRemote, waitFor, type FakeRemote } from "./support/outbox-remote";
-import { startFederatedInstance, type FederatedInstance } from "./support/instance";
-import { closeEndedPolls, pollOfStatus, recordRemoteVote } from "../../server/domain/polls";
+import { describe, expect, it } from "vitest";
+import type { Account } from "../../../server/domain/accounts";
+import { vote } from "../../../server/domain/polls";
+import { storeRemoteStatus } from "../../../server/domain/statuses";
+import { newId } from "../../../server/ids";
+import { createPost, createResident, type Resident } from "../../helpers/factories";
+import { drainOutbox, startFakeRemote, waitFor, type FakeRemote } from "../support/outbox-remote";
+import type { FederatedInstance } from "../support/instance";
+import { normaliseActivity, sentActivities, useOutboxScene } from "../support/outbox-harness";
+import { closeEndedPolls, pollOfStatus, recordRemoteVote } from "../../../server/domain/polls";
 import { sql } from "drizzle-orm";
 
 let t: FederatedInstance;
@@ -21,52 +20,10 @@ let bob: Account;
 
 const ctx = () => t.services.domain;
 
-function normalise(activity: Record<string, unknown>): unknown {
-  const { proof: _proof, signature: _signature, ...rest } = activity;
-  let text = JSON.stringify(rest);
-  text = text.split(t.config.origin).join("https://parvis.example");
-  text = text.split(host.url).join("https://remote.example");
-  text = text.split(t.config.domain).join("parvis.example");
-  const ids = new Map<string, string>();
-  text = text.replace(/\b\d{16,19}\b/g, (id) => {
-    if (!ids.has(id)) ids.set(id, `ID${ids.size + 1}`);
-    return ids.get(id)!;
-  });
-  text = text.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, "DATE");
-  return JSON.parse(text);
-}
+useOutboxScene((scene) => ({ t, host, alice, bob } = scene));
 
-async function sent(type: string, action: () => Promise<unknown>, count = 1): Promise<Record<string, unknown>[]> {
-  await drainOutbox(t);
-  const since = host.posts.length;
-  await action();
-  const found = await waitFor(
-    () => host.received(type).filter((p) => host.posts.indexOf(p) >= since),
-    (p) => p.length >= count,
-  );
-  await drainOutbox(t);
-  return found.map((f) => f.activity as Record<string, unknown>);
-}
-
-beforeAll(async () => {
-  t = await startFederatedInstance();
-  host = await startFakeRemote({ verify: false });
-});
-afterAll(async () => {
-  await host.close();
-  await t.stop();
-});
-beforeEach(async () => {
-  await drainOutbox(t);
-  await t.reset();
-  invalidateDomainPolicyCache(t.services.domain);
-  t.parvis.keys.forget("0");
-  host.posts.splice(0);
-  alice = await createResident(t, "alice");
-  bob = await host.account(ctx(), "bob");
-  await follow(ctx(), bob, alice.account, { uri: `${bob.uri}#follows/1` });
-  await drainOutbox(t);
-});
+const normalise = (activity: Record<string, unknown>) => normaliseActivity({ t, host }, activity);
+const sent = (type: string, action: () => Promise<unknown>, count = 1) => sentActivities({ t, host }, type, action, { count });
 
 describe("poll activities", () => {
   it("Create(Question) in Mastodon's shape", async () => {

@@ -1,11 +1,11 @@
 // Remote accounts read by ActivityPub id are remembered a few seconds, and
 // forgotten as soon as any account changes in this process.
 import { describe, expect, it } from "vitest";
-import { AccountUriCache } from "../../server/domain/accounts";
-import { setSuspended } from "../../server/domain/accounts";
-import { accountsByUris, findAccountByUri, upsertRemoteAccount } from "../../server/domain/accounts";
-import { EventBus } from "../../server/events";
-import { useTestInstance, type TestInstance } from "../helpers/instance";
+import { AccountUriCache } from "../../../server/domain/accounts";
+import { setSuspended } from "../../../server/domain/accounts";
+import { accountsByUris, findAccountByUri, upsertRemoteAccount } from "../../../server/domain/accounts";
+import { EventBus } from "../../../server/events";
+import { useTestInstance, type TestInstance } from "../../helpers/instance";
 
 let t: TestInstance;
 useTestInstance((started) => (t = started));

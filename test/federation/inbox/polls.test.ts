@@ -2,13 +2,13 @@
 // and Update(Question) tallies on a Mastodon poll (the interop fixture).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
-import { findStatusByUri } from "../../server/domain/statuses";
-import { invalidateDomainPolicyCache } from "../../server/domain/domains";
-import { rowsOf } from "../../server/db/rows";
-import { createResident, type Resident } from "../helpers/factories";
-import { countRows } from "../helpers/api";
-import { startFederatedInstance, type FederatedInstance } from "./support/instance";
-import { eventually, followRemote, inboxIdle, loadFixture, startFakeRemote, type FakeRemote, type Json } from "./support/inbox-remote";
+import { findStatusByUri } from "../../../server/domain/statuses";
+import { invalidateDomainPolicyCache } from "../../../server/domain/domains";
+import { rowsOf } from "../../../server/db/rows";
+import { createResident, type Resident } from "../../helpers/factories";
+import { countRows } from "../../helpers/api";
+import { startFederatedInstance, type FederatedInstance } from "../support/instance";
+import { eventually, followRemote, inboxIdle, loadFixture, startFakeRemote, type FakeRemote, type Json } from "../support/inbox-remote";
 
 let t: FederatedInstance;
 let remote: FakeRemote;

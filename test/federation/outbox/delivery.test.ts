@@ -3,15 +3,15 @@
 // only to the mentioned, retries, domain policy and recorded failures.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { deliveryFailures } from "../../server/db/schema";
-import type { Account } from "../../server/domain/accounts";
-import { invalidateDomainPolicyCache } from "../../server/domain/domains";
-import { follow } from "../../server/domain/follows";
-import { setSetting } from "../../server/domain/instance";
-import { setDomainPolicy } from "../../federation/policy";
-import { createPost, createResident, type Resident } from "../helpers/factories";
-import { drainOutbox, sleep, startFakeRemote, waitFor, type FakeRemote } from "./support/outbox-remote";
-import { startFederatedInstance, type FederatedInstance } from "./support/instance";
+import { deliveryFailures } from "../../../server/db/schema";
+import type { Account } from "../../../server/domain/accounts";
+import { invalidateDomainPolicyCache } from "../../../server/domain/domains";
+import { follow } from "../../../server/domain/follows";
+import { setSetting } from "../../../server/domain/instance";
+import { setDomainPolicy } from "../../../federation/policy";
+import { createPost, createResident, type Resident } from "../../helpers/factories";
+import { drainOutbox, sleep, startFakeRemote, waitFor, type FakeRemote } from "../support/outbox-remote";
+import { startFederatedInstance, type FederatedInstance } from "../support/instance";
 
 let t: FederatedInstance;
 let alice: Resident;
@@ -113,7 +113,7 @@ describe("a public post", () => {
   it("a reply reaches the remote author of the parent", async () => {
     const host = await remote();
     const bob = await host.account(t.services.domain, "bob");
-    const { storeStatus } = await import("../../server/domain/statuses");
+    const { storeStatus } = await import("../../../server/domain/statuses");
     const parent = await storeStatus(
       t.services.domain,
       { id: "100", uri: `${bob.uri}/statuses/1`, accountId: bob.id, content: "<p>question</p>", visibility: "public", local: false },
