@@ -8,7 +8,7 @@ import { hasLocalFollowers } from "../../server/domain/interactions";
 import { findStatusByUri } from "../../server/domain/statuses";
 import { embeddedObject, isLocalUrl, remoteActorOf, sameOrigin } from "../from-activitypub/lookup";
 import { resolvePost } from "../resolve";
-import type { InboxHandler } from "./index";
+import type { InboxHandler } from "./types";
 
 export const onAnnounce: InboxHandler<Announce> = async (ctx, activity) => {
   if (!activity.id) return null;

@@ -6,7 +6,7 @@ import { createReport } from "../../server/domain/moderation";
 import { findStatusByUri } from "../../server/domain/statuses";
 import { firstText } from "../from-activitypub/text";
 import { isLocalUrl, localAccountFor, remoteActorOf } from "../from-activitypub/lookup";
-import type { InboxHandler } from "./index";
+import type { InboxHandler } from "./types";
 
 const MAX_FLAGGED_OBJECTS = 100;
 

@@ -1,2 +1,4 @@
 // Public surface of the follows concept.
 export * from "./follows";
+export * from "./collections";
+export * from "./reconfirm";

@@ -4,3 +4,5 @@ export * from "./remote";
 export * from "./scheduled";
 export * from "./threads";
 export * from "./visibility";
+export * from "./listed";
+export * from "./kept";
