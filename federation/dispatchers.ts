@@ -3,8 +3,7 @@
 // and featured collections, a status as its Note, and NodeInfo. Which
 // resident is served and what a collection lists are rules of the domain
 // (findPublicResident, listedStatusesPage…); this is translation.
-import type { Context, RequestContext } from "@fedify/fedify";
-import type { Federation } from "@fedify/fedify";
+import type { Context, Federation, RequestContext } from "@fedify/fedify";
 import { Note, type Recipient } from "@fedify/vocab";
 import { findAccountByUri, findPublicResident, residentUsernameForHandle } from "../server/domain/accounts";
 import { statusForFederation } from "../server/domain/federation-queries";
