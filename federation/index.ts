@@ -1,6 +1,6 @@
-// Parvis on Fedify: dispatchers (actors, collections, notes, WebFinger,
-// NodeInfo), the inbox, the persistent queues and the safe loaders, wired to
-// our database. Nothing here is a rule of the network: those live in
+// Parvis on Fedify: the federation object with its persistent queues, safe
+// loaders and delivery guard, the dispatchers (dispatchers.ts) and the inbox
+// (inbox/), wired to our database. Nothing here is a rule of the network: those live in
 // server/domain; this is translation and plumbing.
 import {
   createExponentialBackoffPolicy,
@@ -11,31 +11,12 @@ import {
   type RetryPolicy,
   type SendActivityError,
 } from "@fedify/fedify";
-import { Note } from "@fedify/vocab";
 import { Temporal } from "@js-temporal/polyfill";
 import type { RequestHandler } from "express";
 import type { Services } from "../server/services";
 import { ACTIVITY_JSON_LIMITS, describeJsonLimit, exceedsJsonLimits } from "../server/json-limits";
-import { isLocalUrl, paths } from "../server/urls";
-import {
-  findPublicLocalAccount,
-  INSTANCE_ACTOR,
-  INSTANCE_ACTOR_PATH,
-  instanceActor,
-  instanceHandle,
-  localPerson,
-  usernameForHandle,
-} from "./actors";
-import {
-  countFollowers,
-  countFollowing,
-  countOutbox,
-  featuredStatuses,
-  FIRST,
-  followersPage,
-  followingPage,
-  outboxPage,
-} from "./collections";
+import { paths } from "../server/urls";
+import { INSTANCE_ACTOR } from "./to-activitypub/actor";
 import { guardDeliveries, currentDeliveryAttempt, resolvesToPublicAddress } from "./delivery";
 import { clearDeliveryFailure, markDeliveryAbandoned, recordDeliveryFailure } from "./delivery-failures";
 import {
@@ -46,13 +27,12 @@ import {
 import { federationMiddleware } from "./express";
 import { registerInboxListeners, reportInboxActivity } from "./inbox";
 import { gateInboxPost, isInboxPost } from "./inbox-gate";
-import { createKeyStore, INSTANCE_ACTOR_KEY_ID, type KeyStore } from "./keys";
+import { createKeyStore, type KeyStore } from "./keys";
+import { registerDispatchers } from "./dispatchers";
 import { DbKvStore } from "./kv-store";
 import { remoteTombstones } from "./tombstones";
 import { DbMessageQueue, type DbMessageQueueOptions } from "./message-queue";
-import { buildNodeInfo, SOFTWARE_VERSION } from "./nodeinfo";
-import { dispatchNote } from "./note-dispatcher";
-import { statusToActivity, statusToNote } from "./to-activitypub/objects";
+import { SOFTWARE_VERSION } from "./nodeinfo";
 import { hostPolicy, isDomainAllowed } from "./policy";
 import { createSafeFetch, type SafeFetch, type SafeFetchConfig } from "./safe-fetch";
 import { rememberParsedKeys } from "./parsed-keys";
@@ -241,102 +221,6 @@ export function createParvisFederation(services: Services, options: ParvisFedera
     documentLoader: documentLoaderFactory(),
     outboxRetryPolicy,
   };
-}
-
-function registerDispatchers(federation: Federation<Services>, services: Services, keys: KeyStore): void {
-  const { config, db } = services;
-  const actorPath = paths.actor("{identifier}") as `${string}{identifier}${string}`;
-  const sub = (suffix: string) => `${paths.actor("{identifier}")}${suffix}` as `${string}{identifier}${string}`;
-
-  federation
-    .setActorDispatcher(actorPath, async (ctx, identifier) => {
-      if (identifier === INSTANCE_ACTOR) {
-        // at its own path (and through WebFinger), not at /users/instance_actor
-        if (new URL(ctx.request.url).pathname === paths.actor(INSTANCE_ACTOR)) return null;
-        return instanceActor(ctx, config.domain, config.commune.name);
-      }
-      const account = await findPublicLocalAccount(db, identifier);
-      return account ? localPerson(ctx, config.origin, account) : null;
-    })
-    .mapActorAlias(INSTANCE_ACTOR_PATH, INSTANCE_ACTOR)
-    .mapHandle(async (_ctx, handle) => {
-      if (handle.toLowerCase() === instanceHandle(config.domain)) return INSTANCE_ACTOR;
-      return usernameForHandle(db, handle);
-    })
-    .mapAlias((_ctx, resource) => {
-      // the profile page (https://commune.fr/@alice) also finds the actor
-      if (!isLocalUrl(config.origin, resource)) return null;
-      const m = resource.pathname.match(/^\/@([A-Za-z0-9_]+)$/);
-      return m ? { username: m[1] } : null;
-    })
-    .setKeyPairsDispatcher(async (_ctx, identifier) => {
-      if (identifier === INSTANCE_ACTOR) return keys.getKeyPairs(INSTANCE_ACTOR_KEY_ID);
-      const account = await findPublicLocalAccount(db, identifier);
-      return account ? keys.getKeyPairs(account.id) : [];
-    });
-
-  const accountIdOf = async (identifier: string) => (await findPublicLocalAccount(db, identifier))?.id ?? null;
-  const followersUri = (ctx: Context<Services>, identifier: string) => ctx.getFollowersUri(identifier);
-
-  federation
-    .setOutboxDispatcher(sub("/outbox"), async (ctx, identifier, cursor) => {
-      const accountId = await accountIdOf(identifier);
-      if (!accountId) return null;
-      const page = await outboxPage(db, accountId, cursor ?? FIRST);
-      const author = { uri: ctx.getActorUri(identifier), followersUri: followersUri(ctx, identifier) };
-      return { items: page.items.map((s) => statusToActivity(s, author)), nextCursor: page.nextCursor };
-    })
-    .setCounter(async (_ctx, identifier) => {
-      const accountId = await accountIdOf(identifier);
-      return accountId ? countOutbox(db, accountId) : null;
-    })
-    .setFirstCursor(() => FIRST);
-
-  federation
-    .setFollowersDispatcher(sub("/followers"), async (_ctx, identifier, cursor, filter) => {
-      const accountId = await accountIdOf(identifier);
-      if (!accountId) return null;
-      return followersPage(db, accountId, cursor, filter);
-    })
-    .setCounter(async (_ctx, identifier) => {
-      const accountId = await accountIdOf(identifier);
-      return accountId ? countFollowers(db, accountId) : null;
-    })
-    .setFirstCursor(() => FIRST);
-
-  federation
-    .setFollowingDispatcher(sub("/following"), async (_ctx, identifier, cursor) => {
-      const accountId = await accountIdOf(identifier);
-      if (!accountId) return null;
-      return followingPage(db, accountId, cursor ?? FIRST);
-    })
-    .setCounter(async (_ctx, identifier) => {
-      const accountId = await accountIdOf(identifier);
-      return accountId ? countFollowing(db, accountId) : null;
-    })
-    .setFirstCursor(() => FIRST);
-
-  federation
-    .setFeaturedDispatcher(sub("/collections/featured"), async (ctx, identifier) => {
-      const accountId = await accountIdOf(identifier);
-      if (!accountId) return null;
-      const author = { uri: ctx.getActorUri(identifier), followersUri: followersUri(ctx, identifier) };
-      return { items: (await featuredStatuses(db, accountId)).map((s) => statusToNote(s, author)) };
-    })
-    .setCounter(async (_ctx, identifier) => {
-      const accountId = await accountIdOf(identifier);
-      return accountId ? (await featuredStatuses(db, accountId)).length : null;
-    });
-
-  // A status URL answers its Note to ActivityPub clients; followers-only and
-  // direct ones only to a signed fetcher allowed to see them (note-dispatcher.ts).
-  federation.setObjectDispatcher(
-    Note,
-    paths.status("{identifier}", "{id}") as `${string}{identifier}${string}{id}${string}`,
-    (ctx, values) => dispatchNote(ctx, values.identifier, values.id),
-  );
-
-  federation.setNodeInfoDispatcher("/nodeinfo/2.1", () => buildNodeInfo(services));
 }
 
 /** Queued inbox messages hold the activity as received: the same limits as the inbox POST. */

@@ -4,7 +4,7 @@
 import type { Module, ModuleFactory } from "../server/instance";
 import type { Services } from "../server/services";
 import { createParvisFederation, type ParvisFederation, type ParvisFederationOptions } from "./index";
-import { startOutbox, type OutboxHandle } from "./outbox";
+import { startOutbox, type OutboxHandle } from "./outbox/index";
 import { installResolvers } from "./resolve";
 import { pruneProcessedActivities } from "./inbox/idempotency";
 import { pruneDeadLetters } from "./message-queue";

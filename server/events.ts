@@ -23,6 +23,8 @@ export interface DomainEvents {
   "favourite.removed": { favouriteId: string; uri: string | null; accountId: string; statusId: string };
   "follow.requested": { requestId: string; accountId: string; targetAccountId: string };
   "follow.created": { followId: string; accountId: string; targetAccountId: string; uri: string | null };
+  /** a Follow was received again for an existing follow (its server lost our Accept): answered with Accept again */
+  "follow.reconfirmed": { accountId: string; targetAccountId: string; uri: string };
   "follow.removed": { followId: string; uri: string | null; accountId: string; targetAccountId: string };
   "follow_request.rejected": { requestId: string; uri: string | null; accountId: string; targetAccountId: string };
   "follow_request.cancelled": { requestId: string; uri: string | null; accountId: string; targetAccountId: string };

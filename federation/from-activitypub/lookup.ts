@@ -4,10 +4,9 @@ import type { Context } from "@fedify/fedify";
 import { FetchError } from "@fedify/fedify";
 import type { Activity, Object as APObject } from "@fedify/vocab";
 import type { Account } from "../../server/domain/accounts";
-import { findAccountByUri } from "../../server/domain/accounts";
+import { findAccountByUri, findPublicResident } from "../../server/domain/accounts";
 import type { Services } from "../../server/services";
 import { isLocalUrl } from "../../server/urls";
-import { findPublicLocalAccount } from "../actors";
 import { resolveActor } from "../resolve";
 
 type Ctx = Context<Services>;
@@ -20,7 +19,7 @@ export function sameOrigin(a: URL | null | undefined, b: URL | null | undefined)
 export async function localAccountFor(ctx: Ctx, url: URL | null | undefined): Promise<Account | null> {
   if (!url || !isLocalUrl(ctx.data.config.origin, url)) return null;
   const parsed = ctx.parseUri(url);
-  if (parsed?.type === "actor") return findPublicLocalAccount(ctx.data.db, parsed.identifier);
+  if (parsed?.type === "actor") return findPublicResident(ctx.data.domain, parsed.identifier);
   const row = await findAccountByUri(ctx.data.domain, url.href);
   return row && row.domain === null ? row : null;
 }

@@ -9,7 +9,7 @@ import { authorizeFollowRequest } from "../../server/domain/follows";
 import { isFollowing } from "../../server/domain/follows";
 import { remoteActorOf } from "../from-activitypub/lookup";
 import { ourFollowOf } from "./reject";
-import { ignore, type InboxHandler } from "./index";
+import { ignore, type InboxHandler } from "./types";
 
 export const onAccept: InboxHandler<Accept> = async (ctx, activity) => {
   const accepter = await remoteActorOf(ctx, activity);

@@ -9,7 +9,7 @@ import { findStatusByUri } from "../../server/domain/statuses";
 import { embeddedObject, remoteActorOf, sameOrigin } from "../from-activitypub/lookup";
 import { isLocalUrl } from "../../server/urls";
 import { resolvePost } from "../resolve";
-import type { InboxHandler } from "./index";
+import type { InboxHandler } from "./types";
 
 export const onAnnounce: InboxHandler<Announce> = async (ctx, activity) => {
   if (!activity.id) return null;

@@ -2,7 +2,7 @@
 import type { Block } from "@fedify/vocab";
 import { block } from "../../server/domain/blocks";
 import { localAccountFor, remoteActorOf } from "../from-activitypub/lookup";
-import type { InboxHandler } from "./index";
+import type { InboxHandler } from "./types";
 
 export const onBlock: InboxHandler<Block> = async (ctx, activity) => {
   const target = await localAccountFor(ctx, activity.objectId);

@@ -1,16 +1,16 @@
 // Create(Note | Article | Page | Question | Event): a post by the activity's
 // actor. Its attributedTo must be that actor; an object embedded from
 // another origin than the actor's is fetched from its origin instead of
-// being believed. Kept only when someone here follows the author, is
-// mentioned, or is replied to.
+// being believed. Kept only when the domain says someone here has a reason
+// to see it (isRemotePostKept: a resident follows the author, is mentioned,
+// or is replied to).
 import type { Create } from "@fedify/vocab";
 import type { Account } from "../../server/domain/accounts";
-import { hasLocalFollowers } from "../../server/domain/follows";
-import { findStatusByUri, storeRemoteStatus } from "../../server/domain/statuses";
+import { findStatusByUri, isRemotePostKept, storeRemoteStatus } from "../../server/domain/statuses";
 import { embeddedObject, remoteActorOf, sameOrigin } from "../from-activitypub/lookup";
 import { isPostObject, type PostObject } from "../from-activitypub/note";
 import { fetchObject, isAttributedTo, postData, rawEmbeddedObject } from "../resolve";
-import type { Effects, InboxHandler } from "./index";
+import type { Effects, InboxHandler } from "./types";
 import { Note } from "@fedify/vocab";
 import { firstText } from "../from-activitypub/text";
 import { recordRemoteVote } from "../../server/domain/polls";
@@ -66,10 +66,7 @@ export const onCreate: InboxHandler<Create> = async (ctx, activity) => {
   const data = await postData(ctx, object, author, d, raw, mentioned);
   if (!data) return null;
 
-  const mentionsResident = mentioned.some((a) => a.domain === null);
-  const parent = data.inReplyToUri ? await findStatusByUri(d, data.inReplyToUri) : undefined;
-  const relevant = mentionsResident || parent?.local || (await hasLocalFollowers(d, author.id));
-  if (!relevant) {
+  if (!(await isRemotePostKept(d, { authorId: author.id, mentioned, inReplyToUri: data.inReplyToUri ?? null }))) {
     log.debug({ object: data.uri }, "inbox: post nobody here follows; ignored");
     return null;
   }

@@ -5,7 +5,7 @@ import { deleteRemoteAccount } from "../../server/domain/account-deletion";
 import { findAccountByUri } from "../../server/domain/accounts";
 import { deleteRemoteStatus, findStatusByUri } from "../../server/domain/statuses";
 import { sameOrigin } from "../from-activitypub/lookup";
-import type { InboxHandler } from "./index";
+import type { InboxHandler } from "./types";
 
 export const onDelete: InboxHandler<Delete> = async (ctx, activity) => {
   const actorId = activity.actorId!;

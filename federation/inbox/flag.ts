@@ -7,7 +7,7 @@ import { findStatusByUri } from "../../server/domain/statuses";
 import { firstText } from "../from-activitypub/text";
 import { localAccountFor, remoteActorOf } from "../from-activitypub/lookup";
 import { isLocalUrl } from "../../server/urls";
-import type { InboxHandler } from "./index";
+import type { InboxHandler } from "./types";
 
 const MAX_FLAGGED_OBJECTS = 100;
 

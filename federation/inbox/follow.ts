@@ -2,16 +2,16 @@
 // at once (the outbox answers Accept on "follow.created"), locked ones get a
 // request. A Follow of anything else here is ignored.
 //
-// A Follow for a follow that already exists is answered with Accept again (its
-// server lost ours, or restarted the follow), but at most once per
-// relationship within REPEATED_FOLLOW_WINDOW_MS: sixty Follows give one Accept.
-import { randomBytes } from "node:crypto";
+// A Follow for a follow that already exists is confirmed again (its server
+// lost our Accept, or restarted the follow): the domain publishes
+// "follow.reconfirmed" at most once per relationship within
+// REPEATED_FOLLOW_WINDOW_MS (sixty Follows give one Accept), and the outbox
+// answers it (outbox/follow-reconfirmed.ts). Nothing is sent from here.
 import type { Follow } from "@fedify/vocab";
-import { follow } from "../../server/domain/follows";
-import { claimAcceptResend, isFollowing } from "../../server/domain/follows";
+import { follow, reconfirmFollow } from "../../server/domain/follows";
+import { isFollowing } from "../../server/domain/follows";
 import { localAccountFor, remoteActorOf } from "../from-activitypub/lookup";
-import { sendAcceptFollow } from "../outbox";
-import { ignore, type InboxHandler } from "./index";
+import { ignore, type InboxHandler } from "./types";
 
 export const onFollow: InboxHandler<Follow> = async (ctx, activity) => {
   if (!activity.id) return ignore("Follow without an id");
@@ -22,10 +22,8 @@ export const onFollow: InboxHandler<Follow> = async (ctx, activity) => {
   const uri = activity.id.href;
   const d = ctx.data.domain;
   if (await isFollowing(d, follower.id, target.id)) {
-    if (!(await claimAcceptResend(d, follower.id, target.id))) return ignore("already following; Accept sent recently");
-    // A fresh Accept id since receivers drop ids they have seen. Sent here, outside
-    // the inbox transaction, because sending enqueues on the database.
-    await sendAcceptFollow(ctx, follower, target, uri, randomBytes(8).toString("hex"));
+    // published at once (outside the inbox transaction: this activity has no effects of its own)
+    if (!(await reconfirmFollow(d, follower, target, uri))) return ignore("already following; Accept sent recently");
     return ignore("already following; Accept sent again");
   }
   return async (tx) => {

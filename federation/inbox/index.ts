@@ -10,7 +10,7 @@
 // holds a database connection), then it returns the effects, which run in one
 // transaction together with the received_activities mark. Domain events
 // raised by the effects are published once that transaction has committed.
-import type { InboxContext, InboxListenerSetters } from "@fedify/fedify";
+import type { InboxListenerSetters } from "@fedify/fedify";
 import {
   Accept,
   Announce,
@@ -27,7 +27,6 @@ import {
   Update,
   type Activity,
 } from "@fedify/vocab";
-import type { DomainContext } from "../../server/domain/context";
 import { DomainError } from "../../server/errors";
 import { HeldEvents } from "../../server/events";
 import type { Services } from "../../server/services";
@@ -45,20 +44,8 @@ import { onReject } from "./reject";
 import { onUndo } from "./undo";
 import { onUpdate } from "./update";
 import { activityKey, processOnce } from "./idempotency";
+import type { InboxHandler } from "./types";
 import { secondsSince, type InboxOutcome } from "../../server/metrics";
-
-/** What an activity does, run in the transaction that marks it processed. */
-export type Effects = (ctx: DomainContext) => Promise<void>;
-
-/** A handler's "nothing to do", with the reason logged. */
-export interface Ignored {
-  ignored: string;
-}
-
-export const ignore = (reason: string): Ignored => ({ ignored: reason });
-
-/** Checks an activity and prepares its effects; null (or ignore(reason)) when it is ignored. */
-export type InboxHandler<A extends Activity> = (ctx: InboxContext<Services>, activity: A) => Promise<Effects | Ignored | null>;
 
 export interface ListenOptions {
   /**

@@ -4,7 +4,7 @@ import type { EmojiReact, Like } from "@fedify/vocab";
 import { favourite } from "../../server/domain/interactions";
 import { findStatusByUri } from "../../server/domain/statuses";
 import { remoteActorOf } from "../from-activitypub/lookup";
-import type { InboxHandler } from "./index";
+import type { InboxHandler } from "./types";
 
 export const onLike: InboxHandler<Like | EmojiReact> = async (ctx, activity) => {
   const objectId = activity.objectId;

@@ -4,7 +4,7 @@ import type { Move } from "@fedify/vocab";
 import { recordMove } from "../../server/domain/accounts";
 import { remoteActorOf } from "../from-activitypub/lookup";
 import { resolveActor } from "../resolve";
-import type { InboxHandler } from "./index";
+import type { InboxHandler } from "./types";
 
 export const onMove: InboxHandler<Move> = async (ctx, activity) => {
   const actorId = activity.actorId;

@@ -7,7 +7,7 @@ import { findOutgoingFollow, hasPendingOrActiveFollow } from "../../server/domai
 import type { Services } from "../../server/services";
 import type { Context } from "@fedify/fedify";
 import { embeddedObject, localAccountFor, remoteActorOf } from "../from-activitypub/lookup";
-import type { InboxHandler } from "./index";
+import type { InboxHandler } from "./types";
 
 /**
  * The resident whose Follow of `target` this Accept/Reject answers, or null.

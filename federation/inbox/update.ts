@@ -8,7 +8,7 @@ import { isSupportedActor } from "../from-activitypub/actor";
 import { embeddedObject, remoteActorOf, sameOrigin } from "../from-activitypub/lookup";
 import { isPostObject } from "../from-activitypub/note";
 import { isAttributedTo, postData, rawEmbeddedObject } from "../resolve";
-import { ignore, type InboxHandler } from "./index";
+import { ignore, type InboxHandler } from "./types";
 import { updateRemotePoll } from "../../server/domain/polls";
 
 export const onUpdate: InboxHandler<Update> = async (ctx, activity) => {

@@ -5,3 +5,4 @@ export * from "./remote";
 export * from "./suggestions";
 export * from "./usage-limits";
 export * from "./passwords";
+export * from "./public";

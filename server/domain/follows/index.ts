@@ -1,3 +1,5 @@
 // Public surface of the follows concept.
 export * from "./follows";
 export * from "./remote";
+export * from "./collections";
+export * from "./reconfirm";

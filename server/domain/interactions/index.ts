@@ -2,3 +2,4 @@
 export * from "./bookmarks";
 export * from "./local";
 export * from "./remote";
+export * from "./undo";

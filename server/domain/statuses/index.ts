@@ -5,3 +5,5 @@ export * from "./scheduled";
 export * from "./threads";
 export * from "./outgoing";
 export * from "./storage";
+export * from "./listed";
+export * from "./kept";

@@ -1,57 +1,23 @@
-// Local residents as Person actors, and the instance actor (Application)
-// that signs our fetches. Residents are identified by their username, which is
-// also their URL (/users/{username}); the instance actor by a reserved name.
+// Residents as Person actors, and the instance actor (Application) that signs
+// our fetches. Residents are identified by their username, which is also
+// their URL (/users/{username}); the instance actor by a reserved name.
+// Which residents may be served at all is the domain's rule
+// (findPublicResident in server/domain/accounts).
 import type { Context, RequestContext } from "@fedify/fedify";
 import { Application, Endpoints, Image, Person, PropertyValue } from "@fedify/vocab";
-import { and, eq, isNull, sql } from "drizzle-orm";
-import type { Db } from "../server/db/open";
-import { accounts, users } from "../server/db/schema";
-import { localUrls } from "../server/urls";
-import { toInstant } from "./to-activitypub/objects";
+import type { Account } from "../../server/domain/accounts";
+import { localUrls } from "../../server/urls";
+import { toInstant } from "./addressing";
 
 /**
  * Fedify identifier of the instance actor. "instance_actor" is a reserved
- * username (server/domain/accounts.ts), so no resident can take it.
+ * username (server/domain/accounts/local.ts), so no resident can take it.
  */
 export const INSTANCE_ACTOR = "instance_actor";
 /** Where the instance actor lives (Fedify maps this fixed path to INSTANCE_ACTOR). */
 export const INSTANCE_ACTOR_PATH = "/actor";
 
-export type LocalAccount = typeof accounts.$inferSelect;
-
-/**
- * A resident who may appear to other servers: local, approved, not disabled,
- * not suspended. Exact username match: the URL is canonical.
- */
-export async function findPublicLocalAccount(db: Db, username: string): Promise<LocalAccount | null> {
-  const [row] = await db
-    .select({ account: accounts })
-    .from(accounts)
-    .innerJoin(users, eq(users.accountId, accounts.id))
-    .where(
-      and(
-        isNull(accounts.domain),
-        eq(accounts.username, username),
-        eq(users.approved, true),
-        isNull(users.disabledAt),
-        isNull(accounts.suspendedAt),
-      ),
-    )
-    .limit(1);
-  return row?.account ?? null;
-}
-
-/** WebFinger handles are case-insensitive: acct:Alice@… finds alice. Returns the canonical username. */
-export async function usernameForHandle(db: Db, handle: string): Promise<string | null> {
-  const [row] = await db
-    .select({ username: accounts.username })
-    .from(accounts)
-    .where(and(isNull(accounts.domain), sql`lower(${accounts.username}) = ${handle.toLowerCase()}`))
-    .limit(1);
-  return row?.username ?? null;
-}
-
-export async function localPerson<T>(ctx: RequestContext<T> | Context<T>, origin: string, account: LocalAccount): Promise<Person> {
+export async function localPerson<T>(ctx: RequestContext<T> | Context<T>, origin: string, account: Account): Promise<Person> {
   const username = account.username;
   const keys = await ctx.getActorKeyPairs(username);
   const urls = localUrls(origin);
