@@ -5,3 +5,4 @@ export * from "./local";
 export * from "./remote";
 export * from "./suggestions";
 export * from "./usage-limits";
+export * from "./read";

@@ -4,3 +4,4 @@ export * from "./remote";
 export * from "./scheduled";
 export * from "./threads";
 export * from "./visibility";
+export * from "./read";
