@@ -3,11 +3,12 @@ import { Router, type Request } from "express";
 import { z } from "zod";
 import { currentAuth, requireAuth } from "../auth/middleware";
 import { getVisibleAccount } from "../domain/accounts";
-import { addMembers, createList, deleteList, getList, listMembers, listTimeline, listsHolding, listsOf, removeMembers, updateList, type List } from "../domain/lists";
+import { addMembers, createList, deleteList, getList, listMembers, listTimeline, listsHolding, listsOf, removeMembers, updateList } from "../domain/lists";
 import type { Services } from "../services";
 import { boolish, idParam, idSchema, listOf, pageParams, parseBody, setLinkHeader } from "./http";
 import { serializeAccounts } from "../entities/account";
 import { serializeStatuses } from "../entities/status";
+import { serializeList } from "../entities/list";
 import { loadAccountViews } from "../domain/accounts";
 import { loadFilteredStatusViews } from "../domain/statuses";
 
@@ -20,10 +21,6 @@ const createSchema = z.object({
 });
 const updateSchema = createSchema.partial();
 const membersSchema = z.object({ account_ids: listOf(idSchema).pipe(z.array(idSchema).min(1).max(500)) });
-
-export function serializeList(l: List) {
-  return { id: l.id, title: l.title, replies_policy: l.repliesPolicy, exclusive: l.exclusive };
-}
 
 /** DELETE carries its parameters in the body or in the query string: apps do both. */
 function withQueryAsBody(req: Request): Pick<Request, "body"> {

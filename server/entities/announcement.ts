@@ -30,3 +30,8 @@ export function serializeAnnouncements(origin: string, rows: Announcement[], ext
       : {}),
   }));
 }
+
+/** The streaming API's `announcement.reaction` payload: a reaction's new count. */
+export function serializeAnnouncementReaction(announcementId: string, name: string, count: number) {
+  return { name, count, announcement_id: announcementId };
+}

@@ -11,6 +11,7 @@ import { loadStatuses, loadStatusView } from "../domain/statuses";
 import { directAudience, hiddenFromResidents, homeAudience, publicPlacement } from "../domain/timelines";
 import type { DomainContext } from "../domain/context";
 import type { Services } from "../services";
+import { serializeAnnouncementReaction } from "../entities/announcement";
 import { serializeNotifications } from "../entities/notification";
 import { serializeAccounts } from "../entities/account";
 import { serializeStatus, type StatusEntity } from "../entities/status";
@@ -177,7 +178,7 @@ export function startDispatcher(services: Services, hooks: StreamHooks, sink: (b
       sink({ deliveries: [{ channel: "users", event: "announcement.delete", payload: e.announcementId }] });
     }),
     events.on("announcement.reacted", (e) => {
-      const payload = { name: e.name, count: e.count, announcement_id: e.announcementId };
+      const payload = serializeAnnouncementReaction(e.announcementId, e.name, e.count);
       sink({ deliveries: [{ channel: "users", event: "announcement.reaction", payload }] });
     }),
     events.on("tokens.revoked", (e) => {
