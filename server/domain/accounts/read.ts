@@ -92,7 +92,7 @@ export async function loadCredentialAccount(ctx: DomainContext, account: Account
 // ── prepared statements (one plan per connection; ids travel as one bigint[] parameter) ──
 
 const countsQuery = (db: DbOrTx) =>
-  prepared(db, "ser_account_counts", (d) =>
+  prepared(db, "read_account_counts", (d) =>
     d
       .select({
         id: sql<string>`v.id::text`,
@@ -104,11 +104,11 @@ const countsQuery = (db: DbOrTx) =>
       .from(sql`unnest(${sql.placeholder("ids")}::bigint[]) as v(id)`)
       .leftJoin(accountStats, sql`${accountStats.accountId} = v.id`)
       .leftJoin(users, sql`${users.accountId} = v.id`)
-      .prepare("ser_account_counts"),
+      .prepare("read_account_counts"),
   );
 
 const authorsWithCountsQuery = (db: DbOrTx) =>
-  prepared(db, "ser_authors_with_counts", (d) =>
+  prepared(db, "read_authors_with_counts", (d) =>
     d
       .select({
         ...getTableColumns(accounts),
@@ -121,7 +121,7 @@ const authorsWithCountsQuery = (db: DbOrTx) =>
       .leftJoin(accountStats, eq(accountStats.accountId, accounts.id))
       .leftJoin(users, eq(users.accountId, accounts.id))
       .where(sql`${accounts.id} in (select s.account_id from ${statuses} s where s.id = any(${sql.placeholder("ids")}::bigint[]))`)
-      .prepare("ser_authors_with_counts"),
+      .prepare("read_authors_with_counts"),
   );
 
 /** Accounts by id, in the order given (missing and suspended ones left out). */

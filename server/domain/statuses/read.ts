@@ -164,22 +164,22 @@ async function statusExtras(db: DbOrTx, ids: string[], viewerId: string | null):
 const idsParam = sql.placeholder("ids");
 
 const statusesQuery = (db: DbOrTx) =>
-  prepared(db, "ser_statuses", (d) =>
+  prepared(db, "read_statuses", (d) =>
     d
       .select()
       .from(statuses)
       .where(sql`${statuses.id} = any(${idsParam}::bigint[])`)
-      .prepare("ser_statuses"),
+      .prepare("read_statuses"),
   );
 
 const mediaQuery = (db: DbOrTx) =>
-  prepared(db, "ser_media", (d) =>
+  prepared(db, "read_media", (d) =>
     d
       .select()
       .from(mediaAttachments)
       .where(sql`${mediaAttachments.statusId} = any(${idsParam}::bigint[])`)
       .orderBy(asc(mediaAttachments.position), asc(mediaAttachments.id))
-      .prepare("ser_media"),
+      .prepare("read_media"),
   );
 
 /** The columns every viewer gets; `v` is one of the statuses asked for (id, author, application). */
@@ -203,7 +203,7 @@ const extrasColumns = {
 const extrasSource = sql`(select s.id, s.account_id, s.application_id as app_id from ${statuses} s where s.id = any(${idsParam}::bigint[])) as v`;
 
 const extrasQuery = (db: DbOrTx) =>
-  prepared(db, "ser_status_extras", (d) =>
+  prepared(db, "read_status_extras", (d) =>
     d
       .select({
         ...extrasColumns,
@@ -213,12 +213,12 @@ const extrasQuery = (db: DbOrTx) =>
         muted: sql<boolean>`false`,
       })
       .from(extrasSource)
-      .prepare("ser_status_extras"),
+      .prepare("read_status_extras"),
   );
 
 const viewerExtrasQuery = (db: DbOrTx) => {
   const viewer = sql.placeholder("viewer");
-  return prepared(db, "ser_status_viewer_extras", (d) =>
+  return prepared(db, "read_status_viewer_extras", (d) =>
     d
       .select({
         ...extrasColumns,
@@ -228,6 +228,6 @@ const viewerExtrasQuery = (db: DbOrTx) => {
         muted: sql<boolean>`exists (select 1 from ${mutes} m where m.account_id = ${viewer}::bigint and m.target_account_id = v.account_id)`,
       })
       .from(extrasSource)
-      .prepare("ser_status_viewer_extras"),
+      .prepare("read_status_viewer_extras"),
   );
 };
