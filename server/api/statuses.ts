@@ -18,7 +18,7 @@ import { boolish, idParam, idSchema, listOf, multipart, pageParams, parseBody, s
 import { isId } from "../ids";
 import { serializeAccounts } from "../entities/account";
 import { serializeMedia } from "../entities/media";
-import { serializeStatus, serializeStatuses } from "../entities/status";
+import { serializeStatus, serializeStatusEdits, serializeStatuses } from "../entities/status";
 import { activeAccountsByIds, loadAccountViews } from "../domain/accounts";
 import { loadFilteredStatusViews, loadScheduledStatusView, loadStatusView, loadStatusViews } from "../domain/statuses";
 
@@ -164,20 +164,9 @@ export function statusesRouter(services: Services): Router {
   router.get("/api/v1/statuses/:id/history", async (req, res) => {
     const id = idParam(req);
     const status = await getVisibleStatus(ctx, id, viewer(req));
-    const [entity] = serializeStatuses(origin, await loadStatusViews(ctx, [status], viewer(req)));
+    const view = await loadStatusView(ctx, status, viewer(req));
     const versions = await statusHistory(ctx, id, viewer(req));
-    res.json(
-      versions.map((v) => ({
-        content: v.content,
-        spoiler_text: v.spoilerText,
-        sensitive: v.sensitive,
-        created_at: v.createdAt.toISOString(),
-        account: entity.account,
-        poll: null,
-        media_attachments: entity.media_attachments,
-        emojis: [],
-      })),
-    );
+    res.json(serializeStatusEdits(origin, view, versions));
   });
 
   router.post("/api/v1/statuses/:id/favourite", requireAuth("write:favourites"), async (req, res) => {

@@ -131,3 +131,29 @@ export function serializeStatuses(origin: string, views: StatusView[], options: 
 export function serializeStatus(origin: string, view: StatusView, options: SerializeOptions = {}): StatusEntity {
   return serializeStatuses(origin, [view], options)[0];
 }
+
+/** One version of a status, as its edit history lists it (oldest first). */
+export interface StatusVersion {
+  content: string;
+  spoilerText: string;
+  sensitive: boolean;
+  createdAt: Date;
+}
+
+/**
+ * Mastodon StatusEdit entities: each version's text with the status's author and
+ * current media (earlier media and polls are not kept).
+ */
+export function serializeStatusEdits(origin: string, view: StatusView, versions: StatusVersion[]) {
+  const entity = serializeStatus(origin, view);
+  return versions.map((v) => ({
+    content: v.content,
+    spoiler_text: v.spoilerText,
+    sensitive: v.sensitive,
+    created_at: v.createdAt.toISOString(),
+    account: entity.account,
+    poll: null,
+    media_attachments: entity.media_attachments,
+    emojis: [],
+  }));
+}
