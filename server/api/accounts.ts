@@ -2,12 +2,10 @@
 // and the follow/block/mute actions on it.
 import { Router, type Request } from "express";
 import multer from "multer";
-import { inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { currentAuth, requireAuth } from "../auth/middleware";
 import { authRateLimit } from "../auth/rate-limit";
 import { issueToken } from "../auth/tokens";
-import { accounts } from "../db/schema";
 import {
   checkProfileUpdate,
   findAccountByAcct,
@@ -29,8 +27,12 @@ import { isId } from "../ids";
 import type { Services } from "../services";
 import { accountRateLimit } from "./rate-limits";
 import { boolish, idParam, listOf, multipart, pageParams, parseBody, parseQuery, setLinkHeader } from "./http";
+import { serializeRelationship } from "../entities/relationship";
 import { serializeAccount, serializeAccounts, serializeCredentialAccount } from "../entities/account";
-import { serializeFilteredStatuses } from "../entities/status";
+import { serializeStatuses } from "../entities/status";
+import { activeAccountsByIds, loadAccountView, loadAccountViews, loadCredentialAccount } from "../domain/accounts";
+import { loadFilteredStatusViews } from "../domain/statuses";
+import { searchAccounts } from "../domain/search";
 
 const registerSchema = z.object({
   username: z.string().min(1).max(30),
@@ -76,6 +78,7 @@ const profileUpload: import("express").RequestHandler = (req, res, next) => (req
 export function accountsRouter(services: Services): Router {
   const router = Router();
   const ctx = services.domain;
+  const origin = services.config.origin;
 
   router.post("/api/v1/accounts", authRateLimit(services.config.authRateLimit), async (req, res) => {
     const body = parseBody(registerSchema, req);
@@ -105,7 +108,7 @@ export function accountsRouter(services: Services): Router {
 
   router.get("/api/v1/accounts/verify_credentials", requireAuth(), async (req, res) => {
     const auth = currentAuth(req);
-    res.json(await serializeCredentialAccount(services, auth.account, auth.user));
+    res.json(serializeCredentialAccount(origin, await loadCredentialAccount(ctx, auth.account, auth.user)));
   });
 
   router.patch("/api/v1/accounts/update_credentials", requireAuth("write:accounts"), profileUpload, async (req, res) => {
@@ -143,22 +146,22 @@ export function accountsRouter(services: Services): Router {
       update.headerUrl && auth.account.headerUrl !== account.headerUrl ? auth.account.headerUrl : null,
     ]);
     if (body.source?.language) auth.user.locale = await setUserLocale(ctx, auth.user.id, body.source.language);
-    res.json(await serializeCredentialAccount(services, account, auth.user));
+    res.json(serializeCredentialAccount(origin, await loadCredentialAccount(ctx, account, auth.user)));
   });
 
   router.get("/api/v1/accounts/lookup", async (req, res) => {
     const { acct } = parseQuery(z.object({ acct: z.string().min(1).max(400) }), req);
     const found = await findAccountByAcct(ctx, acct);
     if (!found) throw new NotFound();
-    res.json(await serializeAccount(services, await getVisibleAccount(ctx, found.id)));
+    res.json(serializeAccount(origin, await loadAccountView(ctx, await getVisibleAccount(ctx, found.id))));
   });
 
   router.get("/api/v1/accounts/relationships", requireAuth("read:follows"), async (req, res) => {
     const q = parseQuery(z.object({ id: listOf(z.string().max(40)).default([]) }), req);
     const ids = q.id.filter(isId).slice(0, 100);
     // as Mastodon: ids of unknown (or suspended) accounts get no entry
-    const known = new Set((await loadAccounts(services, ids)).map((a) => a.id));
-    res.json(await relationships(ctx, currentAuth(req).account.id, ids.filter((id) => known.has(id))));
+    const known = new Set((await activeAccountsByIds(ctx, ids)).map((a) => a.id));
+    res.json((await relationships(ctx, currentAuth(req).account.id, ids.filter((id) => known.has(id)))).map(serializeRelationship));
   });
 
   router.get("/api/v1/accounts/search", async (req, res) => {
@@ -172,18 +175,18 @@ export function accountsRouter(services: Services): Router {
       }),
       req,
     );
-    const found = await searchAccounts(services, q.q, q.limit, q.offset, q.following && req.auth ? req.auth.account.id : null);
+    const found = await searchAccounts(ctx, q.q, q.limit, q.offset, q.following && req.auth ? req.auth.account.id : null);
     if (q.resolve && req.auth && found.length === 0 && /^@?[a-z0-9_]+@[a-z0-9.-]+(:\d+)?$/i.test(q.q.trim()) && ctx.resolveRemoteAccount) {
       const [username, domain] = q.q.trim().replace(/^@/, "").split("@");
       const remote = await ctx.resolveRemoteAccount(username, domain.toLowerCase()).catch(() => null);
       if (remote) found.push(remote);
     }
-    res.json(await serializeAccounts(services, found));
+    res.json(serializeAccounts(origin, await loadAccountViews(ctx, found)));
   });
 
   router.get("/api/v1/accounts/:id", async (req, res) => {
     const account = await getVisibleAccount(ctx, idParam(req));
-    res.json(await serializeAccount(services, account));
+    res.json(serializeAccount(origin, await loadAccountView(ctx, account)));
   });
 
   router.get("/api/v1/accounts/:id/statuses", async (req, res) => {
@@ -208,7 +211,7 @@ export function accountsRouter(services: Services): Router {
       page,
     );
     setLinkHeader(req, res, rows.map((r) => r.id), page.limit);
-    res.json(await serializeFilteredStatuses(services, rows, viewerId, "account"));
+    res.json(serializeStatuses(origin, await loadFilteredStatusViews(ctx, rows, viewerId, "account")));
   });
 
   for (const direction of ["followers", "following"] as const) {
@@ -216,9 +219,9 @@ export function accountsRouter(services: Services): Router {
       const account = await getVisibleAccount(ctx, idParam(req));
       const page = pageParams(req, 40, 80);
       const entries = await listFollows(ctx, account.id, direction, page);
-      const rows = await loadAccounts(services, entries.map((e) => e.accountId));
+      const rows = await activeAccountsByIds(ctx, entries.map((e) => e.accountId));
       setLinkHeader(req, res, entries.map((e) => e.cursor), page.limit);
-      res.json(await serializeAccounts(services, rows));
+      res.json(serializeAccounts(origin, await loadAccountViews(ctx, rows)));
     });
   }
 
@@ -230,7 +233,7 @@ export function accountsRouter(services: Services): Router {
     const body = parseBody(followSchema, req);
     await follow(ctx, me, target, { reblogs: body.reblogs, notify: body.notify });
     const [rel] = await relationships(ctx, me.id, [target.id]);
-    res.json(rel);
+    res.json(serializeRelationship(rel));
   });
 
   const simpleAction = (name: string, scope: string, act: (me: Account, target: Account, req: Request) => Promise<unknown>) => {
@@ -239,7 +242,7 @@ export function accountsRouter(services: Services): Router {
       const target = await getVisibleAccount(ctx, idParam(req));
       await act(me, target, req);
       const [rel] = await relationships(ctx, me.id, [target.id]);
-      res.json(rel);
+      res.json(serializeRelationship(rel));
     });
   };
   simpleAction("unfollow", "write:follows", (me, target) => unfollow(ctx, me.id, target.id));
@@ -255,33 +258,4 @@ export function accountsRouter(services: Services): Router {
   simpleAction("unmute", "write:mutes", (me, target) => unmute(ctx, me.id, target.id));
 
   return router;
-}
-
-/** Accounts by id, in the order given (missing and suspended ones left out). */
-export async function loadAccounts(services: Services, ids: string[]): Promise<Account[]> {
-  if (ids.length === 0) return [];
-  const rows = await services.db.select().from(accounts).where(inArray(accounts.id, ids));
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  return ids.map((id) => byId.get(id)).filter((a): a is Account => Boolean(a) && !a!.suspendedAt);
-}
-
-/** Prefix search on username and display name, local accounts first. */
-export async function searchAccounts(services: Services, query: string, limit: number, offset: number, followingOf: string | null): Promise<Account[]> {
-  const term = query.trim().replace(/^@/, "");
-  const [username, domain] = term.split("@");
-  const like = `${username.toLowerCase().replace(/[\\%_]/g, (c) => "\\" + c)}%`;
-  const rows = await services.db
-    .select()
-    .from(accounts)
-    .where(
-      sql`${accounts.suspendedAt} is null
-        and not exists (select 1 from users u where u.account_id = ${accounts.id} and not u.approved)
-        and (lower(${accounts.username}) like ${like} or lower(${accounts.displayName}) like ${like})
-        ${domain ? sql`and ${accounts.domain} = ${domain.toLowerCase()}` : sql``}
-        ${followingOf ? sql`and exists (select 1 from follows f where f.account_id = ${followingOf} and f.target_account_id = ${accounts.id})` : sql``}`,
-    )
-    .orderBy(sql`${accounts.domain} is not null`, sql`lower(${accounts.username})`)
-    .limit(limit)
-    .offset(offset);
-  return rows;
 }

@@ -11,10 +11,12 @@ import { listDomainPolicies, normalizeDomain, removeDomainPolicy, setDomainPolic
 import type { Services } from "../services";
 import { idParam, parseBody, parseQuery } from "./http";
 import { serializeAccount } from "../entities/account";
+import { loadAccountView } from "../domain/accounts";
 
 export function adminRouter(services: Services): Router {
   const router = Router();
   const ctx = services.domain;
+  const origin = services.config.origin;
   const staff = requireRole("moderator", "admin");
 
   async function adminAccount(user: User, account: Account) {
@@ -34,7 +36,7 @@ export function adminRouter(services: Services): Router {
       disabled: Boolean(user.disabledAt),
       silenced: false,
       suspended: Boolean(account.suspendedAt),
-      account: await serializeAccount(services, account),
+      account: serializeAccount(origin, await loadAccountView(ctx, account)),
     };
   }
 

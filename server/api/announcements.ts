@@ -17,6 +17,7 @@ import {
   removeReaction,
   updateAnnouncement,
   type Announcement,
+  announcementExtras,
 } from "../domain/announcements";
 import { Invalid } from "../errors";
 import type { Services } from "../services";
@@ -52,7 +53,8 @@ export function announcementsRouter(services: Services): Router {
   const router = Router();
   const ctx = services.domain;
 
-  const entities = (rows: Announcement[], viewerId: string | null, admin = false) => serializeAnnouncements(services, rows, viewerId, admin);
+  const entities = async (rows: Announcement[], viewerId: string | null, admin = false) =>
+    serializeAnnouncements(services.config.origin, rows, await announcementExtras(ctx, rows.map((r) => r.id), viewerId), admin);
 
   // ── residents (Mastodon) ──
 

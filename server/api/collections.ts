@@ -9,6 +9,7 @@ import { getMarkers, MARKER_TIMELINES, saveMarkers, type Marker, type MarkerTime
 import type { Services } from "../services";
 import { idSchema, listOf, pageParams, parseBody, parseQuery, setLinkHeader } from "./http";
 import { serializeStatuses } from "../entities/status";
+import { loadStatusViews } from "../domain/statuses";
 
 const markerTimeline = z.enum(["home", "notifications"]);
 const markerPosition = z.object({ last_read_id: idSchema });
@@ -22,20 +23,21 @@ function markersEntity(rows: Marker[]) {
 export function collectionsRouter(services: Services): Router {
   const router = Router();
   const ctx = services.domain;
+  const origin = services.config.origin;
   const me = (req: Request) => currentAuth(req).account.id;
 
   router.get("/api/v1/bookmarks", requireAuth("read:bookmarks"), async (req, res) => {
     const page = pageParams(req);
     const rows = await bookmarkedStatuses(ctx, me(req), page);
     setLinkHeader(req, res, rows.map((r) => r.rowId), page.limit);
-    res.json(await serializeStatuses(services, rows.map((r) => r.status), me(req)));
+    res.json(serializeStatuses(origin, await loadStatusViews(ctx, rows.map((r) => r.status), me(req))));
   });
 
   router.get("/api/v1/favourites", requireAuth("read:favourites"), async (req, res) => {
     const page = pageParams(req);
     const rows = await favouritedStatuses(ctx, me(req), page);
     setLinkHeader(req, res, rows.map((r) => r.rowId), page.limit);
-    res.json(await serializeStatuses(services, rows.map((r) => r.status), me(req)));
+    res.json(serializeStatuses(origin, await loadStatusViews(ctx, rows.map((r) => r.status), me(req))));
   });
 
   router.get("/api/v1/markers", requireAuth("read:statuses"), async (req, res) => {

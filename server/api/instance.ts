@@ -10,6 +10,7 @@ import type { Services } from "../services";
 import { serializeAccount } from "../entities/account";
 import { MAX_MEDIA } from "../domain/statuses";
 import packageJson from "../../package.json" with { type: "json" };
+import { loadAccountView } from "../domain/accounts";
 
 export const PARVIS_VERSION = packageJson.version;
 /** Mastodon API version we follow, for clients that check it. */
@@ -18,6 +19,7 @@ const COMPATIBLE_API_VERSION = "4.3.0";
 export function instanceRouter(services: Services): Router {
   const router = Router();
   const ctx = services.domain;
+  const origin = services.config.origin;
   const { config } = services;
 
   async function describe() {
@@ -26,7 +28,7 @@ export function instanceRouter(services: Services): Router {
       settings,
       rules: rules.map((r) => ({ id: r.id, text: r.text, hint: r.hint })),
       usage,
-      contact: contact ? await serializeAccount(services, contact) : null,
+      contact: contact ? serializeAccount(origin, await loadAccountView(ctx, contact)) : null,
     };
   }
 

@@ -3,11 +3,14 @@ import { Router, type Request } from "express";
 import { z } from "zod";
 import { currentAuth, requireAuth } from "../auth/middleware";
 import { getVisibleAccount } from "../domain/accounts";
-import { addMembers, createList, deleteList, getList, listMembers, listTimeline, listsHolding, listsOf, removeMembers, updateList, type List } from "../domain/lists";
+import { addMembers, createList, deleteList, getList, listMembers, listTimeline, listsHolding, listsOf, removeMembers, updateList } from "../domain/lists";
 import type { Services } from "../services";
 import { boolish, idParam, idSchema, listOf, pageParams, parseBody, setLinkHeader } from "./http";
 import { serializeAccounts } from "../entities/account";
-import { serializeFilteredStatuses } from "../entities/status";
+import { serializeStatuses } from "../entities/status";
+import { serializeList } from "../entities/list";
+import { loadAccountViews } from "../domain/accounts";
+import { loadFilteredStatusViews } from "../domain/statuses";
 
 const policy = z.enum(["followed", "list", "none"]);
 
@@ -19,10 +22,6 @@ const createSchema = z.object({
 const updateSchema = createSchema.partial();
 const membersSchema = z.object({ account_ids: listOf(idSchema).pipe(z.array(idSchema).min(1).max(500)) });
 
-export function serializeList(l: List) {
-  return { id: l.id, title: l.title, replies_policy: l.repliesPolicy, exclusive: l.exclusive };
-}
-
 /** DELETE carries its parameters in the body or in the query string: apps do both. */
 function withQueryAsBody(req: Request): Pick<Request, "body"> {
   const hasBody = req.body && typeof req.body === "object" && Object.keys(req.body).length > 0;
@@ -32,6 +31,7 @@ function withQueryAsBody(req: Request): Pick<Request, "body"> {
 export function listsRouter(services: Services): Router {
   const router = Router();
   const ctx = services.domain;
+  const origin = services.config.origin;
   const me = (req: Request) => currentAuth(req).account.id;
 
   router.get("/api/v1/lists", requireAuth("read:lists"), async (req, res) => {
@@ -68,7 +68,7 @@ export function listsRouter(services: Services): Router {
     const page = all ? null : pageParams(req, 40, 80);
     const rows = await listMembers(ctx, me(req), id, page);
     if (page) setLinkHeader(req, res, rows.map((r) => r.rowId), page.limit);
-    res.json(await serializeAccounts(services, rows.map((r) => r.account)));
+    res.json(serializeAccounts(origin, await loadAccountViews(ctx, rows.map((r) => r.account))));
   });
 
   router.post("/api/v1/lists/:id/accounts", requireAuth("write:lists"), async (req, res) => {
@@ -97,7 +97,7 @@ export function listsRouter(services: Services): Router {
     const rows = await listTimeline(ctx, me(req), idParam(req), page);
     setLinkHeader(req, res, rows.map((r) => r.id), page.limit);
     // lists are read under the "home" filters, as Mastodon
-    res.json(await serializeFilteredStatuses(services, rows, me(req), "home"));
+    res.json(serializeStatuses(origin, await loadFilteredStatusViews(ctx, rows, me(req), "home")));
   });
 
   return router;

@@ -13,13 +13,13 @@ import {
   unreadGroupCount,
 } from "../domain/notifications";
 import { GROUPABLE_TYPES } from "../domain/notifications";
-import { inArray } from "drizzle-orm";
-import { accounts } from "../db/schema";
 import { Invalid, NotFound } from "../errors";
 import type { Services } from "../services";
 import { boolish, idSchema, listOf, pageParams, parseBody, parseQuery, setPageLinks } from "./http";
 import { serializeAccounts } from "../entities/account";
 import { serializeNotificationGroups } from "../entities/notification-group";
+import { loadAccountViewsByIds } from "../domain/accounts";
+import { loadNotificationGroupViews } from "../domain/notifications";
 
 const TYPES = ["mention", "follow", "follow_request", "favourite", "reblog", "status", "update", "poll", "admin.sign_up", "admin.report"] as const;
 const typeList = listOf(z.string().max(40))
@@ -60,6 +60,7 @@ const POLICY_V1 = {
 export function groupedNotificationsRouter(services: Services, options: GroupedNotificationsOptions = {}): Router {
   const router = Router();
   const ctx = services.domain;
+  const origin = services.config.origin;
 
   router.get("/api/v2/notifications", requireAuth("read:notifications"), async (req, res) => {
     const me = currentAuth(req).account.id;
@@ -72,7 +73,7 @@ export function groupedNotificationsRouter(services: Services, options: GroupedN
     const grouped = q.grouped_types ?? GROUPABLE_TYPES;
     const { groups, range } = await listNotificationGroups(ctx, me, page, { types: q.types, excludeTypes: q.exclude_types, accountId: q.account_id }, grouped);
     if (range.lo && range.hi) setPageLinks(req, res, { next: groups.length >= page.limit ? range.lo : undefined, prev: range.hi });
-    res.json(await serializeNotificationGroups(services, groups, me));
+    res.json(serializeNotificationGroups(origin, await loadNotificationGroupViews(ctx, groups, me)));
   });
 
   // v1 counts notifications, v2 groups: the same count with nothing grouped
@@ -126,16 +127,15 @@ export function groupedNotificationsRouter(services: Services, options: GroupedN
     const me = currentAuth(req).account.id;
     const group = await getNotificationGroup(ctx, me, String(req.params.group_key).slice(0, 100));
     if (!group) throw new NotFound();
-    res.json(await serializeNotificationGroups(services, [group], me));
+    res.json(serializeNotificationGroups(origin, await loadNotificationGroupViews(ctx, [group], me)));
   });
 
   router.get("/api/v2/notifications/:group_key/accounts", requireAuth("read:notifications"), async (req, res) => {
     const me = currentAuth(req).account.id;
     const ids = await notificationGroupAccountIds(ctx, me, String(req.params.group_key).slice(0, 100), 80);
     if (ids.length === 0) throw new NotFound();
-    const rows = await services.db.select().from(accounts).where(inArray(accounts.id, ids));
-    const byId = new Map(rows.map((a) => [a.id, a]));
-    res.json(await serializeAccounts(services, ids.flatMap((id) => byId.get(id) ?? [])));
+    const byId = new Map((await loadAccountViewsByIds(ctx, ids)).map((v) => [v.account.id, v]));
+    res.json(serializeAccounts(origin, ids.flatMap((id) => byId.get(id) ?? [])));
   });
 
   router.post("/api/v2/notifications/:group_key/dismiss", requireAuth("write:notifications"), async (req, res) => {

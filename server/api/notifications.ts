@@ -7,6 +7,7 @@ import type { NotificationType } from "../db/schema";
 import type { Services } from "../services";
 import { idParam, idSchema, listOf, pageParams, parseQuery, setLinkHeader } from "./http";
 import { serializeNotifications } from "../entities/notification";
+import { loadNotificationViews } from "../domain/notifications";
 
 const TYPES = ["mention", "follow", "follow_request", "favourite", "reblog", "status", "update", "poll", "admin.sign_up", "admin.report"] as const;
 const typeList = listOf(z.string().max(40)).optional().transform((l) => l?.filter((t): t is NotificationType => (TYPES as readonly string[]).includes(t)));
@@ -14,6 +15,7 @@ const typeList = listOf(z.string().max(40)).optional().transform((l) => l?.filte
 export function notificationsRouter(services: Services): Router {
   const router = Router();
   const ctx = services.domain;
+  const origin = services.config.origin;
 
   router.get("/api/v1/notifications", requireAuth("read:notifications"), async (req, res) => {
     const me = currentAuth(req).account.id;
@@ -29,7 +31,7 @@ export function notificationsRouter(services: Services): Router {
     }
     const rows = await listNotifications(ctx, me, page, { types: q.types, excludeTypes: q.exclude_types, accountId: q.account_id });
     setLinkHeader(req, res, rows.map((r) => r.id), page.limit);
-    res.json(await serializeNotifications(services, rows, me));
+    res.json(serializeNotifications(origin, await loadNotificationViews(ctx, rows, me)));
   });
 
   router.post("/api/v1/notifications/clear", requireAuth("write:notifications"), async (req, res) => {
@@ -40,7 +42,7 @@ export function notificationsRouter(services: Services): Router {
   router.get("/api/v1/notifications/:id", requireAuth("read:notifications"), async (req, res) => {
     const me = currentAuth(req).account.id;
     const row = await getNotification(ctx, me, idParam(req));
-    const [entity] = await serializeNotifications(services, [row], me);
+    const [entity] = serializeNotifications(origin, await loadNotificationViews(ctx, [row], me));
     res.json(entity);
   });
 

@@ -14,6 +14,7 @@ import { isHttpUrl } from "../domain/content";
 import { DomainError, Unauthorized } from "../errors";
 import type { Services } from "../services";
 import { parseBody } from "./http";
+import { serializeApp } from "../entities/application";
 
 const scopeString = z
   .string()
@@ -35,20 +36,6 @@ const appSchema = z.object({
 
 function oauthError(res: Response, status: number, error: string, description: string) {
   res.status(status).json({ error, error_description: description });
-}
-
-/** Mastodon's Application; `vapidKey` is the instance's Web Push key, which older apps read here. */
-export function serializeApp(app: App, withSecret: boolean, vapidKey: string) {
-  return {
-    id: app.id,
-    name: app.name,
-    website: isHttpUrl(app.website) ? app.website : null,
-    scopes: app.scopes.split(/\s+/),
-    redirect_uri: app.redirectUris.join("\n"),
-    redirect_uris: app.redirectUris,
-    vapid_key: vapidKey,
-    ...(withSecret ? { client_id: app.clientId, client_secret: app.clientSecret, client_secret_expires_at: 0 } : {}),
-  };
 }
 
 export function oauthRouter(services: Services): Router {

@@ -9,10 +9,12 @@ import type { Services } from "../services";
 import { idParam, listOf, pageParams, parseBody, setLinkHeader } from "./http";
 import { pollEntity } from "../entities/poll";
 import { serializeScheduledStatus, serializeScheduledStatuses } from "../entities/scheduled-status";
+import { loadScheduledStatusView, loadScheduledStatusViews } from "../domain/statuses";
 
 export function pollsRouter(services: Services): Router {
   const router = Router();
   const ctx = services.domain;
+  const origin = services.config.origin;
   const viewer = (req: import("express").Request) => req.auth?.account.id ?? null;
 
   async function entityOf(statusId: string, viewerId: string | null) {
@@ -38,11 +40,11 @@ export function pollsRouter(services: Services): Router {
     const page = pageParams(req, 20, 40);
     const rows = await listScheduledStatuses(ctx, currentAuth(req).account.id, page);
     setLinkHeader(req, res, rows.map((r) => r.id), page.limit);
-    res.json(await serializeScheduledStatuses(services, rows));
+    res.json(serializeScheduledStatuses(origin, await loadScheduledStatusViews(ctx, rows)));
   });
 
   router.get("/api/v1/scheduled_statuses/:id", requireAuth("read:statuses"), async (req, res) => {
-    res.json(await serializeScheduledStatus(services, await getScheduledStatus(ctx, currentAuth(req).account.id, idParam(req))));
+    res.json(serializeScheduledStatus(origin, await loadScheduledStatusView(ctx, await getScheduledStatus(ctx, currentAuth(req).account.id, idParam(req)))));
   });
 
   router.put("/api/v1/scheduled_statuses/:id", requireAuth("write:statuses"), async (req, res) => {
@@ -50,7 +52,7 @@ export function pollsRouter(services: Services): Router {
     const id = idParam(req);
     await getScheduledStatus(ctx, me, id);
     const body = parseBody(z.object({ scheduled_at: z.string().max(100) }), req);
-    res.json(await serializeScheduledStatus(services, await rescheduleStatus(ctx, me, id, new Date(body.scheduled_at))));
+    res.json(serializeScheduledStatus(origin, await loadScheduledStatusView(ctx, await rescheduleStatus(ctx, me, id, new Date(body.scheduled_at)))));
   });
 
   router.delete("/api/v1/scheduled_statuses/:id", requireAuth("write:statuses"), async (req, res) => {

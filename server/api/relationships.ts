@@ -5,19 +5,21 @@ import { listBlocks } from "../domain/blocks";
 import { authorizeFollowRequest, listFollowRequests, rejectFollowRequest, relationships } from "../domain/follows";
 import { listMutes } from "../domain/blocks";
 import type { Services } from "../services";
-import { loadAccounts } from "./accounts";
 import { idParam, pageParams, setLinkHeader } from "./http";
+import { serializeRelationship } from "../entities/relationship";
 import { serializeAccounts } from "../entities/account";
+import { activeAccountsByIds, loadAccountViews } from "../domain/accounts";
 
 export function relationshipsRouter(services: Services): Router {
   const router = Router();
   const ctx = services.domain;
+  const origin = services.config.origin;
 
   router.get("/api/v1/follow_requests", requireAuth("read:follows"), async (req, res) => {
     const page = pageParams(req, 40, 80);
     const rows = await listFollowRequests(ctx, currentAuth(req).account.id, page);
     setLinkHeader(req, res, rows.map((r) => r.id), page.limit);
-    res.json(await serializeAccounts(services, await loadAccounts(services, rows.map((r) => r.accountId))));
+    res.json(serializeAccounts(origin, await loadAccountViews(ctx, await activeAccountsByIds(ctx, rows.map((r) => r.accountId)))));
   });
 
   router.post("/api/v1/follow_requests/:id/authorize", requireAuth("write:follows"), async (req, res) => {
@@ -25,7 +27,7 @@ export function relationshipsRouter(services: Services): Router {
     const requester = idParam(req);
     await authorizeFollowRequest(ctx, me, requester);
     const [rel] = await relationships(ctx, me, [requester]);
-    res.json(rel);
+    res.json(serializeRelationship(rel));
   });
 
   router.post("/api/v1/follow_requests/:id/reject", requireAuth("write:follows"), async (req, res) => {
@@ -33,21 +35,21 @@ export function relationshipsRouter(services: Services): Router {
     const requester = idParam(req);
     await rejectFollowRequest(ctx, me, requester);
     const [rel] = await relationships(ctx, me, [requester]);
-    res.json(rel);
+    res.json(serializeRelationship(rel));
   });
 
   router.get("/api/v1/blocks", requireAuth("read:blocks"), async (req, res) => {
     const page = pageParams(req, 40, 80);
     const rows = await listBlocks(ctx, currentAuth(req).account.id, page);
     setLinkHeader(req, res, rows.map((r) => r.id), page.limit);
-    res.json(await serializeAccounts(services, await loadAccounts(services, rows.map((r) => r.targetAccountId))));
+    res.json(serializeAccounts(origin, await loadAccountViews(ctx, await activeAccountsByIds(ctx, rows.map((r) => r.targetAccountId)))));
   });
 
   router.get("/api/v1/mutes", requireAuth("read:mutes"), async (req, res) => {
     const page = pageParams(req, 40, 80);
     const rows = await listMutes(ctx, currentAuth(req).account.id, page);
     setLinkHeader(req, res, rows.map((r) => r.id), page.limit);
-    res.json(await serializeAccounts(services, await loadAccounts(services, rows.map((r) => r.targetAccountId))));
+    res.json(serializeAccounts(origin, await loadAccountViews(ctx, await activeAccountsByIds(ctx, rows.map((r) => r.targetAccountId)))));
   });
 
   return router;

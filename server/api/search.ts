@@ -2,21 +2,23 @@
 import { Router } from "express";
 import { z } from "zod";
 import { getVisibleStatus } from "../domain/visibility";
-import { searchStatuses, searchTags } from "../domain/search";
+import { searchAccounts, searchStatuses, searchTags } from "../domain/search";
 import { getVisibleAccount, type Account } from "../domain/accounts";
 import type { Services } from "../services";
 import { localUrls } from "../urls";
-import { searchAccounts } from "./accounts";
 import { boolish, parseQuery } from "./http";
 import { serializeAccounts } from "../entities/account";
 import { serializeStatuses } from "../entities/status";
 import type { Status } from "../domain/statuses";
+import { loadAccountViews } from "../domain/accounts";
+import { loadStatusViews } from "../domain/statuses";
 
 const ACCT = /^@?([a-z0-9_]{1,30})@([a-z0-9.-]+(?::\d{1,5})?)$/i;
 
 export function searchRouter(services: Services): Router {
   const router = Router();
   const ctx = services.domain;
+  const origin = services.config.origin;
   const urls = localUrls(services.config.origin);
 
   router.get("/api/v2/search", async (req, res) => {
@@ -49,7 +51,7 @@ export function searchRouter(services: Services): Router {
         accounts = accounts.filter(Boolean);
       }
       if (want("accounts") && accounts.length === 0) {
-        accounts = await searchAccounts(services, term, q.limit, q.offset, q.following && viewer ? viewer : null);
+        accounts = await searchAccounts(ctx, term, q.limit, q.offset, q.following && viewer ? viewer : null);
         const m = term.match(ACCT);
         if (mayResolve && m && q.offset === 0 && ctx.resolveRemoteAccount) {
           const exact = accounts.find((a) => a.username.toLowerCase() === m[1].toLowerCase() && (a.domain ?? services.config.domain) === m[2].toLowerCase());
@@ -65,8 +67,8 @@ export function searchRouter(services: Services): Router {
     }
     const hashtags = term && want("hashtags") ? await searchTags(ctx, term, q.limit, q.offset) : [];
     res.json({
-      accounts: await serializeAccounts(services, accounts.slice(0, q.limit)),
-      statuses: await serializeStatuses(services, found, viewer),
+      accounts: serializeAccounts(origin, await loadAccountViews(ctx, accounts.slice(0, q.limit))),
+      statuses: serializeStatuses(origin, await loadStatusViews(ctx, found, viewer)),
       hashtags: hashtags.map((t) => ({ name: t.name, url: urls.tagPage(t.name), history: [], following: false })),
     });
   });

@@ -14,13 +14,14 @@ import { scheduleStatus } from "../domain/statuses";
 import { serializeScheduledStatus } from "../entities/scheduled-status";
 import { Invalid, NotFound } from "../errors";
 import type { Services } from "../services";
-import { loadAccounts } from "./accounts";
 import { accountRateLimit } from "./rate-limits";
 import { boolish, idParam, idSchema, listOf, multipart, pageParams, parseBody, setLinkHeader } from "./http";
 import { isId } from "../ids";
 import { serializeAccounts } from "../entities/account";
 import { serializeMedia } from "../entities/media";
-import { serializeFilteredStatuses, serializeStatus, serializeStatuses } from "../entities/status";
+import { serializeStatus, serializeStatusEdits, serializeStatuses } from "../entities/status";
+import { activeAccountsByIds, loadAccountViews } from "../domain/accounts";
+import { loadFilteredStatusViews, loadScheduledStatusView, loadStatusView, loadStatusViews } from "../domain/statuses";
 
 const visibility = z.enum(["public", "unlisted", "private", "direct"]);
 
@@ -65,6 +66,7 @@ const mediaFields = z
 export function statusesRouter(services: Services): Router {
   const router = Router();
   const ctx = services.domain;
+  const origin = services.config.origin;
   const viewer = (req: import("express").Request) => req.auth?.account.id ?? null;
   const postingLimit = accountRateLimit(services, "statuses");
   const uploadLimit = accountRateLimit(services, "media");
@@ -87,7 +89,7 @@ export function statusesRouter(services: Services): Router {
         poll: poll && { options: poll.options, expires_in: poll.expiresIn, multiple: Boolean(poll.multiple), hide_totals: Boolean(poll.hideTotals) },
         application_id: auth.token.appId,
       });
-      res.json(await serializeScheduledStatus(services, scheduled));
+      res.json(serializeScheduledStatus(origin, await loadScheduledStatusView(ctx, scheduled)));
       return;
     }
     const key = req.get("idempotency-key");
@@ -105,24 +107,24 @@ export function statusesRouter(services: Services): Router {
       userId: auth.user.id,
       poll,
     });
-    res.json(await serializeStatus(services, status, auth.account.id));
+    res.json(serializeStatus(origin, await loadStatusView(ctx, status, auth.account.id)));
   });
 
   router.get("/api/v1/statuses", async (req, res) => {
     const ids = listOf(z.string()).catch([]).parse(req.query.id).filter(isId).slice(0, 40);
-    res.json(await serializeStatuses(services, await visibleStatuses(ctx, ids, viewer(req)), viewer(req)));
+    res.json(serializeStatuses(origin, await loadStatusViews(ctx, await visibleStatuses(ctx, ids, viewer(req)), viewer(req))));
   });
 
   router.get("/api/v1/statuses/:id", async (req, res) => {
     const status = await getVisibleStatus(ctx, idParam(req), viewer(req));
-    res.json(await serializeStatus(services, status, viewer(req)));
+    res.json(serializeStatus(origin, await loadStatusView(ctx, status, viewer(req))));
   });
 
   router.delete("/api/v1/statuses/:id", requireAuth("write:statuses"), async (req, res) => {
     const auth = currentAuth(req);
     const id = idParam(req);
     const before = await getVisibleStatus(ctx, id, auth.account.id);
-    const entity = await serializeStatus(services, before, auth.account.id, { withSource: true });
+    const entity = serializeStatus(origin, await loadStatusView(ctx, before, auth.account.id), { withSource: true });
     await deleteStatus(ctx, auth.account.id, id);
     res.json(entity);
   });
@@ -141,7 +143,7 @@ export function statusesRouter(services: Services): Router {
           ? undefined
           : body.poll && { options: body.poll.options, expiresIn: body.poll.expires_in, multiple: body.poll.multiple, hideTotals: body.poll.hide_totals },
     });
-    res.json(await serializeStatus(services, status, auth.account.id));
+    res.json(serializeStatus(origin, await loadStatusView(ctx, status, auth.account.id)));
   });
 
   router.get("/api/v1/statuses/:id/source", requireAuth("read:statuses"), async (req, res) => {
@@ -154,66 +156,55 @@ export function statusesRouter(services: Services): Router {
   router.get("/api/v1/statuses/:id/context", async (req, res) => {
     const thread = await threadOf(ctx, idParam(req), viewer(req));
     const [ancestors, descendants] = await Promise.all([
-      serializeFilteredStatuses(services, await loadStatuses(ctx, thread.ancestors), viewer(req), "thread"),
-      serializeFilteredStatuses(services, await loadStatuses(ctx, thread.descendants), viewer(req), "thread"),
+      loadStatuses(ctx, thread.ancestors).then((rows) => loadFilteredStatusViews(ctx, rows, viewer(req), "thread")),
+      loadStatuses(ctx, thread.descendants).then((rows) => loadFilteredStatusViews(ctx, rows, viewer(req), "thread")),
     ]);
-    res.json({ ancestors, descendants });
+    res.json({ ancestors: serializeStatuses(origin, ancestors), descendants: serializeStatuses(origin, descendants) });
   });
 
   router.get("/api/v1/statuses/:id/history", async (req, res) => {
     const id = idParam(req);
     const status = await getVisibleStatus(ctx, id, viewer(req));
-    const [entity] = await serializeStatuses(services, [status], viewer(req));
+    const view = await loadStatusView(ctx, status, viewer(req));
     const versions = await statusHistory(ctx, id, viewer(req));
-    res.json(
-      versions.map((v) => ({
-        content: v.content,
-        spoiler_text: v.spoilerText,
-        sensitive: v.sensitive,
-        created_at: v.createdAt.toISOString(),
-        account: entity.account,
-        poll: null,
-        media_attachments: entity.media_attachments,
-        emojis: [],
-      })),
-    );
+    res.json(serializeStatusEdits(origin, view, versions));
   });
 
   router.post("/api/v1/statuses/:id/favourite", requireAuth("write:favourites"), async (req, res) => {
     const me = currentAuth(req).account;
     const status = await favourite(ctx, me, idParam(req));
-    res.json(await serializeStatus(services, status, me.id));
+    res.json(serializeStatus(origin, await loadStatusView(ctx, status, me.id)));
   });
 
   router.post("/api/v1/statuses/:id/unfavourite", requireAuth("write:favourites"), async (req, res) => {
     const me = currentAuth(req).account;
     const status = await unfavourite(ctx, me, idParam(req));
-    res.json(await serializeStatus(services, status, me.id));
+    res.json(serializeStatus(origin, await loadStatusView(ctx, status, me.id)));
   });
 
   router.post("/api/v1/statuses/:id/reblog", requireAuth("write:statuses"), postingLimit, async (req, res) => {
     const me = currentAuth(req).account;
     const body = parseBody(z.object({ visibility: z.enum(["public", "unlisted", "private"]).optional() }), req);
     const row = await reblog(ctx, me, idParam(req), { visibility: body.visibility });
-    res.json(await serializeStatus(services, row, me.id));
+    res.json(serializeStatus(origin, await loadStatusView(ctx, row, me.id)));
   });
 
   router.post("/api/v1/statuses/:id/unreblog", requireAuth("write:statuses"), async (req, res) => {
     const me = currentAuth(req).account;
     const status = await unreblog(ctx, me, idParam(req));
-    res.json(await serializeStatus(services, status, me.id));
+    res.json(serializeStatus(origin, await loadStatusView(ctx, status, me.id)));
   });
 
   router.post("/api/v1/statuses/:id/bookmark", requireAuth("write:bookmarks"), async (req, res) => {
     const me = currentAuth(req).account;
     const status = await bookmark(ctx, me.id, idParam(req));
-    res.json(await serializeStatus(services, status, me.id));
+    res.json(serializeStatus(origin, await loadStatusView(ctx, status, me.id)));
   });
 
   router.post("/api/v1/statuses/:id/unbookmark", requireAuth("write:bookmarks"), async (req, res) => {
     const me = currentAuth(req).account;
     const status = await unbookmark(ctx, me.id, idParam(req));
-    res.json(await serializeStatus(services, status, me.id));
+    res.json(serializeStatus(origin, await loadStatusView(ctx, status, me.id)));
   });
 
   for (const [path, list] of [
@@ -224,7 +215,7 @@ export function statusesRouter(services: Services): Router {
       const page = pageParams(req, 40, 80);
       const entries = await list(ctx, idParam(req), viewer(req), page);
       setLinkHeader(req, res, entries.map((e) => e.cursor), page.limit);
-      res.json(await serializeAccounts(services, await loadAccounts(services, entries.map((e) => e.accountId))));
+      res.json(serializeAccounts(origin, await loadAccountViews(ctx, await activeAccountsByIds(ctx, entries.map((e) => e.accountId)))));
     });
   }
 
@@ -239,13 +230,13 @@ export function statusesRouter(services: Services): Router {
       const body = parseBody(mediaFields, req);
       const focus = body.focus ? parseFocus(body.focus) : null;
       const media = await uploadMedia(ctx, me.id, req.file.buffer, body.description ?? null, focus);
-      res.json(serializeMedia(services, media));
+      res.json(serializeMedia(origin, media));
     });
   }
 
   router.get("/api/v1/media/:id", requireAuth(), async (req, res) => {
     const media = await getOwnMedia(ctx, currentAuth(req).account.id, idParam(req));
-    res.json(serializeMedia(services, media));
+    res.json(serializeMedia(origin, media));
   });
 
   router.put("/api/v1/media/:id", requireAuth("write:media"), async (req, res) => {
@@ -254,7 +245,7 @@ export function statusesRouter(services: Services): Router {
       description: body.description,
       focus: body.focus === undefined ? undefined : body.focus === null ? null : parseFocus(body.focus),
     });
-    res.json(serializeMedia(services, media));
+    res.json(serializeMedia(origin, media));
   });
 
   return router;

@@ -6,20 +6,22 @@ import { isTagName, withoutHash } from "../domain/content";
 import { homeTimeline, publicTimeline } from "../domain/timelines";
 import type { Services } from "../services";
 import { boolish, pageParams, parseQuery, setLinkHeader } from "./http";
-import { serializeFilteredStatuses } from "../entities/status";
+import { serializeStatuses } from "../entities/status";
+import { loadFilteredStatusViews } from "../domain/statuses";
 
 const publicSchema = z.object({ local: boolish.optional(), remote: boolish.optional(), only_media: boolish.optional() });
 
 export function timelinesRouter(services: Services): Router {
   const router = Router();
   const ctx = services.domain;
+  const origin = services.config.origin;
 
   router.get("/api/v1/timelines/home", requireAuth("read:statuses"), async (req, res) => {
     const me = currentAuth(req).account.id;
     const page = pageParams(req);
     const rows = await homeTimeline(ctx, me, page);
     setLinkHeader(req, res, rows.map((r) => r.id), page.limit);
-    res.json(await serializeFilteredStatuses(services, rows, me, "home"));
+    res.json(serializeStatuses(origin, await loadFilteredStatusViews(ctx, rows, me, "home")));
   });
 
   router.get("/api/v1/timelines/public", async (req, res) => {
@@ -28,7 +30,7 @@ export function timelinesRouter(services: Services): Router {
     const page = pageParams(req);
     const rows = await publicTimeline(ctx, viewer, { local: q.local, remote: q.remote, onlyMedia: q.only_media }, page);
     setLinkHeader(req, res, rows.map((r) => r.id), page.limit);
-    res.json(await serializeFilteredStatuses(services, rows, viewer, "public"));
+    res.json(serializeStatuses(origin, await loadFilteredStatusViews(ctx, rows, viewer, "public")));
   });
 
   router.get("/api/v1/timelines/tag/:hashtag", async (req, res) => {
@@ -42,7 +44,7 @@ export function timelinesRouter(services: Services): Router {
     const page = pageParams(req);
     const rows = await publicTimeline(ctx, viewer, { local: q.local, remote: q.remote, onlyMedia: q.only_media, tag }, page);
     setLinkHeader(req, res, rows.map((r) => r.id), page.limit);
-    res.json(await serializeFilteredStatuses(services, rows, viewer, "public"));
+    res.json(serializeStatuses(origin, await loadFilteredStatusViews(ctx, rows, viewer, "public")));
   });
 
   return router;

@@ -21,6 +21,7 @@ import type { Services } from "../services";
 import { idParam, parseQuery } from "./http";
 import { serializeStatuses } from "../entities/status";
 import { localUrls } from "../urls";
+import { loadStatusViews } from "../domain/statuses";
 
 const pageQuery = z.object({
   limit: z.coerce.number().int().catch(10).default(10),
@@ -38,6 +39,7 @@ const history = (h: DayUse[]) => h.map((d) => ({ day: String(d.day), uses: Strin
 export function trendsRouter(services: Services): Router {
   const router = Router();
   const ctx = services.domain;
+  const origin = services.config.origin;
   const urls = localUrls(services.config.origin);
   const viewer = (req: Request) => req.auth?.account.id ?? null;
 
@@ -75,7 +77,7 @@ export function trendsRouter(services: Services): Router {
   router.get("/api/v1/trends/statuses", async (req, res) => {
     const list = await publicTrends(ctx, "status", await statusCandidates(ctx), (s) => s.statusId);
     const ids = page(req, list, 20, 40).map((s) => s.statusId);
-    res.json(await serializeStatuses(services, await visibleStatuses(ctx, ids, viewer(req)), viewer(req)));
+    res.json(serializeStatuses(origin, await loadStatusViews(ctx, await visibleStatuses(ctx, ids, viewer(req)), viewer(req))));
   });
 
   router.get("/api/v1/trends/links", async (req, res) => {
@@ -107,7 +109,7 @@ export function trendsRouter(services: Services): Router {
   router.get("/api/v1/admin/trends/statuses", staff, async (req, res) => {
     const list = await statusCandidates(ctx);
     const d = await decisionFields("status", list.map((s) => s.statusId));
-    const entities = await serializeStatuses(services, await loadStatuses(ctx, list.map((s) => s.statusId)), req.auth?.account.id ?? null);
+    const entities = serializeStatuses(origin, await loadStatusViews(ctx, await loadStatuses(ctx, list.map((s) => s.statusId)), req.auth?.account.id ?? null));
     res.json(entities.map((e) => ({ ...e, ...d(e.id) })));
   });
 
@@ -129,7 +131,7 @@ export function trendsRouter(services: Services): Router {
       const id = idParam(req);
       await findCandidate(await statusCandidates(ctx), (s) => s.statusId === id);
       await reviewTrend(ctx, "status", id, value);
-      const [entity] = await serializeStatuses(services, await loadStatuses(ctx, [id]), req.auth?.account.id ?? null);
+      const [entity] = serializeStatuses(origin, await loadStatusViews(ctx, await loadStatuses(ctx, [id]), req.auth?.account.id ?? null));
       res.json({ ...entity, ...(await decisionFields("status", [id]))(id) });
     });
   }

@@ -14,12 +14,14 @@ import { Unauthorized } from "../errors";
 import type { Services } from "../services";
 import { idParam, parseBody } from "./http";
 import { serializeCredentialAccount } from "../entities/account";
+import { loadCredentialAccount } from "../domain/accounts";
 
 const SESSION_DAYS = 30;
 
 export function webSessionRouter(services: Services): Router {
   const router = Router();
   const ctx = services.domain;
+  const origin = services.config.origin;
   const secure = services.config.origin.startsWith("https://");
   const failures = failedLoginTracker(services);
   const passwords = passwordAuthenticator(ctx);
@@ -44,7 +46,7 @@ export function webSessionRouter(services: Services): Router {
     const issued = await issueToken(ctx, { userId: result.user.id, kind: "web", userAgent: req.get("user-agent"), ip: req.ip });
     res.cookie(SESSION_COOKIE, issued.accessToken, { ...cookieBase(req), httpOnly: true });
     res.cookie(CSRF_COOKIE, randomBytes(24).toString("base64url"), { ...cookieBase(req), httpOnly: false });
-    res.json({ account: await serializeCredentialAccount(services, result.account, result.user) });
+    res.json({ account: serializeCredentialAccount(origin, await loadCredentialAccount(ctx, result.account, result.user)) });
   });
 
   router.delete("/api/parvis/web/session", async (req, res) => {

@@ -1,12 +1,7 @@
-// Rows → Mastodon Account entities, in batches (one query for all counts).
-import { eq, getTableColumns, sql } from "drizzle-orm";
-import { accountStats, accounts, followRequests, statuses, users } from "../db/schema";
-import type { Account, User } from "../domain/accounts";
-import { acctOf } from "../domain/accounts";
+// Loaded accounts (server/domain/accounts/read.ts) → Mastodon Account and
+// CredentialAccount entities. Pure: the counts and roles come with the views.
+import { acctOf, type AccountView, type CredentialAccountView } from "../domain/accounts";
 import { isHttpUrl } from "../domain/content";
-import type { DbOrTx } from "../db/open";
-import { prepared } from "../db/prepared";
-import type { Services } from "../services";
 import { mediaUrl } from "./media";
 
 export interface AccountEntity {
@@ -38,72 +33,14 @@ export interface AccountEntity {
   roles: { id: string; name: string; color: string }[];
 }
 
-interface Counts {
-  followers: number;
-  following: number;
-  statuses: number;
-}
-
-/**
- * Followers, following and statuses counts, and the local role, of every account in
- * one query (one round trip instead of four: queries do not overlap on PGlite).
- */
-async function countsFor(services: Services, ids: string[]): Promise<{ counts: Map<string, Counts>; roles: Map<string, string> }> {
-  const counts = new Map<string, Counts>(ids.map((id) => [id, { followers: 0, following: 0, statuses: 0 }]));
-  const roles = new Map<string, string>();
-  if (ids.length === 0) return { counts, roles };
-  const rows = await countsQuery(services.db).execute({ ids });
-  for (const r of rows) {
-    const c = counts.get(String(r.id));
-    if (!c) continue;
-    c.followers = Number(r.followers);
-    c.following = Number(r.following);
-    c.statuses = Number(r.statuses);
-    if (r.role) roles.set(String(r.id), r.role);
-  }
-  return { counts, roles };
-}
-
-const countsQuery = (db: DbOrTx) =>
-  prepared(db, "ser_account_counts", (d) =>
-    d
-      .select({
-        id: sql<string>`v.id::text`,
-        followers: sql<number>`coalesce(${accountStats.followersCount}, 0)`,
-        following: sql<number>`coalesce(${accountStats.followingCount}, 0)`,
-        statuses: sql<number>`coalesce(${accountStats.statusesCount}, 0)`,
-        role: users.role,
-      })
-      .from(sql`unnest(${sql.placeholder("ids")}::bigint[]) as v(id)`)
-      .leftJoin(accountStats, sql`${accountStats.accountId} = v.id`)
-      .leftJoin(users, sql`${users.accountId} = v.id`)
-      .prepare("ser_account_counts"),
-  );
-
-const authorsWithCountsQuery = (db: DbOrTx) =>
-  prepared(db, "ser_authors_with_counts", (d) =>
-    d
-      .select({
-        ...getTableColumns(accounts),
-        followersCount: accountStats.followersCount,
-        followingCount: accountStats.followingCount,
-        statusesCount: accountStats.statusesCount,
-        role: users.role,
-      })
-      .from(accounts)
-      .leftJoin(accountStats, eq(accountStats.accountId, accounts.id))
-      .leftJoin(users, eq(users.accountId, accounts.id))
-      .where(sql`${accounts.id} in (select s.account_id from ${statuses} s where s.id = any(${sql.placeholder("ids")}::bigint[]))`)
-      .prepare("ser_authors_with_counts"),
-  );
-
 function dateOnly(d: Date): string {
   return d.toISOString().slice(0, 10);
 }
 
-function toEntity(services: Services, a: Account, c: Counts, role: string | null | undefined): AccountEntity {
-  const avatar = a.avatarUrl ? mediaUrl(services, a.avatarUrl) : `${services.config.origin}/avatars/original/missing.png`;
-  const header = a.headerUrl ? mediaUrl(services, a.headerUrl) : `${services.config.origin}/headers/original/missing.png`;
+export function serializeAccount(origin: string, view: AccountView): AccountEntity {
+  const { account: a, counts: c, role } = view;
+  const avatar = a.avatarUrl ? mediaUrl(origin, a.avatarUrl) : `${origin}/avatars/original/missing.png`;
+  const header = a.headerUrl ? mediaUrl(origin, a.headerUrl) : `${origin}/headers/original/missing.png`;
   return {
     id: a.id,
     username: a.username,
@@ -133,32 +70,8 @@ function toEntity(services: Services, a: Account, c: Counts, role: string | null
   };
 }
 
-/**
- * The authors of these statuses as entities, by account id: rows and counts read
- * in one query, which needs only the statuses' ids — so that it can run beside
- * the query that reads the originals of reblogs, not after it.
- */
-export async function serializeAuthorsOf(services: Services, statusIds: string[]): Promise<Map<string, AccountEntity>> {
-  const entities = new Map<string, AccountEntity>();
-  if (statusIds.length === 0) return entities;
-  const rows = await authorsWithCountsQuery(services.db).execute({ ids: [...new Set(statusIds)] });
-  for (const { followersCount, followingCount, statusesCount, role, ...account } of rows) {
-    // the counters row is made with the account (a trigger): absent only mid-deletion
-    const counts = { followers: Number(followersCount), following: Number(followingCount), statuses: Number(statusesCount) };
-    entities.set(account.id, toEntity(services, account, counts, role));
-  }
-  return entities;
-}
-
-export async function serializeAccounts(services: Services, rows: Account[]): Promise<AccountEntity[]> {
-  const { counts, roles } = await countsFor(services, [...new Set(rows.map((r) => r.id))]);
-  const none: Counts = { followers: 0, following: 0, statuses: 0 };
-  return rows.map((a) => toEntity(services, a, counts.get(a.id) ?? none, roles.get(a.id)));
-}
-
-export async function serializeAccount(services: Services, row: Account): Promise<AccountEntity> {
-  const [entity] = await serializeAccounts(services, [row]);
-  return entity;
+export function serializeAccounts(origin: string, views: AccountView[]): AccountEntity[] {
+  return views.map((v) => serializeAccount(origin, v));
 }
 
 export interface CredentialAccountEntity extends AccountEntity {
@@ -174,12 +87,10 @@ export interface CredentialAccountEntity extends AccountEntity {
   parvis: { role: string; locale: string; email: string | null };
 }
 
-export async function serializeCredentialAccount(services: Services, account: Account, user: User): Promise<CredentialAccountEntity> {
-  const entity = await serializeAccount(services, account);
-  const [req] = await services.db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(followRequests)
-    .where(sql`${followRequests.targetAccountId} = ${account.id}`);
+export function serializeCredentialAccount(origin: string, credential: CredentialAccountView): CredentialAccountEntity {
+  const { view, user } = credential;
+  const account = view.account;
+  const entity = serializeAccount(origin, view);
   const roleNames = { resident: "", moderator: "Moderator", admin: "Admin" } as const;
   return {
     ...entity,
@@ -189,7 +100,7 @@ export async function serializeCredentialAccount(services: Services, account: Ac
       language: user.locale,
       note: account.noteSource,
       fields: account.fields.map((f) => ({ name: f.name, value: stripTags(f.value), verified_at: f.verified_at })),
-      follow_requests_count: req?.n ?? 0,
+      follow_requests_count: credential.followRequestsCount,
     },
     role: {
       id: user.role === "admin" ? "3" : user.role === "moderator" ? "2" : "-99",

@@ -1,13 +1,11 @@
 // Announcement entities (Mastodon's), for the API and the live streams; admins
 // also get the source text, the scheduled date and whether it is shown now.
-import { announcementExtras, announcementTags, isShown, type Announcement } from "../domain/announcements";
-import type { Services } from "../services";
+// The viewer's reads and everyone's reactions come loaded (announcementExtras).
+import { announcementTags, isShown, type Announcement, type AnnouncementExtras } from "../domain/announcements";
 import { localUrls } from "../urls";
 
-export async function serializeAnnouncements(services: Services, rows: Announcement[], viewerId: string | null, admin = false) {
-  const urls = localUrls(services.config.origin);
-  const extras = await announcementExtras(services.domain, rows.map((r) => r.id), viewerId);
-  const now = new Date();
+export function serializeAnnouncements(origin: string, rows: Announcement[], extras: AnnouncementExtras, admin = false, now = new Date()) {
+  const urls = localUrls(origin);
   return rows.map((a) => ({
     id: a.id,
     content: a.content,
@@ -31,4 +29,9 @@ export async function serializeAnnouncements(services: Services, rows: Announcem
         }
       : {}),
   }));
+}
+
+/** The streaming API's `announcement.reaction` payload: a reaction's new count. */
+export function serializeAnnouncementReaction(announcementId: string, name: string, count: number) {
+  return { name, count, announcement_id: announcementId };
 }

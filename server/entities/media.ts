@@ -1,14 +1,14 @@
-import type { mediaAttachments } from "../db/schema";
+// Media attachments → Mastodon's MediaAttachment entity.
 import { isHttpUrl } from "../domain/content";
-import type { Services } from "../services";
+import type { Media } from "../domain/media";
 import { localUrls } from "../urls";
 
-export type MediaRow = typeof mediaAttachments.$inferSelect;
+export type MediaRow = Media;
 
 /** A stored media reference (a local file name, or an absolute remote URL) → a URL for clients. */
-export function mediaUrl(services: Services, stored: string): string {
+export function mediaUrl(origin: string, stored: string): string {
   if (/^https?:\/\//.test(stored)) return stored;
-  return localUrls(services.config.origin).media(stored);
+  return localUrls(origin).media(stored);
 }
 
 export interface MediaEntity {
@@ -24,11 +24,11 @@ export interface MediaEntity {
   blurhash: string | null;
 }
 
-export function serializeMedia(services: Services, m: MediaRow): MediaEntity {
+export function serializeMedia(origin: string, m: MediaRow): MediaEntity {
   const remoteUrl = isHttpUrl(m.remoteUrl) ? m.remoteUrl : null;
-  const url = m.fileName ? mediaUrl(services, m.fileName) : remoteUrl;
+  const url = m.fileName ? mediaUrl(origin, m.fileName) : remoteUrl;
   // A document (type "unknown") has no preview: clients show a card with its link.
-  const preview = m.previewFileName ? mediaUrl(services, m.previewFileName) : m.type === "unknown" ? null : url;
+  const preview = m.previewFileName ? mediaUrl(origin, m.previewFileName) : m.type === "unknown" ? null : url;
   return {
     id: m.id,
     type: m.type,

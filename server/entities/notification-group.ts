@@ -1,8 +1,5 @@
 // Grouped notifications → Mastodon 4.3's GroupedNotificationsResults.
-import { inArray } from "drizzle-orm";
-import { accounts, statuses } from "../db/schema";
-import type { NotificationGroup } from "../domain/notifications";
-import type { Services } from "../services";
+import type { NotificationGroupsView } from "../domain/notifications";
 import { serializeAccounts, type AccountEntity } from "./account";
 import { serializeStatuses, type StatusEntity } from "./status";
 
@@ -24,18 +21,12 @@ export interface GroupedNotificationsResults {
   notification_groups: NotificationGroupEntity[];
 }
 
-export async function serializeNotificationGroups(services: Services, groups: NotificationGroup[], viewerId: string): Promise<GroupedNotificationsResults> {
-  const accountIds = [...new Set(groups.flatMap((g) => g.sampleAccountIds))];
-  const statusIds = [...new Set(groups.map((g) => g.statusId).filter((id): id is string => Boolean(id)))];
-  const [accountRows, statusRows] = await Promise.all([
-    accountIds.length ? services.db.select().from(accounts).where(inArray(accounts.id, accountIds)) : Promise.resolve([]),
-    statusIds.length ? services.db.select().from(statuses).where(inArray(statuses.id, statusIds)) : Promise.resolve([]),
-  ]);
-  const [accountEntities, statusEntities] = await Promise.all([serializeAccounts(services, accountRows), serializeStatuses(services, statusRows, viewerId)]);
-  const known = new Set(accountRows.map((a) => a.id));
+export function serializeNotificationGroups(origin: string, loaded: NotificationGroupsView): GroupedNotificationsResults {
+  const { groups } = loaded;
+  const known = new Set(loaded.accounts.map((a) => a.account.id));
   return {
-    accounts: accountEntities,
-    statuses: statusEntities,
+    accounts: serializeAccounts(origin, loaded.accounts),
+    statuses: serializeStatuses(origin, loaded.statuses),
     notification_groups: groups.map((g) => ({
       group_key: g.groupKey,
       notifications_count: g.notificationsCount,

@@ -1,9 +1,7 @@
-import { inArray } from "drizzle-orm";
-import { accounts, statuses } from "../db/schema";
-import type { Notification } from "../domain/notifications";
-import type { Services } from "../services";
-import { serializeAccounts, type AccountEntity } from "./account";
-import { serializeFilteredStatuses, type StatusEntity } from "./status";
+// Loaded notifications (server/domain/notifications/read.ts) → Mastodon Notification entities.
+import type { NotificationView } from "../domain/notifications";
+import { serializeAccount, type AccountEntity } from "./account";
+import { serializeStatuses, type StatusEntity } from "./status";
 
 export interface NotificationEntity {
   id: string;
@@ -14,27 +12,20 @@ export interface NotificationEntity {
   status?: StatusEntity | null;
 }
 
-export async function serializeNotifications(services: Services, rows: Notification[], viewerId: string): Promise<NotificationEntity[]> {
-  if (rows.length === 0) return [];
-  const accountIds = [...new Set(rows.map((n) => n.fromAccountId))];
-  const statusIds = [...new Set(rows.map((n) => n.statusId).filter((id): id is string => Boolean(id)))];
-  const [accountRows, statusRows] = await Promise.all([
-    services.db.select().from(accounts).where(inArray(accounts.id, accountIds)),
-    statusIds.length ? services.db.select().from(statuses).where(inArray(statuses.id, statusIds)) : Promise.resolve([]),
-  ]);
-  const accountEntities = await serializeAccounts(services, accountRows);
-  // the viewer's "notifications" filters: a hidden status takes its notification away
-  const statusEntities = await serializeFilteredStatuses(services, statusRows, viewerId, "notifications");
-  const accountById = new Map(accountRows.map((a, i) => [a.id, accountEntities[i]]));
-  const statusById = new Map(statusEntities.map((s) => [s.id, s]));
-  return rows
-    .filter((n) => accountById.has(n.fromAccountId) && (!n.statusId || statusById.has(n.statusId) || !statusRows.some((s) => s.id === n.statusId)))
-    .map((n) => ({
+export function serializeNotifications(origin: string, views: NotificationView[]): NotificationEntity[] {
+  // the statuses of a page are serialized together (an author's entity built once)
+  const withStatus = views.flatMap((v) => (v.status ? [v.status] : []));
+  const statusEntities = serializeStatuses(origin, withStatus);
+  const statusOf = new Map(withStatus.map((s, i) => [s, statusEntities[i]]));
+  return views.map((v) => {
+    const n = v.notification;
+    return {
       id: n.id,
       type: n.type,
       group_key: n.groupKey ?? `ungrouped-${n.id}`,
       created_at: n.createdAt.toISOString(),
-      account: accountById.get(n.fromAccountId)!,
-      ...(n.statusId ? { status: statusById.get(n.statusId) ?? null } : {}),
-    }));
+      account: serializeAccount(origin, v.account),
+      ...(n.statusId ? { status: v.status ? statusOf.get(v.status)! : null } : {}),
+    };
+  });
 }

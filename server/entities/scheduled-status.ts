@@ -1,8 +1,5 @@
 // ScheduledStatus rows → Mastodon's ScheduledStatus entity.
-import { inArray } from "drizzle-orm";
-import { mediaAttachments } from "../db/schema";
-import type { ScheduledStatus } from "../domain/statuses";
-import type { Services } from "../services";
+import type { ScheduledStatusView } from "../domain/statuses";
 import { serializeMedia, type MediaEntity } from "./media";
 
 export interface ScheduledStatusEntity {
@@ -12,10 +9,8 @@ export interface ScheduledStatusEntity {
   media_attachments: MediaEntity[];
 }
 
-export async function serializeScheduledStatuses(services: Services, rows: ScheduledStatus[]): Promise<ScheduledStatusEntity[]> {
-  const mediaIds = [...new Set(rows.flatMap((r) => r.params.media_ids))];
-  const media = mediaIds.length ? await services.db.select().from(mediaAttachments).where(inArray(mediaAttachments.id, mediaIds)) : [];
-  return rows.map((r) => {
+export function serializeScheduledStatuses(origin: string, views: ScheduledStatusView[]): ScheduledStatusEntity[] {
+  return views.map(({ scheduled: r, media }) => {
     const p = r.params;
     return {
       id: r.id,
@@ -34,15 +29,11 @@ export async function serializeScheduledStatuses(services: Services, rows: Sched
         idempotency: null,
         with_rate_limit: false,
       },
-      media_attachments: p.media_ids.flatMap((id) => {
-        const m = media.find((x) => x.id === id);
-        return m ? [serializeMedia(services, m)] : [];
-      }),
+      media_attachments: media.map((m) => serializeMedia(origin, m)),
     };
   });
 }
 
-export async function serializeScheduledStatus(services: Services, row: ScheduledStatus): Promise<ScheduledStatusEntity> {
-  const [entity] = await serializeScheduledStatuses(services, [row]);
-  return entity;
+export function serializeScheduledStatus(origin: string, view: ScheduledStatusView): ScheduledStatusEntity {
+  return serializeScheduledStatuses(origin, [view])[0];
 }

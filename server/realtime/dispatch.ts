@@ -5,16 +5,16 @@
 // consume the same deliveries, so the visibility, block and mute rules are
 // those of the timelines (server/domain/timelines.ts), applied once.
 import { viewersHiding } from "../domain/filters";
-import { getNotification } from "../domain/notifications";
-import { loadStatuses } from "../domain/statuses";
+import { loadAccountViewsByIds } from "../domain/accounts";
+import { getNotification, loadNotificationViews } from "../domain/notifications";
+import { loadStatuses, loadStatusView } from "../domain/statuses";
 import { directAudience, hiddenFromResidents, homeAudience, publicPlacement } from "../domain/timelines";
 import type { DomainContext } from "../domain/context";
 import type { Services } from "../services";
+import { serializeAnnouncementReaction } from "../entities/announcement";
 import { serializeNotifications } from "../entities/notification";
 import { serializeAccounts } from "../entities/account";
 import { serializeStatus, type StatusEntity } from "../entities/status";
-import { accounts } from "../db/schema";
-import { inArray } from "drizzle-orm";
 
 export type StreamEvent =
   | "update"
@@ -92,13 +92,14 @@ export interface Dispatcher {
  */
 export function startDispatcher(services: Services, hooks: StreamHooks, sink: (batch: Batch) => void, active: () => boolean): Dispatcher {
   const ctx = services.domain;
+  const origin = services.config.origin;
   const { events } = services;
 
   async function onStatus(statusId: string, event: "update" | "status.update") {
     if (!active()) return;
     const [status] = await loadStatuses(ctx, [statusId]);
     if (!status) return;
-    const entity = neutral(await serializeStatus(services, status, null));
+    const entity = neutral(serializeStatus(origin, await loadStatusView(ctx, status, null)));
     const deliveries: Delivery[] = [];
     const [audience, placement, lists] = await Promise.all([
       homeAudience(ctx, status.id),
@@ -133,8 +134,8 @@ export function startDispatcher(services: Services, hooks: StreamHooks, sink: (b
   /** Until conversations are their own concept: one conversation per direct status, named by it. */
   async function defaultConversation(authorId: string, viewerId: string, entity: StatusEntity) {
     const others = [...new Set([authorId, ...entity.mentions.map((m) => m.id)])].filter((id) => id !== viewerId);
-    const rows = others.length ? await services.db.select().from(accounts).where(inArray(accounts.id, others)) : [];
-    return { id: entity.id, unread: viewerId !== authorId, accounts: await serializeAccounts(services, rows), last_status: entity };
+    const views = await loadAccountViewsByIds(ctx, others);
+    return { id: entity.id, unread: viewerId !== authorId, accounts: serializeAccounts(origin, views), last_status: entity };
   }
 
   const off = [
@@ -162,7 +163,7 @@ export function startDispatcher(services: Services, hooks: StreamHooks, sink: (b
       if (!active()) return;
       const row = await getNotification(ctx, e.accountId, e.notificationId).catch(() => null);
       if (!row) return;
-      const [entity] = await serializeNotifications(services, [row], e.accountId);
+      const [entity] = serializeNotifications(origin, await loadNotificationViews(ctx, [row], e.accountId));
       if (entity) sink({ deliveries: [{ channel: `notification:${e.accountId}`, event: "notification", payload: entity }] });
     }),
     events.on("filters.changed", (e) => {
@@ -177,7 +178,7 @@ export function startDispatcher(services: Services, hooks: StreamHooks, sink: (b
       sink({ deliveries: [{ channel: "users", event: "announcement.delete", payload: e.announcementId }] });
     }),
     events.on("announcement.reacted", (e) => {
-      const payload = { name: e.name, count: e.count, announcement_id: e.announcementId };
+      const payload = serializeAnnouncementReaction(e.announcementId, e.name, e.count);
       sink({ deliveries: [{ channel: "users", event: "announcement.reaction", payload }] });
     }),
     events.on("tokens.revoked", (e) => {

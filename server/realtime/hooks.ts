@@ -2,9 +2,9 @@
 // which lists show a status and who may read a list (lists), the Conversation
 // entity of a direct status (conversations), the Announcement entity (announcements).
 import { serializeAnnouncements } from "../entities/announcement";
-import { serializeConversations } from "../api/conversations";
-import { getAnnouncement } from "../domain/announcements";
-import { conversationOfStatus } from "../domain/conversations";
+import { serializeConversations } from "../entities/conversation";
+import { announcementExtras, getAnnouncement } from "../domain/announcements";
+import { conversationOfStatus, loadConversationViews } from "../domain/conversations";
 import { getList, listsShowing } from "../domain/lists";
 import { NotFound } from "../errors";
 import type { StreamHooks } from "./dispatch";
@@ -23,7 +23,7 @@ export const streamHooks: StreamHooks = {
   async conversation(services, statusId, accountId) {
     const row = await conversationOfStatus(services.domain, accountId, statusId);
     if (!row) return null;
-    const [entity] = await serializeConversations(services, [row], accountId);
+    const [entity] = serializeConversations(services.config.origin, await loadConversationViews(services.domain, [row], accountId));
     return entity ?? null;
   },
   async announcement(services, announcementId) {
@@ -32,7 +32,7 @@ export const streamHooks: StreamHooks = {
       throw err;
     });
     if (!row) return null;
-    const [entity] = await serializeAnnouncements(services, [row], null);
+    const [entity] = serializeAnnouncements(services.config.origin, [row], await announcementExtras(services.domain, [row.id], null));
     return entity ?? null;
   },
 };

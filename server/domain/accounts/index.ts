@@ -6,3 +6,4 @@ export * from "./suggestions";
 export * from "./usage-limits";
 export * from "./passwords";
 export * from "./public";
+export * from "./read";

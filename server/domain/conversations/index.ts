@@ -1,2 +1,3 @@
 // Public surface of the conversations concept.
 export * from "./conversations";
+export * from "./read";

@@ -217,22 +217,20 @@ export async function listFollows(
   return finishPage(rows, q);
 }
 
+/** How the viewer and another account stand towards each other (Mastodon's Relationship: server/entities/relationship.ts). */
 export interface Relationship {
   id: string;
   following: boolean;
-  showing_reblogs: boolean;
+  /** the viewer sees their reblogs (of a follow, or of a pending request) */
+  showingReblogs: boolean;
   notifying: boolean;
-  languages: string[] | null;
-  followed_by: boolean;
+  followedBy: boolean;
   blocking: boolean;
-  blocked_by: boolean;
+  blockedBy: boolean;
   muting: boolean;
-  muting_notifications: boolean;
+  mutingNotifications: boolean;
   requested: boolean;
-  requested_by: boolean;
-  domain_blocking: boolean;
-  endorsed: boolean;
-  note: string;
+  requestedBy: boolean;
 }
 
 export async function relationships(ctx: DomainContext, viewerId: string, targetIds: string[]): Promise<Relationship[]> {
@@ -256,19 +254,15 @@ export async function relationships(ctx: DomainContext, viewerId: string, target
     return {
       id,
       following: Boolean(f),
-      showing_reblogs: f ? f.showReblogs : (r?.showReblogs ?? false),
+      showingReblogs: f ? f.showReblogs : (r?.showReblogs ?? false),
       notifying: f ? f.notify : (r?.notify ?? false),
-      languages: null,
-      followed_by: inc.some((x) => x.accountId === id),
+      followedBy: inc.some((x) => x.accountId === id),
       blocking: blk.some((x) => x.targetAccountId === id),
-      blocked_by: blkBy.some((x) => x.accountId === id),
+      blockedBy: blkBy.some((x) => x.accountId === id),
       muting: Boolean(m),
-      muting_notifications: Boolean(m?.hideNotifications),
+      mutingNotifications: Boolean(m?.hideNotifications),
       requested: Boolean(r),
-      requested_by: reqIn.some((x) => x.accountId === id),
-      domain_blocking: false,
-      endorsed: false,
-      note: "",
+      requestedBy: reqIn.some((x) => x.accountId === id),
     };
   });
 }

@@ -1,3 +1,4 @@
 // Public surface of the notifications concept.
 export * from "./grouped";
 export * from "./notifications";
+export * from "./read";

@@ -1,2 +1,3 @@
 // Public surface of the search concept.
 export * from "./search";
+export * from "./accounts";

@@ -7,3 +7,4 @@ export * from "./outgoing";
 export * from "./storage";
 export * from "./listed";
 export * from "./kept";
+export * from "./read";
