@@ -18,6 +18,7 @@ import type { FilterContext } from "../db/schema";
 import { serializeFilterResult, type FilterResultEntity } from "./filter";
 import { pollEntity, type PollEntity } from "./poll";
 import { pollViews } from "../domain/polls";
+import { groupsByIds } from "../domain/groups";
 
 export interface StatusEntity {
   id: string;
@@ -51,6 +52,17 @@ export interface StatusEntity {
   bookmarked?: boolean;
   pinned?: boolean;
   filtered?: FilterResultEntity[];
+  /** Parvis: the group the status was posted in (absent outside groups) */
+  parvis_group?: StatusGroupEntity;
+}
+
+export interface StatusGroupEntity {
+  id: string;
+  slug: string;
+  acct: string;
+  name: string;
+  url: string;
+  visibility: "public" | "members";
 }
 
 export interface SerializeOptions {
@@ -82,9 +94,11 @@ export async function serializeStatuses(
   const withMedia = all.filter((s) => extras.get(s.id)?.hasMedia).map((s) => s.id);
   // polls only for the statuses that came as (or were written as) a Question
   const withPoll = all.filter((s) => s.objectType === "Question").map((s) => s.id);
-  const [mediaRows, polls] = await Promise.all([
+  const groupIds = [...new Set(all.map((s) => s.groupId).filter((id): id is string => Boolean(id)))];
+  const [mediaRows, polls, groupRows] = await Promise.all([
     withMedia.length ? mediaQuery(db).execute({ ids: withMedia }) : Promise.resolve([]),
     pollViews(services.domain, withPoll, viewerId),
+    groupsByIds(services.domain, groupIds),
   ]);
   const viewerFlags = viewerId !== null;
   const urls = localUrls(services.config.origin);
@@ -120,6 +134,17 @@ export async function serializeStatuses(
       text: options.withSource ? (s.text ?? htmlToText(s.content)) : null,
       filtered: [],
     };
+    const group = s.groupId ? groupRows.get(s.groupId) : undefined;
+    if (group) {
+      entity.parvis_group = {
+        id: group.account.id,
+        slug: group.account.username,
+        acct: acctOf(group.account),
+        name: group.account.displayName,
+        url: isHttpUrl(group.account.url) ? group.account.url : group.account.uri,
+        visibility: group.group.visibility,
+      };
+    }
     if (viewerFlags) {
       entity.favourited = extra?.favourited ?? false;
       entity.reblogged = extra?.reblogged ?? false;
