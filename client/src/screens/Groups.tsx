@@ -101,7 +101,7 @@ export function GroupsScreen({ search }: ScreenProps) {
           </Link>
         </div>
       ) : null}
-      <form className="form group-search" role="search" onSubmit={submit} aria-label={t("groups.searchLabel")}>
+      <form className="form group-search" role="search" onSubmit={submit}>
         <div className="field">
           <label htmlFor={`${ids}-q`}>{t("groups.searchLabel")}</label>
           <input id={`${ids}-q`} type="search" value={q} maxLength={200} onChange={(e) => setQ(e.target.value)} />
@@ -464,7 +464,7 @@ export function GroupScreen({ params }: ScreenProps) {
   );
 }
 
-function Requests({ group }: { group: Group }) {
+function Requests({ group, onApproved }: { group: Group; onApproved: () => void }) {
   const { t } = useI18n();
   const announce = useAnnounce();
   const errorText = useErrorText();
@@ -478,6 +478,7 @@ function Requests({ group }: { group: Group }) {
     try {
       await api.decideGroupRequest(group.id, m.account.id, decision);
       setRequests((list) => list?.filter((x) => x.id !== m.id) ?? null);
+      if (decision === "approve") onApproved();
       announce(t(decision === "approve" ? "groups.approved" : "groups.rejected", { acct: m.account.acct }));
     } catch (e) {
       announce(errorText(e));
@@ -514,7 +515,7 @@ function Requests({ group }: { group: Group }) {
 
 const ROLES: GroupRole[] = ["member", "moderator", "admin"];
 
-function Members({ group }: { group: Group }) {
+function Members({ group, version }: { group: Group; version: number }) {
   const { t } = useI18n();
   const { account } = useSession();
   const announce = useAnnounce();
@@ -529,7 +530,8 @@ function Members({ group }: { group: Group }) {
   const reload = useCallback(() => {
     api.groupMembers(group.id, { limit: 80 }).then((page) => setMembers(page.items), setError);
     api.groupBans(group.id).then(setBans, setError);
-  }, [group.id]);
+    // `version` changes when a request was approved elsewhere on the screen
+  }, [group.id, version]);
   useEffect(reload, [reload]);
 
   const act = async (work: () => Promise<unknown>, done: string) => {
@@ -657,6 +659,7 @@ export function GroupManageScreen({ params }: ScreenProps) {
   const ids = useId();
   const [group, setGroup] = useState<Group | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [version, setVersion] = useState(0);
   useEffect(() => {
     api.group(params.id).then(setGroup, setError);
   }, [params.id]);
@@ -676,8 +679,8 @@ export function GroupManageScreen({ params }: ScreenProps) {
       <p>
         <Link to={paths.group(group.id)}>{t("groups.backToGroup", { name: group.name })}</Link>
       </p>
-      <Requests group={group} />
-      <Members group={group} />
+      <Requests group={group} onApproved={() => setVersion((v) => v + 1)} />
+      <Members group={group} version={version} />
       {group.relationship.can_administer ? (
         <section className="card" aria-labelledby={`${ids}-settings`}>
           <h2 id={`${ids}-settings`}>{t("groups.settings")}</h2>
