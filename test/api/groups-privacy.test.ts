@@ -6,6 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { follow } from "../../server/domain/follows";
 import { homeAudience } from "../../server/domain/timelines";
+import { eq } from "drizzle-orm";
+import { notifications } from "../../server/db/schema";
 import { idsOf } from "../helpers/api";
 import { createResident } from "../helpers/factories";
 import { cast, postIn } from "../helpers/groups";
@@ -95,10 +97,16 @@ describe("a members-only group's posts", () => {
     expect(tags.body.map((x: { name: string }) => x.name)).not.toContain("vigiecam");
   });
 
-  it("give a mentioned non-member no notification", async () => {
-    const { outsider } = await setup();
+  it("give a mentioned non-member no notification (nothing stored that a push could carry), and a mentioned member one", async () => {
+    const { outsider, admin, member, group } = await setup();
     const res = await t.http.get("/api/v1/notifications").set("Authorization", outsider.auth);
     expect(res.body.filter((n: { type: string }) => n.type === "mention")).toEqual([]);
+    const stored = await t.services.db.select().from(notifications).where(eq(notifications.accountId, outsider.account.id));
+    expect(stored).toEqual([]);
+    const post = await postIn(t, member, group.id, `@${admin.account.username} @${outsider.account.username} à lire`);
+    const mine = await t.http.get("/api/v1/notifications?types[]=mention").set("Authorization", admin.auth);
+    expect(idsOf(mine.body.map((n: { status: { id: string } }) => n.status))).toEqual([post.body.id]);
+    expect((await t.http.get("/api/v1/notifications?types[]=mention").set("Authorization", outsider.auth)).body).toEqual([]);
   });
 
   it("cannot be favourited, bookmarked, reblogged or answered by a non-member, nor reblogged by their author", async () => {

@@ -1,7 +1,7 @@
 // The rules every part of Parvis asks of a group: who stands where in it, and
 // who may post in it. Kept apart from the rest of the concept so that statuses
 // (which posts into groups) can use them without a cycle of imports.
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { accounts, groupBans, groupMemberships, groups, users, type GroupRole } from "../../db/schema";
 import { Forbidden, NotFound } from "../../errors";
 import type { DomainContext } from "../context";
@@ -24,6 +24,17 @@ export async function getGroup(ctx: DomainContext, id: string): Promise<LoadedGr
     .where(eq(groups.accountId, id));
   if (!row || row.account.suspendedAt) throw new NotFound("Group not found");
   return row;
+}
+
+/** The active members of a group among these accounts. */
+export async function activeMembersAmong(ctx: DomainContext, groupId: string, accountIds: string[]): Promise<string[]> {
+  if (accountIds.length === 0) return [];
+  const rows = await ctx.db
+    .select({ id: groupMemberships.accountId })
+    .from(groupMemberships)
+    .where(and(eq(groupMemberships.groupId, groupId), eq(groupMemberships.state, "active"), inArray(groupMemberships.accountId, accountIds)));
+  const members = new Set(rows.map((r) => r.id));
+  return accountIds.filter((id) => members.has(id));
 }
 
 /** Whether this account is a group's (a group row exists for it). */

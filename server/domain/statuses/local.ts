@@ -27,7 +27,7 @@ import { journaled, writeAndPublish } from "../event-journal";
 import { recordMentions } from "../notifications/notifications";
 import { extractHashtags, extractMentions, mentionKey, renderStatusText, type ResolvedMention } from "../content/text";
 import { canSee } from "./visibility";
-import { groupPostVisibility } from "../groups/rules";
+import { activeMembersAmong, groupPostVisibility } from "../groups/rules";
 import { removeMediaFiles } from "../media/attachments";
 import { insertLocalPoll, replaceLocalPoll, validatePollInput, type PollInput } from "../polls/polls";
 
@@ -223,6 +223,10 @@ export async function createStatus(ctx: DomainContext, author: Account, input: C
   const content = renderStatusText(text, resolved.map, urls.tagPage);
   const id = newId();
   const visibility = groupVisibility ?? input.visibility ?? "public";
+  // in a members-only group, a mention of someone outside it notifies nobody (a
+  // notification, or its push, would carry the post out of the group)
+  const mentionedIds =
+    groupId && groupVisibility === "private" ? await activeMembersAmong(ctx, groupId, resolved.accounts.map((a) => a.id)) : resolved.accounts.map((a) => a.id);
   const idempotency = input.idempotencyKey && input.userId ? { userId: input.userId, key: input.idempotencyKey } : undefined;
   let status: Status;
   try {
@@ -246,7 +250,7 @@ export async function createStatus(ctx: DomainContext, author: Account, input: C
         applicationId: input.applicationId ?? null,
         groupId,
       },
-      resolved.accounts.map((a) => a.id),
+      mentionedIds,
       extractHashtags(text),
       {
         idempotency,
