@@ -164,6 +164,12 @@ describe("groups in the web client", () => {
     await screenshot(desktop, "my-groups-desktop");
   });
 
+  it("the group's account profile (as Mastodon apps see it) leads to the group's page", async () => {
+    await desktop.goto(`${t.url}/@vigie`);
+    await desktop.getByRole("link", { name: "Voir la page du groupe" }).click();
+    await desktop.getByRole("heading", { level: 1, name: "Comité de vigilance vidéoprotection" }).waitFor();
+  });
+
   it("made no request outside the instance", () => {
     expect(thirdParty).toEqual([]);
   });

@@ -10,6 +10,8 @@ export interface Field {
 }
 
 export interface Account {
+  /** a group's account (Parvis groups, Lemmy communities…) */
+  group?: boolean;
   id: string;
   username: string;
   /** "alice" for a local account, "alice@other-commune.fr" for a remote one */
