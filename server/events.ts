@@ -5,6 +5,13 @@ import type { Visibility } from "./db/schema";
 export interface DomainEvents {
   "status.created": { statusId: string; accountId: string; local: boolean };
   "status.updated": { statusId: string; accountId: string; local: boolean };
+  /**
+   * A post in a group, and its edit: apart from "status.created"/"status.updated" because
+   * its audience is the group's members, not the author's followers (federation
+   * announces it from the group; the author's outbox must not send it).
+   */
+  "group.status.created": { statusId: string; accountId: string; local: boolean; groupId: string };
+  "group.status.updated": { statusId: string; accountId: string; local: boolean; groupId: string };
   /** the row is gone; what subscribers need to address the deletion is carried along */
   "status.deleted": {
     statusId: string;
@@ -18,6 +25,8 @@ export interface DomainEvents {
     audienceAccountIds: string[];
     /** its hashtags (for the hashtag streams) */
     tagNames: string[];
+    /** the group it was posted in (the group stream) */
+    groupId?: string | null;
   };
   "favourite.created": { favouriteId: string; accountId: string; statusId: string };
   "favourite.removed": { favouriteId: string; uri: string | null; accountId: string; statusId: string };

@@ -20,6 +20,7 @@ export const LoginRouteScreen = screen(() => import("./screens/Login"), "LoginSc
 
 const timelines = () => import("./screens/Timelines");
 const profile = () => import("./screens/Profile");
+const groups = () => import("./screens/Groups");
 
 export const routes: RouteDef[] = [
   { path: "/", screen: screen(timelines, "RootScreen"), access: "any" },
@@ -37,6 +38,11 @@ export const routes: RouteDef[] = [
   { path: "/favourites", screen: screen(() => import("./screens/Saved"), "FavouritesScreen"), access: "user" },
   { path: "/lists", screen: screen(() => import("./screens/Lists"), "ListsScreen"), access: "user" },
   { path: "/lists/:id", screen: screen(() => import("./screens/Lists"), "ListScreen"), access: "user" },
+  { path: "/groups", screen: screen(groups, "GroupsScreen"), access: "any" },
+  { path: "/groups/mine", screen: screen(groups, "MyGroupsScreen"), access: "user" },
+  { path: "/groups/new", screen: screen(groups, "NewGroupScreen"), access: "user" },
+  { path: "/groups/:id", screen: screen(groups, "GroupScreen"), access: "any" },
+  { path: "/groups/:id/manage", screen: screen(groups, "GroupManageScreen"), access: "user" },
   { path: "/filters", screen: screen(() => import("./screens/Filters"), "FiltersScreen"), access: "user" },
   { path: "/followed_tags", screen: screen(() => import("./screens/FollowedTags"), "FollowedTagsScreen"), access: "user" },
   { path: "/conversations", screen: screen(() => import("./screens/Conversations"), "ConversationsScreen"), access: "user" },

@@ -19,6 +19,7 @@ import {
 } from "../domain/accounts";
 import { block, unblock } from "../domain/blocks";
 import { follow, listFollows, relationships, unfollow } from "../domain/follows";
+import { isGroup, joinGroup, leaveGroup } from "../domain/groups";
 import { MAX_IMAGE_BYTES, removeMediaFiles, sniffImage, storeImageFile } from "../domain/media";
 import { mute, unmute } from "../domain/blocks";
 import { accountStatuses } from "../domain/timelines";
@@ -231,7 +232,9 @@ export function accountsRouter(services: Services): Router {
     const me = currentAuth(req).account;
     const target = await getVisibleAccount(ctx, idParam(req));
     const body = parseBody(followSchema, req);
-    await follow(ctx, me, target, { reblogs: body.reblogs, notify: body.notify });
+    // following a group's account joins the group (a request where moderators approve)
+    if (target.actorType === "Group" && (await isGroup(ctx, target.id))) await joinGroup(ctx, me, target.id);
+    else await follow(ctx, me, target, { reblogs: body.reblogs, notify: body.notify });
     const [rel] = await relationships(ctx, me.id, [target.id]);
     res.json(serializeRelationship(rel));
   });
@@ -245,7 +248,9 @@ export function accountsRouter(services: Services): Router {
       res.json(serializeRelationship(rel));
     });
   };
-  simpleAction("unfollow", "write:follows", (me, target) => unfollow(ctx, me.id, target.id));
+  simpleAction("unfollow", "write:follows", async (me, target) =>
+    target.actorType === "Group" && (await isGroup(ctx, target.id)) ? leaveGroup(ctx, me.id, target.id) : unfollow(ctx, me.id, target.id),
+  );
   simpleAction("block", "write:blocks", (me, target) => block(ctx, me.id, target.id));
   simpleAction("unblock", "write:blocks", (me, target) => unblock(ctx, me.id, target.id));
   simpleAction("mute", "write:mutes", (me, target, req) => {

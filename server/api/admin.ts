@@ -80,6 +80,7 @@ export function adminRouter(services: Services): Router {
           charter: z.string().max(20000).optional(),
           contact_email: z.union([z.email().max(320), z.literal("")]).optional(),
           trends_review: z.boolean().optional(),
+          group_creation: z.enum(["everyone", "admins"]).optional(),
         })
         .strict(),
       req,
@@ -90,6 +91,7 @@ export function adminRouter(services: Services): Router {
     if (body.charter !== undefined) await setSetting(ctx, "charter", body.charter);
     if (body.contact_email !== undefined) await setSetting(ctx, "contact_email", body.contact_email);
     if (body.trends_review !== undefined) await setSetting(ctx, "trends_review", body.trends_review);
+    if (body.group_creation !== undefined) await setSetting(ctx, "group_creation", body.group_creation);
     services.logger.info({ by: currentAuth(req).account.username, changed: Object.keys(body) }, "instance settings changed");
     res.json(await settingsEntity());
   });
@@ -154,6 +156,7 @@ export function adminRouter(services: Services): Router {
       charter: s.charter,
       contact_email: s.contactEmail,
       trends_review: s.trendsReview,
+      group_creation: s.groupCreation,
     };
   }
 

@@ -9,6 +9,7 @@ import { collectionsRouter } from "./collections";
 import { conversationsRouter } from "./conversations";
 import { filtersRouter } from "./filters";
 import { listsRouter } from "./lists";
+import { groupsRouter } from "./groups";
 import { suggestionsRouter } from "./suggestions";
 import { tagsRouter } from "./tags";
 import { adminRouter } from "./admin";
@@ -44,6 +45,7 @@ export function apiRouter(services: Services): Router {
   router.use(suggestionsRouter(services));
   router.use(accountsRouter(services));
   router.use(listsRouter(services));
+  router.use(groupsRouter(services));
   router.use(filtersRouter(services));
   router.use(tagsRouter(services));
   router.use(collectionsRouter(services));

@@ -45,6 +45,11 @@ const createSchema = z.object({
   language: z.string().max(20).nullable().optional(),
   poll: pollSchema.nullable().optional(),
   scheduled_at: z.union([z.string().max(100), z.null()]).optional(),
+  /** Parvis: post in this group (docs/api.md "Groups") */
+  group_id: z
+    .union([idSchema, z.null(), z.literal("")])
+    .optional()
+    .transform((v) => v || null),
 });
 
 const editSchema = z.object({
@@ -78,6 +83,7 @@ export function statusesRouter(services: Services): Router {
       ? { options: body.poll.options, expiresIn: body.poll.expires_in, multiple: body.poll.multiple, hideTotals: body.poll.hide_totals }
       : null;
     if (body.scheduled_at) {
+      if (body.group_id) throw new Invalid("Validation failed: A post in a group cannot be scheduled");
       const scheduled = await scheduleStatus(ctx, auth.account, new Date(body.scheduled_at), {
         text: body.status,
         visibility: body.visibility ?? "public",
@@ -106,6 +112,7 @@ export function statusesRouter(services: Services): Router {
       idempotencyKey: key ?? null,
       userId: auth.user.id,
       poll,
+      groupId: body.group_id,
     });
     res.json(serializeStatus(origin, await loadStatusView(ctx, status, auth.account.id)));
   });

@@ -236,6 +236,27 @@ export const SCOPE_TABLE: readonly Row[] = [
   ["GET", "/api/v1/instance/peers", PUBLIC],
   ["GET", "/api/v1/instance/activity", PUBLIC],
 
+  // groups (docs/api.md "Groups")
+  ["GET", "/api/parvis/groups", optional("read:accounts")],
+  ["POST", "/api/parvis/groups", "write:accounts"],
+  ["GET", "/api/parvis/groups/:id", optional("read:accounts")],
+  ["PATCH", "/api/parvis/groups/:id", "write:accounts"],
+  ["POST", "/api/parvis/groups/:id/join", "write:follows"],
+  ["POST", "/api/parvis/groups/:id/leave", "write:follows"],
+  ["GET", "/api/parvis/groups/:id/requests", "read:follows"],
+  ["POST", "/api/parvis/groups/:id/requests/:account_id/approve", "write:follows"],
+  ["POST", "/api/parvis/groups/:id/requests/:account_id/reject", "write:follows"],
+  ["GET", "/api/parvis/groups/:id/members", optional("read:accounts")],
+  ["PATCH", "/api/parvis/groups/:id/members/:account_id", "write:follows"],
+  ["DELETE", "/api/parvis/groups/:id/members/:account_id", "write:follows"],
+  ["GET", "/api/parvis/groups/:id/bans", "read:blocks"],
+  ["POST", "/api/parvis/groups/:id/bans", "write:blocks"],
+  ["DELETE", "/api/parvis/groups/:id/bans/:account_id", "write:blocks"],
+  ["POST", "/api/parvis/groups/:id/statuses/:status_id/pin", "write:statuses"],
+  ["POST", "/api/parvis/groups/:id/statuses/:status_id/unpin", "write:statuses"],
+  ["DELETE", "/api/parvis/groups/:id/statuses/:status_id", "write:statuses"],
+  ["GET", "/api/parvis/timelines/group/:id", optional("read:statuses")],
+
   // polls, scheduled statuses, announcements, push, trends
   ["GET", "/api/v1/polls/:id", optional("read:statuses")],
   ["POST", "/api/v1/polls/:id/votes", "write:statuses"],

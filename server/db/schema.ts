@@ -3,6 +3,7 @@
 // cannot express (triggers) goes in custom migrations (`npx drizzle-kit generate --custom`).
 import { sql } from "drizzle-orm";
 import {
+  type AnyPgColumn,
   bigserial,
   boolean,
   check,
@@ -198,12 +199,18 @@ export const statuses = pgTable(
     objectType: text("object_type").notNull().default("Note"),
     applicationId: snowflake("application_id"),
     pinned: boolean("pinned").notNull().default(false),
+    /** the group it was posted in (server/domain/groups): its members decide who reads it */
+    groupId: snowflake("group_id").references((): AnyPgColumn => groups.accountId, { onDelete: "cascade" }),
     createdAt: createdAt(),
     editedAt: ts("edited_at"),
     updatedAt: ts("updated_at").notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex("statuses_uri_uq").on(t.uri),
+    // a group's timeline
+    index("statuses_group_idx").on(t.groupId, t.id.desc()).where(sql`${t.groupId} is not null`),
+    // a post in a group is never direct: its audience is the group
+    check("statuses_group_visibility_ck", sql`${t.groupId} is null or ${t.visibility} in ('public', 'unlisted', 'private')`),
     index("statuses_account_idx").on(t.accountId, t.id.desc()),
     index("statuses_reply_idx").on(t.inReplyToId),
     index("statuses_reblog_idx").on(t.reblogOfId),
@@ -1055,4 +1062,139 @@ export const trendReviews = pgTable(
     check("trend_reviews_kind_ck", sql`${t.kind} in ('tag', 'link', 'status')`),
     check("trend_reviews_decision_ck", sql`${t.decision} in ('approved', 'rejected')`),
   ],
+);
+
+export type GroupKind = "neighbourhood" | "vigilance" | "association" | "topic";
+export type GroupRole = "admin" | "moderator" | "member";
+
+/**
+ * Groups (docs/adr/0020-groups-are-accounts.md): every group is an account row
+ * (actor_type 'Group', its slug as username, its name and description as
+ * display_name and note) and this row holds what only a group has. Remote groups
+ * (a Lemmy community, a Mobilizon group, another Parvis's group) get one too,
+ * with the collections their server told us of.
+ */
+export const groups = pgTable(
+  "groups",
+  {
+    accountId: snowflake("account_id")
+      .primaryKey()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    kind: text("kind").$type<GroupKind>().notNull(),
+    /** plain text, shown before joining */
+    charter: text("charter").notNull().default(""),
+    /** raised each time the charter's text changes: acceptances name the version they accepted */
+    charterVersion: integer("charter_version").notNull().default(1),
+    /** a neighbourhood's name (a map area later) */
+    area: text("area"),
+    /** who reads its posts: anyone, or its members only */
+    visibility: text("visibility").$type<"public" | "members">().notNull().default("public"),
+    /** joining: at once, or once a moderator approved the request */
+    membership: text("membership").$type<"open" | "approval">().notNull().default("open"),
+    /** who posts: every member, or moderators only (an announcement channel) */
+    posting: text("posting").$type<"members" | "moderators">().notNull().default("members"),
+    createdById: snowflake("created_by_id").references(() => accounts.id, { onDelete: "set null" }),
+    /** a remote group's members and moderators collections (FEP-1b12), null for local groups */
+    membersUrl: text("members_url"),
+    moderatorsUrl: text("moderators_url"),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    index("groups_kind_idx").on(t.kind, t.accountId),
+    check("groups_kind_ck", sql`${t.kind} in ('neighbourhood', 'vigilance', 'association', 'topic')`),
+    check("groups_visibility_ck", sql`${t.visibility} in ('public', 'members')`),
+    check("groups_membership_ck", sql`${t.membership} in ('open', 'approval')`),
+    check("groups_posting_ck", sql`${t.posting} in ('members', 'moderators')`),
+    check("groups_charter_version_ck", sql`${t.charterVersion} >= 1`),
+  ],
+);
+
+/** Who belongs to a group, with which role; a pending row is a join request. */
+export const groupMemberships = pgTable(
+  "group_memberships",
+  {
+    id: snowflake("id").primaryKey(),
+    groupId: snowflake("group_id")
+      .notNull()
+      .references(() => groups.accountId, { onDelete: "cascade" }),
+    accountId: snowflake("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    role: text("role").$type<GroupRole>().notNull().default("member"),
+    state: text("state").$type<"pending" | "active">().notNull(),
+    /** when the member accepted the charter, and which version (vigilance groups require it) */
+    charterAcceptedAt: ts("charter_accepted_at"),
+    charterVersion: integer("charter_version"),
+    /** the Follow activity of a remote member (federation) */
+    uri: text("uri"),
+    createdAt: createdAt(),
+    /** when the request was approved (or the member joined) */
+    joinedAt: ts("joined_at"),
+  },
+  (t) => [
+    uniqueIndex("group_memberships_pair_uq").on(t.groupId, t.accountId),
+    // "is this viewer a member": the visibility rule asks it of every group post it reads
+    index("group_memberships_account_idx").on(t.accountId, t.groupId).where(sql`${t.state} = 'active'`),
+    index("group_memberships_group_idx").on(t.groupId, t.state, t.id),
+    check("group_memberships_role_ck", sql`${t.role} in ('admin', 'moderator', 'member')`),
+    check("group_memberships_state_ck", sql`${t.state} in ('pending', 'active')`),
+    // a request carries no role yet, and an active membership has its date
+    check("group_memberships_pending_ck", sql`${t.state} = 'active' or ${t.role} = 'member'`),
+    check("group_memberships_joined_ck", sql`(${t.state} = 'active') = (${t.joinedAt} is not null)`),
+    check("group_memberships_charter_ck", sql`(${t.charterAcceptedAt} is null) = (${t.charterVersion} is null)`),
+  ],
+);
+
+/** Accounts banned from a group: they may not join again nor post in it. */
+export const groupBans = pgTable(
+  "group_bans",
+  {
+    id: snowflake("id").primaryKey(),
+    groupId: snowflake("group_id")
+      .notNull()
+      .references(() => groups.accountId, { onDelete: "cascade" }),
+    accountId: snowflake("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    bannedById: snowflake("banned_by_id").references(() => accounts.id, { onDelete: "set null" }),
+    reason: text("reason").notNull().default(""),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("group_bans_pair_uq").on(t.groupId, t.accountId), index("group_bans_group_idx").on(t.groupId, t.id)],
+);
+
+/** Posts a group's moderators pinned at the top of its page. */
+export const groupPins = pgTable(
+  "group_pins",
+  {
+    groupId: snowflake("group_id")
+      .notNull()
+      .references(() => groups.accountId, { onDelete: "cascade" }),
+    statusId: snowflake("status_id")
+      .notNull()
+      .references(() => statuses.id, { onDelete: "cascade" }),
+    pinnedById: snowflake("pinned_by_id").references(() => accounts.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.statusId] })],
+);
+
+/** Posts removed by a group's moderators: who removed what and why (the group's moderation log). */
+export const groupRemovals = pgTable(
+  "group_removals",
+  {
+    id: snowflake("id").primaryKey(),
+    groupId: snowflake("group_id")
+      .notNull()
+      .references(() => groups.accountId, { onDelete: "cascade" }),
+    /** the status is gone: its id, uri and author are kept */
+    statusId: snowflake("status_id").notNull(),
+    statusUri: text("status_uri").notNull(),
+    authorId: snowflake("author_id").references(() => accounts.id, { onDelete: "set null" }),
+    removedById: snowflake("removed_by_id").references(() => accounts.id, { onDelete: "set null" }),
+    reason: text("reason").notNull().default(""),
+    createdAt: createdAt(),
+  },
+  (t) => [index("group_removals_group_idx").on(t.groupId, t.id)],
 );

@@ -42,6 +42,17 @@ export interface StatusEntity {
   bookmarked?: boolean;
   pinned?: boolean;
   filtered?: FilterResultEntity[];
+  /** Parvis: the group the status was posted in (absent outside groups) */
+  parvis_group?: StatusGroupEntity;
+}
+
+export interface StatusGroupEntity {
+  id: string;
+  slug: string;
+  acct: string;
+  name: string;
+  url: string;
+  visibility: "public" | "members";
 }
 
 export interface SerializeOptions {
@@ -92,6 +103,17 @@ export function serializeStatuses(origin: string, views: StatusView[], options: 
       text: options.withSource ? (s.text ?? htmlToText(s.content)) : null,
       filtered: [],
     };
+    const group = v.group;
+    if (group) {
+      entity.parvis_group = {
+        id: group.account.id,
+        slug: group.account.username,
+        acct: acctOf(group.account),
+        name: group.account.displayName,
+        url: isHttpUrl(group.account.url) ? group.account.url : group.account.uri,
+        visibility: group.group.visibility,
+      };
+    }
     if (viewerId !== null) {
       entity.favourited = extra?.favourited ?? false;
       entity.reblogged = extra?.reblogged ?? false;

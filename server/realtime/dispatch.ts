@@ -38,6 +38,8 @@ export type StreamEvent =
  * - `public`, `public:local`, `public:remote`, and each with `:media`
  * - `hashtag:<tag>`, `hashtag:local:<tag>` (tag in lower case)
  * - `list:<listId>`
+ * - `group:<groupId>`: a public group's posts (a members-only group's reach its
+ *   members on their user stream only, where membership is checked per post)
  */
 export interface Delivery {
   channel: string;
@@ -120,6 +122,10 @@ export function startDispatcher(services: Services, hooks: StreamHooks, sink: (b
         if (placement.local) deliveries.push({ channel: `hashtag:local:${tag}`, event, payload: entity, except });
       }
     }
+    if (status.groupId && (status.visibility === "public" || status.visibility === "unlisted")) {
+      const except = await hiddenFromResidents(ctx, status.accountId);
+      deliveries.push({ channel: `group:${status.groupId}`, event, payload: entity, except });
+    }
     if (status.visibility === "direct" && event === "update") {
       for (const id of await directAudience(ctx, status.id)) {
         const conversation = hooks.conversation
@@ -141,6 +147,8 @@ export function startDispatcher(services: Services, hooks: StreamHooks, sink: (b
   const off = [
     events.on("status.created", (e) => onStatus(e.statusId, "update")),
     events.on("status.updated", (e) => onStatus(e.statusId, "status.update")),
+    events.on("group.status.created", (e) => onStatus(e.statusId, "update")),
+    events.on("group.status.updated", (e) => onStatus(e.statusId, "status.update")),
     events.on("status.deleted", (e) => {
       if (!active()) return;
       const deliveries: Delivery[] = [];
@@ -149,6 +157,9 @@ export function startDispatcher(services: Services, hooks: StreamHooks, sink: (b
         deliveries.push({ channel: `user:${account}`, event: "delete", payload: id });
         deliveries.push({ channel: `lists-of:${account}`, event: "delete", payload: id });
         if (e.visibility === "direct") deliveries.push({ channel: `direct:${account}`, event: "delete", payload: id });
+      }
+      if (e.groupId && (e.visibility === "public" || e.visibility === "unlisted")) {
+        deliveries.push({ channel: `group:${e.groupId}`, event: "delete", payload: id });
       }
       if (e.visibility === "public" && !e.reblogOfId) {
         for (const channel of publicChannels(e.local, false)) deliveries.push({ channel, event: "delete", payload: id });

@@ -6,6 +6,7 @@
 // to the other processes' Mastodon streams (serverSideEmit).
 import type { Server as HttpServer } from "node:http";
 import { Server, type Socket } from "socket.io";
+import { isId } from "../ids";
 import { hasScope, isUserAuth, verifyToken, type AuthInfo } from "../auth/tokens";
 import { SESSION_COOKIE } from "../auth/middleware";
 import { STREAM_SCOPES } from "../auth/scopes";
@@ -18,7 +19,7 @@ import { streamHooks } from "./hooks";
 import { isTagName } from "../domain/content";
 import { mastodonStreaming, STREAMING_PATH } from "./mastodon-streaming";
 
-export type StreamName = "user" | "public" | "public:local" | "hashtag" | "hashtag:local";
+export type StreamName = "user" | "public" | "public:local" | "hashtag" | "hashtag:local" | "group";
 
 export interface StreamMessage {
   stream: string[];
@@ -35,10 +36,12 @@ const publicRoom = (local: boolean) => (local ? "public:local" : "public");
 const tagRoom = (tag: string, local: boolean) => `hashtag${local ? ":local" : ""}:${tag.toLowerCase()}`;
 const BATCH_EVENT = "parvis:stream";
 
-const subscribeSchema = (value: unknown): { stream: StreamName; tag?: string } | null => {
+const subscribeSchema = (value: unknown): { stream: StreamName; tag?: string; group?: string } | null => {
   if (!value || typeof value !== "object") return null;
-  const { stream, tag } = value as { stream?: unknown; tag?: unknown };
+  const { stream, tag, group } = value as { stream?: unknown; tag?: unknown; group?: unknown };
   if (stream === "public" || stream === "public:local") return { stream };
+  // a group's room carries only what anyone may read (a public group's posts): no membership check needed
+  if (stream === "group" && typeof group === "string" && isId(group)) return { stream, group };
   if ((stream === "hashtag" || stream === "hashtag:local") && typeof tag === "string" && isTagName(tag)) {
     return { stream, tag };
   }
@@ -57,6 +60,7 @@ function socketIoTarget(d: Delivery): { room: string; stream: string[] } | null 
   if (c === "public" || c === "public:local") return { room: c, stream: [c] };
   if (c.startsWith("hashtag:local:")) return { room: c, stream: ["hashtag:local", c.slice("hashtag:local:".length)] };
   if (c.startsWith("hashtag:")) return { room: c, stream: ["hashtag", c.slice("hashtag:".length)] };
+  if (c.startsWith("group:")) return { room: c, stream: ["group", c.slice("group:".length)] };
   return null;
 }
 
@@ -172,12 +176,14 @@ function createRealtime(services: Services, hooks: StreamHooks): Module {
           const sub = subscribeSchema(value);
           if (!sub) return;
           if (sub.stream === "public" || sub.stream === "public:local") void socket.join(publicRoom(sub.stream === "public:local"));
+          else if (sub.stream === "group") void socket.join(`group:${sub.group}`);
           else void socket.join(tagRoom(sub.tag!, sub.stream === "hashtag:local"));
         });
         socket.on("unsubscribe", (value: unknown) => {
           const sub = subscribeSchema(value);
           if (!sub) return;
           if (sub.stream === "public" || sub.stream === "public:local") void socket.leave(publicRoom(sub.stream === "public:local"));
+          else if (sub.stream === "group") void socket.leave(`group:${sub.group}`);
           else void socket.leave(tagRoom(sub.tag!, sub.stream === "hashtag:local"));
         });
       });

@@ -8,6 +8,12 @@ import type {
   Conversation,
   Filter,
   FilterInput,
+  Group,
+  GroupBan,
+  GroupInput,
+  GroupKind,
+  GroupMember,
+  GroupRole,
   List,
   MediaAttachment,
   RepliesPolicy,
@@ -56,6 +62,8 @@ export interface NewStatus {
   poll?: { options: string[]; expires_in: number; multiple?: boolean };
   scheduled_at?: string;
   media_ids?: string[];
+  /** Parvis: post in this group */
+  group_id?: string;
 }
 
 export interface AnnouncementInput {
@@ -144,6 +152,39 @@ export const api = {
   // --- a resident's collections
   bookmarks: (page: PageQuery = {}) => requestPage<Status>("/api/v1/bookmarks", { ...page }),
   favourites: (page: PageQuery = {}) => requestPage<Status>("/api/v1/favourites", { ...page }),
+
+  // --- groups (Parvis)
+  groups: (query: { q?: string; kind?: GroupKind; mine?: boolean; max_id?: string | null; limit?: number } = {}) =>
+    requestPage<Group>("/api/parvis/groups", { q: query.q || undefined, kind: query.kind, mine: query.mine ? "true" : undefined, max_id: query.max_id ?? undefined, limit: query.limit }),
+  group: (id: string) => data(request<Group>("GET", `/api/parvis/groups/${enc(id)}`)),
+  createGroup: (input: GroupInput) => data(request<Group>("POST", "/api/parvis/groups", { json: input })),
+  updateGroup: (id: string, input: GroupInput) => data(request<Group>("PATCH", `/api/parvis/groups/${enc(id)}`, { json: input })),
+  joinGroup: (id: string, acceptCharter: boolean) =>
+    data(request<Group>("POST", `/api/parvis/groups/${enc(id)}/join`, { json: acceptCharter ? { accept_charter: true } : {} })),
+  leaveGroup: (id: string) => data(request<Group>("POST", `/api/parvis/groups/${enc(id)}/leave`)),
+  groupTimeline: (id: string, query: PageQuery & { pinned?: boolean }) =>
+    requestPage<Status>(`/api/parvis/timelines/group/${enc(id)}`, {
+      max_id: query.max_id ?? undefined,
+      min_id: query.min_id ?? undefined,
+      limit: query.limit,
+      pinned: query.pinned ? "true" : undefined,
+    }),
+  groupMembers: (id: string, query: PageQuery = {}) =>
+    requestPage<GroupMember>(`/api/parvis/groups/${enc(id)}/members`, { max_id: query.max_id ?? undefined, limit: query.limit }),
+  groupRequests: (id: string) => data(request<GroupMember[]>("GET", `/api/parvis/groups/${enc(id)}/requests`, { query: { limit: 80 } })),
+  decideGroupRequest: (id: string, accountId: string, decision: "approve" | "reject") =>
+    data(request<unknown>("POST", `/api/parvis/groups/${enc(id)}/requests/${enc(accountId)}/${decision}`)),
+  setGroupRole: (id: string, accountId: string, role: GroupRole) =>
+    data(request<GroupMember>("PATCH", `/api/parvis/groups/${enc(id)}/members/${enc(accountId)}`, { json: { role } })),
+  removeGroupMember: (id: string, accountId: string) => data(request<unknown>("DELETE", `/api/parvis/groups/${enc(id)}/members/${enc(accountId)}`)),
+  groupBans: (id: string) => data(request<GroupBan[]>("GET", `/api/parvis/groups/${enc(id)}/bans`, { query: { limit: 80 } })),
+  banFromGroup: (id: string, accountId: string, reason: string) =>
+    data(request<GroupBan>("POST", `/api/parvis/groups/${enc(id)}/bans`, { json: { account_id: accountId, reason } })),
+  unbanFromGroup: (id: string, accountId: string) => data(request<unknown>("DELETE", `/api/parvis/groups/${enc(id)}/bans/${enc(accountId)}`)),
+  pinGroupStatus: (id: string, statusId: string, pin: boolean) =>
+    data(request<Status>("POST", `/api/parvis/groups/${enc(id)}/statuses/${enc(statusId)}/${pin ? "pin" : "unpin"}`)),
+  removeGroupStatus: (id: string, statusId: string, reason: string) =>
+    data(request<unknown>("DELETE", `/api/parvis/groups/${enc(id)}/statuses/${enc(statusId)}`, { json: { reason } })),
 
   // --- lists
   lists: () => data(request<List[]>("GET", "/api/v1/lists")),

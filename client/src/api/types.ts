@@ -10,6 +10,8 @@ export interface Field {
 }
 
 export interface Account {
+  /** a group's account (Parvis groups, Lemmy communities…) */
+  group?: boolean;
   id: string;
   username: string;
   /** "alice" for a local account, "alice@other-commune.fr" for a remote one */
@@ -103,6 +105,83 @@ export interface Status {
   bookmarked?: boolean;
   /** the viewer's filters this status matches (warn: shown behind a notice) */
   filtered?: FilterResult[];
+  /** Parvis: the group it was posted in */
+  parvis_group?: StatusGroup;
+}
+
+export interface StatusGroup {
+  id: string;
+  slug: string;
+  acct: string;
+  name: string;
+  url: string;
+  visibility: "public" | "members";
+}
+
+export type GroupKind = "neighbourhood" | "vigilance" | "association" | "topic";
+export type GroupRole = "admin" | "moderator" | "member";
+
+export interface GroupRelationship {
+  state: "active" | "pending" | null;
+  role: GroupRole | null;
+  banned: boolean;
+  charter_version: number | null;
+  charter_accepted_at: string | null;
+  can_post: boolean;
+  can_moderate: boolean;
+  can_administer: boolean;
+}
+
+export interface Group {
+  id: string;
+  slug: string;
+  acct: string;
+  name: string;
+  description: string;
+  description_source: string;
+  kind: GroupKind;
+  charter: string;
+  charter_version: number;
+  area: string | null;
+  visibility: "public" | "members";
+  membership: "open" | "approval";
+  posting: "members" | "moderators";
+  members_count: number;
+  local: boolean;
+  url: string;
+  created_at: string;
+  account: Account;
+  relationship: GroupRelationship | null;
+}
+
+export interface GroupInput {
+  slug?: string;
+  name?: string;
+  kind?: GroupKind;
+  description?: string;
+  charter?: string;
+  area?: string | null;
+  visibility?: "public" | "members";
+  membership?: "open" | "approval";
+  posting?: "members" | "moderators";
+}
+
+export interface GroupMember {
+  id: string;
+  role: GroupRole;
+  state: "active" | "pending";
+  joined_at: string | null;
+  requested_at: string;
+  charter_version?: number | null;
+  charter_accepted_at?: string | null;
+  account: Account;
+}
+
+export interface GroupBan {
+  id: string;
+  reason: string;
+  created_at: string;
+  account: Account;
 }
 
 export interface Poll {

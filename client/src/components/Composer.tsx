@@ -1,7 +1,7 @@
 // The composer: text with @mention and #hashtag completion, content warning,
 // visibility, a live count against the instance's limit, reply and edit modes.
 import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
-import { api, type Status, type Visibility } from "../api";
+import { api, type Status, type StatusGroup, type Visibility } from "../api";
 import { useI18n } from "../i18n/context";
 import { countCharacters, displayName, htmlToText, replyMentions, replyVisibility } from "../lib/format";
 import { useAnnounce } from "../state/announcer";
@@ -17,6 +17,8 @@ const VISIBILITIES: Visibility[] = ["public", "unlisted", "private", "direct"];
 interface ComposerProps {
   replyTo?: Status;
   edit?: Status;
+  /** posting in this group: its audience replaces the visibility choice */
+  group?: StatusGroup;
   onDone?: (status: Status) => void;
   autoFocus?: boolean;
 }
@@ -51,7 +53,7 @@ function newKey(): string {
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }
 
-export function Composer({ replyTo, edit, onDone, autoFocus }: ComposerProps) {
+export function Composer({ replyTo, edit, group: groupProp, onDone, autoFocus }: ComposerProps) {
   const { t, locale } = useI18n();
   const { account, maxCharacters, instance } = useSession();
   const announce = useAnnounce();
@@ -78,6 +80,8 @@ export function Composer({ replyTo, edit, onDone, autoFocus }: ComposerProps) {
   const [error, setError] = useState<unknown>(null);
   const [loadingSource, setLoadingSource] = useState(Boolean(edit));
   const media = useDrafts();
+  // a reply to (or an edit of) a group's post stays in its group
+  const group = groupProp ?? replyTo?.parvis_group ?? edit?.parvis_group ?? null;
   const [dragging, setDragging] = useState(false);
 
   const [completion, setCompletion] = useState<Completion | null>(null);
@@ -223,7 +227,7 @@ export function Composer({ replyTo, edit, onDone, autoFocus }: ComposerProps) {
       const spoiler = cwEnabled ? cw.trim() : "";
       const sentText = text;
       const poll = pollEnabled ? { options: pollOptions.map((o) => o.trim()), expires_in: pollDuration, multiple: pollMultiple } : undefined;
-      if (!edit && scheduleEnabled) {
+      if (!edit && scheduleEnabled && !group) {
         await api.scheduleStatus({
           status: text,
           visibility,
@@ -267,11 +271,13 @@ export function Composer({ replyTo, edit, onDone, autoFocus }: ComposerProps) {
             language: locale,
             poll,
             media_ids: mediaIds.length ? mediaIds : undefined,
+            group_id: group?.id,
           },
           idempotencyKey.current,
         );
-        // our own post belongs at the top of our home timeline at once
+        // our own post belongs at the top of our home timeline (and its group's page) at once
         publishLocal({ stream: ["user"], event: "update", payload: status });
+        if (status.parvis_group) publishLocal({ stream: ["group", status.parvis_group.id], event: "update", payload: status });
         announce(t("compose.posted"));
         idempotencyKey.current = newKey();
         // clear what was sent, but not what the author typed while it was sending
@@ -293,9 +299,9 @@ export function Composer({ replyTo, edit, onDone, autoFocus }: ComposerProps) {
   };
 
   const visibilityHelp = useMemo(() => t(`visibilityHelp.${visibility}`), [t, visibility]);
-  const submitLabel = edit ? t("compose.save") : scheduleEnabled ? t("compose.schedule") : replyTo ? t("compose.replyButton") : t("compose.publish");
+  const submitLabel = edit ? t("compose.save") : scheduleEnabled && !group ? t("compose.schedule") : replyTo ? t("compose.replyButton") : t("compose.publish");
   const pollIncomplete = pollEnabled && pollOptions.some((o) => !o.trim());
-  const scheduleIncomplete = scheduleEnabled && !scheduleAt;
+  const scheduleIncomplete = scheduleEnabled && !group && !scheduleAt;
 
   return (
     <form
@@ -321,6 +327,11 @@ export function Composer({ replyTo, edit, onDone, autoFocus }: ComposerProps) {
         media.add(files);
       }}
     >
+      {group ? (
+        <p className="composer-group">
+          {t(group.visibility === "members" ? "groups.composeInMembers" : "groups.composeInPublic", { name: group.name })}
+        </p>
+      ) : null}
       {replyTo ? (
         <p className="composer-replying">{t("compose.replyingTo", { name: displayName(replyTo.account), acct: replyTo.account.acct })}</p>
       ) : null}
@@ -437,7 +448,7 @@ export function Composer({ replyTo, edit, onDone, autoFocus }: ComposerProps) {
           </div>
         </fieldset>
       ) : null}
-      {scheduleEnabled ? (
+      {scheduleEnabled && !group ? (
         <div className="field composer-schedule">
           <label htmlFor={`${ids}-schedule`}>{t("compose.scheduleLabel")}</label>
           <input id={`${ids}-schedule`} type="datetime-local" value={scheduleAt} onChange={(e) => setScheduleAt(e.target.value)} aria-describedby={`${ids}-schedule-help`} />
@@ -467,11 +478,14 @@ export function Composer({ replyTo, edit, onDone, autoFocus }: ComposerProps) {
             <button type="button" className="button button-small button-secondary" aria-pressed={pollEnabled} disabled={media.drafts.length > 0} onClick={() => setPollEnabled((v) => !v)}>
               {t("compose.pollToggle")}
             </button>
-            <button type="button" className="button button-small button-secondary" aria-pressed={scheduleEnabled} onClick={() => setScheduleEnabled((v) => !v)}>
-              {t("compose.scheduleToggle")}
-            </button>
+            {group ? null : (
+              <button type="button" className="button button-small button-secondary" aria-pressed={scheduleEnabled} onClick={() => setScheduleEnabled((v) => !v)}>
+                {t("compose.scheduleToggle")}
+              </button>
+            )}
           </>
         )}
+        {group ? null : (
         <div className="composer-visibility">
           <label htmlFor={`${ids}-visibility`}>{t("compose.visibility")}</label>
           <select
@@ -491,6 +505,7 @@ export function Composer({ replyTo, edit, onDone, autoFocus }: ComposerProps) {
             {visibilityHelp}
           </span>
         </div>
+        )}
         <span id={`${ids}-count`} className={tooLong ? "char-count char-count-over" : "char-count"} data-testid="char-count">
           {tooLong ? t("compose.overLimit", { count: -remaining }) : t("compose.remaining", { count: remaining })}
         </span>

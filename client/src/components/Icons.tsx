@@ -162,6 +162,13 @@ export const FollowersIcon = (p: IconProps) => (
     <path d="M19 8v6M16 11h6" />
   </Icon>
 );
+export const GroupIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <circle cx="8" cy="8" r="3" />
+    <circle cx="16" cy="8" r="3" />
+    <path d="M2 20c.8-3.2 3-5 6-5s5.2 1.8 6 5M12.5 15.6c.9-.4 2.1-.6 3.5-.6 3 0 5.2 1.8 6 5" />
+  </Icon>
+);
 
 export const BookmarkIcon = ({ filled, ...p }: IconProps & { filled?: boolean }) => (
   <Icon {...p}>

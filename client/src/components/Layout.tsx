@@ -6,7 +6,7 @@ import { useI18n } from "../i18n/context";
 import { Link, useLocation } from "../lib/router";
 import { useNotifications } from "../state/notifications";
 import { useSession } from "../state/session";
-import { BellIcon, BookmarkIcon, ListIcon, MailIcon, GlobeIcon, HomeIcon, InfoIcon, LoginIcon, SearchIcon, SettingsIcon, TownIcon, TrendIcon, UserIcon, FollowersIcon } from "./Icons";
+import { BellIcon, BookmarkIcon, ListIcon, MailIcon, GlobeIcon, HomeIcon, InfoIcon, LoginIcon, SearchIcon, SettingsIcon, TownIcon, TrendIcon, UserIcon, FollowersIcon, GroupIcon } from "./Icons";
 
 interface NavEntry {
   to: string;
@@ -51,6 +51,7 @@ export function Layout({ children }: { children: ReactNode }) {
         { to: "/notifications", label: t("nav.notifications"), icon: <BellIcon />, badge: unread },
         { to: "/search", label: t("nav.search"), icon: <SearchIcon /> },
         { to: "/explore", label: t("nav.explore"), icon: <TrendIcon /> },
+        { to: "/groups", label: t("nav.groups"), icon: <GroupIcon />, secondary: true, match: (p) => p.startsWith("/groups") },
         { to: "/bookmarks", label: t("nav.bookmarks"), icon: <BookmarkIcon />, secondary: true },
         { to: "/lists", label: t("nav.lists"), icon: <ListIcon />, secondary: true, match: (p) => p.startsWith("/lists") },
         { to: "/conversations", label: t("nav.conversations"), icon: <MailIcon />, secondary: true },
@@ -61,6 +62,7 @@ export function Layout({ children }: { children: ReactNode }) {
         { to: "/", label: t("nav.welcome"), icon: <HomeIcon /> },
         { to: "/federated", label: t("nav.federated"), icon: <GlobeIcon /> },
         { to: "/search", label: t("nav.search"), icon: <SearchIcon /> },
+        { to: "/groups", label: t("nav.groups"), icon: <GroupIcon />, secondary: true, match: (p) => p.startsWith("/groups") },
         { to: "/about", label: t("nav.about"), icon: <InfoIcon /> },
         { to: "/login", label: t("nav.login"), icon: <LoginIcon /> },
         { to: "/register", label: t("nav.register"), icon: <FollowersIcon /> },

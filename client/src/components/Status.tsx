@@ -13,6 +13,7 @@ import { Avatar, RelativeTime, useErrorText } from "./common";
 import { ConfirmDialog, Dialog } from "./Dialog";
 import { BookmarkIcon, BoostIcon, EditIcon, GlobeIcon, LockIcon, MailIcon, ReplyIcon, StarIcon, TrashIcon, UnlockIcon } from "./Icons";
 import { Menu } from "./Menu";
+import { useGroupModerationItems } from "./GroupModeration";
 import { Poll } from "./Poll";
 import { MediaGrid } from "./MediaGrid";
 import "./Status.css";
@@ -131,6 +132,11 @@ export function Status({ status: outer, focused }: StatusProps) {
           )}
         </div>
       </header>
+      {status.parvis_group ? (
+        <p className="status-group">
+          <Link to={paths.group(status.parvis_group.id)}>{t("groups.postedIn", { name: status.parvis_group.name })}</Link>
+        </p>
+      ) : null}
       {replyTarget && status.in_reply_to_id && !focused ? (
         <p className="status-reply-to">
           <Link to={paths.status(replyTarget, status.in_reply_to_id)}>{t("status.inReplyTo", { acct: replyTarget })}</Link>
@@ -222,6 +228,7 @@ function StatusActions({ status, threadUrl }: { status: StatusEntity; threadUrl:
   const errorText = useErrorText();
   const [busy, setBusy] = useState<string | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const moderation = useGroupModerationItems(status);
 
   if (!account) {
     // Visitors see the counts, not the buttons.
@@ -320,15 +327,21 @@ function StatusActions({ status, threadUrl }: { status: StatusEntity; threadUrl:
         <BookmarkIcon filled={!!status.bookmarked} />
         <span className="visually-hidden">{t("status.bookmark")}</span>
       </button>
-      {own ? (
+      {own || moderation.items.length ? (
         <>
           <Menu
             label={t("status.more")}
             items={[
-              { label: t("status.edit"), icon: <EditIcon />, onSelect: () => compose.open({ edit: status }) },
-              { label: t("status.delete"), icon: <TrashIcon />, danger: true, onSelect: () => setConfirmDelete(true) },
+              ...(own
+                ? [
+                    { label: t("status.edit"), icon: <EditIcon />, onSelect: () => compose.open({ edit: status }) },
+                    { label: t("status.delete"), icon: <TrashIcon />, danger: true, onSelect: () => setConfirmDelete(true) },
+                  ]
+                : []),
+              ...moderation.items,
             ]}
           />
+          {moderation.dialog}
           <ConfirmDialog
             open={confirmDelete}
             title={t("status.deleteTitle")}

@@ -107,4 +107,5 @@ export const paths = {
   status: (acct: string, id: string) => `/@${acct}/${id}`,
   tag: (name: string) => `/tags/${encodeURIComponent(name)}`,
   search: (q: string) => `/search?q=${encodeURIComponent(q)}`,
+  group: (id: string) => `/groups/${encodeURIComponent(id)}`,
 };

@@ -86,6 +86,11 @@ function ProfileHeader({ account, relationship, onRelationship, isSelf }: { acco
             {account.locked ? <LockIcon width={16} height={16} title={t("profile.locked")} /> : null}
           </p>
           {relationship?.followed_by ? <span className="tag-label">{t("relationship.followsYou")}</span> : null}
+          {account.group && !account.acct.includes("@") ? (
+            <p>
+              <Link to={paths.group(account.id)}>{t("groups.openPage")}</Link>
+            </p>
+          ) : null}
         </div>
         <div className="profile-actions">
           {isSelf ? null : me ? (

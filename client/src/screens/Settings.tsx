@@ -226,11 +226,13 @@ function LogoutSettings() {
   );
 }
 
-/** The resident's own spaces: saved posts, lists, filters, followed hashtags. */
+/** The resident's own spaces: groups, saved posts, lists, filters, followed hashtags (the phone's way to them). */
 function SpacesSettings() {
   const { t } = useI18n();
   const ids = useId();
   const links = [
+    { to: "/groups", label: t("groups.title") },
+    { to: "/groups/mine", label: t("groups.mine") },
     { to: "/bookmarks", label: t("saved.bookmarks") },
     { to: "/favourites", label: t("saved.favourites") },
     { to: "/lists", label: t("lists.title") },

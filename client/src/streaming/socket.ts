@@ -23,6 +23,7 @@ const statusListeners = new Set<(connected: boolean) => void>();
 let everConnected = false;
 
 function joinPayload(spec: StreamSpec) {
+  if (spec.stream === "group") return { stream: "group", group: spec.group };
   return spec.stream === "hashtag" ? { stream: "hashtag", tag: spec.tag } : { stream: spec.stream };
 }
 
@@ -45,7 +46,7 @@ function dispatch(raw: unknown) {
   const message: StreamMessage = raw.event === "status.update" ? { ...raw, payload: withoutViewerFlags(raw.payload) } : raw;
   const edits = message.event === "delete" || message.event === "status.update";
   for (const sub of subscriptions) {
-    if ((sub.spec && streamMatches(sub.spec, message.stream)) || (edits && sub.allEdits)) sub.listener(message);
+    if ((sub.spec && streamMatches(sub.spec, message.stream, message.payload)) || (edits && sub.allEdits)) sub.listener(message);
   }
 }
 
@@ -123,7 +124,7 @@ export function onConnectionChange(listener: (connected: boolean) => void): () =
 export function publishLocal(message: StreamMessage): void {
   for (const sub of subscriptions) {
     if (message.event === "update") {
-      if (sub.spec && streamMatches(sub.spec, message.stream)) sub.listener(message);
+      if (sub.spec && streamMatches(sub.spec, message.stream, message.payload)) sub.listener(message);
     } else if (message.event === "notification") {
       continue;
     } else if (sub.allEdits) sub.listener(message);

@@ -1,7 +1,13 @@
 import type { Notification, Status } from "../api/types";
 
 /** Streams a client may ask for; "user" is joined automatically by a logged-in socket. */
-export type StreamSpec = { stream: "user" } | { stream: "public:local" } | { stream: "public" } | { stream: "hashtag"; tag: string };
+export type StreamSpec =
+  | { stream: "user" }
+  | { stream: "public:local" }
+  | { stream: "public" }
+  | { stream: "hashtag"; tag: string }
+  /** a group's posts: a public group's come on its own stream, a members-only group's on the member's user stream */
+  | { stream: "group"; group: string };
 
 /** Mastodon-streaming-shaped message sent by the server on the socket event "message". */
 export type StreamMessage =
@@ -11,9 +17,14 @@ export type StreamMessage =
   | { stream: string[]; event: "notification"; payload: Notification };
 
 /** Does a message addressed to `stream` belong to the stream a listener asked for? */
-export function streamMatches(spec: StreamSpec, stream: string[] | undefined): boolean {
+export function streamMatches(spec: StreamSpec, stream: string[] | undefined, payload?: unknown): boolean {
   const [name = "", arg = ""] = stream ?? [];
   switch (spec.stream) {
+    case "group": {
+      if (name === "group") return arg === spec.group;
+      const group = (payload as { parvis_group?: { id?: string } } | undefined)?.parvis_group;
+      return (name === "user" || name.startsWith("user:")) && group?.id === spec.group;
+    }
     case "user":
       return name === "user" || name.startsWith("user:");
     case "public:local":
@@ -26,6 +37,7 @@ export function streamMatches(spec: StreamSpec, stream: string[] | undefined): b
 }
 
 export function streamKey(spec: StreamSpec): string {
+  if (spec.stream === "group") return `group:${spec.group}`;
   return spec.stream === "hashtag" ? `hashtag:${spec.tag.toLowerCase()}` : spec.stream;
 }
 

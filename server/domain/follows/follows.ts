@@ -8,6 +8,7 @@ import { newId } from "../../ids";
 import type { Account } from "../accounts/local";
 import { dropFromListsOf } from "../lists/lists";
 import type { DomainContext } from "../context";
+import { membershipsOf } from "../groups/memberships";
 import { journaled, writeAndPublish, type Recorder } from "../event-journal";
 import { notify, withdrawNotifications } from "../notifications/notifications";
 import { finishPage, pageQuery, type PageParams } from "../pagination";
@@ -247,9 +248,12 @@ export async function relationships(ctx: DomainContext, viewerId: string, target
       .from(mutes)
       .where(and(eq(mutes.accountId, viewerId), inArray(mutes.targetAccountId, targetIds), sql`(${mutes.expiresAt} is null or ${mutes.expiresAt} > now())`)),
   ]);
+  // a group's account is "followed" by its members and "requested" by those asking to join
+  const joined = await membershipsOf(ctx, viewerId, targetIds);
   return targetIds.map((id) => {
-    const f = out.find((r) => r.targetAccountId === id);
-    const r = reqOut.find((x) => x.targetAccountId === id);
+    const g = joined.get(id);
+    const f = out.find((r) => r.targetAccountId === id) ?? (g?.state === "active" ? { showReblogs: true, notify: false } : undefined);
+    const r = reqOut.find((x) => x.targetAccountId === id) ?? (g?.state === "pending" ? { showReblogs: true, notify: false } : undefined);
     const m = mut.find((x) => x.targetAccountId === id);
     return {
       id,

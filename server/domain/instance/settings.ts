@@ -13,6 +13,7 @@ const settingSchemas = {
   charter: z.string().max(20000),
   contact_email: z.string().max(320),
   trends_review: z.boolean(),
+  group_creation: z.enum(["everyone", "admins"]),
 };
 
 export type SettingKey = keyof typeof settingSchemas;
@@ -26,6 +27,8 @@ export interface InstanceSettings {
   contactEmail: string;
   /** trends show only once an admin approved them */
   trendsReview: boolean;
+  /** who may create groups: every resident, or the instance's admins only */
+  groupCreation: "everyone" | "admins";
 }
 
 export async function getSettings(ctx: DomainContext): Promise<InstanceSettings> {
@@ -42,6 +45,7 @@ export async function getSettings(ctx: DomainContext): Promise<InstanceSettings>
     charter: read("charter", ""),
     contactEmail: read("contact_email", ctx.config.commune.contactEmail ?? ""),
     trendsReview: read("trends_review", false),
+    groupCreation: read("group_creation", "everyone"),
   };
 }
 

@@ -65,7 +65,8 @@ export interface ReblogOptions {
 export async function reblog(ctx: DomainContext, account: Account, statusId: string, options: ReblogOptions = {}): Promise<Status> {
   const original = await target(ctx, statusId, account.id);
   // followers-only posts may only be boosted by their author, direct ones never
-  if (original.visibility === "direct" || (original.visibility === "private" && original.accountId !== account.id)) {
+  // nor may a members-only group's posts be boosted out of the group, even by their author
+  if (original.visibility === "direct" || (original.visibility === "private" && (original.accountId !== account.id || original.groupId))) {
     throw new Forbidden("This status cannot be reblogged");
   }
   const [existing] = await ctx.db

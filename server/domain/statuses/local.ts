@@ -2,6 +2,7 @@
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import {
   follows,
+  groupMemberships,
   idempotencyKeys,
   mediaAttachments,
   mentions,
@@ -26,6 +27,7 @@ import { recordMentions } from "../notifications/notifications";
 import { extractHashtags, extractMentions, mentionKey, renderStatusText, type ResolvedMention } from "../content/text";
 import { canSee, getVisibleStatus } from "../visibility/visibility";
 import { keepOriginalVersion, tagStatus } from "./storage";
+import { activeMembersAmong, groupPostVisibility } from "../groups/rules";
 import { removeMediaFiles } from "../media/attachments";
 import { insertLocalPoll, replaceLocalPoll, validatePollInput, type PollInput } from "../polls/polls";
 
@@ -44,6 +46,8 @@ export interface CreateStatusInput {
   idempotencyKey?: string | null;
   userId?: string | null;
   poll?: PollInput | null;
+  /** the group it is posted in: its members read it, and it takes the group's visibility */
+  groupId?: string | null;
 }
 
 export const MAX_MEDIA = 4;
@@ -132,7 +136,12 @@ export async function storeStatus(
     // attachments belong to the status before anyone hears of it (federation, real time)
     await options.withinTransaction?.(tx, row);
     // a local post must reach the outbox even if the process dies right after the commit
-    await record("status.created", { statusId: row.id, accountId: row.accountId, local: row.local }, { durable: row.local });
+    // a group's posts have their own event: they reach the group's members, never the author's followers
+    if (row.groupId) {
+      await record("group.status.created", { statusId: row.id, accountId: row.accountId, local: row.local, groupId: row.groupId }, { durable: row.local });
+    } else {
+      await record("status.created", { statusId: row.id, accountId: row.accountId, local: row.local }, { durable: row.local });
+    }
     return { row, created: true };
   });
   const status = stored.row;
@@ -177,6 +186,13 @@ export async function createStatus(ctx: DomainContext, author: Account, input: C
     [parent] = await ctx.db.select().from(statuses).where(eq(statuses.id, input.inReplyToId));
     if (!parent || parent.reblogOfId || !(await canSee(ctx, parent, author.id))) throw new NotFound("Replied-to status not found");
   }
+  // a reply to a group's post is in that group; a post outside groups is not answered from inside one
+  let groupId = input.groupId ?? null;
+  if (parent?.groupId && groupId === null) groupId = parent.groupId;
+  if (parent && (parent.groupId ?? null) !== groupId) {
+    throw new Invalid("Validation failed: A reply is posted in the group of the post it answers");
+  }
+  const groupVisibility = groupId ? await groupPostVisibility(ctx, author.id, groupId) : null;
 
   if (mediaIds.length) {
     const owned = await ctx.db
@@ -190,7 +206,11 @@ export async function createStatus(ctx: DomainContext, author: Account, input: C
   const resolved = await resolveMentions(ctx, text);
   const content = renderStatusText(text, resolved.map, urls.tagPage);
   const id = newId();
-  const visibility = input.visibility ?? "public";
+  const visibility = groupVisibility ?? input.visibility ?? "public";
+  // in a members-only group, a mention of someone outside it notifies nobody (a
+  // notification, or its push, would carry the post out of the group)
+  const mentionedIds =
+    groupId && groupVisibility === "private" ? await activeMembersAmong(ctx, groupId, resolved.accounts.map((a) => a.id)) : resolved.accounts.map((a) => a.id);
   const idempotency = input.idempotencyKey && input.userId ? { userId: input.userId, key: input.idempotencyKey } : undefined;
   let status: Status;
   try {
@@ -212,8 +232,9 @@ export async function createStatus(ctx: DomainContext, author: Account, input: C
         local: true,
         objectType: input.poll ? "Question" : "Note",
         applicationId: input.applicationId ?? null,
+        groupId,
       },
-      resolved.accounts.map((a) => a.id),
+      mentionedIds,
       extractHashtags(text),
       {
         idempotency,
@@ -251,6 +272,8 @@ export async function editStatus(ctx: DomainContext, editor: Account, id: string
   const [current] = await ctx.db.select().from(statuses).where(eq(statuses.id, id));
   if (!current || !(await canSee(ctx, current, editor.id))) throw new NotFound();
   if (current.accountId !== editor.id || current.reblogOfId) throw new Forbidden();
+  // an author who left or was banned from the group no longer writes in it
+  if (current.groupId) await groupPostVisibility(ctx, editor.id, current.groupId);
   const spoilerText = input.spoilerText ?? current.spoilerText;
   if (isBlank(input.text)) throw new Invalid("Validation failed: Text can't be blank");
   if (input.language && !/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(input.language)) {
@@ -297,7 +320,11 @@ export async function editStatus(ctx: DomainContext, editor: Account, id: string
     const mentionIds = resolved.accounts.map((a) => a.id);
     if (mentionIds.length) await tx.insert(mentions).values(mentionIds.map((accountId) => ({ statusId: id, accountId }))).onConflictDoNothing();
     await tagStatus(tx, id, tagNames, { replace: true });
-    await record("status.updated", { statusId: id, accountId: editor.id, local: row.local }, { durable: row.local });
+    if (row.groupId) {
+      await record("group.status.updated", { statusId: id, accountId: editor.id, local: row.local, groupId: row.groupId }, { durable: row.local });
+    } else {
+      await record("status.updated", { statusId: id, accountId: editor.id, local: row.local }, { durable: row.local });
+    }
     return row;
   });
 }
@@ -312,7 +339,7 @@ export async function statusHistory(ctx: DomainContext, id: string, viewerId: st
 }
 
 /** Local accounts that may see a status (author's local followers for non-direct ones, mentioned residents). */
-export async function localAudience(ctx: DomainContext, status: Pick<Status, "id" | "accountId" | "visibility">): Promise<string[]> {
+export async function localAudience(ctx: DomainContext, status: Pick<Status, "id" | "accountId" | "visibility"> & { groupId?: string | null }): Promise<string[]> {
   const mentioned = await ctx.db
     .select({ id: mentions.accountId })
     .from(mentions)
@@ -326,6 +353,15 @@ export async function localAudience(ctx: DomainContext, status: Pick<Status, "id
       .innerJoin(users, eq(users.accountId, follows.accountId))
       .where(eq(follows.targetAccountId, status.accountId));
     for (const f of followers) ids.add(f.id);
+  }
+  if (status.groupId) {
+    // a group's members read its posts in their home timeline
+    const members = await ctx.db
+      .select({ id: groupMemberships.accountId })
+      .from(groupMemberships)
+      .innerJoin(users, eq(users.accountId, groupMemberships.accountId))
+      .where(and(eq(groupMemberships.groupId, status.groupId), eq(groupMemberships.state, "active")));
+    for (const m of members) ids.add(m.id);
   }
   const [author] = await ctx.db.select({ id: users.accountId }).from(users).where(eq(users.accountId, status.accountId));
   if (author) ids.add(author.id);
@@ -374,6 +410,7 @@ export async function removeStatusRow(ctx: DomainContext, status: Status): Promi
       mentionedAccountIds: mentioned.map((m) => m.id),
       audienceAccountIds: audience,
       tagNames: tagRows.map((t) => t.name),
+      groupId: status.groupId,
     };
     await record("status.deleted", payload, { durable: status.local });
     return media.flatMap((m) => [m.fileName, m.previewFileName]);

@@ -14,6 +14,8 @@ import type { DomainContext } from "../context";
 import type { Media } from "../media/attachments";
 import { applyFilters, type FilterMatch } from "../filters/filters";
 import { pollViews, type PollView } from "../polls/polls";
+import { groupsByIds } from "../groups/groups";
+import type { LoadedGroup } from "../groups/rules";
 import type { Status } from "./local";
 import type { ScheduledStatus } from "./scheduled";
 
@@ -46,6 +48,8 @@ export interface StatusView {
   poll: PollView | null;
   /** the shared status of a reblog (null when not a reblog, or when it is gone) */
   reblog: StatusView | null;
+  /** the group it was posted in (null: none) */
+  group: LoadedGroup | null;
   /** the viewer's "warn" filters that match it (loadFilteredStatusViews only) */
   filterMatches?: FilterMatch[];
 }
@@ -69,9 +73,12 @@ export async function loadStatusViews(ctx: DomainContext, rows: Status[], viewer
   const withMedia = all.filter((s) => extras.get(s.id)?.hasMedia).map((s) => s.id);
   // polls only for the statuses that came as (or were written as) a Question
   const withPoll = all.filter((s) => s.objectType === "Question").map((s) => s.id);
-  const [mediaRows, polls] = await Promise.all([
+  // groups only for the statuses posted in one
+  const groupIds = [...new Set(all.map((s) => s.groupId).filter((id): id is string => Boolean(id)))];
+  const [mediaRows, polls, groupRows] = await Promise.all([
     withMedia.length ? mediaQuery(db).execute({ ids: withMedia }) : Promise.resolve([] as Media[]),
     pollViews(ctx, withPoll, viewerId),
+    groupsByIds(ctx, groupIds),
   ]);
   const mediaOf = new Map<string, Media[]>();
   for (const m of mediaRows) {
@@ -88,6 +95,7 @@ export async function loadStatusViews(ctx: DomainContext, rows: Status[], viewer
     extras: extras.get(s.id),
     media: mediaOf.get(s.id) ?? [],
     poll: polls.get(s.id) ?? null,
+    group: s.groupId ? (groupRows.get(s.groupId) ?? null) : null,
     reblog,
   });
   const originalViews = new Map(originals.map((o) => [o.id, view(o, null)]));

@@ -2,7 +2,7 @@
 // rule, blocks and mutes, and Mastodon's id-based pagination.
 import { and, eq, isNull, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { accounts, blocks, follows, listAccounts, lists, mediaAttachments, mutes, statusTags, statuses, tagFollows, tags, users } from "../../db/schema";
+import { accounts, blocks, follows, groupMemberships, listAccounts, lists, mediaAttachments, mutes, statusTags, statuses, tagFollows, tags, users } from "../../db/schema";
 import type { DomainContext } from "../context";
 import { finishPage, pageQuery, type PageParams } from "../pagination";
 import type { Status } from "../statuses/local";
@@ -62,8 +62,11 @@ export function homeCondition(viewerId: Viewer): SQL {
   // members of the viewer's exclusive lists are read in those lists only
   const inExclusiveList = sql`exists (select 1 from ${listAccounts} la join ${lists} l on l.id = la.list_id
       where l.account_id = ${viewerId} and l.exclusive and la.account_id = ${statuses.accountId})`;
+  // posts in the groups the viewer belongs to
+  const inJoinedGroup = sql`(${statuses.groupId} is not null and exists (select 1 from ${groupMemberships} gm
+      where gm.group_id = ${statuses.groupId} and gm.account_id = ${viewerId} and gm.state = 'active'))`;
   return and(
-    sql`(${statuses.accountId} = ${viewerId} or (((${followed} and ${replyRelevant}) or ${followedTag}) and not ${inExclusiveList}))`,
+    sql`(${statuses.accountId} = ${viewerId} or ${inJoinedGroup} or (((${followed} and ${replyRelevant}) or ${followedTag}) and not ${inExclusiveList}))`,
     visibleTo(viewerId),
     notHidden(viewerId),
     reblogVisible(viewerId),

@@ -5,7 +5,7 @@
 // them all is what keeps the concept folders free of import cycles.
 import { eq, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
-import { accounts, blocks, follows, mentions, statuses } from "../../db/schema";
+import { accounts, blocks, follows, groupMemberships, mentions, statuses } from "../../db/schema";
 import { NotFound } from "../../errors";
 import { rowsOf } from "../../db/rows";
 import type { DomainContext } from "../context";
@@ -14,6 +14,11 @@ export interface StatusLike {
   id: string;
   accountId: string;
   visibility: "public" | "unlisted" | "private" | "direct";
+  /**
+   * A post in a group: followers and mentions give no access, membership does.
+   * When a caller's object lacks it, canSee reads it rather than guess "no group".
+   */
+  groupId?: string | null;
 }
 
 /**
@@ -24,11 +29,17 @@ export interface StatusColumns {
   id: AnyPgColumn;
   accountId: AnyPgColumn;
   visibility: AnyPgColumn;
+  groupId: AnyPgColumn;
 }
 
 /** A viewer: an account id, or an SQL expression naming one (audience queries over many viewers). */
 export type Viewer = string | SQL;
 
+/**
+ * A post in a members-only group is stored as 'private' with its group_id: only the
+ * group's active members (and its author) read it. Following its author or being
+ * mentioned in it gives no access, so those two ways in apply to posts outside groups only.
+ */
 export function visibleTo(viewerId: Viewer | null, s: StatusColumns = statuses): SQL {
   if (viewerId === null) return sql`${s.visibility} in ('public', 'unlisted')`;
   return sql`(
@@ -37,8 +48,12 @@ export function visibleTo(viewerId: Viewer | null, s: StatusColumns = statuses):
       not exists (select 1 from ${blocks} b where b.account_id = ${s.accountId} and b.target_account_id = ${viewerId})
       and (
         ${s.visibility} in ('public', 'unlisted')
-        or (${s.visibility} = 'private' and exists (select 1 from ${follows} f where f.account_id = ${viewerId} and f.target_account_id = ${s.accountId}))
-        or exists (select 1 from ${mentions} m where m.status_id = ${s.id} and m.account_id = ${viewerId})
+        or (${s.groupId} is null and (
+          (${s.visibility} = 'private' and exists (select 1 from ${follows} f where f.account_id = ${viewerId} and f.target_account_id = ${s.accountId}))
+          or exists (select 1 from ${mentions} m where m.status_id = ${s.id} and m.account_id = ${viewerId})
+        ))
+        or (${s.groupId} is not null and exists (select 1 from ${groupMemberships} gm
+          where gm.group_id = ${s.groupId} and gm.account_id = ${viewerId} and gm.state = 'active'))
       )
     )
   )`;
@@ -48,12 +63,21 @@ export function visibleTo(viewerId: Viewer | null, s: StatusColumns = statuses):
 export async function canSee(ctx: DomainContext, status: StatusLike, viewerId: string | null): Promise<boolean> {
   if (viewerId !== null && status.accountId === viewerId) return true;
   if (viewerId === null) return status.visibility === "public" || status.visibility === "unlisted";
+  let groupId = status.groupId;
+  if (groupId === undefined) {
+    const [row] = await ctx.db.select({ groupId: statuses.groupId }).from(statuses).where(eq(statuses.id, status.id));
+    groupId = row?.groupId ?? null;
+  }
   const result = await ctx.db.execute(sql`select
       not exists (select 1 from ${blocks} b where b.account_id = ${status.accountId} and b.target_account_id = ${viewerId})
       and (
         ${status.visibility} in ('public', 'unlisted')
-        or (${status.visibility} = 'private' and exists (select 1 from ${follows} f where f.account_id = ${viewerId} and f.target_account_id = ${status.accountId}))
-        or exists (select 1 from ${mentions} m where m.status_id = ${status.id} and m.account_id = ${viewerId})
+        or (${groupId}::bigint is null and (
+          (${status.visibility} = 'private' and exists (select 1 from ${follows} f where f.account_id = ${viewerId} and f.target_account_id = ${status.accountId}))
+          or exists (select 1 from ${mentions} m where m.status_id = ${status.id} and m.account_id = ${viewerId})
+        ))
+        or (${groupId}::bigint is not null and exists (select 1 from ${groupMemberships} gm
+          where gm.group_id = ${groupId}::bigint and gm.account_id = ${viewerId} and gm.state = 'active'))
       ) as ok`);
   return Boolean(rowsOf<{ ok: boolean }>(result)[0]?.ok);
 }
