@@ -13,6 +13,8 @@ const settingSchemas = {
   charter: z.string().max(20000),
   contact_email: z.string().max(320),
   trends_review: z.boolean(),
+  moderation_log_anonymise: z.boolean(),
+  data_controller: z.string().max(2000),
 };
 
 export type SettingKey = keyof typeof settingSchemas;
@@ -26,6 +28,10 @@ export interface InstanceSettings {
   contactEmail: string;
   /** trends show only once an admin approved them */
   trendsReview: boolean;
+  /** the public moderation log hides the names of this instance's residents (default) */
+  moderationLogAnonymise: boolean;
+  /** who is responsible for the processing of personal data (the commune): name, address, contact; shown on the privacy page */
+  dataController: string;
 }
 
 export async function getSettings(ctx: DomainContext): Promise<InstanceSettings> {
@@ -42,6 +48,8 @@ export async function getSettings(ctx: DomainContext): Promise<InstanceSettings>
     charter: read("charter", ""),
     contactEmail: read("contact_email", ctx.config.commune.contactEmail ?? ""),
     trendsReview: read("trends_review", false),
+    moderationLogAnonymise: read("moderation_log_anonymise", true),
+    dataController: read("data_controller", ""),
   };
 }
 

@@ -1,2 +1,3 @@
 // Public surface of the moderation concept.
 export * from "./reports";
+export * from "./log";
