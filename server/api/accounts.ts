@@ -8,6 +8,7 @@ import { currentAuth, requireAuth } from "../auth/middleware";
 import { authRateLimit } from "../auth/rate-limit";
 import { issueToken } from "../auth/tokens";
 import { accounts } from "../db/schema";
+import { charterDigest } from "../domain/instance";
 import {
   checkProfileUpdate,
   findAccountByAcct,
@@ -86,6 +87,7 @@ export function accountsRouter(services: Services): Router {
       email: body.email ?? null,
       locale: body.locale?.slice(0, 2) ?? "fr",
       reason: body.reason ?? null,
+      agreementDigest: await charterDigest(ctx),
     });
     const issued = await issueToken(ctx, {
       userId: user.id,

@@ -209,6 +209,16 @@ async function describeEntries(ctx: DomainContext, rows: LogEntry[]): Promise<Lo
   });
 }
 
+/** The latest entry's position, hash and signature (what a neighbour keeps to notice a rewritten history). */
+export async function logHead(ctx: DomainContext): Promise<{ seq: number; hash: string; signature: string } | null> {
+  const [row] = await ctx.db
+    .select({ seq: moderationLog.seq, hash: moderationLog.hash, signature: moderationLog.signature })
+    .from(moderationLog)
+    .orderBy(desc(moderationLog.seq))
+    .limit(1);
+  return row ?? null;
+}
+
 export async function countLogEntries(ctx: DomainContext): Promise<number> {
   const [row] = await ctx.db.select({ n: sql<number>`count(*)::int` }).from(moderationLog);
   return Number(row?.n ?? 0);
