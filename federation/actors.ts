@@ -8,6 +8,7 @@ import type { Db } from "../server/db/open";
 import { accounts, users } from "../server/db/schema";
 import { localUrls } from "../server/urls";
 import { toInstant } from "./to-activitypub/objects";
+import { instanceActorStreams } from "./moderation-log";
 
 /**
  * Fedify identifier of the instance actor. "instance_actor" is a reserved
@@ -92,6 +93,7 @@ export async function instanceActor<T>(ctx: RequestContext<T> | Context<T>, doma
     publicKey: keys[0]?.cryptographicKey ?? null,
     assertionMethods: keys.map((k) => k.multikey),
     manuallyApprovesFollowers: true,
+    streams: instanceActorStreams(ctx.getActorUri(INSTANCE_ACTOR)),
   });
 }
 

@@ -4,12 +4,18 @@ import { Router } from "express";
 import { z } from "zod";
 import { currentAuth, requireRole } from "../auth/middleware";
 import { approveUser, getAccount, getUserByAccountId, pendingRegistrations, rejectRegistration, type Account, type User } from "../domain/accounts";
-import { addRule, getSettings, listRules, removeRule, setSetting, updateRule } from "../domain/instance";
-import { appendLogEntry, type LogAction, type LogActorRole } from "../domain/moderation";
-import type { DomainContext } from "../domain/context";
+import { getSettings, setSetting } from "../domain/instance";
+import {
+  addRuleLogged,
+  removeDomainPolicyLogged,
+  removeRuleLogged,
+  setDomainPolicyLogged,
+  updateRuleLogged,
+  type Actor,
+} from "../domain/moderation";
 import { Invalid, NotFound } from "../errors";
 import { listDeliveryFailures } from "../domain/domains";
-import { invalidateDomainPolicyCache, listDomainPolicies, normalizeDomain, removeDomainPolicy, setDomainPolicy, type DomainPolicy } from "../domain/domains";
+import { listDomainPolicies, normalizeDomain, type DomainPolicy } from "../domain/domains";
 import type { Services } from "../services";
 import { idParam, idSchema, parseBody, parseQuery } from "./http";
 import { serializeAccount } from "../entities/account";
@@ -66,27 +72,13 @@ export function adminRouter(services: Services): Router {
 
   const admin = requireRole("admin");
 
-  /** The role a staff member acts in, as the public log names it (never the person). */
-  const actorRole = (req: import("express").Request): LogActorRole => (currentAuth(req).user.role === "admin" ? "admin" : "moderator");
-
-  /** Runs a change and its log entry in one transaction: no action without its entry, no entry without its action. */
-  async function logged<T>(work: (tx: DomainContext) => Promise<T>, entry: (result: T) => Parameters<typeof appendLogEntry>[1]): Promise<T> {
-    return ctx.db.transaction(async (db) => {
-      const txCtx = { ...ctx, db };
-      const result = await work(txCtx);
-      await appendLogEntry(txCtx, entry(result));
-      return result;
-    });
-  }
-
-  /** Rule ids a moderator cites must name rules that exist. */
-  async function checkRuleIds(ids: string[] | undefined): Promise<string[]> {
-    if (!ids?.length) return [];
-    const known = new Set((await listRules(ctx)).map((r) => r.id));
-    const unknown = ids.filter((id) => !known.has(id));
-    if (unknown.length) throw new Invalid(`Validation failed: unknown rule ${unknown[0]}`);
-    return ids;
-  }
+  /** Who acts, as the public log knows them: their role only (the account id stays staff-side). */
+  const actor = (req: import("express").Request): Actor => {
+    const auth = currentAuth(req);
+    return { role: auth.user.role === "admin" ? "admin" : "moderator", staffAccountId: auth.account.id };
+  };
+  /** An optional public reason given in the query string of a DELETE. */
+  const reasonQuery = (req: import("express").Request) => parseQuery(z.object({ reason: z.string().max(2000).optional() }).passthrough(), req).reason;
 
   router.get("/api/parvis/admin/settings", admin, async (_req, res) => {
     res.json(await settingsEntity());
@@ -120,49 +112,24 @@ export function adminRouter(services: Services): Router {
     res.json(await settingsEntity());
   });
 
-  // every change of a rule is public: the log keeps its text (the reason, when none is given), since
-  // a removed rule's row is gone
+  // every change of a rule is public (server/domain/moderation/logged-changes.ts)
   const ruleText = z.string().trim().min(1).max(1000);
   const publicReason = z.string().trim().max(2000).optional();
   const ruleEntity = (rule: { id: string; text: string; hint: string }) => ({ id: rule.id, text: rule.text, hint: rule.hint });
-  const ruleEntry = (action: LogAction, req: import("express").Request, rule: { id: string; text: string }, reason: string | undefined) => ({
-    action,
-    target: { type: "rule" as const, id: rule.id },
-    ruleIds: action === "rule_removed" ? [] : [rule.id],
-    publicReason: reason || rule.text,
-    actorRole: actorRole(req),
-    staffAccountId: currentAuth(req).account.id,
-  });
 
   router.post("/api/parvis/admin/rules", admin, async (req, res) => {
     const body = parseBody(z.object({ text: ruleText, hint: z.string().max(1000).optional(), reason: publicReason }), req);
-    const rule = await logged(
-      (tx) => addRule(tx, body.text, body.hint ?? ""),
-      (r) => ruleEntry("rule_added", req, r, body.reason),
-    );
-    res.json(ruleEntity(rule));
+    res.json(ruleEntity(await addRuleLogged(ctx, body, actor(req))));
   });
 
   router.patch("/api/parvis/admin/rules/:id", admin, async (req, res) => {
     const id = idParam(req);
     const body = parseBody(z.object({ text: ruleText.optional(), hint: z.string().max(1000).optional(), reason: publicReason }).strict(), req);
-    if (!(await listRules(ctx)).some((r) => r.id === id)) throw new NotFound();
-    const rule = await logged(
-      (tx) => updateRule(tx, id, { text: body.text, hint: body.hint }),
-      (r) => ruleEntry("rule_changed", req, r, body.reason),
-    );
-    res.json(ruleEntity(rule));
+    res.json(ruleEntity(await updateRuleLogged(ctx, id, body, actor(req))));
   });
 
   router.delete("/api/parvis/admin/rules/:id", admin, async (req, res) => {
-    const id = idParam(req);
-    const rule = (await listRules(ctx)).find((r) => r.id === id);
-    if (!rule) throw new NotFound();
-    const reason = typeof req.query.reason === "string" ? req.query.reason.trim().slice(0, 2000) : undefined;
-    await logged(
-      (tx) => removeRule(tx, id),
-      () => ruleEntry("rule_removed", req, rule, reason),
-    );
+    await removeRuleLogged(ctx, idParam(req), reasonQuery(req), actor(req));
     res.json({});
   });
 
@@ -193,7 +160,6 @@ export function adminRouter(services: Services): Router {
         domain: z.string().trim().min(1).max(253),
         policy: z.enum(["allow", "block"]),
         reason: z.string().max(1000).optional(),
-        /** what the public log says; the reason when absent */
         public_reason: z.string().trim().max(2000).optional(),
         rule_ids: z.array(idSchema).max(20).optional(),
       }),
@@ -201,39 +167,18 @@ export function adminRouter(services: Services): Router {
     );
     const domain = normalizeDomain(body.domain);
     if (domain === services.config.domain) throw new Invalid("Validation failed: this instance's own domain cannot be listed");
-    const ruleIds = await checkRuleIds(body.rule_ids);
-    const policy = await logged(
-      (tx) => setDomainPolicy(tx, domain, body.policy, body.reason ?? ""),
-      (p) => ({
-        action: p.policy === "block" ? "domain_blocked" : "domain_allowed",
-        target: { type: "domain", id: p.domain },
-        ruleIds,
-        publicReason: body.public_reason ?? p.reason,
-        actorRole: actorRole(req),
-        staffAccountId: currentAuth(req).account.id,
-      }),
+    const policy = await setDomainPolicyLogged(
+      ctx,
+      { domain, policy: body.policy, reason: body.reason, publicReason: body.public_reason, ruleIds: body.rule_ids },
+      actor(req),
     );
-    // the cache is per database handle: the one the transaction used is not the one readers use
-    invalidateDomainPolicyCache(ctx);
     res.json(domainEntity(policy));
   });
 
   router.delete("/api/parvis/admin/domains/:domain", admin, async (req, res) => {
     const domain = String(req.params.domain ?? "").toLowerCase();
-    const existing = (await listDomainPolicies(ctx)).find((p) => p.domain === domain);
-    if (!existing) throw new NotFound();
-    const reason = typeof req.query.reason === "string" ? req.query.reason.trim().slice(0, 2000) : "";
-    await logged(
-      (tx) => removeDomainPolicy(tx, domain),
-      () => ({
-        action: existing.policy === "block" ? "domain_unblocked" : "domain_unallowed",
-        target: { type: "domain", id: domain },
-        publicReason: reason,
-        actorRole: actorRole(req),
-        staffAccountId: currentAuth(req).account.id,
-      }),
-    );
-    invalidateDomainPolicyCache(ctx);
+    if (!(await listDomainPolicies(ctx)).some((p) => p.domain === domain)) throw new NotFound();
+    await removeDomainPolicyLogged(ctx, domain, reasonQuery(req), actor(req));
     res.json({});
   });
 
