@@ -9,6 +9,7 @@ import {
   addRuleLogged,
   removeDomainPolicyLogged,
   removeRuleLogged,
+  setCharterLogged,
   setDomainPolicyLogged,
   updateRuleLogged,
   type Actor,
@@ -92,6 +93,8 @@ export function adminRouter(services: Services): Router {
           federation_mode: z.enum(["open", "allowlist"]).optional(),
           description: z.string().max(5000).optional(),
           charter: z.string().max(20000).optional(),
+          /** the public log's reason for a new charter */
+          charter_reason: z.string().max(2000).optional(),
           contact_email: z.union([z.email().max(320), z.literal("")]).optional(),
           trends_review: z.boolean().optional(),
           moderation_log_anonymise: z.boolean().optional(),
@@ -103,7 +106,8 @@ export function adminRouter(services: Services): Router {
     if (body.registration_mode) await setSetting(ctx, "registration_mode", body.registration_mode);
     if (body.federation_mode) await setSetting(ctx, "federation_mode", body.federation_mode);
     if (body.description !== undefined) await setSetting(ctx, "description", body.description);
-    if (body.charter !== undefined) await setSetting(ctx, "charter", body.charter);
+    // a new charter is a moderation decision: it goes to the public log
+    if (body.charter !== undefined) await setCharterLogged(ctx, body.charter, body.charter_reason, actor(req));
     if (body.contact_email !== undefined) await setSetting(ctx, "contact_email", body.contact_email);
     if (body.trends_review !== undefined) await setSetting(ctx, "trends_review", body.trends_review);
     if (body.moderation_log_anonymise !== undefined) await setSetting(ctx, "moderation_log_anonymise", body.moderation_log_anonymise);

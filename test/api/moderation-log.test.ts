@@ -65,6 +65,20 @@ describe("what writes entries", () => {
     expect(pub[2]).toMatchObject({ target: { type: "domain", id: "spam.example", label: "spam.example" }, rules: [{ id: rule, text: "Pas de spam" }] });
   });
 
+  it("a new charter writes an entry pinning its SHA-256; saving the same text again writes none", async () => {
+    const admin = await createResident(t, "admin", { role: "admin" });
+    const charter = "Charte de Testville : respect et bienveillance.";
+    for (let i = 0; i < 2; i++) {
+      const res = await t.http.patch("/api/parvis/admin/settings").set("Authorization", admin.auth).send({ charter, charter_reason: "Adoptée en conseil municipal" });
+      expect(res.status).toBe(200);
+    }
+    const { createHash } = await import("node:crypto");
+    expect((await logRows()).map((r) => [r.action, r.target_id, r.public_reason])).toEqual([
+      ["charter_changed", createHash("sha256").update(charter, "utf8").digest("hex"), "Adoptée en conseil municipal"],
+    ]);
+    expect((await t.http.get("/api/v2/instance")).body.parvis.charter).toBe(charter);
+  });
+
   it("a rule id that does not exist is refused and nothing changes", async () => {
     const admin = await createResident(t, "admin", { role: "admin" });
     const res = await t.http.post("/api/parvis/admin/domains").set("Authorization", admin.auth).send({ domain: "x.example", policy: "block", rule_ids: ["123"] });

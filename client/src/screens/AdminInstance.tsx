@@ -64,7 +64,7 @@ function CharterForm({ settings, onSaved }: { settings: AdminSettings; onSaved: 
     setError(null);
     try {
       onSaved(await api.updateAdminSettings({ charter }));
-      announce(t("admin.saved"));
+      announce(t("adminInstance.saved"));
     } catch (err) {
       setError(err);
     } finally {
@@ -127,7 +127,7 @@ function RulesEditor({ rules, onChange }: { rules: Rule[]; onChange: (r: Rule[])
                 onSaved={(saved) => {
                   onChange(rules.map((r) => (r.id === saved.id ? saved : r)));
                   setEditing(null);
-                  announce(t("admin.saved"));
+                  announce(t("adminInstance.saved"));
                 }}
               />
             </li>
@@ -245,7 +245,7 @@ function PrivacyForm({ settings, onSaved }: { settings: AdminSettings; onSaved: 
     setError(null);
     try {
       onSaved(await api.updateAdminSettings({ moderation_log_anonymise: anonymise, data_controller: controller, contact_email: contact }));
-      announce(t("admin.saved"));
+      announce(t("adminInstance.saved"));
     } catch (err) {
       setError(err);
     }

@@ -26,6 +26,7 @@ export const LOG_ACTIONS = [
   "rule_added",
   "rule_changed",
   "rule_removed",
+  "charter_changed",
   "group_removal",
 ] as const;
 
@@ -153,6 +154,7 @@ function Verification() {
 function Target({ entry }: { entry: ModerationLogEntry }) {
   const { t } = useI18n();
   const { target } = entry;
+  if (target.type === "charter") return <>{t("modlog.charter")}</>;
   if (target.anonymised) return <>{t(target.type === "status" ? "modlog.anonymousStatus" : "modlog.anonymousAccount")}</>;
   if (!target.label) return <>{t("modlog.goneTarget")}</>;
   switch (target.type) {

@@ -29,6 +29,7 @@ export const LOG_ACTIONS = [
   "rule_added",
   "rule_changed",
   "rule_removed",
+  "charter_changed",
   "group_removal",
 ] as const;
 export type LogAction = (typeof LOG_ACTIONS)[number];
@@ -36,12 +37,12 @@ export type LogAction = (typeof LOG_ACTIONS)[number];
 export const LOG_ACTOR_ROLES = ["admin", "moderator", "group_moderator"] as const;
 export type LogActorRole = (typeof LOG_ACTOR_ROLES)[number];
 
-export const LOG_TARGET_TYPES = ["account", "status", "domain", "group", "rule", "report"] as const;
+export const LOG_TARGET_TYPES = ["account", "status", "domain", "group", "rule", "report", "charter"] as const;
 export type LogTargetType = (typeof LOG_TARGET_TYPES)[number];
 
 export interface LogEntryInput {
   action: LogAction;
-  /** id of the account, status, group, rule or report; a domain name for domains */
+  /** id of the account, status, group, rule or report; a domain name for domains; the charter's SHA-256 (hex) for the charter */
   target: { type: LogTargetType; id: string };
   /** the charter rules the action enforces (instance_rules ids) */
   ruleIds?: string[];
@@ -68,7 +69,9 @@ function validate(input: LogEntryInput): void {
   if (typeof id !== "string" || id.length === 0 || id.length > 253 || /[\u0000-\u001f]/.test(id)) {
     throw new Invalid("A moderation log target needs an id");
   }
-  if (input.target.type !== "domain" && !isId(id)) throw new Invalid("A moderation log target id must be an id");
+  if (input.target.type === "charter" ? !/^[0-9a-f]{64}$/.test(id) : input.target.type !== "domain" && !isId(id)) {
+    throw new Invalid("A moderation log target id must be an id");
+  }
   const rules = input.ruleIds ?? [];
   if (rules.length > MAX_RULES || !rules.every((r) => typeof r === "string" && isId(r))) throw new Invalid("Rule ids must be ids");
   const reason = input.publicReason ?? "";
@@ -80,6 +83,7 @@ function validate(input: LogEntryInput): void {
 /** Whether the target belongs to this instance: local names are the ones an admin may anonymise. */
 async function isLocalTarget(db: DbOrTx, type: LogTargetType, id: string): Promise<boolean> {
   if (type === "domain") return false;
+  if (type === "charter") return true;
   if (type === "account") {
     const [row] = await db.select({ domain: accounts.domain }).from(accounts).where(eq(accounts.id, id));
     // an unknown account (already purged) is treated as local: the safer side for anonymity

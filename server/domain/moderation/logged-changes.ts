@@ -7,7 +7,8 @@ import type { DbOrTx } from "../../db/open";
 import { Invalid, NotFound } from "../../errors";
 import type { DomainContext } from "../context";
 import { invalidateDomainPolicyCache, listDomainPolicies, normalizeDomain, removeDomainPolicy, setDomainPolicy, type DomainPolicy } from "../domains/policies";
-import { addRule, listRules, removeRule, updateRule } from "../instance/settings";
+import { createHash } from "node:crypto";
+import { addRule, getSettings, listRules, removeRule, setSetting, updateRule } from "../instance/settings";
 import { appendLogEntry, type LogActorRole } from "./log";
 
 export interface Actor {
@@ -125,4 +126,22 @@ export async function removeDomainPolicyLogged(ctx: DomainContext, domain: strin
     });
   });
   invalidateDomainPolicyCache(ctx);
+}
+
+/**
+ * A new charter: the entry's target is the SHA-256 (hex) of its UTF-8 text, so the
+ * log pins which text was in force from when. Saving the same text logs nothing.
+ */
+export async function setCharterLogged(ctx: DomainContext, charter: string, reason: string | undefined, actor: Actor): Promise<void> {
+  if ((await getSettings(ctx)).charter === charter) return;
+  await inTransaction(ctx, async (tx) => {
+    await setSetting(tx, "charter", charter);
+    await appendLogEntry(tx, {
+      action: "charter_changed",
+      target: { type: "charter", id: createHash("sha256").update(charter, "utf8").digest("hex") },
+      publicReason: reason?.trim() ?? "",
+      actorRole: actor.role,
+      staffAccountId: actor.staffAccountId,
+    });
+  });
 }
