@@ -49,7 +49,7 @@ describe("moderation in the open, in the browser", () => {
     await page.getByRole("button", { name: "Enregistrer" }).first().click();
     await page.getByLabel("Règle", { exact: true }).fill("Pas d’insultes ni de harcèlement");
     await page.getByRole("button", { name: "Ajouter la règle" }).click();
-    await page.getByText("Pas d’insultes ni de harcèlement").waitFor();
+    await page.getByText("Pas d’insultes ni de harcèlement", { exact: true }).waitFor();
     await page.getByLabel("Responsable du traitement des données").fill("Mairie de Saint-Parvis, 1 place de la République");
     await page.getByRole("button", { name: "Enregistrer" }).last().click();
     await page.getByText("Enregistré.").first().waitFor({ state: "attached" });

@@ -153,11 +153,11 @@ function RulesEditor({ rules, onChange }: { rules: Rule[]; onChange: (r: Rule[])
         <h3 id={`${ids}-new`}>{t("adminInstance.newRule")}</h3>
         <div className="field">
           <label htmlFor={`${ids}-text`}>{t("adminInstance.ruleText")}</label>
-          <input id={`${ids}-text`} value={text} maxLength={1000} required onChange={(e) => setText(e.target.value)} />
+          <input id={`${ids}-text`} type="text" value={text} maxLength={1000} required onChange={(e) => setText(e.target.value)} />
         </div>
         <div className="field">
           <label htmlFor={`${ids}-hint`}>{t("adminInstance.ruleHint")}</label>
-          <input id={`${ids}-hint`} value={hint} maxLength={1000} onChange={(e) => setHint(e.target.value)} />
+          <input id={`${ids}-hint`} type="text" value={hint} maxLength={1000} onChange={(e) => setHint(e.target.value)} />
         </div>
         <FormError>{error ? errorText(error) : null}</FormError>
         <button type="submit" className="button" disabled={!text.trim()}>
@@ -208,15 +208,15 @@ function RuleEditForm({ rule, onSaved, onCancel }: { rule: Rule; onSaved: (r: Ru
     <form onSubmit={submit} aria-label={t("adminInstance.editRule")}>
       <div className="field">
         <label htmlFor={`${ids}-text`}>{t("adminInstance.ruleText")}</label>
-        <input id={`${ids}-text`} value={text} maxLength={1000} required onChange={(e) => setText(e.target.value)} />
+        <input id={`${ids}-text`} type="text" value={text} maxLength={1000} required onChange={(e) => setText(e.target.value)} />
       </div>
       <div className="field">
         <label htmlFor={`${ids}-hint`}>{t("adminInstance.ruleHint")}</label>
-        <input id={`${ids}-hint`} value={hint} maxLength={1000} onChange={(e) => setHint(e.target.value)} />
+        <input id={`${ids}-hint`} type="text" value={hint} maxLength={1000} onChange={(e) => setHint(e.target.value)} />
       </div>
       <div className="field">
         <label htmlFor={`${ids}-reason`}>{t("adminInstance.publicReason")}</label>
-        <input id={`${ids}-reason`} value={reason} maxLength={2000} onChange={(e) => setReason(e.target.value)} />
+        <input id={`${ids}-reason`} type="text" value={reason} maxLength={2000} onChange={(e) => setReason(e.target.value)} />
       </div>
       <FormError>{error ? errorText(error) : null}</FormError>
       <span className="announcement-actions">
