@@ -31,9 +31,16 @@ export function moderationLogRouter(services: Services): Router {
     res.json(views.map((v) => serializeLogEntry(v, settings.moderationLogAnonymise)));
   });
 
+  // Verifying reads the whole log, and anyone may ask: requests arriving while a
+  // verification runs share it, so at most one runs at a time (and none is reused after)
+  let running: Promise<ReturnType<typeof serializeVerification>> | null = null;
   router.get("/api/parvis/moderation_log/verify", async (_req, res) => {
-    const [result, pem] = await Promise.all([verifyLog(ctx), instancePublicKeyPem(ctx.db)]);
-    res.json(serializeVerification(result, pem));
+    running ??= Promise.all([verifyLog(ctx), instancePublicKeyPem(ctx.db)])
+      .then(([result, pem]) => serializeVerification(result, pem))
+      .finally(() => {
+        running = null;
+      });
+    res.json(await running);
   });
 
   // the collection for ActivityPub clients; a browser asking for HTML gets the web client's page

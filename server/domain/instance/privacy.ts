@@ -87,7 +87,7 @@ function french(f: PrivacyFacts): PrivacySection[] {
       id: "content",
       title: "Vos publications",
       paragraphs: [
-        `Vos messages, sondages, favoris, signets, abonnements et médias (images jusqu’à ${f.maxImageMegabytes} Mo, documents PDF jusqu’à ${f.maxDocumentMegabytes} Mo, réencodés à l’envoi, sans leurs métadonnées) sont conservés jusqu’à ce que vous les supprimiez ou supprimiez votre compte.`,
+        `Vos messages, sondages, favoris, signets, abonnements et médias (images jusqu’à ${f.maxImageMegabytes} Mo, réencodées à l’envoi sans leurs métadonnées — position GPS comprise ; documents PDF jusqu’à ${f.maxDocumentMegabytes} Mo, conservés tels quels) sont conservés jusqu’à ce que vous les supprimiez ou supprimiez votre compte.`,
         "Qui les voit : un message public est visible de tout le monde, y compris sans compte ; un message réservé aux abonné·es ne l’est que d’eux ; un message direct, que des personnes mentionnées. L’équipe d’administration a techniquement accès à la base de données.",
         f.federationMode === "allowlist"
           ? "Ce service ne fédère qu’avec une liste d’instances approuvées par l’administration : vos messages publics et destinés à des abonné·es de ces instances y sont copiés."
@@ -150,7 +150,7 @@ function english(f: PrivacyFacts): PrivacySection[] {
       id: "content",
       title: "Your posts",
       paragraphs: [
-        `Your posts, polls, favourites, bookmarks, follows and media (images up to ${f.maxImageMegabytes} MB, PDF documents up to ${f.maxDocumentMegabytes} MB, re-encoded on upload without their metadata) are kept until you delete them or your account.`,
+        `Your posts, polls, favourites, bookmarks, follows and media (images up to ${f.maxImageMegabytes} MB, re-encoded on upload without their metadata, GPS position included; PDF documents up to ${f.maxDocumentMegabytes} MB, kept as sent) are kept until you delete them or your account.`,
         "Who sees them: a public post is visible to everyone, even without an account; a followers-only post to your followers; a direct post to the people mentioned. The administrators have technical access to the database.",
         f.federationMode === "allowlist"
           ? "This service federates only with instances the administrators approved: your public posts, and those meant for followers there, are copied to them."
