@@ -60,7 +60,8 @@ const discoveryCors: RequestHandler = (req, res, next) => {
 export const BODY_LIMIT = "256kb";
 
 /** Paths no ActivityPub route lives under. */
-const NOT_FEDERATED = /^\/(api|oauth|assets)\//;
+// /moderation_log is ActivityPub, but served by the API router (server/api/moderation-log.ts), not by Fedify
+const NOT_FEDERATED = /^\/((api|oauth|assets)\/|moderation_log$)/;
 
 export function createApp(services: Services, extensions: AppExtensions = {}): express.Express {
   const app = express();

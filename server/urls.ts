@@ -7,6 +7,8 @@ export const paths = {
   statusPage: (username: string, id: string) => `/@${username}/${id}`,
   tagPage: (name: string) => `/tags/${encodeURIComponent(name)}`,
   media: (fileName: string) => `/media/${fileName}`,
+  /** the public moderation log: an ActivityPub OrderedCollection, or the web page when HTML is asked for */
+  moderationLog: "/moderation_log",
 };
 
 export function localUrls(origin: string) {
@@ -17,6 +19,7 @@ export function localUrls(origin: string) {
     statusPage: (username: string, id: string) => origin + paths.statusPage(username, id),
     tagPage: (name: string) => origin + paths.tagPage(name),
     media: (fileName: string) => origin + paths.media(fileName),
+    moderationLog: origin + paths.moderationLog,
   };
 }
 

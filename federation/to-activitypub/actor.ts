@@ -8,6 +8,7 @@ import { Application, Endpoints, Image, Person, PropertyValue } from "@fedify/vo
 import type { Account } from "../../server/domain/accounts";
 import { localUrls } from "../../server/urls";
 import { toInstant } from "./addressing";
+import { instanceActorStreams } from "../moderation-log";
 
 /**
  * Fedify identifier of the instance actor. "instance_actor" is a reserved
@@ -58,6 +59,7 @@ export async function instanceActor<T>(ctx: RequestContext<T> | Context<T>, doma
     publicKey: keys[0]?.cryptographicKey ?? null,
     assertionMethods: keys.map((k) => k.multikey),
     manuallyApprovesFollowers: true,
+    streams: instanceActorStreams(ctx.getActorUri(INSTANCE_ACTOR)),
   });
 }
 

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { currentAuth, requireAuth } from "../auth/middleware";
 import { authRateLimit } from "../auth/rate-limit";
 import { issueToken } from "../auth/tokens";
+import { charterDigest } from "../domain/instance";
 import {
   checkProfileUpdate,
   findAccountByAcct,
@@ -90,6 +91,7 @@ export function accountsRouter(services: Services): Router {
       email: body.email ?? null,
       locale: body.locale?.slice(0, 2) ?? "fr",
       reason: body.reason ?? null,
+      agreementDigest: await charterDigest(ctx),
     });
     const issued = await issueToken(ctx, {
       userId: user.id,

@@ -4,12 +4,21 @@ import { Router } from "express";
 import { z } from "zod";
 import { currentAuth, requireRole } from "../auth/middleware";
 import { approveUser, getAccount, getUserByAccountId, pendingRegistrations, rejectRegistration, type Account, type User } from "../domain/accounts";
-import { addRule, getSettings, listRules, removeRule, setSetting } from "../domain/instance";
+import { getSettings, setSetting } from "../domain/instance";
+import {
+  addRuleLogged,
+  removeDomainPolicyLogged,
+  removeRuleLogged,
+  setCharterLogged,
+  setDomainPolicyLogged,
+  updateRuleLogged,
+  type Actor,
+} from "../domain/moderation";
 import { Invalid, NotFound } from "../errors";
 import { listDeliveryFailures } from "../domain/domains";
-import { listDomainPolicies, normalizeDomain, removeDomainPolicy, setDomainPolicy, type DomainPolicy } from "../domain/domains";
+import { listDomainPolicies, normalizeDomain, type DomainPolicy } from "../domain/domains";
 import type { Services } from "../services";
-import { idParam, parseBody, parseQuery } from "./http";
+import { idParam, idSchema, parseBody, parseQuery } from "./http";
 import { serializeAccount } from "../entities/account";
 import { loadAccountView } from "../domain/accounts";
 
@@ -66,6 +75,14 @@ export function adminRouter(services: Services): Router {
 
   const admin = requireRole("admin");
 
+  /** Who acts, as the public log knows them: their role only (the account id stays staff-side). */
+  const actor = (req: import("express").Request): Actor => {
+    const auth = currentAuth(req);
+    return { role: auth.user.role === "admin" ? "admin" : "moderator", staffAccountId: auth.account.id };
+  };
+  /** An optional public reason given in the query string of a DELETE. */
+  const reasonQuery = (req: import("express").Request) => parseQuery(z.object({ reason: z.string().max(2000).optional() }).passthrough(), req).reason;
+
   router.get("/api/parvis/admin/settings", admin, async (_req, res) => {
     res.json(await settingsEntity());
   });
@@ -78,9 +95,13 @@ export function adminRouter(services: Services): Router {
           federation_mode: z.enum(["open", "allowlist"]).optional(),
           description: z.string().max(5000).optional(),
           charter: z.string().max(20000).optional(),
+          /** the public log's reason for a new charter */
+          charter_reason: z.string().max(2000).optional(),
           contact_email: z.union([z.email().max(320), z.literal("")]).optional(),
           trends_review: z.boolean().optional(),
           group_creation: z.enum(["everyone", "admins"]).optional(),
+          moderation_log_anonymise: z.boolean().optional(),
+          data_controller: z.string().max(2000).optional(),
         })
         .strict(),
       req,
@@ -88,24 +109,35 @@ export function adminRouter(services: Services): Router {
     if (body.registration_mode) await setSetting(ctx, "registration_mode", body.registration_mode);
     if (body.federation_mode) await setSetting(ctx, "federation_mode", body.federation_mode);
     if (body.description !== undefined) await setSetting(ctx, "description", body.description);
-    if (body.charter !== undefined) await setSetting(ctx, "charter", body.charter);
+    // a new charter is a moderation decision: it goes to the public log
+    if (body.charter !== undefined) await setCharterLogged(ctx, body.charter, body.charter_reason, actor(req));
     if (body.contact_email !== undefined) await setSetting(ctx, "contact_email", body.contact_email);
     if (body.trends_review !== undefined) await setSetting(ctx, "trends_review", body.trends_review);
     if (body.group_creation !== undefined) await setSetting(ctx, "group_creation", body.group_creation);
+    if (body.moderation_log_anonymise !== undefined) await setSetting(ctx, "moderation_log_anonymise", body.moderation_log_anonymise);
+    if (body.data_controller !== undefined) await setSetting(ctx, "data_controller", body.data_controller);
     services.logger.info({ by: currentAuth(req).account.username, changed: Object.keys(body) }, "instance settings changed");
     res.json(await settingsEntity());
   });
 
+  // every change of a rule is public (server/domain/moderation/logged-changes.ts)
+  const ruleText = z.string().trim().min(1).max(1000);
+  const publicReason = z.string().trim().max(2000).optional();
+  const ruleEntity = (rule: { id: string; text: string; hint: string }) => ({ id: rule.id, text: rule.text, hint: rule.hint });
+
   router.post("/api/parvis/admin/rules", admin, async (req, res) => {
-    const body = parseBody(z.object({ text: z.string().trim().min(1).max(1000), hint: z.string().max(1000).optional() }), req);
-    const rule = await addRule(ctx, body.text, body.hint ?? "");
-    res.json({ id: rule.id, text: rule.text, hint: rule.hint });
+    const body = parseBody(z.object({ text: ruleText, hint: z.string().max(1000).optional(), reason: publicReason }), req);
+    res.json(ruleEntity(await addRuleLogged(ctx, body, actor(req))));
+  });
+
+  router.patch("/api/parvis/admin/rules/:id", admin, async (req, res) => {
+    const id = idParam(req);
+    const body = parseBody(z.object({ text: ruleText.optional(), hint: z.string().max(1000).optional(), reason: publicReason }).strict(), req);
+    res.json(ruleEntity(await updateRuleLogged(ctx, id, body, actor(req))));
   });
 
   router.delete("/api/parvis/admin/rules/:id", admin, async (req, res) => {
-    const id = idParam(req);
-    if (!(await listRules(ctx)).some((r) => r.id === id)) throw new NotFound();
-    await removeRule(ctx, id);
+    await removeRuleLogged(ctx, idParam(req), reasonQuery(req), actor(req));
     res.json({});
   });
 
@@ -132,18 +164,29 @@ export function adminRouter(services: Services): Router {
 
   router.post("/api/parvis/admin/domains", admin, async (req, res) => {
     const body = parseBody(
-      z.object({ domain: z.string().trim().min(1).max(253), policy: z.enum(["allow", "block"]), reason: z.string().max(1000).optional() }),
+      z.object({
+        domain: z.string().trim().min(1).max(253),
+        policy: z.enum(["allow", "block"]),
+        reason: z.string().max(1000).optional(),
+        public_reason: z.string().trim().max(2000).optional(),
+        rule_ids: z.array(idSchema).max(20).optional(),
+      }),
       req,
     );
     const domain = normalizeDomain(body.domain);
     if (domain === services.config.domain) throw new Invalid("Validation failed: this instance's own domain cannot be listed");
-    res.json(domainEntity(await setDomainPolicy(ctx, domain, body.policy, body.reason ?? "")));
+    const policy = await setDomainPolicyLogged(
+      ctx,
+      { domain, policy: body.policy, reason: body.reason, publicReason: body.public_reason, ruleIds: body.rule_ids },
+      actor(req),
+    );
+    res.json(domainEntity(policy));
   });
 
   router.delete("/api/parvis/admin/domains/:domain", admin, async (req, res) => {
     const domain = String(req.params.domain ?? "").toLowerCase();
     if (!(await listDomainPolicies(ctx)).some((p) => p.domain === domain)) throw new NotFound();
-    await removeDomainPolicy(ctx, domain);
+    await removeDomainPolicyLogged(ctx, domain, reasonQuery(req), actor(req));
     res.json({});
   });
 
@@ -157,6 +200,8 @@ export function adminRouter(services: Services): Router {
       contact_email: s.contactEmail,
       trends_review: s.trendsReview,
       group_creation: s.groupCreation,
+      moderation_log_anonymise: s.moderationLogAnonymise,
+      data_controller: s.dataController,
     };
   }
 

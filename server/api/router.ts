@@ -13,6 +13,8 @@ import { groupsRouter } from "./groups";
 import { suggestionsRouter } from "./suggestions";
 import { tagsRouter } from "./tags";
 import { adminRouter } from "./admin";
+import { moderationLogRouter } from "./moderation-log";
+import { privacyRouter } from "./privacy";
 import { instanceRouter } from "./instance";
 import { notificationsRouter } from "./notifications";
 import { groupedNotificationsRouter } from "./notifications-grouped";
@@ -64,6 +66,8 @@ export function apiRouter(services: Services): Router {
   router.use(searchRouter(services));
   router.use(webSessionRouter(services));
   router.use(adminRouter(services));
+  router.use(moderationLogRouter(services));
+  router.use(privacyRouter(services));
 
   const missing = join(staticDir, "avatar-missing.png");
   router.get(["/avatars/original/missing.png", "/headers/original/missing.png"], (_req, res) => {

@@ -8,7 +8,7 @@ import { assertMayLogIn, authenticatePassword, lockoutKey, passwordAuthenticator
 import { CSRF_COOKIE, SESSION_COOKIE, currentAuth, requireAuth } from "../auth/middleware";
 import { authRateLimit, failedLoginTracker, loginRateLimit } from "../auth/rate-limit";
 import { issueToken, revokeToken } from "../auth/tokens";
-import { changePassword, listSessions, revokeSession } from "../domain/access";
+import { changePassword, listSessions, revokeSession, WEB_SESSION_DAYS } from "../domain/access";
 import { deleteLocalAccount } from "../domain/account-deletion";
 import { Unauthorized } from "../errors";
 import type { Services } from "../services";
@@ -16,7 +16,7 @@ import { idParam, parseBody } from "./http";
 import { serializeCredentialAccount } from "../entities/account";
 import { loadCredentialAccount } from "../domain/accounts";
 
-const SESSION_DAYS = 30;
+const SESSION_DAYS = WEB_SESSION_DAYS;
 
 export function webSessionRouter(services: Services): Router {
   const router = Router();

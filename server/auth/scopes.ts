@@ -170,11 +170,18 @@ export const SCOPE_TABLE: readonly Row[] = [
   ["GET", "/api/parvis/admin/settings", "admin:read"],
   ["PATCH", "/api/parvis/admin/settings", "admin:write"],
   ["POST", "/api/parvis/admin/rules", "admin:write"],
+  ["PATCH", "/api/parvis/admin/rules/:id", "admin:write"],
   ["DELETE", "/api/parvis/admin/rules/:id", "admin:write"],
   ["GET", "/api/parvis/admin/delivery_failures", "admin:read"],
   ["GET", "/api/parvis/admin/domains", required("admin:read:domain_blocks")],
   ["POST", "/api/parvis/admin/domains", "admin:write:domain_blocks"],
   ["DELETE", "/api/parvis/admin/domains/:domain", "admin:write:domain_blocks"],
+
+  // the public moderation log and privacy page (Parvis extensions, no login)
+  ["GET", "/api/parvis/moderation_log", PUBLIC],
+  ["GET", "/api/parvis/moderation_log/verify", PUBLIC],
+  ["GET", "/moderation_log", PUBLIC],
+  ["GET", "/api/parvis/privacy", PUBLIC],
 
   // health check and static files the API refers to
   ["GET", "/healthz", PUBLIC],

@@ -5,9 +5,20 @@ import { parseArgs } from "node:util";
 import { loadConfig, ConfigError } from "../config";
 import { buildServices } from "../instance";
 import { approveUser, findUserByUsername, registerAccount, setRole, setSuspended } from "../domain/accounts";
-import { addRule, listRules, removeRule, setSetting } from "../domain/instance";
+import { listRules, setSetting } from "../domain/instance";
 import type { Role } from "../db/schema";
-import { listDomainPolicies, removeDomainPolicy, setDomainPolicy } from "../domain/domains";
+import { listDomainPolicies } from "../domain/domains";
+import {
+  addRuleLogged,
+  removeDomainPolicyLogged,
+  removeRuleLogged,
+  setDomainPolicyLogged,
+  verifyLog,
+  type Actor,
+} from "../domain/moderation";
+
+/** The CLI is run by whoever administers the server: the public log names the role only. */
+const CLI_ACTOR: Actor = { role: "admin", staffAccountId: null };
 
 const USAGE = `Parvis admin commands (npm run admin -- <command>):
   create <username> [--email E] [--role resident|moderator|admin] [--password P]
@@ -21,6 +32,9 @@ const USAGE = `Parvis admin commands (npm run admin -- <command>):
   domain-block <domain> [--reason R] | domain-allow <domain> [--reason R] | domain-remove <domain>
   rules                                           list the instance rules
   rule-add <text> [--hint H] | rule-remove <id>
+        (domain and rule changes are written to the public moderation log, as taken by "admin")
+  verify-moderation-log                           recompute the moderation log's chain and check the
+                                                  signature of its head; exit code 3 when it does not hold
 `;
 
 async function main() {
@@ -96,13 +110,13 @@ async function main() {
       case "domain-block":
       case "domain-allow": {
         if (!args[0]) throw new UsageError("a domain is required");
-        const p = await setDomainPolicy(ctx, args[0], command === "domain-block" ? "block" : "allow", values.reason ?? "");
+        const p = await setDomainPolicyLogged(ctx, { domain: args[0], policy: command === "domain-block" ? "block" : "allow", reason: values.reason ?? "" }, CLI_ACTOR);
         console.log(`${p.domain}: ${p.policy}`);
         break;
       }
       case "domain-remove":
         if (!args[0]) throw new UsageError("a domain is required");
-        await removeDomainPolicy(ctx, args[0].toLowerCase());
+        await removeDomainPolicyLogged(ctx, args[0].toLowerCase(), values.reason, CLI_ACTOR);
         console.log(`${args[0]} removed`);
         break;
       case "rules":
@@ -110,15 +124,25 @@ async function main() {
         break;
       case "rule-add": {
         if (!args[0]) throw new UsageError("the rule's text is required");
-        const rule = await addRule(ctx, args.join(" "), values.hint ?? "");
+        const rule = await addRuleLogged(ctx, { text: args.join(" "), hint: values.hint ?? "", reason: values.reason }, CLI_ACTOR);
         console.log(`rule ${rule.id} added`);
         break;
       }
       case "rule-remove":
         if (!args[0] || !/^\d+$/.test(args[0])) throw new UsageError("a rule id is required");
-        await removeRule(ctx, args[0]);
+        await removeRuleLogged(ctx, args[0], values.reason, CLI_ACTOR);
         console.log(`rule ${args[0]} removed`);
         break;
+      case "verify-moderation-log": {
+        const result = await verifyLog(ctx);
+        console.log(`entries: ${result.entries}`);
+        if (result.head) console.log(`head: #${result.head.seq} ${result.head.hash}`);
+        if (result.firstBroken) console.log(`BROKEN at entry #${result.firstBroken.seq}: ${result.firstBroken.reason} does not match`);
+        else console.log("chain: intact");
+        console.log(`signature of the head: ${result.signature}`);
+        console.log(result.ok ? "moderation log verified" : "moderation log does NOT verify");
+        return result.ok ? 0 : 3;
+      }
       default:
         throw new UsageError(`unknown command ${command}`);
     }

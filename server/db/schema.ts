@@ -4,6 +4,7 @@
 import { sql } from "drizzle-orm";
 import {
   type AnyPgColumn,
+  bigint,
   bigserial,
   boolean,
   check,
@@ -110,6 +111,10 @@ export const users = pgTable(
     /** false while an approval-mode registration waits for a moderator */
     approved: boolean("approved").notNull().default(true),
     registrationReason: text("registration_reason"),
+    /** when the resident accepted the charter and rules (POST /api/v1/accounts with agreement) */
+    agreementAcceptedAt: ts("agreement_accepted_at"),
+    /** SHA-256 of the charter and rules as they were shown then (docs/api.md), so the accepted version can be told */
+    agreementDigest: text("agreement_digest"),
     disabledAt: ts("disabled_at"),
     createdAt: createdAt(),
   },
@@ -506,6 +511,43 @@ export const rateLimitCounters = pgTable("rate_limit_counters", {
   windowStart: ts("window_start").notNull(),
   hits: integer("hits").notNull(),
 });
+
+/**
+ * The public moderation log: append-only, each entry chained to the previous one
+ * by SHA-256 and the head signed with the instance actor's key
+ * (server/domain/moderation/log.ts, docs/adr/0021-tamper-evident-moderation-log.md).
+ */
+export const moderationLog = pgTable(
+  "moderation_log",
+  {
+    /** position in the chain, 1 for the first entry; no gaps */
+    seq: bigint("seq", { mode: "number" }).primaryKey(),
+    createdAt: ts("created_at").notNull(),
+    action: text("action").notNull(),
+    /** account, status, domain, group, rule, report */
+    targetType: text("target_type").notNull(),
+    /** account/status/group/rule/report id, or a domain name */
+    targetId: text("target_id").notNull(),
+    /** whether the target belongs to this instance (local names may be anonymised) */
+    targetLocal: boolean("target_local").notNull(),
+    ruleIds: jsonb("rule_ids").$type<string[]>().notNull(),
+    publicReason: text("public_reason").notNull(),
+    actorRole: text("actor_role").notNull(),
+    /** random, hashed with the content so that an anonymised target cannot be guessed back from content_hash */
+    nonce: text("nonce").notNull(),
+    contentHash: text("content_hash").notNull(),
+    prevHash: text("prev_hash").notNull(),
+    hash: text("hash").notNull(),
+    /** RSASSA-PKCS1-v1_5/SHA-256 of hash by the instance actor's key, base64 */
+    signature: text("signature").notNull(),
+    /** staff only, outside the hashed content: who acted (never published) */
+    staffAccountId: snowflake("staff_account_id"),
+  },
+  (t) => [
+    uniqueIndex("moderation_log_prev_uq").on(t.prevHash),
+    index("moderation_log_action_idx").on(t.action, t.seq),
+  ],
+);
 
 /** Federation allow/block list. */
 export const domainPolicies = pgTable(

@@ -34,6 +34,10 @@ import type {
   Tag,
   Visibility,
   WebSession,
+  ModerationLogEntry,
+  ModerationLogVerification,
+  PrivacyPage,
+  AdminSettings,
 } from "./types";
 
 export * from "./types";
@@ -267,6 +271,18 @@ export const api = {
     data(request<Announcement>("PUT", `/api/parvis/admin/announcements/${enc(id)}`, { json: input })),
   endAnnouncement: (id: string) => data(request<Announcement>("POST", `/api/parvis/admin/announcements/${enc(id)}/end`)),
   deleteAnnouncement: (id: string) => data(request<unknown>("DELETE", `/api/parvis/admin/announcements/${enc(id)}`)),
+
+  // --- public moderation log, privacy page, charter and rules (admin)
+  moderationLog: (filter: { action?: string; rule_id?: string; max_id?: string | null; limit?: number } = {}) =>
+    requestPage<ModerationLogEntry>("/api/parvis/moderation_log", { ...filter, max_id: filter.max_id ?? undefined }),
+  verifyModerationLog: () => data(request<ModerationLogVerification>("GET", "/api/parvis/moderation_log/verify")),
+  privacy: (locale: "fr" | "en") => data(request<PrivacyPage>("GET", "/api/parvis/privacy", { query: { locale } })),
+  adminSettings: () => data(request<AdminSettings>("GET", "/api/parvis/admin/settings")),
+  updateAdminSettings: (input: Partial<AdminSettings>) => data(request<AdminSettings>("PATCH", "/api/parvis/admin/settings", { json: input })),
+  addRule: (input: { text: string; hint?: string; reason?: string }) => data(request<Rule>("POST", "/api/parvis/admin/rules", { json: input })),
+  updateRule: (id: string, input: { text?: string; hint?: string; reason?: string }) =>
+    data(request<Rule>("PATCH", `/api/parvis/admin/rules/${enc(id)}`, { json: input })),
+  removeRule: (id: string, reason?: string) => data(request<unknown>("DELETE", `/api/parvis/admin/rules/${enc(id)}`, { query: { reason: reason || undefined } })),
 
   // --- trends
   trendingTags: () => data(request<TrendTag[]>("GET", "/api/v1/trends/tags")),

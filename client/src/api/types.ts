@@ -418,3 +418,45 @@ export interface Conversation {
   accounts: Account[];
   last_status: Status | null;
 }
+
+/** GET /api/parvis/moderation_log (docs/api.md "Moderation log") */
+export interface ModerationLogEntry {
+  id: string;
+  created_at: string;
+  action: string;
+  /** admin, moderator or group_moderator: never a person's name */
+  actor_role: string;
+  target: { type: string; id: string | null; label: string | null; local: boolean; anonymised: boolean };
+  rules: { id: string; text: string | null }[];
+  public_reason: string;
+  nonce: string | null;
+  content_hash: string;
+  prev_hash: string;
+  hash: string;
+  signature: string;
+}
+
+export interface ModerationLogVerification {
+  ok: boolean;
+  entries: number;
+  head: { seq: number; hash: string } | null;
+  first_broken: { seq: number; reason: string } | null;
+  signature: "valid" | "invalid" | "no_key" | "empty";
+}
+
+export interface PrivacyPage {
+  locale: "fr" | "en";
+  sections: { id: string; title: string; paragraphs: string[] }[];
+}
+
+/** GET/PATCH /api/parvis/admin/settings */
+export interface AdminSettings {
+  registration_mode: "open" | "approval" | "closed";
+  federation_mode: "open" | "allowlist";
+  description: string;
+  charter: string;
+  contact_email: string;
+  trends_review: boolean;
+  moderation_log_anonymise: boolean;
+  data_controller: string;
+}

@@ -55,6 +55,17 @@ export function InstanceInfo({ instance, headingLevel }: { instance: Instance; h
         <H id="instance-rules">{t("about.rules")}</H>
         <RulesList instance={instance} />
       </section>
+      <section className="card" aria-labelledby="instance-transparency">
+        <H id="instance-transparency">{t("about.transparency")}</H>
+        <ul className="plain-list">
+          <li>
+            <Link to="/moderation_log">{t("modlog.link")}</Link> — {t("about.moderationLogHint")}
+          </li>
+          <li>
+            <Link to="/privacy">{t("privacy.link")}</Link> — {t("about.privacyHint")}
+          </li>
+        </ul>
+      </section>
       {contact?.email || contact?.account ? (
         <section className="card" aria-labelledby="instance-contact">
           <H id="instance-contact">{t("about.contact")}</H>
@@ -82,7 +93,7 @@ export function RulesList({ instance }: { instance: Instance }) {
   return (
     <ol className="rules">
       {instance.rules.map((rule) => (
-        <li key={rule.id}>
+        <li key={rule.id} id={`rule-${rule.id}`}>
           <span className="rule-text">{rule.text}</span>
           {rule.hint ? <span className="rule-hint">{rule.hint}</span> : null}
         </li>

@@ -122,6 +122,10 @@ export function Layout({ children }: { children: ReactNode }) {
         <p>
           <Link to="/about">{t("nav.about")}</Link>
           <span aria-hidden="true"> · </span>
+          <Link to="/moderation_log">{t("modlog.link")}</Link>
+          <span aria-hidden="true"> · </span>
+          <Link to="/privacy">{t("privacy.link")}</Link>
+          <span aria-hidden="true"> · </span>
           {t("app.poweredBy")}
         </p>
         <LanguageSwitch />

@@ -350,6 +350,11 @@ export function CivicSettingsLinks() {
             <Link to="/admin/announcements">{t("settingsLinks.adminAnnouncements")}</Link>
           </li>
         ) : null}
+        {isAdmin ? (
+          <li>
+            <Link to="/admin/instance">{t("settingsLinks.adminInstance")}</Link>
+          </li>
+        ) : null}
       </ul>
     </section>
   );

@@ -8,6 +8,7 @@ import { ErrorNotice, Loading, PageTitle, useErrorText } from "../components/com
 import { useI18n } from "../i18n/context";
 import { SUPPORTED_LOCALES, type Locale } from "../i18n/core";
 import { Link, navigate } from "../lib/router";
+import { paragraphs } from "../lib/format";
 import { useSession } from "../state/session";
 
 type FieldName = "username" | "email" | "password" | "confirm" | "agreement" | "reason";
@@ -148,9 +149,12 @@ export function RegisterScreen() {
         <h2 id={`${ids}-rules`}>{t("register.rulesTitle")}</h2>
         <RulesList instance={instance} />
         {instance.parvis?.charter ? (
-          <p>
-            <Link to="/about">{t("register.readCharter")}</Link>
-          </p>
+          <details className="register-charter">
+            <summary>{t("register.readCharter")}</summary>
+            {paragraphs(instance.parvis.charter).map((p, i) => (
+              <p key={i}>{p}</p>
+            ))}
+          </details>
         ) : null}
       </section>
       <form ref={formRef} className="form card" onSubmit={submit} noValidate aria-labelledby={`${ids}-form-title`}>
@@ -236,6 +240,9 @@ export function RegisterScreen() {
           <input id={`${ids}-agreement`} type="checkbox" checked={agreement} onChange={(e) => setAgreement(e.target.checked)} {...field("agreement")} />
           <label htmlFor={`${ids}-agreement`}>{t("register.agreement", { name })}</label>
           {errorFor("agreement")}
+          <p className="field-hint">
+            <Link to="/privacy">{t("register.privacy")}</Link>
+          </p>
         </div>
         <button type="submit" className="button button-block" disabled={busy}>
           {busy ? t("register.busy") : t("register.submit")}

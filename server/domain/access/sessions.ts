@@ -5,6 +5,9 @@ import { Invalid, NotFound } from "../../errors";
 import { hashPassword, verifyPassword } from "../accounts/passwords";
 import type { DomainContext } from "../context";
 
+/** How long the web client's session cookie lasts (also stated on the privacy page). */
+export const WEB_SESSION_DAYS = 30;
+
 export async function listSessions(ctx: DomainContext, userId: string) {
   return ctx.db
     .select({ token: accessTokens, appName: apps.name })

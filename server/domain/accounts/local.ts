@@ -36,6 +36,8 @@ export interface RegisterInput {
   /** bypasses the registration mode (admin CLI, first account) */
   force?: boolean;
   role?: Role;
+  /** the resident accepted the charter and rules: the digest of the version they were shown (charterDigest) */
+  agreementDigest?: string;
 }
 
 export interface Registered {
@@ -110,6 +112,8 @@ export async function registerAccount(ctx: DomainContext, input: RegisterInput):
           locale: input.locale ?? "fr",
           approved,
           registrationReason: input.reason ?? null,
+          agreementAcceptedAt: input.agreementDigest ? new Date() : null,
+          agreementDigest: input.agreementDigest ?? null,
         })
         .returning();
       return { account, user };

@@ -1,3 +1,4 @@
 // Public surface of the instance concept.
 export * from "./instance";
 export * from "./settings";
+export * from "./privacy";

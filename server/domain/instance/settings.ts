@@ -1,6 +1,7 @@
 // Instance-wide settings that admins change at run time. The environment gives
 // the defaults; a value stored in the database wins.
 import { asc, eq } from "drizzle-orm";
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import { instanceRules, settings } from "../../db/schema";
 import { newId } from "../../ids";
@@ -14,6 +15,8 @@ const settingSchemas = {
   contact_email: z.string().max(320),
   trends_review: z.boolean(),
   group_creation: z.enum(["everyone", "admins"]),
+  moderation_log_anonymise: z.boolean(),
+  data_controller: z.string().max(2000),
 };
 
 export type SettingKey = keyof typeof settingSchemas;
@@ -29,6 +32,10 @@ export interface InstanceSettings {
   trendsReview: boolean;
   /** who may create groups: every resident, or the instance's admins only */
   groupCreation: "everyone" | "admins";
+  /** the public moderation log hides the names of this instance's residents (default) */
+  moderationLogAnonymise: boolean;
+  /** who is responsible for the processing of personal data (the commune): name, address, contact; shown on the privacy page */
+  dataController: string;
 }
 
 export async function getSettings(ctx: DomainContext): Promise<InstanceSettings> {
@@ -46,6 +53,8 @@ export async function getSettings(ctx: DomainContext): Promise<InstanceSettings>
     contactEmail: read("contact_email", ctx.config.commune.contactEmail ?? ""),
     trendsReview: read("trends_review", false),
     groupCreation: read("group_creation", "everyone"),
+    moderationLogAnonymise: read("moderation_log_anonymise", true),
+    dataController: read("data_controller", ""),
   };
 }
 
@@ -72,4 +81,28 @@ export async function addRule(ctx: DomainContext, text: string, hint = ""): Prom
     .values({ id: newId(), text: text.trim(), hint: hint.trim(), position: existing.length })
     .returning();
   return row;
+}
+
+export async function updateRule(ctx: DomainContext, id: string, change: { text?: string; hint?: string }): Promise<typeof instanceRules.$inferSelect> {
+  const set: { text?: string; hint?: string } = {};
+  if (change.text !== undefined) set.text = change.text.trim();
+  if (change.hint !== undefined) set.hint = change.hint.trim();
+  if (!set.text && set.hint === undefined) {
+    const [row] = await ctx.db.select().from(instanceRules).where(eq(instanceRules.id, id));
+    return row;
+  }
+  const [row] = await ctx.db.update(instanceRules).set(set).where(eq(instanceRules.id, id)).returning();
+  return row;
+}
+
+/**
+ * SHA-256 (hex) of the charter and the rules' texts as a resident is shown them:
+ * the UTF-8 of JSON.stringify({ charter, rules: [text…] }) with rules in display
+ * order. Stored with a registration, it tells which version was accepted.
+ */
+export async function charterDigest(ctx: DomainContext): Promise<string> {
+  const [s, rules] = await Promise.all([getSettings(ctx), listRules(ctx)]);
+  return createHash("sha256")
+    .update(JSON.stringify({ charter: s.charter, rules: rules.map((r) => r.text) }), "utf8")
+    .digest("hex");
 }
