@@ -101,7 +101,8 @@ export async function serializeStatuses(
       account: accountEntities.get(s.accountId)!,
       content: s.content,
       visibility: s.visibility,
-      sensitive: s.sensitive,
+      // an account marked sensitive by a moderator has its media behind a warning
+      sensitive: s.sensitive || Boolean(extra?.hasMedia && extra.authorSensitized),
       spoiler_text: s.spoilerText,
       media_attachments: mediaRows.filter((m) => m.statusId === s.id).map((m) => serializeMedia(services, m)),
       application: extra?.application ? { name: extra.application.name, website: isHttpUrl(extra.application.website) ? extra.application.website : null } : null,
@@ -154,6 +155,8 @@ interface StatusExtras {
   tags: string[];
   application: { name: string; website: string | null } | null;
   hasMedia: boolean;
+  /** its author was marked sensitive by a moderator */
+  authorSensitized: boolean;
   /** the viewer's own flags (false without a viewer) */
   favourited: boolean;
   reblogged: boolean;
@@ -177,6 +180,7 @@ async function statusExtras(services: Services, ids: string[], viewerId: string 
         tags: r.tags ?? [],
         application: r.application ?? null,
         hasMedia: Boolean(r.hasMedia),
+        authorSensitized: Boolean(r.authorSensitized),
         favourited: Boolean(r.favourited),
         reblogged: Boolean(r.reblogged),
         bookmarked: Boolean(r.bookmarked),
@@ -225,6 +229,7 @@ const extrasColumns = {
   application: sql<StatusExtras["application"]>`(select json_build_object('name', ap.name, 'website', ap.website)
     from ${apps} ap where ap.id = v.app_id)`,
   hasMedia: sql<boolean>`exists (select 1 from ${mediaAttachments} ma where ma.status_id = v.id)`,
+  authorSensitized: sql<boolean>`exists (select 1 from ${accounts} sa where sa.id = v.account_id and sa.sensitized_at is not null)`,
 };
 
 const extrasSource = sql`(select s.id, s.account_id, s.application_id as app_id from ${statuses} s where s.id = any(${idsParam}::bigint[])) as v`;

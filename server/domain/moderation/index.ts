@@ -1,2 +1,6 @@
 // Public surface of the moderation concept.
+export * from "./actions";
+export * from "./notes";
+export * from "./purge";
 export * from "./reports";
+export * from "./visibility";
