@@ -12,6 +12,8 @@ import { listsRouter } from "./lists";
 import { suggestionsRouter } from "./suggestions";
 import { tagsRouter } from "./tags";
 import { adminRouter } from "./admin";
+import { moderationRouter } from "./moderation";
+import { reportsRouter } from "./reports";
 import { instanceRouter } from "./instance";
 import { notificationsRouter } from "./notifications";
 import { groupedNotificationsRouter } from "./notifications-grouped";
@@ -62,6 +64,8 @@ export function apiRouter(services: Services): Router {
   router.use(searchRouter(services));
   router.use(webSessionRouter(services));
   router.use(adminRouter(services));
+  router.use(moderationRouter(services));
+  router.use(reportsRouter(services));
 
   const missing = join(staticDir, "avatar-missing.png");
   router.get(["/avatars/original/missing.png", "/headers/original/missing.png"], (_req, res) => {

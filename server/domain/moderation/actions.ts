@@ -8,8 +8,8 @@
 //   disable   users.disabled_at: login and tokens refused, content still visible (local accounts only)
 //   suspend   accounts.suspended_at: login and tokens refused at once, content and profile hidden;
 //             a local account is deleted after the grace period (./purge.ts)
-import { and, desc, eq } from "drizzle-orm";
-import { accountActions, accounts, reports, users, type AccountActionKind, type Role } from "../../db/schema";
+import { desc, eq, inArray } from "drizzle-orm";
+import { accountActions, accounts, instanceRules, reports, users, type AccountActionKind, type Role } from "../../db/schema";
 import { Forbidden, Invalid, NotFound } from "../../errors";
 import { newId } from "../../ids";
 import type { DomainContext } from "../context";
@@ -67,6 +67,11 @@ export async function applyAccountAction(ctx: DomainContext, by: Moderator, inpu
     const [report] = await ctx.db.select({ targetAccountId: reports.targetAccountId }).from(reports).where(eq(reports.id, input.reportId));
     if (!report || report.targetAccountId !== account.id) throw new Invalid("Validation failed: the report is not about this account", { report_id: "ERR_INVALID" });
   }
+  const ruleIds = [...new Set(input.ruleIds ?? [])];
+  if (ruleIds.length) {
+    const found = await ctx.db.select({ id: instanceRules.id }).from(instanceRules).where(inArray(instanceRules.id, ruleIds));
+    if (found.length !== ruleIds.length) throw new Invalid("Validation failed: unknown rule", { rule_ids: "ERR_INVALID" });
+  }
   const text = stripHtml((input.text ?? "").slice(0, MAX_ACTION_TEXT));
   const now = new Date();
   const action = await writeAndPublish(ctx, async (tx, record) => {
@@ -77,7 +82,7 @@ export async function applyAccountAction(ctx: DomainContext, by: Moderator, inpu
     if (input.type === "disable") await tx.update(users).set({ disabledAt: now }).where(eq(users.id, user!.id));
     const [row] = await tx
       .insert(accountActions)
-      .values({ id: newId(), targetAccountId: account.id, action: input.type, text, reportId: input.reportId ?? null, ruleIds: input.ruleIds ?? [], byAccountId: by.accountId })
+      .values({ id: newId(), targetAccountId: account.id, action: input.type, text, reportId: input.reportId ?? null, ruleIds, byAccountId: by.accountId })
       .returning();
     if (input.reportId) await resolveReport(txCtx, input.reportId, by.accountId);
     await record("account.moderated", { actionId: row.id, accountId: account.id, action: input.type, local: account.domain === null, reportId: input.reportId ?? null });
@@ -131,5 +136,5 @@ export async function accountActionHistory(ctx: DomainContext, accountId: string
 
 /** The actions taken in answer to one report. */
 export async function actionsForReport(ctx: DomainContext, reportId: string): Promise<AccountAction[]> {
-  return ctx.db.select().from(accountActions).where(and(eq(accountActions.reportId, reportId))).orderBy(desc(accountActions.id));
+  return ctx.db.select().from(accountActions).where(eq(accountActions.reportId, reportId)).orderBy(desc(accountActions.id));
 }

@@ -1,4 +1,5 @@
 // Public surface of the moderation concept.
+export * from "./accounts";
 export * from "./actions";
 export * from "./notes";
 export * from "./purge";
