@@ -423,9 +423,10 @@ function Notes({ subject, id }: { subject: "accounts" | "reports"; id: string })
   const [notes, setNotes] = useState<ModerationNote[]>([]);
   const [content, setContent] = useState("");
   const [error, setError] = useState<string | null>(null);
+  const [loadError, setLoadError] = useState<unknown>(null);
   useEffect(() => {
-    api.moderationNotes(subject, id).then(setNotes, (e) => setError(errorText(e)));
-  }, [subject, id, errorText]);
+    api.moderationNotes(subject, id).then(setNotes, setLoadError);
+  }, [subject, id]);
 
   async function add(event: FormEvent) {
     event.preventDefault();
@@ -447,6 +448,7 @@ function Notes({ subject, id }: { subject: "accounts" | "reports"; id: string })
     <section aria-labelledby={`${ids}-notes`}>
       <h2 id={`${ids}-notes`}>{t("moderation.notes")}</h2>
       <p className="field-hint">{t("moderation.notesHint")}</p>
+      {loadError ? <ErrorNotice error={loadError} /> : null}
       <ul className="moderation-list">
         {notes.map((n) => (
           <li key={n.id} className="card">
