@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { upsertRemoteAccount } from "../../server/domain/accounts";
 import { follow } from "../../server/domain/follows";
 import { addRule } from "../../server/domain/instance";
-import { createReport, purgeExpiredSuspensions } from "../../server/domain/moderation";
+import { applyAccountAction, COMMAND_LINE, createReport, purgeExpiredSuspensions } from "../../server/domain/moderation";
 import { storeRemoteStatus } from "../../server/domain/statuses";
 import type { DomainEvents } from "../../server/events";
 import { runJobs } from "../../server/jobs";
@@ -229,6 +229,15 @@ describe("who may act", () => {
     expect(await countRows(t, "account_actions")).toBe(0);
     expect((await act(boss, mod2.account.id, { type: "silence" })).status).toBe(200);
     expectError(await lift(mod, mod2.account.id, "unsilence"), 403);
+  });
+
+  it("the command line acts as an admin without an account, even on an admin, and is in the history", async () => {
+    const mod = await createResident(t, "mod", { role: "moderator" });
+    const boss = await createResident(t, "boss", { role: "admin" });
+    await applyAccountAction(t.services.domain, COMMAND_LINE, { targetAccountId: boss.account.id, type: "suspend", text: "compte compromis" });
+    expectError(await t.http.get("/api/v1/accounts/verify_credentials").set("Authorization", boss.auth), 401);
+    const history = await t.http.get(`/api/parvis/admin/accounts/${boss.account.id}/actions`).set("Authorization", mod.auth);
+    expect(history.body).toMatchObject([{ action: "suspend", text: "compte compromis", by_account_id: null }]);
   });
 
   it("a resident cannot act on an account nor lift an action", async () => {

@@ -25,10 +25,14 @@ export type LiftType = (typeof LIFT_TYPES)[number];
 
 export const MAX_ACTION_TEXT = 5000;
 
+/** Who acts: a staff member, or the admin command line (`accountId: null`, role admin). */
 export interface Moderator {
-  accountId: string;
+  accountId: string | null;
   role: Role;
 }
+
+/** The admin CLI (server/cli/admin.ts): acts as an admin without an account. */
+export const COMMAND_LINE: Moderator = { accountId: null, role: "admin" };
 
 export interface AccountActionInput {
   targetAccountId: string;
@@ -51,9 +55,11 @@ async function loadTarget(ctx: DomainContext, accountId: string) {
 
 /**
  * Staff act on residents, and admins on moderators too; nobody acts on
- * themselves or on an admin (an admin's powers are taken away on the command line).
+ * themselves or on an admin, except from the command line (whoever runs it
+ * holds the server anyway).
  */
 function checkPermission(by: Moderator, targetAccountId: string, targetRole: Role | null): void {
+  if (by.accountId === null) return;
   if (by.accountId === targetAccountId) throw new Forbidden("You cannot moderate your own account");
   if (targetRole === "admin") throw new Forbidden("Admins cannot be moderated here");
   if (targetRole === "moderator" && by.role !== "admin") throw new Forbidden("Only an admin may act on a moderator");

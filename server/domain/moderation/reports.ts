@@ -181,7 +181,7 @@ export async function assignReport(ctx: DomainContext, reportId: string, assigne
  * Marks a report handled. The one place where a report is resolved (by hand,
  * or by an account action naming it): the moderation log hooks in here.
  */
-export async function resolveReport(ctx: DomainContext, reportId: string, byAccountId: string): Promise<Report> {
+export async function resolveReport(ctx: DomainContext, reportId: string, byAccountId: string | null): Promise<Report> {
   const [row] = await ctx.db
     .update(reports)
     .set({ actionTakenAt: sql`coalesce(${reports.actionTakenAt}, now())`, actionTakenByAccountId: byAccountId, updatedAt: new Date() })
