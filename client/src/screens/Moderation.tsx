@@ -147,7 +147,7 @@ export function ReportScreen({ params }: ScreenProps) {
           ) : null}
           {report.comment ? (
             <>
-              <dt>{t("report.comment")}</dt>
+              <dt>{t("moderation.comment")}</dt>
               <dd>{report.comment}</dd>
             </>
           ) : null}
