@@ -30,11 +30,13 @@ describe("domain blocks", () => {
     expect(res.body.digest).toMatch(/^[0-9a-f]{64}$/);
     expect(await isDomainAllowed(t.services.domain, "social.voisins.example")).toBe(false);
     expect(idsOf((await t.http.get("/api/v1/timelines/public")).body)).not.toContain(status.id);
+    expect((await t.http.get(`/api/v1/statuses/${status.id}`)).status).toBe(404);
     expect(idsOf((await t.http.get("/api/v1/admin/domain_blocks").set("Authorization", boss.auth)).body)).toEqual(["voisins.example"]);
     expect((await t.http.get("/api/v1/admin/domain_blocks/voisins.example").set("Authorization", boss.auth)).body.severity).toBe("suspend");
     expect((await t.http.delete("/api/v1/admin/domain_blocks/voisins.example").set("Authorization", boss.auth)).status).toBe(200);
     expect(await isDomainAllowed(t.services.domain, "social.voisins.example")).toBe(true);
     expect(idsOf((await t.http.get("/api/v1/timelines/public")).body)).toContain(status.id);
+    expect((await t.http.get(`/api/v1/statuses/${status.id}`)).status).toBe(200);
   });
 
   it("a silenced domain still federates, but its posts stay out of the public timeline", async () => {

@@ -1,5 +1,6 @@
 // Statuses: writing, editing, deleting and reading one, with the visibility rule.
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { authorNotSuspended } from "../moderation/visibility";
 import {
   accounts,
   follows,
@@ -260,7 +261,8 @@ export async function getVisibleStatus(ctx: DomainContext, id: string, viewerId:
     .select({ status: statuses, suspended: accounts.suspendedAt })
     .from(statuses)
     .innerJoin(accounts, eq(accounts.id, statuses.accountId))
-    .where(eq(statuses.id, id));
+    // a suspended author, or one on a blocked server, is hidden
+    .where(and(eq(statuses.id, id), authorNotSuspended(statuses.accountId)));
   if (!row || row.suspended || !(await canSee(ctx, row.status, viewerId))) throw new NotFound();
   if (row.status.reblogOfId) {
     // a reblog is visible only while what it shares is
