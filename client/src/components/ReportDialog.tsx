@@ -85,7 +85,7 @@ export function ReportDialog({ open, account, status, onClose }: { open: boolean
           {CATEGORIES.map((c) => (
             <div key={c} className="radio">
               <input type="radio" id={`${ids}-cat-${c}`} name={`${ids}-cat`} value={c} checked={category === c} onChange={() => setCategory(c)} />
-              <label htmlFor={`${ids}-cat-${c}`}>{t(`report.categories.${c}`)}</label>
+              <label htmlFor={`${ids}-cat-${c}`}>{t(`report.category_${c}`)}</label>
             </div>
           ))}
         </fieldset>

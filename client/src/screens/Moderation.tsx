@@ -76,7 +76,7 @@ export function ModerationQueueScreen() {
               <Link to={`/admin/reports/${r.id}`}>{t("moderation.reportAbout", { name: accountName(r.target_account) })}</Link>
             </p>
             <p className="moderation-meta">
-              {t(`report.categories.${r.category}`)} · {t("moderation.postsCount", { count: r.statuses.length })} · <RelativeTime value={r.created_at} />
+              {t(`report.category_${r.category}`)} · {t("moderation.postsCount", { count: r.statuses.length })} · <RelativeTime value={r.created_at} />
               {r.assigned_account ? <> · {t("moderation.assignedTo", { name: accountName(r.assigned_account) })}</> : null}
             </p>
             {r.comment ? <p className="moderation-comment">{r.comment}</p> : null}
@@ -128,7 +128,7 @@ export function ReportScreen({ params }: ScreenProps) {
           <dt>{t("moderation.state")}</dt>
           <dd>{report.action_taken ? t("moderation.resolved") : t("moderation.open")}</dd>
           <dt>{t("report.category")}</dt>
-          <dd>{t(`report.categories.${report.category}`)}</dd>
+          <dd>{t(`report.category_${report.category}`)}</dd>
           <dt>{t("moderation.reporter")}</dt>
           <dd>{accountName(report.account)}</dd>
           <dt>{t("moderation.assigned")}</dt>
@@ -295,7 +295,7 @@ export function ModerationAccountScreen({ params }: ScreenProps) {
           {reports.map((r) => (
             <li key={r.id} className="card">
               <Link to={`/admin/reports/${r.id}`}>
-                {t(`report.categories.${r.category}`)} · {r.action_taken ? t("moderation.resolved") : t("moderation.open")}
+                {t(`report.category_${r.category}`)} · {r.action_taken ? t("moderation.resolved") : t("moderation.open")}
               </Link>{" "}
               · <RelativeTime value={r.created_at} />
             </li>
