@@ -71,6 +71,7 @@ const envSchema = z.object({
   PARVIS_MEDIA_MAX_DIMENSION: z.coerce.number().int().min(64).max(16384).default(4096),
   PARVIS_MEDIA_MAX_IMAGE_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(16 * 1024 * 1024),
   PARVIS_MEDIA_MAX_DOCUMENT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
+  PARVIS_SUSPENSION_GRACE_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -106,6 +107,8 @@ export interface Config {
   dbMaintenanceIntervalMs: number;
   /** uploads: longest side kept (px), and the byte limits of an image and of a PDF document */
   media: { maxDimension: number; maxImageBytes: number; maxDocumentBytes: number };
+  /** days a suspended local account is kept (and can be unsuspended) before its data is deleted */
+  suspensionGraceDays: number;
   logLevel: string;
 }
 
@@ -179,6 +182,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxImageBytes: e.PARVIS_MEDIA_MAX_IMAGE_BYTES,
       maxDocumentBytes: e.PARVIS_MEDIA_MAX_DOCUMENT_BYTES,
     },
+    suspensionGraceDays: e.PARVIS_SUSPENSION_GRACE_DAYS,
     logLevel: e.LOG_LEVEL,
   };
 }

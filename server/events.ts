@@ -55,6 +55,24 @@ export interface DomainEvents {
   "poll.ended": { pollId: string; statusId: string };
   /** an announcement became visible to residents (published or edited): streamed as `announcement` */
   "announcement.published": { announcementId: string };
+  /**
+   * A moderation action was taken on an account, or lifted (server/domain/moderation/actions.ts).
+   * `action` is one of account_actions.action.
+   */
+  "account.moderated": { actionId: string; accountId: string; action: string; local: boolean; reportId: string | null };
+  /**
+   * A resident asked that their report of a remote account be forwarded to its
+   * server: the outbox sends a Flag from the instance actor (never naming the
+   * reporter) to `inboxUrl`, naming the account and `statusUris`.
+   */
+  "report.forward_requested": {
+    reportId: string;
+    targetAccountId: string;
+    targetAccountUri: string;
+    inboxUrl: string;
+    statusUris: string[];
+    comment: string;
+  };
   /** an announcement was withdrawn: streamed as `announcement.delete` */
   "announcement.deleted": { announcementId: string };
   /** the reaction count of an announcement changed: streamed as `announcement.reaction` */

@@ -1,5 +1,6 @@
 // Periodic jobs of an instance: scheduled statuses published on time, ended
-// polls closed (with their notifications). Their state lives in the database,
+// polls closed (with their notifications), suspended residents deleted once
+// their grace period is over. Their state lives in the database,
 // so a restart loses nothing: the next run takes up what is due. They run in
 // every process but the web-only ones (PARVIS_PROCESS_ROLE=web); two worker
 // processes share the work without doing it twice (rows are claimed).
@@ -7,6 +8,7 @@ import type { Module, ModuleFactory } from "./instance";
 import { publishDueAnnouncements } from "./domain/announcements";
 import { closeEndedPolls } from "./domain/polls";
 import { publishDueStatuses } from "./domain/statuses";
+import { purgeExpiredSuspensions } from "./domain/moderation";
 import type { Services } from "./services";
 
 export interface JobsOptions {
@@ -41,6 +43,12 @@ export async function runJobs(services: Services, now = new Date(), since?: Date
     if (closed) log.info({ closed }, "ended polls closed");
   } catch (err) {
     log.error({ err }, "closing ended polls failed");
+  }
+  try {
+    const purged = await purgeExpiredSuspensions(services.domain, now);
+    if (purged.length) log.info({ accounts: purged }, "suspended accounts deleted after their grace period");
+  } catch (err) {
+    log.error({ err }, "deleting suspended accounts failed");
   }
 }
 

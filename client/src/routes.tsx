@@ -21,6 +21,7 @@ export const LoginRouteScreen = screen(() => import("./screens/Login"), "LoginSc
 const timelines = () => import("./screens/Timelines");
 const profile = () => import("./screens/Profile");
 const groups = () => import("./screens/Groups");
+const moderation = () => import("./screens/Moderation");
 
 export const routes: RouteDef[] = [
   { path: "/", screen: screen(timelines, "RootScreen"), access: "any" },
@@ -52,6 +53,9 @@ export const routes: RouteDef[] = [
   { path: "/privacy", screen: screen(() => import("./screens/Privacy"), "PrivacyScreen"), access: "any" },
   { path: "/admin/instance", screen: screen(() => import("./screens/AdminInstance"), "AdminInstanceScreen"), access: "user" },
   { path: "/admin/announcements", screen: screen(() => import("./screens/Civic"), "AdminAnnouncementsScreen"), access: "user" },
+  { path: "/admin/reports", screen: screen(moderation, "ModerationQueueScreen"), access: "user" },
+  { path: "/admin/reports/:id", screen: screen(moderation, "ReportScreen"), access: "user" },
+  { path: "/admin/accounts/:id", screen: screen(moderation, "ModerationAccountScreen"), access: "user" },
   { path: "/follow_requests", screen: screen(profile, "FollowRequestsScreen"), access: "user" },
   { path: "/users/:username", screen: screen(profile, "UsersRedirect"), access: "any" },
   { path: "/@:acct", screen: screen(profile, "ProfileScreen"), access: "any" },

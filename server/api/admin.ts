@@ -1,9 +1,10 @@
-// Moderator and admin endpoints: registrations awaiting approval (Mastodon's
-// /api/v1/admin/accounts shape) and instance settings (Parvis extension).
+// Moderator and admin endpoints: approval of registrations (Mastodon's
+// /api/v1/admin/accounts shape; listing and moderation of accounts are in
+// ./moderation.ts) and instance settings (Parvis extension).
 import { Router } from "express";
 import { z } from "zod";
 import { currentAuth, requireRole } from "../auth/middleware";
-import { approveUser, getAccount, getUserByAccountId, pendingRegistrations, rejectRegistration, type Account, type User } from "../domain/accounts";
+import { approveUser, getAccount, getUserByAccountId, loadAccountView, rejectRegistration, type Account, type User } from "../domain/accounts";
 import { getSettings, setSetting } from "../domain/instance";
 import {
   addRuleLogged,
@@ -19,8 +20,7 @@ import { listDeliveryFailures } from "../domain/domains";
 import { listDomainPolicies, normalizeDomain, type DomainPolicy } from "../domain/domains";
 import type { Services } from "../services";
 import { idParam, idSchema, parseBody, parseQuery } from "./http";
-import { serializeAccount } from "../entities/account";
-import { loadAccountView } from "../domain/accounts";
+import { serializeAdminAccount } from "../entities/admin";
 
 export function adminRouter(services: Services): Router {
   const router = Router();
@@ -28,33 +28,7 @@ export function adminRouter(services: Services): Router {
   const origin = services.config.origin;
   const staff = requireRole("moderator", "admin");
 
-  async function adminAccount(user: User, account: Account) {
-    return {
-      id: account.id,
-      username: account.username,
-      domain: account.domain,
-      created_at: user.createdAt.toISOString(),
-      email: user.email,
-      ip: null,
-      ips: [],
-      locale: user.locale,
-      invite_request: user.registrationReason,
-      role: { id: user.role === "admin" ? "3" : user.role === "moderator" ? "2" : "-99", name: user.role },
-      confirmed: true,
-      approved: user.approved,
-      disabled: Boolean(user.disabledAt),
-      silenced: false,
-      suspended: Boolean(account.suspendedAt),
-      account: serializeAccount(origin, await loadAccountView(ctx, account)),
-    };
-  }
-
-  router.get("/api/v1/admin/accounts", staff, async (req, res) => {
-    const q = parseQuery(z.object({ pending: z.enum(["true", "false"]).optional(), status: z.string().max(20).optional() }), req);
-    if (q.pending !== "true" && q.status !== "pending") throw new NotFound("Only pending registrations are listed here");
-    const rows = await pendingRegistrations(ctx);
-    res.json(await Promise.all(rows.map((r) => adminAccount(r.user, r.account))));
-  });
+  const adminAccount = async (user: User, account: Account) => serializeAdminAccount(origin, { user, account }, await loadAccountView(ctx, account));
 
   router.post("/api/v1/admin/accounts/:id/approve", staff, async (req, res) => {
     const account = await getAccount(ctx, idParam(req));

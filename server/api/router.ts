@@ -15,6 +15,8 @@ import { tagsRouter } from "./tags";
 import { adminRouter } from "./admin";
 import { moderationLogRouter } from "./moderation-log";
 import { privacyRouter } from "./privacy";
+import { moderationRouter } from "./moderation";
+import { reportsRouter } from "./reports";
 import { instanceRouter } from "./instance";
 import { notificationsRouter } from "./notifications";
 import { groupedNotificationsRouter } from "./notifications-grouped";
@@ -68,6 +70,8 @@ export function apiRouter(services: Services): Router {
   router.use(adminRouter(services));
   router.use(moderationLogRouter(services));
   router.use(privacyRouter(services));
+  router.use(moderationRouter(services));
+  router.use(reportsRouter(services));
 
   const missing = join(staticDir, "avatar-missing.png");
   router.get(["/avatars/original/missing.png", "/headers/original/missing.png"], (_req, res) => {

@@ -4,7 +4,8 @@ import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { loadConfig, ConfigError } from "../config";
 import { buildServices } from "../instance";
-import { approveUser, findUserByUsername, registerAccount, setRole, setSuspended } from "../domain/accounts";
+import { approveUser, findUserByUsername, registerAccount, setRole } from "../domain/accounts";
+import { applyAccountAction, COMMAND_LINE, liftAccountAction } from "../domain/moderation";
 import { listRules, setSetting } from "../domain/instance";
 import type { Role } from "../db/schema";
 import { listDomainPolicies } from "../domain/domains";
@@ -86,7 +87,9 @@ async function main() {
       case "suspend":
       case "unsuspend": {
         const { account } = await need(args[0]);
-        await setSuspended(ctx, account.id, command === "suspend");
+        // the same actions as moderators take, recorded in the account's history
+        if (command === "suspend") await applyAccountAction(ctx, COMMAND_LINE, { targetAccountId: account.id, type: "suspend", text: args.slice(1).join(" ") });
+        else await liftAccountAction(ctx, COMMAND_LINE, { targetAccountId: account.id, type: "unsuspend", text: args.slice(1).join(" ") });
         console.log(`@${args[0]} ${command}ed`);
         break;
       }

@@ -84,6 +84,10 @@ export const accounts = pgTable(
     movedToAccountId: snowflake("moved_to_account_id"),
     alsoKnownAs: jsonb("also_known_as").$type<string[]>().notNull().default([]),
     suspendedAt: ts("suspended_at"),
+    /** moderation: posts kept out of public timelines and trends, seen by followers only */
+    silencedAt: ts("silenced_at"),
+    /** moderation: the media of its posts are always marked sensitive */
+    sensitizedAt: ts("sensitized_at"),
     lastFetchedAt: ts("last_fetched_at"),
     lastStatusAt: ts("last_status_at"),
     createdAt: createdAt(),
@@ -95,6 +99,8 @@ export const accounts = pgTable(
     index("accounts_domain_idx").on(t.domain),
   ],
 );
+
+export type AccountActionKind = "none" | "sensitive" | "disable" | "silence" | "suspend" | "unsensitive" | "enable" | "unsilence" | "unsuspend";
 
 /** Login data of local residents. */
 export const users = pgTable(
@@ -554,11 +560,15 @@ export const domainPolicies = pgTable(
   "domain_policies",
   {
     domain: text("domain").primaryKey(),
-    policy: text("policy").$type<"allow" | "block">().notNull(),
+    /** allow (allowlist mode), block (no federation: Mastodon's suspend), silence (federates, kept out of public timelines) */
+    policy: text("policy").$type<"allow" | "block" | "silence">().notNull(),
+    /** public reason */
     reason: text("reason").notNull().default(""),
+    /** for staff only */
+    privateComment: text("private_comment").notNull().default(""),
     createdAt: createdAt(),
   },
-  (t) => [check("domain_policies_policy_ck", sql`${t.policy} in ('allow', 'block')`)],
+  (t) => [check("domain_policies_policy_ck", sql`${t.policy} in ('allow', 'block', 'silence')`)],
 );
 
 /** Key pairs of local actors (residents and the instance actor), as JWK. */
@@ -708,10 +718,67 @@ export const reports = pgTable(
     category: text("category").notNull().default("other"),
     uri: text("uri"),
     forwarded: boolean("forwarded").notNull().default(false),
+    /** ids of the instance rules the reporter says were broken */
+    ruleIds: jsonb("rule_ids").$type<string[]>().notNull().default([]),
+    /** the staff member working on it */
+    assignedAccountId: snowflake("assigned_account_id").references(() => accounts.id, { onDelete: "set null" }),
+    /** resolved: when, and by whom */
     actionTakenAt: ts("action_taken_at"),
+    actionTakenByAccountId: snowflake("action_taken_by_account_id").references(() => accounts.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("reports_uri_uq").on(t.uri),
+    index("reports_target_idx").on(t.targetAccountId),
+    index("reports_open_idx").on(t.id).where(sql`${t.actionTakenAt} is null`),
+  ],
+);
+
+/**
+ * Moderation actions taken on an account (Mastodon's account warnings, and
+ * their lifting): an account's history for staff. One row per action.
+ */
+export const accountActions = pgTable(
+  "account_actions",
+  {
+    id: snowflake("id").primaryKey(),
+    targetAccountId: snowflake("target_account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    action: text("action").$type<AccountActionKind>().notNull(),
+    /** the reason written by the moderator */
+    text: text("text").notNull().default(""),
+    reportId: snowflake("report_id").references(() => reports.id, { onDelete: "set null" }),
+    ruleIds: jsonb("rule_ids").$type<string[]>().notNull().default([]),
+    byAccountId: snowflake("by_account_id").references(() => accounts.id, { onDelete: "set null" }),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("reports_uri_uq").on(t.uri), index("reports_target_idx").on(t.targetAccountId)],
+  (t) => [
+    index("account_actions_target_idx").on(t.targetAccountId, t.id),
+    check(
+      "account_actions_action_ck",
+      sql`${t.action} in ('none', 'sensitive', 'disable', 'silence', 'suspend', 'unsensitive', 'enable', 'unsilence', 'unsuspend')`,
+    ),
+  ],
+);
+
+/** Staff notes on an account or on a report (never shown to residents). */
+export const moderationNotes = pgTable(
+  "moderation_notes",
+  {
+    id: snowflake("id").primaryKey(),
+    targetAccountId: snowflake("target_account_id").references(() => accounts.id, { onDelete: "cascade" }),
+    reportId: snowflake("report_id").references(() => reports.id, { onDelete: "cascade" }),
+    authorAccountId: snowflake("author_account_id").references(() => accounts.id, { onDelete: "set null" }),
+    content: text("content").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("moderation_notes_account_idx").on(t.targetAccountId),
+    index("moderation_notes_report_idx").on(t.reportId),
+    check("moderation_notes_one_target_ck", sql`(${t.targetAccountId} is null) <> (${t.reportId} is null)`),
+  ],
 );
 
 /** Move activities received, recorded for moderators and for followers' information. */

@@ -84,7 +84,8 @@ export function serializeStatuses(origin: string, views: StatusView[], options: 
       account: accountOf(v.author),
       content: s.content,
       visibility: s.visibility,
-      sensitive: s.sensitive,
+      // an account marked sensitive by a moderator has its media behind a warning
+      sensitive: s.sensitive || Boolean(extra?.hasMedia && extra.authorSensitized),
       spoiler_text: s.spoilerText,
       media_attachments: v.media.map((m) => serializeMedia(origin, m)),
       application: extra?.application ? { name: extra.application.name, website: isHttpUrl(extra.application.website) ? extra.application.website : null } : null,

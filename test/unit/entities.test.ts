@@ -69,7 +69,7 @@ const extras = (flags: Partial<StatusExtras> = {}): StatusExtras => ({
   mentions: [],
   tags: ["commune"],
   application: null,
-  hasMedia: false,
+  hasMedia: false, authorSensitized: false,
   favourited: false,
   reblogged: false,
   bookmarked: false,

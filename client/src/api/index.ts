@@ -3,6 +3,14 @@
 import { request, requestPage, uploadWithProgress, type Page } from "./http";
 import type {
   Account,
+  AccountActionRecord,
+  AccountActionType,
+  AdminAccount,
+  AdminReport,
+  LiftVerb,
+  ModerationNote,
+  Report,
+  ReportInput,
   Announcement,
   Context,
   Conversation,
@@ -283,6 +291,27 @@ export const api = {
   updateRule: (id: string, input: { text?: string; hint?: string; reason?: string }) =>
     data(request<Rule>("PATCH", `/api/parvis/admin/rules/${enc(id)}`, { json: input })),
   removeRule: (id: string, reason?: string) => data(request<unknown>("DELETE", `/api/parvis/admin/rules/${enc(id)}`, { query: { reason: reason || undefined } })),
+  // --- reports and moderation (staff)
+  report: (input: ReportInput) => data(request<Report>("POST", "/api/v1/reports", { json: input })),
+  adminReports: (filter: { resolved?: boolean; target_account_id?: string } = {}, page: PageQuery = {}) =>
+    requestPage<AdminReport>("/api/v1/admin/reports", {
+      ...page,
+      ...(filter.resolved === undefined ? {} : { resolved: String(filter.resolved) }),
+      ...(filter.target_account_id ? { target_account_id: filter.target_account_id } : {}),
+    }),
+  adminReport: (id: string) => data(request<AdminReport>("GET", `/api/v1/admin/reports/${enc(id)}`)),
+  changeReport: (id: string, verb: "assign_to_self" | "unassign" | "resolve" | "reopen") =>
+    data(request<AdminReport>("POST", `/api/v1/admin/reports/${enc(id)}/${verb}`)),
+  adminAccount: (id: string) => data(request<AdminAccount>("GET", `/api/v1/admin/accounts/${enc(id)}`)),
+  accountAction: (id: string, input: { type: AccountActionType; text: string; report_id?: string; rule_ids: string[] }) =>
+    data(request<unknown>("POST", `/api/v1/admin/accounts/${enc(id)}/action`, { json: input })),
+  liftAction: (id: string, verb: LiftVerb) => data(request<AdminAccount>("POST", `/api/v1/admin/accounts/${enc(id)}/${verb}`)),
+  accountActions: (id: string) => data(request<AccountActionRecord[]>("GET", `/api/parvis/admin/accounts/${enc(id)}/actions`)),
+  moderationNotes: (subject: "accounts" | "reports", id: string) => data(request<ModerationNote[]>("GET", `/api/parvis/admin/${subject}/${enc(id)}/notes`)),
+  addModerationNote: (subject: "accounts" | "reports", id: string, content: string) =>
+    data(request<ModerationNote>("POST", `/api/parvis/admin/${subject}/${enc(id)}/notes`, { json: { content } })),
+  deleteModerationNote: (subject: "accounts" | "reports", id: string, noteId: string) =>
+    data(request<unknown>("DELETE", `/api/parvis/admin/${subject}/${enc(id)}/notes/${enc(noteId)}`)),
 
   // --- trends
   trendingTags: () => data(request<TrendTag[]>("GET", "/api/v1/trends/tags")),

@@ -460,3 +460,81 @@ export interface AdminSettings {
   moderation_log_anonymise: boolean;
   data_controller: string;
 }
+
+// --- moderation
+
+export type ReportCategory = "spam" | "legal" | "violation" | "other";
+
+export interface ReportInput {
+  account_id: string;
+  status_ids: string[];
+  comment: string;
+  category: ReportCategory;
+  rule_ids: string[];
+  forward: boolean;
+}
+
+/** Mastodon's Report entity, as the reporter receives it */
+export interface Report {
+  id: string;
+  category: ReportCategory;
+  comment: string;
+  forwarded: boolean;
+  status_ids: string[];
+  rule_ids: string[];
+}
+
+/** Mastodon's Admin::Account (staff only) */
+export interface AdminAccount {
+  id: string;
+  username: string;
+  domain: string | null;
+  created_at: string;
+  email: string | null;
+  role: { id: string; name: string } | null;
+  approved: boolean;
+  disabled: boolean;
+  silenced: boolean;
+  suspended: boolean;
+  sensitized: boolean;
+  account: Account;
+}
+
+/** Mastodon's Admin::Report (staff only) */
+export interface AdminReport {
+  id: string;
+  action_taken: boolean;
+  action_taken_at: string | null;
+  category: ReportCategory;
+  comment: string;
+  forwarded: boolean;
+  created_at: string;
+  account: AdminAccount | null;
+  target_account: AdminAccount | null;
+  assigned_account: AdminAccount | null;
+  action_taken_by_account: AdminAccount | null;
+  statuses: Status[];
+  rules: Rule[];
+}
+
+export type AccountActionType = "none" | "sensitive" | "disable" | "silence" | "suspend";
+export type LiftVerb = "unsilence" | "unsuspend" | "unsensitive" | "enable";
+
+/** A moderation action in an account's history (Parvis) */
+export interface AccountActionRecord {
+  id: string;
+  action: AccountActionType | LiftVerb;
+  text: string;
+  report_id: string | null;
+  rule_ids: string[];
+  by_account_id: string | null;
+  created_at: string;
+}
+
+/** A staff note on an account or a report (Parvis) */
+export interface ModerationNote {
+  id: string;
+  content: string;
+  created_at: string;
+  account: AdminAccount | null;
+}

@@ -194,3 +194,9 @@ export const TrendIcon = (p: IconProps) => (
     <path d="M15 7h6v6" />
   </Icon>
 );
+export const FlagIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M5 21V4" />
+    <path d="M5 4h11l-2 4 2 4H5" />
+  </Icon>
+);

@@ -61,12 +61,14 @@ describe("Status", () => {
     expect(screen.getByRole("button", { name: /Répondre/ }).textContent).toContain("2");
   });
 
-  it("offers edit and delete only on one's own posts", () => {
+  it("offers edit and delete only on one's own posts, and reporting only on others'", () => {
     const { unmount } = renderWithProviders(<Status status={makeStatus({ account: alice })} />, { account: alice as CredentialAccount });
-    expect(screen.getByRole("button", { name: "Plus d’actions" })).toBeTruthy();
+    expect(screen.getByRole("button", { name: "Modifier", hidden: true })).toBeTruthy();
+    expect(screen.queryByRole("button", { name: "Signaler", hidden: true })).toBeNull();
     unmount();
     renderWithProviders(<Status status={makeStatus({ account: bob })} />, { account: alice as CredentialAccount });
-    expect(screen.queryByRole("button", { name: "Plus d’actions" })).toBeNull();
+    expect(screen.getByRole("button", { name: "Signaler", hidden: true })).toBeTruthy();
+    expect(screen.queryByRole("button", { name: "Modifier", hidden: true })).toBeNull();
   });
 
   it("does not let anyone boost a followers-only post of someone else", () => {

@@ -11,7 +11,8 @@ import { useSession } from "../state/session";
 import { publishLocal } from "../streaming/socket";
 import { Avatar, RelativeTime, useErrorText } from "./common";
 import { ConfirmDialog, Dialog } from "./Dialog";
-import { BookmarkIcon, BoostIcon, EditIcon, GlobeIcon, LockIcon, MailIcon, ReplyIcon, StarIcon, TrashIcon, UnlockIcon } from "./Icons";
+import { ReportDialog } from "./ReportDialog";
+import { BookmarkIcon, BoostIcon, EditIcon, FlagIcon, GlobeIcon, LockIcon, MailIcon, ReplyIcon, StarIcon, TrashIcon, UnlockIcon } from "./Icons";
 import { Menu } from "./Menu";
 import { useGroupModerationItems } from "./GroupModeration";
 import { Poll } from "./Poll";
@@ -229,6 +230,7 @@ function StatusActions({ status, threadUrl }: { status: StatusEntity; threadUrl:
   const [busy, setBusy] = useState<string | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const moderation = useGroupModerationItems(status);
+  const [reporting, setReporting] = useState(false);
 
   if (!account) {
     // Visitors see the counts, not the buttons.
@@ -352,7 +354,12 @@ function StatusActions({ status, threadUrl }: { status: StatusEntity; threadUrl:
             onClose={() => setConfirmDelete(false)}
           />
         </>
-      ) : null}
+      ) : (
+        <>
+          <Menu label={t("status.more")} items={[{ label: t("report.action"), icon: <FlagIcon />, onSelect: () => setReporting(true) }]} />
+          {reporting ? <ReportDialog open account={status.account} status={status} onClose={() => setReporting(false)} /> : null}
+        </>
+      )}
     </div>
   );
 }

@@ -338,6 +338,7 @@ export function CivicSettingsLinks() {
   const { account } = useSession();
   const ids = useId();
   const isAdmin = account?.roles?.some((r) => r.name === "Admin") ?? false;
+  const isStaff = isAdmin || (account?.roles?.some((r) => r.name === "Moderator") ?? false);
   return (
     <section className="card" aria-labelledby={`${ids}-title`}>
       <h2 id={`${ids}-title`}>{t("settingsLinks.title")}</h2>
@@ -345,6 +346,11 @@ export function CivicSettingsLinks() {
         <li>
           <Link to="/scheduled_statuses">{t("settingsLinks.scheduled")}</Link>
         </li>
+        {isStaff ? (
+          <li>
+            <Link to="/admin/reports">{t("settingsLinks.moderation")}</Link>
+          </li>
+        ) : null}
         {isAdmin ? (
           <li>
             <Link to="/admin/announcements">{t("settingsLinks.adminAnnouncements")}</Link>

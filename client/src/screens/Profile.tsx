@@ -8,6 +8,7 @@ import { Avatar, EmptyState, ErrorNotice, Loading, PageTitle, useErrorText } fro
 import { ConfirmDialog } from "../components/Dialog";
 import { LockIcon } from "../components/Icons";
 import { Menu } from "../components/Menu";
+import { ReportDialog } from "../components/ReportDialog";
 import { ServerHtml } from "../components/Status";
 import { Timeline } from "../components/Timeline";
 import { useI18n } from "../i18n/context";
@@ -59,6 +60,8 @@ function ProfileHeader({ account, relationship, onRelationship, isSelf }: { acco
   const announce = useAnnounce();
   const errorText = useErrorText();
   const [confirmBlock, setConfirmBlock] = useState(false);
+  const [reporting, setReporting] = useState(false);
+  const isStaff = me?.roles?.some((r) => r.name === "Admin" || r.name === "Moderator") ?? false;
   const name = displayName(account);
   const fullHandle = account.acct.includes("@") ? account.acct : `${account.acct}@${instance?.domain ?? location.host}`;
 
@@ -105,8 +108,11 @@ function ProfileHeader({ account, relationship, onRelationship, isSelf }: { acco
                   relationship?.blocking
                     ? { label: t("relationship.unblock"), onSelect: () => act(() => api.unblock(account.id), t("relationship.unblocked", { name })) }
                     : { label: t("relationship.block"), danger: true, onSelect: () => setConfirmBlock(true) },
+                  { label: t("report.action"), onSelect: () => setReporting(true) },
+                  ...(isStaff ? [{ label: t("moderation.moderate"), onSelect: () => navigate(`/admin/accounts/${account.id}`) }] : []),
                 ]}
               />
+              {reporting ? <ReportDialog open account={account} onClose={() => setReporting(false)} /> : null}
               <ConfirmDialog
                 open={confirmBlock}
                 title={t("relationship.blockTitle", { name })}

@@ -25,7 +25,7 @@ describe("BookmarksScreen", () => {
     renderWithProviders(<BookmarksScreen />, { account: me });
     expect(await screen.findByText("Gardé 0")).toBeTruthy();
     expect(String(fetchMock.mock.calls[0][0])).toMatch(/^\/api\/v1\/bookmarks\?limit=20$/);
-    const more = await screen.findByRole("button", { name: /plus/i });
+    const more = await screen.findByRole("button", { name: "Charger plus" });
     await act(async () => more.click());
     expect(await screen.findByText("Le plus ancien")).toBeTruthy();
     // the cursor is the bookmark row id from the Link header, not the last status id

@@ -15,12 +15,26 @@ export async function deleteLocalAccount(ctx: DomainContext, userId: string, pas
   const [user] = await ctx.db.select().from(users).where(eq(users.id, userId));
   if (!user) throw new NotFound();
   if (!(await verifyPassword(user.passwordHash, password))) throw new Invalid("Password is incorrect", { password: "ERR_INVALID" });
+  await purgeLocalAccount(ctx, userId);
+}
+
+/**
+ * Deletes a resident's posts, relationships and login, keeping the emptied,
+ * suspended account row (the resident's own deletion, and a suspension whose
+ * grace period ended: server/domain/moderation/purge.ts).
+ */
+export async function purgeLocalAccount(ctx: DomainContext, userId: string): Promise<void> {
+  const [user] = await ctx.db.select().from(users).where(eq(users.id, userId));
+  if (!user) throw new NotFound();
   const [account] = await ctx.db.select().from(accounts).where(eq(accounts.id, user.accountId));
   if (!account || account.domain !== null) throw new NotFound();
   // computed before the follows go: they are who must hear of the deletion
   const inboxes = (await remoteFollowerInboxes(ctx, account.id)).map((r) => r.sharedInboxUrl ?? r.inboxUrl).filter((u): u is string => Boolean(u));
   const files = await ctx.db.transaction(async (tx) => {
     const id = account.id;
+    // the login goes first: it claims the deletion (a second process finds nothing and stops)
+    const claimed = await tx.delete(users).where(eq(users.id, userId)).returning({ id: users.id });
+    if (claimed.length === 0) throw new NotFound();
     await tx.delete(statuses).where(eq(statuses.accountId, id));
     await tx.delete(favourites).where(eq(favourites.accountId, id));
     await tx.delete(follows).where(or(eq(follows.accountId, id), eq(follows.targetAccountId, id)));
@@ -29,8 +43,6 @@ export async function deleteLocalAccount(ctx: DomainContext, userId: string, pas
     await tx.delete(mutes).where(or(eq(mutes.accountId, id), eq(mutes.targetAccountId, id)));
     await tx.delete(notifications).where(or(eq(notifications.accountId, id), eq(notifications.fromAccountId, id)));
     const media = await tx.delete(mediaAttachments).where(eq(mediaAttachments.accountId, id)).returning({ fileName: mediaAttachments.fileName, previewFileName: mediaAttachments.previewFileName });
-    // the login and every token go with the user row
-    await tx.delete(users).where(eq(users.id, userId));
     await tx
       .update(accounts)
       .set({ displayName: "", note: "", noteSource: "", fields: [], avatarUrl: null, headerUrl: null, locked: false, suspendedAt: new Date(), updatedAt: new Date() })

@@ -10,7 +10,8 @@ import type { DomainContext } from "../context";
 import { getSettings } from "../instance/settings";
 
 export type DomainPolicy = typeof domainPolicies.$inferSelect;
-export type PolicyKind = "allow" | "block";
+/** allow (allowlist mode), block (no federation, content hidden), silence (federates; posts kept out of public timelines) */
+export type PolicyKind = "allow" | "block" | "silence";
 
 const CACHE_MS = 10_000;
 
@@ -71,14 +72,23 @@ export async function listDomainPolicies(ctx: DomainContext): Promise<DomainPoli
   return ctx.db.select().from(domainPolicies).orderBy(asc(domainPolicies.domain));
 }
 
-/** Adds or replaces the policy of a domain. */
-export async function setDomainPolicy(ctx: DomainContext, domain: string, policy: PolicyKind, reason = ""): Promise<DomainPolicy> {
+export async function getDomainPolicy(ctx: DomainContext, domain: string): Promise<DomainPolicy | undefined> {
+  const [row] = await ctx.db.select().from(domainPolicies).where(eq(domainPolicies.domain, domain));
+  return row;
+}
+
+/**
+ * Adds or replaces the policy of a domain: the one place where domain
+ * policies change (the moderation log hooks in here and in removeDomainPolicy).
+ */
+export async function setDomainPolicy(ctx: DomainContext, domain: string, policy: PolicyKind, reason = "", privateComment?: string): Promise<DomainPolicy> {
   const normalized = normalizeDomain(domain);
   if (normalized === normalizeDomain(ctx.config.domain)) throw new Invalid("This is our own domain", { domain: "ERR_INVALID" });
+  const comment = privateComment === undefined ? {} : { privateComment };
   const [row] = await ctx.db
     .insert(domainPolicies)
-    .values({ domain: normalized, policy, reason })
-    .onConflictDoUpdate({ target: domainPolicies.domain, set: { policy, reason } })
+    .values({ domain: normalized, policy, reason, ...comment })
+    .onConflictDoUpdate({ target: domainPolicies.domain, set: { policy, reason, ...comment } })
     .returning();
   invalidateDomainPolicyCache(ctx);
   return row;

@@ -3,6 +3,7 @@
 import { and, eq, inArray, isNull, notInArray, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { accounts, blocks, mentions, mutes, notifications, statuses, users, type NotificationType } from "../../db/schema";
+import { authorNotSuspended } from "../moderation/visibility";
 import { NotFound } from "../../errors";
 import { isId, newId } from "../../ids";
 import type { DomainContext } from "../context";
@@ -153,7 +154,7 @@ export function shownNotifications(recipientId: string, filter: NotificationFilt
     filter.accountId ? eq(notifications.fromAccountId, filter.accountId) : undefined,
     // a sender suspended since, or blocked since, no longer shows
     sql`not exists (select 1 from ${blocks} b where b.account_id = ${recipientId} and b.target_account_id = ${notifications.fromAccountId})`,
-    sql`not exists (select 1 from ${accounts} a where a.id = ${notifications.fromAccountId} and a.suspended_at is not null)`,
+    authorNotSuspended(notifications.fromAccountId),
     statusStillVisible(recipientId),
   )!;
 }

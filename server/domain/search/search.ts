@@ -2,6 +2,7 @@
 // public statuses by words. Remote resolution is federation's, injected in the context.
 import { and, asc, eq, ilike, isNull, sql } from "drizzle-orm";
 import { statusTags, statuses, tags } from "../../db/schema";
+import { authorNotSuspended } from "../moderation/visibility";
 import type { DomainContext } from "../context";
 import { isTagName, withoutHash } from "../content/hashtags";
 import { visibleTo } from "../visibility/visibility";
@@ -51,8 +52,8 @@ export async function searchStatuses(ctx: DomainContext, query: string, viewerId
         ilike(contentText, likePattern(term, false)),
         isNull(statuses.reblogOfId),
         visibleTo(viewerId),
-        // suspended authors, and those the viewer blocks or mutes, as on timelines
-        sql`not exists (select 1 from accounts a where a.id = ${statuses.accountId} and a.suspended_at is not null)`,
+        // suspended authors (or on a blocked server), and those the viewer blocks or mutes, as on timelines
+        authorNotSuspended(statuses.accountId),
         viewerId
           ? sql`not exists (select 1 from blocks b where b.account_id = ${viewerId} and b.target_account_id = ${statuses.accountId})
               and not exists (select 1 from mutes m where m.account_id = ${viewerId} and m.target_account_id = ${statuses.accountId} and (m.expires_at is null or m.expires_at > now()))`

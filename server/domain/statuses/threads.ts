@@ -1,6 +1,7 @@
 // A status's thread: the chain of ancestors and the tree of descendants the viewer may see.
 import { sql } from "drizzle-orm";
 import { blocks, mutes, statuses } from "../../db/schema";
+import { authorNotSuspended } from "../moderation/visibility";
 import type { DomainContext } from "../context";
 import { type Status } from "./local";
 import { getVisibleStatus, visibleTo } from "../visibility/visibility";
@@ -40,7 +41,7 @@ export async function threadOf(ctx: DomainContext, id: string, viewerId: string 
     select tree.id::text as id, tree.path from tree
     join ${statuses} on ${statuses.id} = tree.id
     where ${visibleTo(viewerId)}
-      and not exists (select 1 from accounts a where a.id = ${statuses.accountId} and a.suspended_at is not null)
+      and ${authorNotSuspended(statuses.accountId)}
       ${viewerId ? sql`and not exists (select 1 from ${blocks} b where b.account_id = ${viewerId} and b.target_account_id = ${statuses.accountId})
       and not exists (select 1 from ${mutes} m where m.account_id = ${viewerId} and m.target_account_id = ${statuses.accountId} and (m.expires_at is null or m.expires_at > now()))` : sql``}
     order by tree.path

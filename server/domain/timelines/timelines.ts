@@ -7,6 +7,7 @@ import type { DomainContext } from "../context";
 import { finishPage, pageQuery, type PageParams } from "../pagination";
 import type { Status } from "../statuses/local";
 import { visibleTo, type Viewer } from "../visibility/visibility";
+import { authorNotSilenced, authorNotSuspended } from "../moderation/visibility";
 
 const original = alias(statuses, "original");
 
@@ -27,7 +28,7 @@ export function reblogVisible(viewerId: Viewer | null): SQL {
 
 /** Authors the viewer blocked or muted, and suspended authors, are left out. */
 export function notHidden(viewerId: Viewer | null): SQL {
-  const suspended = sql`not exists (select 1 from ${accounts} a where a.id = ${statuses.accountId} and a.suspended_at is not null)`;
+  const suspended = authorNotSuspended(statuses.accountId);
   if (!viewerId) return suspended;
   return sql`${suspended}
     and not exists (select 1 from ${blocks} b where b.account_id = ${viewerId} and b.target_account_id = ${statuses.accountId})
@@ -121,6 +122,7 @@ function publicCondition(viewerId: Viewer | null, options: PublicOptions): SQL {
     options.onlyMedia ? onlyMedia() : undefined,
     options.tag !== undefined ? taggedWith(options.tag) : undefined,
     notHidden(viewerId),
+    authorNotSilenced(statuses.accountId, viewerId),
   )!;
 }
 

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { trendReviews } from "../../db/schema";
 import { NotFound } from "../../errors";
+import { authorNotSilenced, authorNotSuspended } from "../moderation/visibility";
 import type { DomainContext } from "../context";
 import { getSettings } from "../instance/settings";
 import { rowsOf } from "../../db/rows";
@@ -60,9 +61,13 @@ function fillHistory(now: Date, rows: { day: number; uses: number; accounts: num
   return history;
 }
 
-/** Public, non-reblog statuses of unsuspended accounts in the last `days` (SQL over statuses as s, accounts as a). */
+/**
+ * Public, non-reblog statuses of accounts neither suspended nor silenced (nor
+ * on a server so treated) in the last `days` (SQL over statuses as s, accounts as a).
+ */
 const recentPublic = (days: number, now: Date) =>
-  sql`s.visibility = 'public' and s.reblog_of_id is null and a.suspended_at is null
+  sql`s.visibility = 'public' and s.reblog_of_id is null and a.suspended_at is null and a.silenced_at is null
+    and ${authorNotSuspended(sql`s.account_id`)} and ${authorNotSilenced(sql`s.account_id`, null)}
     and s.created_at > ${now.toISOString()}::timestamptz - ${days} * interval '1 day'`;
 
 export async function tagCandidates(ctx: DomainContext, now = new Date()): Promise<TagTrend[]> {

@@ -3,12 +3,13 @@
 // concept of its own (not a file of statuses/) because notifications, polls
 // and conversations need it while statuses/ calls them: keeping it below
 // them all is what keeps the concept folders free of import cycles.
-import { eq, sql, type SQL } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { accounts, blocks, follows, groupMemberships, mentions, statuses } from "../../db/schema";
 import { NotFound } from "../../errors";
 import { rowsOf } from "../../db/rows";
 import type { DomainContext } from "../context";
+import { authorNotSuspended } from "../moderation/visibility";
 
 export interface StatusLike {
   id: string;
@@ -88,7 +89,8 @@ export async function getVisibleStatus(ctx: DomainContext, id: string, viewerId:
     .select({ status: statuses, suspended: accounts.suspendedAt })
     .from(statuses)
     .innerJoin(accounts, eq(accounts.id, statuses.accountId))
-    .where(eq(statuses.id, id));
+    // a suspended author, or one on a blocked server, is hidden
+    .where(and(eq(statuses.id, id), authorNotSuspended(statuses.accountId)));
   if (!row || row.suspended || !(await canSee(ctx, row.status, viewerId))) throw new NotFound();
   if (row.status.reblogOfId) {
     // a reblog is visible only while what it shares is
