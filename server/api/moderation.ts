@@ -9,7 +9,7 @@
 import { Router, type Request } from "express";
 import { z } from "zod";
 import { currentAuth, requireRole } from "../auth/middleware";
-import { getDomainPolicy, listDomainPolicies, normalizeDomain, removeDomainPolicy, setDomainPolicy, type DomainPolicy } from "../domain/domains";
+import { getDomainPolicy, listDomainPolicies, normalizeDomain, type DomainPolicy } from "../domain/domains";
 import { listRules } from "../domain/instance";
 import {
   ACTION_TYPES,
@@ -31,6 +31,9 @@ import {
   resolveReport,
   type LiftType,
   type Moderator,
+  type Actor as LogActor,
+  setDomainPolicyLogged,
+  removeDomainPolicyLogged,
   type ModerationNote,
   type NoteSubject,
   type Report,
@@ -135,6 +138,11 @@ export function moderationRouter(services: Services): Router {
   const staff = requireRole("moderator", "admin");
   const admin = requireRole("admin");
 
+  /** who acts, as the public moderation log names them: the role only */
+  const logActor = (req: Request): LogActor => {
+    const auth = currentAuth(req);
+    return { role: auth.user.role === "admin" ? "admin" : "moderator", staffAccountId: auth.account.id };
+  };
   const moderator = (req: Request): Moderator => {
     const auth = currentAuth(req);
     return { accountId: auth.account.id, role: auth.user.role };
@@ -190,7 +198,7 @@ export function moderationRouter(services: Services): Router {
 
   router.post("/api/v1/admin/reports/:id/resolve", staff, async (req, res) => {
     const me = currentAuth(req).account.id;
-    res.json(await reportEntity(await resolveReport(ctx, idParam(req), me), me));
+    res.json(await reportEntity(await resolveReport(ctx, idParam(req), moderator(req)), me));
   });
 
   router.post("/api/v1/admin/reports/:id/reopen", staff, async (req, res) => {
@@ -295,7 +303,7 @@ export function moderationRouter(services: Services): Router {
     const existing = await getDomainPolicy(ctx, domain);
     if (isBlock(existing)) throw new Invalid("Validation failed: this domain is already blocked", { domain: "ERR_TAKEN" });
     if (existing) throw new Invalid("Validation failed: this domain is on the allowlist; remove it there first", { domain: "ERR_TAKEN" });
-    res.json(serializeDomainBlock(await setDomainPolicy(ctx, domain, policy, body.public_comment ?? "", body.private_comment ?? "")));
+    res.json(serializeDomainBlock(await setDomainPolicyLogged(ctx, { domain, policy, reason: body.public_comment ?? "", privateComment: body.private_comment ?? "" }, logActor(req))));
   });
 
   router.put("/api/v1/admin/domain_blocks/:id", admin, async (req, res) => {
@@ -304,13 +312,21 @@ export function moderationRouter(services: Services): Router {
     if (!isBlock(existing)) throw new NotFound("Record not found");
     const body = parseBody(domainBlockUpdateSchema, req);
     const policy = body.severity ? severityPolicy(body.severity) : existing.policy;
-    res.json(serializeDomainBlock(await setDomainPolicy(ctx, domain, policy as "silence" | "block", body.public_comment ?? existing.reason, body.private_comment ?? existing.privateComment)));
+    res.json(
+      serializeDomainBlock(
+        await setDomainPolicyLogged(
+          ctx,
+          { domain, policy: policy as "silence" | "block", reason: body.public_comment ?? existing.reason, privateComment: body.private_comment ?? existing.privateComment },
+          logActor(req),
+        ),
+      ),
+    );
   });
 
   router.delete("/api/v1/admin/domain_blocks/:id", admin, async (req, res) => {
     const domain = domainParam(req);
     if (!isBlock(await getDomainPolicy(ctx, domain))) throw new NotFound("Record not found");
-    await removeDomainPolicy(ctx, domain);
+    await removeDomainPolicyLogged(ctx, domain, undefined, logActor(req));
     res.json({});
   });
 
@@ -331,13 +347,13 @@ export function moderationRouter(services: Services): Router {
     // as Mastodon: allowing an allowed domain returns it
     if (existing?.policy === "allow") return void res.json(serializeDomainAllow(existing));
     if (existing) throw new Invalid("Validation failed: this domain is blocked; remove the block first", { domain: "ERR_TAKEN" });
-    res.json(serializeDomainAllow(await setDomainPolicy(ctx, domain, "allow")));
+    res.json(serializeDomainAllow(await setDomainPolicyLogged(ctx, { domain, policy: "allow" }, logActor(req))));
   });
 
   router.delete("/api/v1/admin/domain_allows/:id", admin, async (req, res) => {
     const domain = domainParam(req);
     if ((await getDomainPolicy(ctx, domain))?.policy !== "allow") throw new NotFound("Record not found");
-    await removeDomainPolicy(ctx, domain);
+    await removeDomainPolicyLogged(ctx, domain, undefined, logActor(req));
     res.json({});
   });
 

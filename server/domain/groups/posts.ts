@@ -5,6 +5,7 @@ import { groupPins, groupRemovals, statuses } from "../../db/schema";
 import { Forbidden, Invalid, NotFound } from "../../errors";
 import { newId } from "../../ids";
 import type { DomainContext } from "../context";
+import { appendLogEntry } from "../moderation/log";
 import { finishPage, pageQuery, type PageParams } from "../pagination";
 import { deleteStatus, type Status } from "../statuses/local";
 import { visibleTo } from "../visibility/visibility";
@@ -90,6 +91,14 @@ export async function removeGroupStatus(ctx: DomainContext, actorId: string, gro
     authorId: status.accountId,
     removedById: actorId,
     reason,
+  });
+  // the instance's public moderation log records the removal: the group, the role, the reason
+  await appendLogEntry(ctx, {
+    action: "group_removal",
+    target: { type: "group", id: groupId },
+    publicReason: reason,
+    actorRole: "group_moderator",
+    staffAccountId: actorId,
   });
   await deleteStatus(ctx, actorId, status.id, true);
 }

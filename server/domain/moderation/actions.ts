@@ -16,6 +16,16 @@ import type { DomainContext } from "../context";
 import { stripHtml } from "../content/sanitize";
 import { writeAndPublish } from "../event-journal";
 import { resolveReport } from "./reports";
+import { appendLogEntry, type LogAction } from "./log";
+
+/** The public moderation log's name for each action ("none" is a warning: nothing to publish). */
+const LOGGED_ACTIONS: Record<ActionType, LogAction | null> = {
+  none: null,
+  sensitive: "account_sensitive",
+  disable: "account_disabled",
+  silence: "account_silenced",
+  suspend: "account_suspended",
+};
 
 export type AccountAction = typeof accountActions.$inferSelect;
 export const ACTION_TYPES = ["none", "sensitive", "disable", "silence", "suspend"] as const;
@@ -90,7 +100,18 @@ export async function applyAccountAction(ctx: DomainContext, by: Moderator, inpu
       .insert(accountActions)
       .values({ id: newId(), targetAccountId: account.id, action: input.type, text, reportId: input.reportId ?? null, ruleIds, byAccountId: by.accountId })
       .returning();
-    if (input.reportId) await resolveReport(txCtx, input.reportId, by.accountId);
+    if (input.reportId) await resolveReport(txCtx, input.reportId, by);
+    const logged = LOGGED_ACTIONS[input.type];
+    if (logged) {
+      await appendLogEntry(txCtx, {
+        action: logged,
+        target: { type: "account", id: account.id },
+        ruleIds,
+        publicReason: text,
+        actorRole: by.role === "admin" ? "admin" : "moderator",
+        staffAccountId: by.accountId,
+      });
+    }
     await record("account.moderated", { actionId: row.id, accountId: account.id, action: input.type, local: account.domain === null, reportId: input.reportId ?? null });
     // the account cache and the streams learn of it
     if (input.type !== "none" && input.type !== "disable") await record("account.updated", { accountId: account.id, local: account.domain === null }, { durable: false });
@@ -129,6 +150,16 @@ export async function liftAccountAction(ctx: DomainContext, by: Moderator, input
       .insert(accountActions)
       .values({ id: newId(), targetAccountId: account.id, action: input.type as AccountActionKind, text, byAccountId: by.accountId })
       .returning();
+    await appendLogEntry(
+      { ...ctx, db: tx },
+      {
+        action: "action_lifted",
+        target: { type: "account", id: account.id },
+        publicReason: text,
+        actorRole: by.role === "admin" ? "admin" : "moderator",
+        staffAccountId: by.accountId,
+      },
+    );
     await record("account.moderated", { actionId: row.id, accountId: account.id, action: input.type, local: account.domain === null, reportId: null });
     if (input.type !== "enable") await record("account.updated", { accountId: account.id, local: account.domain === null }, { durable: false });
     return row;

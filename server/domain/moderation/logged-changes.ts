@@ -19,7 +19,8 @@ export interface Actor {
 
 type Rule = Awaited<ReturnType<typeof addRule>>;
 
-async function inTransaction<T>(ctx: DomainContext, work: (tx: DomainContext) => Promise<T>): Promise<T> {
+/** Runs `work` in the caller's transaction, or in a new one: a log entry commits with its change. */
+export async function inTransaction<T>(ctx: DomainContext, work: (tx: DomainContext) => Promise<T>): Promise<T> {
   if (ctx.db instanceof PgTransaction) return work(ctx);
   return ctx.db.transaction((db: DbOrTx) => work({ ...ctx, db }));
 }
@@ -84,9 +85,11 @@ export async function removeRuleLogged(ctx: DomainContext, id: string, reason: s
 
 export interface DomainPolicyChange {
   domain: string;
-  policy: "allow" | "block";
-  /** the policy's reason (shown to admins) */
+  policy: "allow" | "block" | "silence";
+  /** the policy's reason (Mastodon's public comment on a domain block) */
   reason?: string;
+  /** staff only (Mastodon's private comment); unchanged when absent */
+  privateComment?: string;
   /** what the public log says; the reason when absent */
   publicReason?: string;
   ruleIds?: string[];
@@ -95,9 +98,10 @@ export interface DomainPolicyChange {
 export async function setDomainPolicyLogged(ctx: DomainContext, change: DomainPolicyChange, actor: Actor): Promise<DomainPolicy> {
   const ruleIds = await checkRuleIds(ctx, change.ruleIds);
   const policy = await inTransaction(ctx, async (tx) => {
-    const p = await setDomainPolicy(tx, change.domain, change.policy, change.reason ?? "");
+    const p = await setDomainPolicy(tx, change.domain, change.policy, change.reason ?? "", change.privateComment);
     await appendLogEntry(tx, {
-      action: p.policy === "block" ? "domain_blocked" : "domain_allowed",
+      // a silenced domain is blocked from public timelines: a block of lesser severity
+      action: p.policy === "allow" ? "domain_allowed" : "domain_blocked",
       target: { type: "domain", id: p.domain },
       ruleIds,
       publicReason: change.publicReason ?? p.reason,
@@ -118,7 +122,7 @@ export async function removeDomainPolicyLogged(ctx: DomainContext, domain: strin
   await inTransaction(ctx, async (tx) => {
     await removeDomainPolicy(tx, normalized);
     await appendLogEntry(tx, {
-      action: existing.policy === "block" ? "domain_unblocked" : "domain_unallowed",
+      action: existing.policy === "allow" ? "domain_unallowed" : "domain_unblocked",
       target: { type: "domain", id: normalized },
       publicReason: reason?.trim() ?? "",
       actorRole: actor.role,

@@ -12,6 +12,8 @@ import { stripHtml } from "../content/sanitize";
 import { writeAndPublish } from "../event-journal";
 import { finishPage, pageQuery, type PageParams } from "../pagination";
 import { visibleTo } from "../visibility/visibility";
+import { appendLogEntry } from "./log";
+import { inTransaction } from "./logged-changes";
 
 export type Report = typeof reports.$inferSelect;
 
@@ -181,14 +183,33 @@ export async function assignReport(ctx: DomainContext, reportId: string, assigne
  * Marks a report handled. The one place where a report is resolved (by hand,
  * or by an account action naming it): the moderation log hooks in here.
  */
-export async function resolveReport(ctx: DomainContext, reportId: string, byAccountId: string | null): Promise<Report> {
-  const [row] = await ctx.db
-    .update(reports)
-    .set({ actionTakenAt: sql`coalesce(${reports.actionTakenAt}, now())`, actionTakenByAccountId: byAccountId, updatedAt: new Date() })
-    .where(eq(reports.id, reportId))
-    .returning();
-  if (!row) throw new NotFound("Record not found");
-  return row;
+/** Who resolves a report, as the public log names them (role only). */
+export interface ReportResolver {
+  accountId: string | null;
+  role: string;
+}
+
+/** Marks a report resolved; the first resolution is written to the public moderation log. */
+export async function resolveReport(ctx: DomainContext, reportId: string, by: ReportResolver): Promise<Report> {
+  return inTransaction(ctx, async (tx) => {
+    const [before] = await tx.db.select({ resolvedAt: reports.actionTakenAt }).from(reports).where(eq(reports.id, reportId));
+    if (!before) throw new NotFound("Record not found");
+    const [row] = await tx.db
+      .update(reports)
+      .set({ actionTakenAt: sql`coalesce(${reports.actionTakenAt}, now())`, actionTakenByAccountId: by.accountId, updatedAt: new Date() })
+      .where(eq(reports.id, reportId))
+      .returning();
+    if (!before.resolvedAt) {
+      await appendLogEntry(tx, {
+        action: "report_resolved",
+        target: { type: "report", id: reportId },
+        ruleIds: row.ruleIds,
+        actorRole: by.role === "admin" ? "admin" : "moderator",
+        staffAccountId: by.accountId,
+      });
+    }
+    return row;
+  });
 }
 
 /** Puts a resolved report back in the queue. */
