@@ -3,6 +3,7 @@
 // cannot express (triggers) goes in custom migrations (`npx drizzle-kit generate --custom`).
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   bigserial,
   boolean,
   check,
@@ -1085,7 +1086,7 @@ export const dataExports = pgTable(
     done: integer("done").notNull().default(0),
     total: integer("total").notNull().default(0),
     /** archive size in bytes once ready */
-    size: integer("size"),
+    size: bigint("size", { mode: "number" }),
     attempts: integer("attempts").notNull().default(0),
     error: text("error"),
     /** a running job renews this while it works; past it, the job is considered dead */
