@@ -71,6 +71,9 @@ const envSchema = z.object({
   PARVIS_MEDIA_MAX_DIMENSION: z.coerce.number().int().min(64).max(16384).default(4096),
   PARVIS_MEDIA_MAX_IMAGE_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(16 * 1024 * 1024),
   PARVIS_MEDIA_MAX_DOCUMENT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
+  PARVIS_ACCOUNT_DELETION_GRACE_DAYS: z.coerce.number().int().min(0).max(365).default(30),
+  PARVIS_EXPORT_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  PARVIS_IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(2 * 1024 * 1024),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -106,6 +109,8 @@ export interface Config {
   dbMaintenanceIntervalMs: number;
   /** uploads: longest side kept (px), and the byte limits of an image and of a PDF document */
   media: { maxDimension: number; maxImageBytes: number; maxDocumentBytes: number };
+  /** residents' data rights: how long an account stays deactivated before it is purged, archives kept, imported file size */
+  dataRights: { deletionGraceMs: number; exportTtlMs: number; importMaxBytes: number };
   logLevel: string;
 }
 
@@ -178,6 +183,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxDimension: e.PARVIS_MEDIA_MAX_DIMENSION,
       maxImageBytes: e.PARVIS_MEDIA_MAX_IMAGE_BYTES,
       maxDocumentBytes: e.PARVIS_MEDIA_MAX_DOCUMENT_BYTES,
+    },
+    dataRights: {
+      deletionGraceMs: e.PARVIS_ACCOUNT_DELETION_GRACE_DAYS * 86_400_000,
+      exportTtlMs: e.PARVIS_EXPORT_TTL_DAYS * 86_400_000,
+      importMaxBytes: e.PARVIS_IMPORT_MAX_BYTES,
     },
     logLevel: e.LOG_LEVEL,
   };

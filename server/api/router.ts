@@ -26,6 +26,7 @@ import { searchRouter } from "./search";
 import { statusesRouter } from "./statuses";
 import { timelinesRouter } from "./timelines";
 import { webSessionRouter } from "./web-session";
+import { dataRightsRouter } from "./data-rights";
 import { wellKnownRouter } from "./well-known";
 import { mediaDir } from "../domain/media";
 import { notificationsReadUpTo } from "../domain/timelines";
@@ -61,6 +62,7 @@ export function apiRouter(services: Services): Router {
   router.use(instanceRouter(services));
   router.use(searchRouter(services));
   router.use(webSessionRouter(services));
+  router.use(dataRightsRouter(services));
   router.use(adminRouter(services));
 
   const missing = join(staticDir, "avatar-missing.png");
