@@ -195,7 +195,7 @@ function ImportSection() {
       {imports === null ? <Loading /> : null}
       {imports?.length ? (
         <>
-          <h3>{t("myData.import.history")}</h3>
+          <h3 className="import-history-title">{t("myData.import.history")}</h3>
           <ul className="plain-list import-list">
             {imports.map((i) => {
               const percent = i.total ? Math.round((100 * i.processed) / i.total) : 100;
