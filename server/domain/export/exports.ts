@@ -8,10 +8,11 @@ import { mkdir, rename, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { and, desc, eq, inArray, lt, or } from "drizzle-orm";
 import { dataExports } from "../../db/schema";
-import { TooManyRequests } from "../../errors";
+import { NotFound, TooManyRequests } from "../../errors";
 import { newId } from "../../ids";
 import type { DomainContext } from "../context";
 import { writeArchive } from "./archive";
+import { ZipTooLarge } from "./zip";
 
 export type DataExport = typeof dataExports.$inferSelect;
 
@@ -131,7 +132,8 @@ export async function runExports(ctx: DomainContext, now = new Date(), limit = 5
     } catch (error) {
       await removeFile(partial);
       const message = error instanceof Error ? error.message : String(error);
-      const last = job.attempts >= EXPORT_MAX_ATTEMPTS;
+      // an archive too large for ZIP, or an account gone, will not do better next time
+      const last = job.attempts >= EXPORT_MAX_ATTEMPTS || error instanceof ZipTooLarge || error instanceof NotFound;
       await ctx.db
         .update(dataExports)
         .set(last ? { state: "failed", leaseUntil: null, finishedAt: clock(), error: message } : { state: "queued", leaseUntil: null, error: message })
