@@ -43,7 +43,8 @@ function routes(overrides: Record<string, (init?: RequestInit) => Response> = {}
 }
 
 describe("Mes données", () => {
-  it("asks for an archive, follows its progress and offers the download when ready", async () => {
+  // waits for one real poll (POLL_MS): generous timeouts for a busy machine
+  it("asks for an archive, follows its progress and offers the download when ready", { timeout: 20_000 }, async () => {
     let state: unknown = { state: "none" };
     routes({
       "GET /api/parvis/account/export": () => jsonResponse(state),
@@ -55,12 +56,12 @@ describe("Mes données", () => {
     renderWithProviders(<MyDataScreen />);
     const ask = await screen.findByRole("button", { name: "Préparer une nouvelle archive" });
     await act(async () => ask.click());
-    const bar = await screen.findByRole("progressbar", { name: "Avancement de l’archive" });
+    const bar = await screen.findByRole("progressbar", { name: "Avancement de l’archive" }, { timeout: 5000 });
     expect(bar.getAttribute("value")).toBe("25");
     expect(screen.getByText("Préparation de vos messages…")).toBeTruthy();
     // the job finishes: the next poll shows the download link
     state = ready;
-    const link = await screen.findByRole("link", { name: "Télécharger l’archive (environ 5 Mo)" }, { timeout: 4000 });
+    const link = await screen.findByRole("link", { name: "Télécharger l’archive (environ 5 Mo)" }, { timeout: 10_000 });
     expect(link.getAttribute("href")).toBe("/api/parvis/account/export/file");
     expect(screen.queryByRole("progressbar")).toBeNull();
   });
