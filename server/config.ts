@@ -72,6 +72,9 @@ const envSchema = z.object({
   PARVIS_MEDIA_MAX_IMAGE_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(16 * 1024 * 1024),
   PARVIS_MEDIA_MAX_DOCUMENT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
   PARVIS_SUSPENSION_GRACE_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
+  PARVIS_ACCOUNT_DELETION_GRACE_DAYS: z.coerce.number().int().min(0).max(365).default(30),
+  PARVIS_EXPORT_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  PARVIS_IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(2 * 1024 * 1024),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -109,6 +112,8 @@ export interface Config {
   media: { maxDimension: number; maxImageBytes: number; maxDocumentBytes: number };
   /** days a suspended local account is kept (and can be unsuspended) before its data is deleted */
   suspensionGraceDays: number;
+  /** residents' data rights: how long an account stays deactivated before it is purged, archives kept, imported file size */
+  dataRights: { deletionGraceMs: number; exportTtlMs: number; importMaxBytes: number };
   logLevel: string;
 }
 
@@ -183,6 +188,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxDocumentBytes: e.PARVIS_MEDIA_MAX_DOCUMENT_BYTES,
     },
     suspensionGraceDays: e.PARVIS_SUSPENSION_GRACE_DAYS,
+    dataRights: {
+      deletionGraceMs: e.PARVIS_ACCOUNT_DELETION_GRACE_DAYS * 86_400_000,
+      exportTtlMs: e.PARVIS_EXPORT_TTL_DAYS * 86_400_000,
+      importMaxBytes: e.PARVIS_IMPORT_MAX_BYTES,
+    },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -40,6 +40,8 @@ export interface DomainEvents {
   "block.created": { blockId: string; accountId: string; targetAccountId: string };
   "block.removed": { blockId: string; uri: string | null; accountId: string; targetAccountId: string };
   "account.updated": { accountId: string; local: boolean };
+  /** an account moved to another (Move): its local followers were moved; the outbox sends Move for a resident */
+  "account.moved": { accountId: string; targetAccountId: string; local: boolean };
   "account.deleted": { accountId: string; uri: string; local: boolean; followerInboxes: string[] };
   "notification.created": { notificationId: string; accountId: string };
   "notification.removed": { notificationIds: string[]; accountId: string };

@@ -1,6 +1,7 @@
 // Periodic jobs of an instance: scheduled statuses published on time, ended
 // polls closed (with their notifications), suspended residents deleted once
-// their grace period is over. Their state lives in the database,
+// their grace period is over, and residents' archives, imports and deletions
+// (runDataRightsJobs). Their state lives in the database,
 // so a restart loses nothing: the next run takes up what is due. They run in
 // every process but the web-only ones (PARVIS_PROCESS_ROLE=web); two worker
 // processes share the work without doing it twice (rows are claimed).
@@ -9,6 +10,9 @@ import { publishDueAnnouncements } from "./domain/announcements";
 import { closeEndedPolls } from "./domain/polls";
 import { publishDueStatuses } from "./domain/statuses";
 import { purgeExpiredSuspensions } from "./domain/moderation";
+import { purgeDueDeletions } from "./domain/account-deletion";
+import { expireExports, runExports } from "./domain/export";
+import { runImports } from "./domain/imports";
 import type { Services } from "./services";
 
 export interface JobsOptions {
@@ -52,6 +56,47 @@ export async function runJobs(services: Services, now = new Date(), since?: Date
   }
 }
 
+/**
+ * Residents' data rights: archives to build, imports to work, accounts whose
+ * deletion grace ended, archives expired. Run apart from the jobs above: an
+ * archive takes seconds to minutes and must not hold up scheduled posts.
+ */
+export async function runDataRightsJobs(services: Services, now = new Date()): Promise<void> {
+  const log = services.logger;
+  const steps: [string, () => Promise<void>][] = [
+    [
+      "purging deleted accounts",
+      async () => {
+        const purged = await purgeDueDeletions(services.domain, now);
+        if (purged.length) log.info({ purged: purged.length }, "accounts deleted at the end of their grace period");
+      },
+    ],
+    [
+      "building archives",
+      async () => {
+        const { built, failed } = await runExports(services.domain, now);
+        if (built.length) log.info({ built: built.length }, "data archives built");
+        for (const id of failed) log.warn({ export: id }, "a data archive could not be built");
+      },
+    ],
+    ["working imports", async () => void (await runImports(services.domain, now))],
+    [
+      "expiring archives",
+      async () => {
+        const expired = await expireExports(services.domain, now);
+        if (expired) log.info({ expired }, "expired data archives deleted");
+      },
+    ],
+  ];
+  for (const [what, step] of steps) {
+    try {
+      await step();
+    } catch (err) {
+      log.error({ err }, `${what} failed`);
+    }
+  }
+}
+
 export function jobsModule(options: JobsOptions = {}): ModuleFactory {
   return (services: Services): Module => {
     if (services.config.processRole === "web") return {};
@@ -66,13 +111,25 @@ export function jobsModule(options: JobsOptions = {}): ModuleFactory {
         running = null;
       });
     };
+    let dataRights: Promise<void> | null = null;
+    const dataTick = () => {
+      if (dataRights) return;
+      dataRights = runDataRightsJobs(services).finally(() => {
+        dataRights = null;
+      });
+    };
     tick();
-    const timer = setInterval(tick, options.intervalMs ?? JOBS_INTERVAL_MS);
+    dataTick();
+    const timer = setInterval(() => {
+      tick();
+      dataTick();
+    }, options.intervalMs ?? JOBS_INTERVAL_MS);
     timer.unref();
     return {
       async stop() {
         clearInterval(timer);
         await running;
+        await dataRights;
       },
     };
   };

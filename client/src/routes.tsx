@@ -35,6 +35,7 @@ export const routes: RouteDef[] = [
   { path: "/notifications", screen: screen(() => import("./screens/Notifications"), "NotificationsScreen"), access: "user" },
   { path: "/search", screen: screen(() => import("./screens/Search"), "SearchScreen"), access: "any" },
   { path: "/settings", screen: screen(() => import("./screens/Settings"), "SettingsScreen"), access: "user" },
+  { path: "/settings/data", screen: screen(() => import("./screens/MyData"), "MyDataScreen"), access: "user" },
   { path: "/bookmarks", screen: screen(() => import("./screens/Saved"), "BookmarksScreen"), access: "user" },
   { path: "/favourites", screen: screen(() => import("./screens/Saved"), "FavouritesScreen"), access: "user" },
   { path: "/lists", screen: screen(() => import("./screens/Lists"), "ListsScreen"), access: "user" },

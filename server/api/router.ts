@@ -31,6 +31,7 @@ import { searchRouter } from "./search";
 import { statusesRouter } from "./statuses";
 import { timelinesRouter } from "./timelines";
 import { webSessionRouter } from "./web-session";
+import { dataRightsRouter } from "./data-rights";
 import { wellKnownRouter } from "./well-known";
 import { mediaDir } from "../domain/media";
 import { notificationsReadUpTo } from "../domain/timelines";
@@ -67,6 +68,7 @@ export function apiRouter(services: Services): Router {
   router.use(instanceRouter(services));
   router.use(searchRouter(services));
   router.use(webSessionRouter(services));
+  router.use(dataRightsRouter(services));
   router.use(adminRouter(services));
   router.use(moderationLogRouter(services));
   router.use(privacyRouter(services));

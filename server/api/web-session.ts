@@ -4,12 +4,12 @@
 import { randomBytes } from "node:crypto";
 import { Router, type CookieOptions, type Request } from "express";
 import { z } from "zod";
-import { assertMayLogIn, authenticatePassword, lockoutKey, passwordAuthenticator } from "../auth/login";
+import { assertMayLogIn, authenticatePassword, checkPassword, lockoutKey, passwordAuthenticator } from "../auth/login";
 import { CSRF_COOKIE, SESSION_COOKIE, currentAuth, requireAuth } from "../auth/middleware";
 import { authRateLimit, failedLoginTracker, loginRateLimit } from "../auth/rate-limit";
 import { issueToken, revokeToken } from "../auth/tokens";
 import { changePassword, listSessions, revokeSession, WEB_SESSION_DAYS } from "../domain/access";
-import { deleteLocalAccount } from "../domain/account-deletion";
+import { cancelAccountDeletion, requestAccountDeletion } from "../domain/account-deletion";
 import { Unauthorized } from "../errors";
 import type { Services } from "../services";
 import { idParam, parseBody } from "./http";
@@ -85,13 +85,30 @@ export function webSessionRouter(services: Services): Router {
     res.json({});
   });
 
-  // Parvis extension (Mastodon deletes accounts from its web settings only)
+  // Parvis extension (Mastodon deletes accounts from its web settings only). With a grace
+  // period (the default) the account is deactivated and the answer says until when.
   router.post("/api/parvis/account/delete", requireAuth(), authRateLimit(services.config.authRateLimit), async (req, res) => {
     const auth = currentAuth(req);
     const body = parseBody(z.object({ password: z.string().min(1).max(1000) }), req);
-    await deleteLocalAccount(ctx, auth.user.id, body.password);
+    const { dueAt } = await requestAccountDeletion(ctx, auth.user.id, body.password);
     res.clearCookie(SESSION_COOKIE, { path: "/" });
     res.clearCookie(CSRF_COOKIE, { path: "/" });
+    res.json({ deletion_due_at: dueAt?.toISOString() ?? null });
+  });
+
+  // Cancelling during the grace: the account's login and password, as for logging in
+  // (the account has no token any more); afterwards the resident logs in as usual.
+  router.post("/api/parvis/account/delete/cancel", loginRateLimit(services, services.config.authRateLimit), async (req, res) => {
+    const body = parseBody(z.object({ username: z.string().min(1).max(320), password: z.string().min(1).max(1000) }), req);
+    const key = await lockoutKey(ctx, body.username);
+    failures.assertAllowed(key);
+    const result = await checkPassword(ctx, body.username, body.password);
+    if (!result) {
+      failures.fail(key);
+      throw new Unauthorized("Invalid username or password");
+    }
+    failures.succeed(key);
+    await cancelAccountDeletion(ctx, result.user.id);
     res.json({});
   });
 

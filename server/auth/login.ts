@@ -4,7 +4,8 @@ import { eq, sql } from "drizzle-orm";
 import passport from "passport";
 import { Strategy as LocalStrategy } from "passport-local";
 import { accounts, users } from "../db/schema";
-import type { Account, User } from "../domain/accounts";
+import { type Account, type User } from "../domain/accounts";
+import { DeletionPending } from "../domain/account-deletion";
 import type { DomainContext } from "../domain/context";
 import { Forbidden } from "../errors";
 import { verifyDummy, verifyPassword } from "../domain/accounts";
@@ -60,6 +61,8 @@ export async function checkPassword(ctx: DomainContext, login: string, password:
 export function assertMayLogIn(result: LoginResult): void {
   if (!result.user.approved) throw new Forbidden("Your account is pending approval");
   if (result.user.disabledAt) throw new Forbidden("Your login is currently disabled");
+  // before the suspension check: a deactivated account waiting for deletion looks suspended
+  if (result.user.deletionDueAt) throw new DeletionPending(result.user.deletionDueAt);
   if (result.account.suspendedAt) throw new Forbidden("Your account is suspended");
 }
 

@@ -162,6 +162,16 @@ export const SCOPE_TABLE: readonly Row[] = [
   ["DELETE", "/api/parvis/web/sessions/:id", "write:accounts"],
   ["POST", "/api/parvis/web/password", "write:accounts"],
   ["POST", "/api/parvis/account/delete", "write:accounts"],
+  ["POST", "/api/parvis/account/delete/cancel", PUBLIC],
+  ["GET", "/api/parvis/account/export", "read:accounts"],
+  ["POST", "/api/parvis/account/export", "write:accounts"],
+  ["GET", "/api/parvis/account/export/file", "read:accounts"],
+  ["GET", "/api/parvis/account/imports", "read:accounts"],
+  ["POST", "/api/parvis/account/import", "write:accounts"],
+  ["GET", "/api/parvis/account/import/:id", "read:accounts"],
+  ["GET", "/api/parvis/account/aliases", "read:accounts"],
+  ["POST", "/api/parvis/account/aliases", "write:accounts"],
+  ["DELETE", "/api/parvis/account/aliases", "write:accounts"],
 
   // moderation and administration (the role is checked by the router)
   ["POST", "/api/v1/reports", "write:reports"],

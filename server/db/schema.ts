@@ -122,11 +122,19 @@ export const users = pgTable(
     /** SHA-256 of the charter and rules as they were shown then (docs/api.md), so the accepted version can be told */
     agreementDigest: text("agreement_digest"),
     disabledAt: ts("disabled_at"),
+    /**
+     * The resident asked for their account to be deleted at this time; it is
+     * deactivated until `deletion_due_at`, when a durable job purges it. Logging
+     * in with the password before then may cancel (docs/api.md).
+     */
+    deletionRequestedAt: ts("deletion_requested_at"),
+    deletionDueAt: ts("deletion_due_at"),
     createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex("users_account_uq").on(t.accountId),
     uniqueIndex("users_email_uq").on(sql`lower(${t.email})`),
+    index("users_deletion_due_idx").on(t.deletionDueAt).where(sql`${t.deletionDueAt} is not null`),
     check("users_role_ck", sql`${t.role} in ('resident', 'moderator', 'admin')`),
   ],
 );
@@ -1306,4 +1314,96 @@ export const groupRemovals = pgTable(
     createdAt: createdAt(),
   },
   (t) => [index("group_removals_group_idx").on(t.groupId, t.id)],
+);
+
+export type DataJobState = "queued" | "running" | "ready" | "failed";
+
+/**
+ * A resident's archive of their data (RGPD portability), built by a durable
+ * background job: a row left "running" past its lease (the process died) is
+ * taken up again from the start by the next run.
+ */
+export const dataExports = pgTable(
+  "data_exports",
+  {
+    id: snowflake("id").primaryKey(),
+    accountId: snowflake("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    state: text("state").$type<DataJobState>().notNull().default("queued"),
+    /** what the job is writing now (statuses, media…) and how far it got, for the progress shown */
+    step: text("step").notNull().default(""),
+    done: integer("done").notNull().default(0),
+    total: integer("total").notNull().default(0),
+    /** archive size in bytes once ready */
+    size: bigint("size", { mode: "number" }),
+    attempts: integer("attempts").notNull().default(0),
+    error: text("error"),
+    /** a running job renews this while it works; past it, the job is considered dead */
+    leaseUntil: ts("lease_until"),
+    createdAt: createdAt(),
+    finishedAt: ts("finished_at"),
+    /** the archive is deleted (file and row) after this */
+    expiresAt: ts("expires_at"),
+  },
+  (t) => [
+    index("data_exports_account_idx").on(t.accountId, t.id.desc()),
+    index("data_exports_pending_idx").on(t.id).where(sql`${t.state} in ('queued', 'running')`),
+    check("data_exports_state_ck", sql`${t.state} in ('queued', 'running', 'ready', 'failed')`),
+  ],
+);
+
+export type DataImportType = "following" | "blocks" | "mutes" | "bookmarks";
+
+/** A CSV file a resident imported (Mastodon's export format); its lines are worked by a durable job. */
+export const dataImports = pgTable(
+  "data_imports",
+  {
+    id: snowflake("id").primaryKey(),
+    accountId: snowflake("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    type: text("type").$type<DataImportType>().notNull(),
+    mode: text("mode").$type<"merge" | "overwrite">().notNull(),
+    state: text("state").$type<DataJobState>().notNull().default("queued"),
+    total: integer("total").notNull().default(0),
+    /** lines handled so far, whatever their outcome */
+    processed: integer("processed").notNull().default(0),
+    failed: integer("failed").notNull().default(0),
+    leaseUntil: ts("lease_until"),
+    createdAt: createdAt(),
+    finishedAt: ts("finished_at"),
+  },
+  (t) => [
+    index("data_imports_account_idx").on(t.accountId, t.id.desc()),
+    index("data_imports_pending_idx").on(t.id).where(sql`${t.state} in ('queued', 'running')`),
+    check("data_imports_type_ck", sql`${t.type} in ('following', 'blocks', 'mutes', 'bookmarks')`),
+    check("data_imports_mode_ck", sql`${t.mode} in ('merge', 'overwrite')`),
+    check("data_imports_state_ck", sql`${t.state} in ('queued', 'running', 'ready', 'failed')`),
+  ],
+);
+
+/** One line of an imported CSV file and what became of it. */
+export const dataImportRows = pgTable(
+  "data_import_rows",
+  {
+    importId: snowflake("import_id")
+      .notNull()
+      .references(() => dataImports.id, { onDelete: "cascade" }),
+    /** its line number in the file (1 = first line) */
+    line: integer("line").notNull(),
+    /** the account address (user@domain) or, for bookmarks, the post's URL */
+    target: text("target").notNull(),
+    /** the line's other columns (show boosts, notify, languages, hide notifications) */
+    options: jsonb("options").$type<Record<string, unknown>>().notNull().default({}),
+    state: text("state").$type<"pending" | "done" | "error">().notNull().default("pending"),
+    /** why a line failed: invalid, not_found, unreachable, forbidden */
+    error: text("error"),
+    /** the account or status it resolved to */
+    resolvedId: snowflake("resolved_id"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.importId, t.line] }),
+    check("data_import_rows_state_ck", sql`${t.state} in ('pending', 'done', 'error')`),
+  ],
 );

@@ -7,7 +7,8 @@ import { createPost, createResident } from "../helpers/factories";
 
 let t: TestInstance;
 beforeAll(async () => {
-  t = await startInstance();
+  // without a grace period: the deletion is immediate (account-deletion-grace.test.ts has the default)
+  t = await startInstance({ env: { PARVIS_ACCOUNT_DELETION_GRACE_DAYS: "0" } });
 });
 afterAll(async () => {
   await t.stop();

@@ -8,6 +8,7 @@ import { ConfigError, loadConfig } from "../../server/config";
 import { mediaAttachments } from "../../server/db/schema";
 import { removeUnattachedMedia } from "../../server/domain/media";
 import { spend } from "../../server/domain/accounts";
+import { purgeDueDeletions } from "../../server/domain/account-deletion";
 import { createMedia, countRows } from "../helpers/api";
 import { createPost, createResident, type Resident } from "../helpers/factories";
 import { useTestInstance, type TestInstance } from "../helpers/instance";
@@ -168,6 +169,8 @@ describe("media files that nothing uses any more", () => {
     const paths = [profile.body.avatar, profile.body.header, media.url, media.preview_url].map((u: string) => new URL(u).pathname);
     for (const p of paths) expect((await t.http.get(p)).status).toBe(200);
     expect((await t.http.post("/api/parvis/account/delete").set("Authorization", alice.auth).send({ password: PASSWORD })).status).toBe(200);
+    // the files go with the purge, when the deletion's grace period has ended
+    await purgeDueDeletions(t.services.domain, new Date(Date.now() + 31 * 86_400_000));
     for (const p of paths) expect({ p, status: (await t.http.get(p)).status }).toEqual({ p, status: 404 });
     const names = paths.map((p) => p.split("/").pop());
     expect(mediaFiles(t).filter((f) => names.includes(f))).toEqual([]);

@@ -46,6 +46,11 @@ import type {
   ModerationLogVerification,
   PrivacyPage,
   AdminSettings,
+  DataExport,
+  DataImport,
+  DataImportLine,
+  DataImportType,
+  AccountAlias,
 } from "./types";
 
 export * from "./types";
@@ -102,6 +107,26 @@ export const api = {
   revokeSession: (id: string) => data(request<unknown>("DELETE", `/api/parvis/web/sessions/${enc(id)}`)),
   changePassword: (current_password: string, new_password: string) =>
     data(request<unknown>("POST", "/api/parvis/web/password", { json: { current_password, new_password } })),
+
+  // --- data rights (Parvis extensions, docs/api.md)
+  dataExport: () => data(request<DataExport>("GET", "/api/parvis/account/export")),
+  requestDataExport: () => data(request<DataExport>("POST", "/api/parvis/account/export")),
+  dataImports: () => data(request<DataImport[]>("GET", "/api/parvis/account/imports")),
+  dataImport: (id: string, failedOnly = false) =>
+    data(request<DataImport & { lines: DataImportLine[] }>("GET", `/api/parvis/account/import/${enc(id)}`, { query: { failed: failedOnly ? "true" : undefined, limit: 100 } })),
+  startDataImport: (type: DataImportType, mode: "merge" | "overwrite", file: File) => {
+    const form = new FormData();
+    form.append("type", type);
+    form.append("mode", mode);
+    form.append("data", file);
+    return data(request<DataImport>("POST", "/api/parvis/account/import", { form }));
+  },
+  aliases: () => data(request<AccountAlias[]>("GET", "/api/parvis/account/aliases")),
+  addAlias: (acct: string) => data(request<AccountAlias[]>("POST", "/api/parvis/account/aliases", { json: { acct } })),
+  removeAlias: (alias: string) => data(request<AccountAlias[]>("DELETE", "/api/parvis/account/aliases", { json: { alias } })),
+  deleteAccount: (password: string) => data(request<{ deletion_due_at: string | null }>("POST", "/api/parvis/account/delete", { json: { password } })),
+  cancelAccountDeletion: (username: string, password: string) =>
+    data(request<unknown>("POST", "/api/parvis/account/delete/cancel", { json: { username, password } })),
 
   // --- accounts
   register: (input: RegistrationInput) => data(request<unknown>("POST", "/api/v1/accounts", { json: input })),

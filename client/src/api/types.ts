@@ -538,3 +538,45 @@ export interface ModerationNote {
   created_at: string;
   account: AdminAccount | null;
 }
+
+/** GET /api/parvis/account/export: the resident's latest archive. */
+export type DataExport =
+  | { state: "none" }
+  | {
+      id: string;
+      state: "queued" | "running" | "ready" | "failed";
+      step: "statuses" | "media" | null;
+      progress: { done: number; total: number };
+      size: number | null;
+      created_at: string;
+      finished_at: string | null;
+      expires_at: string | null;
+      download_url: string | null;
+      error: string | null;
+    };
+
+export type DataImportType = "following" | "blocks" | "mutes" | "bookmarks";
+
+export interface DataImport {
+  id: string;
+  type: DataImportType;
+  mode: "merge" | "overwrite";
+  state: "queued" | "running" | "ready" | "failed";
+  total: number;
+  processed: number;
+  failed: number;
+  created_at: string;
+  finished_at: string | null;
+}
+
+export interface DataImportLine {
+  line: number;
+  target: string;
+  state: "pending" | "done" | "error";
+  error: "invalid" | "not_found" | "forbidden" | "self" | null;
+}
+
+export interface AccountAlias {
+  uri: string;
+  acct: string | null;
+}

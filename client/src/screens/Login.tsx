@@ -9,6 +9,14 @@ import type { ScreenProps } from "./props";
 import { useSession } from "../state/session";
 import { safeNextPath } from "./next";
 
+/** The end of the grace period when a login names an account waiting for deletion (server: DeletionPending). */
+export function pendingDeletion(error: unknown): string | null {
+  if (!(error instanceof ApiError) || error.status !== 403) return null;
+  const details = error.details as Record<string, { error: string }[]> | undefined;
+  if (details?.account?.[0]?.error !== "ERR_DELETION_PENDING") return null;
+  return details.deletion_due_at?.[0]?.error ?? "";
+}
+
 export function loginErrorKey(error: unknown): string {
   if (error instanceof ApiError) {
     if (error.status === 403 && /pending|approval/i.test(error.message)) return "login.pending";
@@ -21,8 +29,10 @@ export function loginErrorKey(error: unknown): string {
 }
 
 export function LoginScreen({ search }: ScreenProps) {
-  const { t } = useI18n();
+  const { t, formatDateTime } = useI18n();
   const { signedIn, instance } = useSession();
+  const [deletionDue, setDeletionDue] = useState<string | null>(null);
+  const scheduled = search.get("deletion");
   const ids = useId();
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
@@ -34,11 +44,29 @@ export function LoginScreen({ search }: ScreenProps) {
     event.preventDefault();
     setBusy(true);
     setErrorKey(null);
+    setDeletionDue(null);
     try {
       const { account } = await api.login(username.trim(), password);
       signedIn(account);
       navigate(safeNextPath(next), { replace: true });
     } catch (error) {
+      const due = pendingDeletion(error);
+      if (due !== null) setDeletionDue(due);
+      else setErrorKey(loginErrorKey(error));
+      setBusy(false);
+    }
+  };
+
+  // logging in during the grace period: the resident may take their account back
+  const cancelDeletion = async () => {
+    setBusy(true);
+    try {
+      await api.cancelAccountDeletion(username.trim(), password);
+      const { account } = await api.login(username.trim(), password);
+      signedIn(account);
+      navigate("/", { replace: true });
+    } catch (error) {
+      setDeletionDue(null);
       setErrorKey(loginErrorKey(error));
       setBusy(false);
     }
@@ -48,6 +76,19 @@ export function LoginScreen({ search }: ScreenProps) {
     <div className="narrow">
       <PageTitle text={t("login.title")} />
       {next ? <p className="notice">{t("login.required")}</p> : null}
+      {scheduled && !Number.isNaN(Date.parse(scheduled)) ? (
+        <p className="notice notice-info" role="status">
+          {t("login.deletionScheduled", { date: formatDateTime(scheduled) })}
+        </p>
+      ) : null}
+      {deletionDue !== null ? (
+        <div className="notice notice-info" role="alert">
+          <p>{deletionDue ? t("login.deletionPending", { date: formatDateTime(deletionDue) }) : t("login.deletionPendingUndated")}</p>
+          <button type="button" className="button" onClick={cancelDeletion} disabled={busy}>
+            {t("login.cancelDeletion")}
+          </button>
+        </div>
+      ) : null}
       <form className="form card" onSubmit={submit} noValidate>
         {errorKey ? (
           <div className={errorKey === "login.pending" ? "notice notice-info" : "notice notice-error"} role="alert">

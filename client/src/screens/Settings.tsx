@@ -239,6 +239,7 @@ function SpacesSettings() {
     { to: "/filters", label: t("filters.title") },
     { to: "/followed_tags", label: t("tags.followedTitle") },
     { to: "/conversations", label: t("conversations.title") },
+    { to: "/settings/data", label: t("myData.title") },
   ];
   return (
     <section className="card" aria-labelledby={`${ids}-title`}>

@@ -1,6 +1,8 @@
 // Public surface of the accounts concept.
+export * from "./aliases";
 export * from "./cache";
 export * from "./local";
+export * from "./move";
 export * from "./remote";
 export * from "./suggestions";
 export * from "./usage-limits";

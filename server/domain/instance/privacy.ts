@@ -31,13 +31,9 @@ export interface PrivacySection {
   paragraphs: string[];
 }
 
-/** Days of the account deletion grace period when the configuration does not set one (issue 12). */
-export const DEFAULT_DELETION_GRACE_DAYS = 30;
-
+/** Days of the account deletion grace period (PARVIS_ACCOUNT_DELETION_GRACE_DAYS). */
 function graceDays(config: DomainContext["config"]): number {
-  // PARVIS_ACCOUNT_DELETION_GRACE_DAYS (config.accountDeletionGraceDays) where the configuration has it
-  const value = (config as { accountDeletionGraceDays?: unknown }).accountDeletionGraceDays;
-  return typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : DEFAULT_DELETION_GRACE_DAYS;
+  return Math.round(config.dataRights.deletionGraceMs / 86_400_000);
 }
 
 export async function privacyFacts(ctx: DomainContext): Promise<PrivacyFacts> {

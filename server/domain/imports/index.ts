@@ -1,0 +1,2 @@
+// Public surface of the imports concept: Mastodon CSV files brought into Parvis.
+export * from "./imports";
