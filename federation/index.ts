@@ -55,6 +55,7 @@ import { dispatchNote } from "./note-dispatcher";
 import { statusToActivity, statusToNote } from "./to-activitypub/objects";
 import { hostPolicy, isDomainAllowed } from "./policy";
 import { createSafeFetch, type SafeFetch, type SafeFetchConfig } from "./safe-fetch";
+import { remoteMediaFetcher } from "./media-fetch";
 import { rememberParsedKeys } from "./parsed-keys";
 
 export interface RetryOptions {
@@ -125,6 +126,8 @@ export function createParvisFederation(services: Services, options: ParvisFedera
     userAgent: `Parvis/${SOFTWARE_VERSION} (+${config.origin}/)`,
     ...options.fetch,
   });
+  // remote images, avatars and headers are served from our origin (server/domain/media/remote-cache.ts)
+  services.domain.fetchRemoteMedia = remoteMediaFetcher(safeFetch);
 
   const { inboxConcurrency, ...queueOptions } = { ...options.queue, logger: log };
   const queues = {

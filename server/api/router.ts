@@ -27,7 +27,7 @@ import { statusesRouter } from "./statuses";
 import { timelinesRouter } from "./timelines";
 import { webSessionRouter } from "./web-session";
 import { wellKnownRouter } from "./well-known";
-import { mediaDir } from "../domain/media";
+import { mediaFilesRouter } from "./media-files";
 import { notificationsReadUpTo } from "../domain/timelines";
 import { enforceScopes } from "../auth/scopes";
 
@@ -68,16 +68,6 @@ export function apiRouter(services: Services): Router {
     res.setHeader("Cache-Control", "public, max-age=86400");
     res.sendFile(missing);
   });
-  router.use(
-    "/media",
-    express.static(mediaDir(services.domain), {
-      immutable: true,
-      maxAge: "365d",
-      index: false,
-      dotfiles: "deny",
-      fallthrough: true,
-      setHeaders: (res) => res.setHeader("Content-Security-Policy", "default-src 'none'; sandbox"),
-    }),
-  );
+  router.use(mediaFilesRouter(services));
   return router;
 }

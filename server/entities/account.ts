@@ -7,7 +7,7 @@ import { isHttpUrl } from "../domain/content";
 import type { DbOrTx } from "../db/open";
 import { prepared } from "../db/prepared";
 import type { Services } from "../services";
-import { mediaUrl } from "./media";
+import { mediaUrl, proxiedMediaUrl } from "./media";
 
 export interface AccountEntity {
   id: string;
@@ -104,6 +104,10 @@ function dateOnly(d: Date): string {
 function toEntity(services: Services, a: Account, c: Counts, role: string | null | undefined): AccountEntity {
   const avatar = a.avatarUrl ? mediaUrl(services, a.avatarUrl) : `${services.config.origin}/avatars/original/missing.png`;
   const header = a.headerUrl ? mediaUrl(services, a.headerUrl) : `${services.config.origin}/headers/original/missing.png`;
+  // a remote account's images are served from our origin; the thumbnail is a still (first frame)
+  const remote = (kind: "avatars" | "headers", v: string | null) => (a.domain && isHttpUrl(v) ? (variant: "original" | "small") => proxiedMediaUrl(services, kind, a.id, variant) : null);
+  const proxiedAvatar = remote("avatars", a.avatarUrl);
+  const proxiedHeader = remote("headers", a.headerUrl);
   return {
     id: a.id,
     username: a.username,
@@ -117,10 +121,10 @@ function toEntity(services: Services, a: Account, c: Counts, role: string | null
     note: a.note,
     url: isHttpUrl(a.url) ? a.url : a.uri,
     uri: a.uri,
-    avatar,
-    avatar_static: avatar,
-    header,
-    header_static: header,
+    avatar: proxiedAvatar?.("original") ?? avatar,
+    avatar_static: proxiedAvatar?.("small") ?? avatar,
+    header: proxiedHeader?.("original") ?? header,
+    header_static: proxiedHeader?.("small") ?? header,
     // a remote server's own figures when it told us more than we know of
     followers_count: Math.max(c.followers, a.remoteFollowersCount ?? 0),
     following_count: Math.max(c.following, a.remoteFollowingCount ?? 0),
