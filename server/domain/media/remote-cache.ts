@@ -6,7 +6,7 @@
 // evicted by age and total size; an evicted file is fetched again on demand.
 // Residents' browsers thus never contact another server (ADR 0022).
 import { createHash } from "node:crypto";
-import { and, eq, inArray, isNotNull, isNull, lt, sql } from "drizzle-orm";
+import { and, eq, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import { accounts, mediaAttachments, remoteMediaCache } from "../../db/schema";
 import { BadGateway, Forbidden, Invalid, NotFound } from "../../errors";
 import { isHttpUrl } from "../content";
@@ -153,10 +153,10 @@ export async function evictRemoteMediaCache(ctx: DomainContext, now = new Date()
     gone.push(...(await ctx.db.delete(remoteMediaCache).where(lt(remoteMediaCache.fetchedAt, new Date(now.getTime() - maxAgeMs))).returning(keys)));
   }
   if (maxBytes > 0) {
-    const over = sql`select remote_url from (
+    const over = sql`${remoteMediaCache.remoteUrl} in (select remote_url from (
         select remote_url, sum(size) over (order by last_used_at desc, remote_url) as running from ${remoteMediaCache}
-      ) ranked where running > ${maxBytes}`;
-    gone.push(...(await ctx.db.delete(remoteMediaCache).where(inArray(remoteMediaCache.remoteUrl, over)).returning(keys)));
+      ) ranked where running > ${maxBytes})`;
+    gone.push(...(await ctx.db.delete(remoteMediaCache).where(over).returning(keys)));
   }
   const store = storeOf(ctx);
   await Promise.all(gone.flatMap((g) => [store.delete(g.originalKey), store.delete(g.smallKey)]));
