@@ -35,7 +35,8 @@ export class FsMediaStore implements MediaStore {
     return join(this.dir, checkKey(key));
   }
 
-  async put(key: string, bytes: Buffer): Promise<void> {
+  // the type is told by the key's extension when read back (contentTypeOfKey)
+  async put(key: string, bytes: Buffer, _contentType?: string): Promise<void> {
     const target = this.path(key);
     await mkdir(dirname(target), { recursive: true });
     // a temporary name first, renamed into place: never a half-written file under its key
