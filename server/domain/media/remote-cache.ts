@@ -12,7 +12,7 @@ import { BadGateway, Forbidden, Invalid, NotFound } from "../../errors";
 import { isHttpUrl } from "../content";
 import type { DomainContext, MediaStore } from "../context";
 import { processImage, sniffUpload } from "./process";
-import { storeOf } from "./store";
+import { contentTypeOfKey, storeOf } from "./store";
 import { putAll } from "./upload";
 
 export const REMOTE_MEDIA_KINDS = ["attachments", "avatars", "headers"] as const;
@@ -135,7 +135,7 @@ export async function openRemoteMedia(ctx: DomainContext, kind: RemoteMediaKind,
     const row = await cachedRemoteMedia(ctx, url, { refresh });
     const key = variant === "small" ? row.smallKey : row.originalKey;
     const file = await store.get(key);
-    if (file) return { stream: file.stream, size: file.size, contentType: variant === "small" ? "image/webp" : row.contentType };
+    if (file) return { stream: file.stream, size: file.size, contentType: variant === "small" ? contentTypeOfKey(key) : row.contentType };
   }
   throw new BadGateway("The remote file could not be cached");
 }
