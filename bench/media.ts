@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import sharp from "sharp";
 import { processUpload } from "../server/domain/media/upload";
+import { FsMediaStore } from "../server/domain/media/store";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 const limits = { maxDimension: 4096, maxImageBytes: 64 * 1024 * 1024, maxDocumentBytes: 10 * 1024 * 1024 };
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
     const raw = await time(() =>
       sharp(photo).rotate().resize({ width: 4096, height: 4096, fit: "inside", withoutEnlargement: true }).jpeg({ quality: 85, mozjpeg: true }).toBuffer(),
     );
-    const pipeline = await time(() => processUpload(limits, dir, photo));
+    const pipeline = await time(() => processUpload(limits, new FsMediaStore(dir), photo));
     const row = (name: string, v: number[]) => `| ${name} | ${percentile(v, 50).toFixed(0)} ms | ${percentile(v, 99).toFixed(0)} ms |`;
     console.log(`12-megapixel JPEG (${(photo.length / 1e6).toFixed(1)} MB), ${RUNS} runs, sharp concurrency ${sharp.concurrency()}\n`);
     console.log("| | p50 | p99 |\n| --- | --- | --- |");

@@ -35,6 +35,7 @@ import { DbMessageQueue, type DbMessageQueueOptions } from "./message-queue";
 import { SOFTWARE_VERSION } from "./nodeinfo";
 import { hostPolicy, isDomainAllowed } from "./policy";
 import { createSafeFetch, type SafeFetch, type SafeFetchConfig } from "./safe-fetch";
+import { remoteMediaFetcher } from "./media-fetch";
 import { rememberParsedKeys } from "./parsed-keys";
 
 export interface RetryOptions {
@@ -105,6 +106,8 @@ export function createParvisFederation(services: Services, options: ParvisFedera
     userAgent: `Parvis/${SOFTWARE_VERSION} (+${config.origin}/)`,
     ...options.fetch,
   });
+  // remote images, avatars and headers are served from our origin (server/domain/media/remote-cache.ts)
+  services.domain.fetchRemoteMedia = remoteMediaFetcher(safeFetch);
 
   const { inboxConcurrency, ...queueOptions } = { ...options.queue, logger: log };
   const queues = {

@@ -75,6 +75,15 @@ const envSchema = z.object({
   PARVIS_ACCOUNT_DELETION_GRACE_DAYS: z.coerce.number().int().min(0).max(365).default(30),
   PARVIS_EXPORT_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(7),
   PARVIS_IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(2 * 1024 * 1024),
+  PARVIS_MEDIA_STORE: z.enum(["filesystem", "s3"]).default("filesystem"),
+  PARVIS_S3_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  PARVIS_S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,62}$/, "must be an S3 bucket name").optional(),
+  PARVIS_S3_REGION: z.string().min(1).max(64).default("us-east-1"),
+  PARVIS_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  PARVIS_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  PARVIS_MEDIA_PROXY_MAX_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(16 * 1024 * 1024),
+  PARVIS_MEDIA_CACHE_MAX_MB: z.coerce.number().int().min(0).max(10_000_000).default(1024),
+  PARVIS_MEDIA_CACHE_MAX_AGE_DAYS: z.coerce.number().min(0).max(3650).default(30),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -108,14 +117,33 @@ export interface Config {
   pglite: PgliteSettings;
   /** how often table statistics are checked (ANALYZE, and VACUUM on PGlite); 0 = never */
   dbMaintenanceIntervalMs: number;
-  /** uploads: longest side kept (px), and the byte limits of an image and of a PDF document */
-  media: { maxDimension: number; maxImageBytes: number; maxDocumentBytes: number };
   /** days a suspended local account is kept (and can be unsuspended) before its data is deleted */
   suspensionGraceDays: number;
   /** residents' data rights: how long an account stays deactivated before it is purged, archives kept, imported file size */
   dataRights: { deletionGraceMs: number; exportTtlMs: number; importMaxBytes: number };
+  /** uploads: longest side kept (px), and the byte limits of an image and of a PDF document */
+  media: {
+    maxDimension: number;
+    maxImageBytes: number;
+    maxDocumentBytes: number;
+    /** where files are kept: the data directory, or an S3-compatible bucket */
+    store: MediaStoreSettings;
+    /** remote media served from our origin: the largest remote file fetched, the cache's size and age limits */
+    cache: { maxRemoteBytes: number; maxBytes: number; maxAgeMs: number };
+  };
   logLevel: string;
 }
+
+export type MediaStoreSettings =
+  | { kind: "filesystem" }
+  | {
+      kind: "s3";
+      endpoint: string;
+      bucket: string;
+      region: string;
+      accessKeyId: string;
+      secretAccessKey: string;
+    };
 
 export interface RateLimit {
   limit: number;
@@ -149,6 +177,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (e.PARVIS_REALTIME_ADAPTER === "postgres" && !e.DATABASE_URL) {
     throw new ConfigError("Invalid configuration:\n  DATABASE_URL: required when PARVIS_REALTIME_ADAPTER=postgres");
+  }
+  let store: MediaStoreSettings = { kind: "filesystem" };
+  if (e.PARVIS_MEDIA_STORE === "s3") {
+    const required = ["PARVIS_S3_ENDPOINT", "PARVIS_S3_BUCKET", "PARVIS_S3_ACCESS_KEY_ID", "PARVIS_S3_SECRET_ACCESS_KEY"] as const;
+    const absent = required.filter((name) => !e[name]);
+    if (absent.length) throw new ConfigError(`Invalid configuration:\n  ${absent.map((n) => `${n}: required when PARVIS_MEDIA_STORE=s3`).join("\n  ")}`);
+    store = {
+      kind: "s3",
+      endpoint: e.PARVIS_S3_ENDPOINT!.replace(/\/+$/, ""),
+      bucket: e.PARVIS_S3_BUCKET!,
+      region: e.PARVIS_S3_REGION,
+      accessKeyId: e.PARVIS_S3_ACCESS_KEY_ID!,
+      secretAccessKey: e.PARVIS_S3_SECRET_ACCESS_KEY!,
+    };
   }
   return {
     domain,
@@ -186,6 +228,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxDimension: e.PARVIS_MEDIA_MAX_DIMENSION,
       maxImageBytes: e.PARVIS_MEDIA_MAX_IMAGE_BYTES,
       maxDocumentBytes: e.PARVIS_MEDIA_MAX_DOCUMENT_BYTES,
+      store,
+      cache: {
+        maxRemoteBytes: e.PARVIS_MEDIA_PROXY_MAX_BYTES,
+        maxBytes: e.PARVIS_MEDIA_CACHE_MAX_MB * 1024 * 1024,
+        maxAgeMs: e.PARVIS_MEDIA_CACHE_MAX_AGE_DAYS * 86_400_000,
+      },
     },
     suspensionGraceDays: e.PARVIS_SUSPENSION_GRACE_DAYS,
     dataRights: {

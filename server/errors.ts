@@ -49,3 +49,8 @@ export class TooManyRequests extends DomainError {
 export class Gone extends DomainError {
   override readonly status = 410;
 }
+
+/** Another server could not give what we needed of it (down, refused, or its answer unusable). */
+export class BadGateway extends DomainError {
+  override readonly status = 502;
+}

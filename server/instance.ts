@@ -10,7 +10,7 @@ import { databaseOptions, openDatabase, type Database } from "./db/open";
 import { AccountUriCache } from "./domain/accounts";
 import { acknowledgeEvent, replayJournal } from "./domain/event-journal";
 import { EventBus } from "./events";
-import { removeUnattachedMedia } from "./domain/media";
+import { createMediaStore, evictRemoteMediaCache, removeUnattachedMedia } from "./domain/media";
 import { forgetOldCounters } from "./domain/accounts";
 import { createLogger, type Logger } from "./logger";
 import { createMetrics } from "./metrics";
@@ -36,7 +36,7 @@ export type ModuleFactory = (services: Services) => Module | Promise<Module>;
 
 /** How often each process looks for journaled events nobody finished handling. */
 export const JOURNAL_REPLAY_INTERVAL_MS = 30_000;
-/** How often each process removes uploads never attached (older than a day) and ended rate-limit windows. */
+/** How often each process removes uploads never attached (older than a day), ended rate-limit windows, and cached remote media past their age or the cache size. */
 export const HOUSEKEEPING_INTERVAL_MS = 15 * 60_000;
 
 export interface InstanceOptions {
@@ -70,7 +70,7 @@ export async function buildServices(config: Config, options: InstanceOptions = {
     events,
     logger,
     metrics: createMetrics(),
-    domain: { db: database.db, events, config, accountCache: new AccountUriCache(events) },
+    domain: { db: database.db, events, config, accountCache: new AccountUriCache(events), mediaStore: createMediaStore(config) },
   };
   return services;
 }
@@ -114,9 +114,10 @@ export async function createInstance(config: Config, options: InstanceOptions = 
   const replayTimer = setInterval(replay, JOURNAL_REPLAY_INTERVAL_MS);
   replayTimer.unref();
   const housekeeping = () =>
-    void Promise.all([removeUnattachedMedia(services.domain), forgetOldCounters(services.domain)]).then(
-      ([media]) => {
+    void Promise.all([removeUnattachedMedia(services.domain), forgetOldCounters(services.domain), evictRemoteMediaCache(services.domain)]).then(
+      ([media, , evicted]) => {
         if (media) services.logger.info({ media }, "unattached uploads removed");
+        if (evicted) services.logger.info({ evicted }, "cached remote media evicted");
       },
       (err) => services.logger.error({ err }, "housekeeping failed"),
     );

@@ -33,7 +33,7 @@ import { timelinesRouter } from "./timelines";
 import { webSessionRouter } from "./web-session";
 import { dataRightsRouter } from "./data-rights";
 import { wellKnownRouter } from "./well-known";
-import { mediaDir } from "../domain/media";
+import { mediaFilesRouter } from "./media-files";
 import { notificationsReadUpTo } from "../domain/timelines";
 import { enforceScopes } from "../auth/scopes";
 
@@ -80,16 +80,6 @@ export function apiRouter(services: Services): Router {
     res.setHeader("Cache-Control", "public, max-age=86400");
     res.sendFile(missing);
   });
-  router.use(
-    "/media",
-    express.static(mediaDir(services.domain), {
-      immutable: true,
-      maxAge: "365d",
-      index: false,
-      dotfiles: "deny",
-      fallthrough: true,
-      setHeaders: (res) => res.setHeader("Content-Security-Policy", "default-src 'none'; sandbox"),
-    }),
-  );
+  router.use(mediaFilesRouter(services));
   return router;
 }

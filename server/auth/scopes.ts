@@ -227,6 +227,8 @@ export const SCOPE_TABLE: readonly Row[] = [
   ["GET", "/health", PUBLIC],
   ["GET", "/avatars/original/missing.png", PUBLIC],
   ["GET", "/headers/original/missing.png", PUBLIC],
+  ["GET", "/media/:name", PUBLIC],
+  ["GET", "/media_proxy/:kind/:id/:variant", PUBLIC],
   ["GET", "/metrics", PUBLIC], // the handler decides: admins, PARVIS_METRICS_TOKEN or loopback
 
   // lists, filters, tags, collections and settings an app reads on every screen

@@ -322,6 +322,29 @@ export const mediaAttachments = pgTable(
   ],
 );
 
+/**
+ * Remote media (attachments of remote posts, remote avatars and headers) fetched
+ * once, re-encoded and kept in the media store under cache/ keys, so that
+ * browsers only ever load them from our origin. One row per remote URL; evicted
+ * by age and by total size (least recently used first), re-fetched on demand.
+ */
+export const remoteMediaCache = pgTable(
+  "remote_media_cache",
+  {
+    remoteUrl: text("remote_url").primaryKey(),
+    /** store key of the re-encoded file */
+    originalKey: text("original_key").notNull(),
+    /** store key of its thumbnail (a still WebP) */
+    smallKey: text("small_key").notNull(),
+    contentType: text("content_type").notNull(),
+    /** bytes of both files, for the cache's size limit */
+    size: integer("size").notNull(),
+    fetchedAt: ts("fetched_at").notNull().defaultNow(),
+    lastUsedAt: ts("last_used_at").notNull().defaultNow(),
+  },
+  (t) => [index("remote_media_cache_fetched_idx").on(t.fetchedAt), index("remote_media_cache_used_idx").on(t.lastUsedAt)],
+);
+
 export const favourites = pgTable(
   "favourites",
   {

@@ -32,6 +32,31 @@ export interface AccountLookupCache {
   clear(): void;
 }
 
+/**
+ * Where media files live (server/domain/media/store.ts implements it: the data
+ * directory, or an S3-compatible bucket). Keys, never paths: "123.jpg",
+ * "cache/ab12….webp". Declared here, by what the context needs, so that the
+ * context does not import the media concept.
+ */
+export interface MediaStore {
+  /** writes the whole file; readers never see a partial one */
+  put(key: string, bytes: Buffer, contentType: string): Promise<void>;
+  /** the file as a stream, or null when there is none */
+  get(key: string): Promise<{ stream: NodeJS.ReadableStream; size: number | null; contentType: string | null } | null>;
+  /** removes the file; a missing one is not an error */
+  delete(key: string): Promise<void>;
+  exists(key: string): Promise<boolean>;
+}
+
+/** Why a remote file could not be fetched (the fetcher maps its own errors to these). */
+export type RemoteFetchFailure = "refused" | "too-large" | "unavailable";
+
+/**
+ * Fetches a remote file's bytes for the media cache, at most `maxBytes`
+ * (SSRF-guarded, domain policy honoured). Provided by federation.
+ */
+export type RemoteMediaFetcher = (url: string, maxBytes: number) => Promise<{ ok: true; bytes: Buffer } | { ok: false; failure: RemoteFetchFailure; message: string }>;
+
 /** What every domain function receives: the database (or a transaction), the event bus and the configuration. */
 export interface DomainContext {
   db: DbOrTx;
@@ -42,4 +67,8 @@ export interface DomainContext {
   tombstones?: RemoteTombstones;
   /** accounts by ActivityPub id, for the lookups every incoming activity makes */
   accountCache?: AccountLookupCache;
+  /** where media files are stored (the data directory when absent) */
+  mediaStore?: MediaStore;
+  /** fetches remote media for the cache served from our origin */
+  fetchRemoteMedia?: RemoteMediaFetcher;
 }

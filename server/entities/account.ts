@@ -2,7 +2,7 @@
 // CredentialAccount entities. Pure: the counts and roles come with the views.
 import { acctOf, type AccountView, type CredentialAccountView } from "../domain/accounts";
 import { isHttpUrl } from "../domain/content";
-import { mediaUrl } from "./media";
+import { mediaUrl, proxiedMediaUrl } from "./media";
 
 export interface AccountEntity {
   id: string;
@@ -41,6 +41,10 @@ export function serializeAccount(origin: string, view: AccountView): AccountEnti
   const { account: a, counts: c, role } = view;
   const avatar = a.avatarUrl ? mediaUrl(origin, a.avatarUrl) : `${origin}/avatars/original/missing.png`;
   const header = a.headerUrl ? mediaUrl(origin, a.headerUrl) : `${origin}/headers/original/missing.png`;
+  // a remote account's images are served from our origin; the thumbnail is a still (first frame)
+  const remote = (kind: "avatars" | "headers", v: string | null) => (a.domain && isHttpUrl(v) ? (variant: "original" | "small") => proxiedMediaUrl(origin, kind, a.id, variant) : null);
+  const proxiedAvatar = remote("avatars", a.avatarUrl);
+  const proxiedHeader = remote("headers", a.headerUrl);
   return {
     id: a.id,
     username: a.username,
@@ -54,10 +58,10 @@ export function serializeAccount(origin: string, view: AccountView): AccountEnti
     note: a.note,
     url: isHttpUrl(a.url) ? a.url : a.uri,
     uri: a.uri,
-    avatar,
-    avatar_static: avatar,
-    header,
-    header_static: header,
+    avatar: proxiedAvatar?.("original") ?? avatar,
+    avatar_static: proxiedAvatar?.("small") ?? avatar,
+    header: proxiedHeader?.("original") ?? header,
+    header_static: proxiedHeader?.("small") ?? header,
     // a remote server's own figures when it told us more than we know of
     followers_count: Math.max(c.followers, a.remoteFollowersCount ?? 0),
     following_count: Math.max(c.following, a.remoteFollowingCount ?? 0),

@@ -11,6 +11,11 @@ export function mediaUrl(origin: string, stored: string): string {
   return localUrls(origin).media(stored);
 }
 
+/** Remote media as browsers load them: from our origin (server/api/media-files.ts, ADR 0022). */
+export function proxiedMediaUrl(origin: string, kind: "attachments" | "avatars" | "headers", id: string, variant: "original" | "small"): string {
+  return `${origin}/media_proxy/${kind}/${id}/${variant}`;
+}
+
 export interface MediaEntity {
   id: string;
   type: string;
@@ -26,9 +31,17 @@ export interface MediaEntity {
 
 export function serializeMedia(origin: string, m: MediaRow): MediaEntity {
   const remoteUrl = isHttpUrl(m.remoteUrl) ? m.remoteUrl : null;
-  const url = m.fileName ? mediaUrl(origin, m.fileName) : remoteUrl;
+  // a remote image is served from our origin; other remote files (video, audio) keep their link for now
+  const proxied = !m.fileName && remoteUrl !== null && m.type === "image";
+  const url = m.fileName ? mediaUrl(origin, m.fileName) : proxied ? proxiedMediaUrl(origin, "attachments", m.id, "original") : remoteUrl;
   // A document (type "unknown") has no preview: clients show a card with its link.
-  const preview = m.previewFileName ? mediaUrl(origin, m.previewFileName) : m.type === "unknown" ? null : url;
+  const preview = m.previewFileName
+    ? mediaUrl(origin, m.previewFileName)
+    : proxied
+      ? proxiedMediaUrl(origin, "attachments", m.id, "small")
+      : m.type === "unknown"
+        ? null
+        : url;
   return {
     id: m.id,
     type: m.type,

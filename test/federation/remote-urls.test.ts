@@ -3,7 +3,7 @@
 // and an app's website, each tried with javascript: and data: URLs.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { apps } from "../../server/db/schema";
+import { accounts, apps } from "../../server/db/schema";
 import { createApp } from "../../server/domain/access";
 import { findStatusByUri } from "../../server/domain/statuses";
 import { createResident, type Resident } from "../helpers/factories";
@@ -101,9 +101,11 @@ describe("a remote account's", () => {
     });
   }
 
-  it("https avatar is kept", async () => {
+  it("https avatar is kept (and served from our origin: ADR 0022)", async () => {
     const account = await remoteProfile({ icon: { type: "Image", mediaType: "image/png", url: `${remote.origin}/avatar.png` } });
-    expect(account.avatar).toBe(`${remote.origin}/avatar.png`);
+    expect(account.avatar).toBe(`${t.config.origin}/media_proxy/avatars/${account.id}/original`);
+    const [row] = await t.services.db.select({ avatarUrl: accounts.avatarUrl }).from(accounts).where(eq(accounts.id, account.id));
+    expect(row.avatarUrl).toBe(`${remote.origin}/avatar.png`);
   });
 });
 
@@ -117,8 +119,9 @@ describe("a remote attachment's url, remote_url and preview_url", () => {
           { type: "Document", mediaType: "image/png", url: `${remote.origin}/ok.png` },
         ],
       });
-      const media = status.media_attachments as { url: string; remote_url: string; preview_url: string }[];
-      expect(media.map((m) => [m.url, m.remote_url, m.preview_url])).toEqual([[`${remote.origin}/ok.png`, `${remote.origin}/ok.png`, `${remote.origin}/ok.png`]]);
+      const media = status.media_attachments as { id: string; url: string; remote_url: string; preview_url: string }[];
+      const proxied = `${t.config.origin}/media_proxy/attachments/${media[0]?.id}`;
+      expect(media.map((m) => [m.url, m.remote_url, m.preview_url])).toEqual([[`${proxied}/original`, `${remote.origin}/ok.png`, `${proxied}/small`]]);
     });
   }
 });

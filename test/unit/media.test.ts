@@ -44,6 +44,8 @@ describe("media settings", () => {
       maxDimension: 4096,
       maxImageBytes: 16 * 1024 * 1024,
       maxDocumentBytes: 10 * 1024 * 1024,
+      store: { kind: "filesystem" },
+      cache: { maxRemoteBytes: 16 * 1024 * 1024, maxBytes: 1024 * 1024 * 1024, maxAgeMs: 30 * 86_400_000 },
     });
     expect(loadConfig({ PARVIS_DATA_DIR: "/tmp/x", PARVIS_SECRET: "s".repeat(32), PARVIS_MEDIA_MAX_DIMENSION: "2048" }).media.maxDimension).toBe(2048);
     expect(() => loadConfig({ PARVIS_DATA_DIR: "/tmp/x", PARVIS_SECRET: "s".repeat(32), PARVIS_MEDIA_MAX_DIMENSION: "10" })).toThrow(ConfigError);

@@ -1,7 +1,6 @@
 // Uploaded media: checked by their bytes (not by what the client claims),
-// images re-encoded (server/domain/media/process.ts), stored under the data
-// dir, served from /media. Avatars and headers use storeImageFile as they are.
-import { mkdir, unlink, writeFile } from "node:fs/promises";
+// images re-encoded (server/domain/media/process.ts), kept in the media store
+// (store.ts: the data dir by default), served from /media. Avatars and headers use storeImageFile as they are.
 import { join } from "node:path";
 import { and, eq, isNotNull, isNull, lt } from "drizzle-orm";
 import { mediaAttachments } from "../../db/schema";
@@ -10,6 +9,7 @@ import { newId } from "../../ids";
 import type { DomainContext } from "../context";
 import { parseFocus, type Focus } from "./focus";
 import { processUpload, removeStoredFiles } from "./upload";
+import { storeOf } from "./store";
 import { stripHtml } from "../content/sanitize";
 
 export { parseFocus, type Focus };
@@ -33,6 +33,7 @@ export function sniffImage(bytes: Buffer): { type: string; ext: string } | null 
   return found ? { type: found.type, ext: found.ext } : null;
 }
 
+/** The filesystem store's folder (PARVIS_MEDIA_STORE=filesystem). */
 export function mediaDir(ctx: DomainContext): string {
   return join(ctx.config.dataDir, "media");
 }
@@ -43,8 +44,7 @@ export async function storeImageFile(ctx: DomainContext, bytes: Buffer): Promise
   const kind = sniffImage(bytes);
   if (!kind) throw new Invalid("File type is not supported: PNG, JPEG, GIF or WebP images only");
   const fileName = `${newId()}.${kind.ext}`;
-  await mkdir(mediaDir(ctx), { recursive: true });
-  await writeFile(join(mediaDir(ctx), fileName), bytes, { mode: 0o644 });
+  await storeOf(ctx).put(fileName, bytes, kind.type);
   return { fileName, contentType: kind.type };
 }
 
@@ -57,7 +57,7 @@ export async function uploadMedia(
   focus: Focus | null = null,
 ): Promise<Media> {
   if (description && description.length > MAX_DESCRIPTION) throw new Invalid(`Description must be at most ${MAX_DESCRIPTION} characters`);
-  const stored = await processUpload(ctx.config.media, mediaDir(ctx), bytes);
+  const stored = await processUpload(ctx.config.media, storeOf(ctx), bytes);
   const meta = focus ? { ...stored.meta, focus } : stored.meta;
   try {
     const [row] = await ctx.db
@@ -76,7 +76,7 @@ export async function uploadMedia(
       .returning();
     return row;
   } catch (err) {
-    await removeStoredFiles(mediaDir(ctx), stored);
+    await removeStoredFiles(storeOf(ctx), stored);
     throw err;
   }
 }
@@ -118,9 +118,7 @@ const STORED_NAME = /^\d{1,20}(-small)?\.(png|jpg|gif|webp|pdf)$/;
 export async function removeMediaFiles(ctx: DomainContext, fileNames: readonly (string | null | undefined)[]): Promise<void> {
   for (const name of fileNames) {
     if (!name || !STORED_NAME.test(name)) continue;
-    await unlink(join(mediaDir(ctx), name)).catch((e: NodeJS.ErrnoException) => {
-      if (e.code !== "ENOENT") throw e;
-    });
+    await storeOf(ctx).delete(name);
   }
 }
 

@@ -1,10 +1,9 @@
-// One upload → its files on disk and the attachment's fields: type from the
-// bytes, size limits by kind, images processed, files written atomically.
-import { join } from "node:path";
+// One upload → its files in the media store and the attachment's fields: type from the
+// bytes, size limits by kind, images processed, files written whole (none left behind on failure).
 import type { Config } from "../../config";
+import type { MediaStore } from "../context";
 import { Invalid } from "../../errors";
 import { newId } from "../../ids";
-import { removeFiles, writeFilesAtomically } from "./files";
 import { checkPdf, processImage, sniffUpload } from "./process";
 
 export interface StoredUpload {
@@ -22,7 +21,7 @@ export const UNSUPPORTED = "Validation failed: File type is not supported: JPEG,
 
 const megabytes = (n: number) => `${Math.round((n / (1024 * 1024)) * 10) / 10} MB`;
 
-export async function processUpload(limits: Config["media"], dir: string, bytes: Buffer): Promise<StoredUpload> {
+export async function processUpload(limits: Pick<Config["media"], "maxDimension" | "maxImageBytes" | "maxDocumentBytes">, store: MediaStore, bytes: Buffer): Promise<StoredUpload> {
   const kind = sniffUpload(bytes);
   if (!kind) throw new Invalid(UNSUPPORTED);
   const id = newId();
@@ -30,16 +29,16 @@ export async function processUpload(limits: Config["media"], dir: string, bytes:
     if (bytes.length > limits.maxDocumentBytes) throw new Invalid(`Validation failed: File is too large (documents: at most ${megabytes(limits.maxDocumentBytes)})`);
     checkPdf(bytes);
     const fileName = `${id}.${kind.ext}`;
-    await writeFilesAtomically(dir, [{ name: fileName, bytes }]);
+    await putAll(store, [{ key: fileName, bytes, contentType: kind.contentType }]);
     return { id, type: "unknown", fileName, previewFileName: null, contentType: kind.contentType, blurhash: null, meta: { size: bytes.length } };
   }
   if (bytes.length > limits.maxImageBytes) throw new Invalid(`Validation failed: File is too large (images: at most ${megabytes(limits.maxImageBytes)})`);
   const image = await processImage(bytes, kind.format, { maxDimension: limits.maxDimension });
   const fileName = `${id}.${image.original.ext}`;
   const previewFileName = `${id}-small.${image.small.ext}`;
-  await writeFilesAtomically(dir, [
-    { name: fileName, bytes: image.original.bytes },
-    { name: previewFileName, bytes: image.small.bytes },
+  await putAll(store, [
+    { key: fileName, bytes: image.original.bytes, contentType: image.original.contentType },
+    { key: previewFileName, bytes: image.small.bytes, contentType: image.small.contentType },
   ]);
   return {
     id,
@@ -53,6 +52,26 @@ export async function processUpload(limits: Config["media"], dir: string, bytes:
 }
 
 /** Removes an upload's files (when its row could not be written). */
-export async function removeStoredFiles(dir: string, stored: Pick<StoredUpload, "fileName" | "previewFileName">): Promise<void> {
-  await removeFiles([stored.fileName, stored.previewFileName].filter((n): n is string => Boolean(n)).map((n) => join(dir, n)));
+export async function removeStoredFiles(store: MediaStore, stored: Pick<StoredUpload, "fileName" | "previewFileName">): Promise<void> {
+  await Promise.all([stored.fileName, stored.previewFileName].filter((n): n is string => Boolean(n)).map((n) => store.delete(n)));
+}
+
+export interface FileToPut {
+  key: string;
+  bytes: Buffer;
+  contentType: string;
+}
+
+/** Puts every file (each one whole); on any failure removes those of the batch already put. */
+export async function putAll(store: MediaStore, files: FileToPut[]): Promise<void> {
+  const put: string[] = [];
+  try {
+    for (const f of files) {
+      put.push(f.key);
+      await store.put(f.key, f.bytes, f.contentType);
+    }
+  } catch (err) {
+    await Promise.allSettled(put.map((k) => store.delete(k)));
+    throw err;
+  }
 }

@@ -1,5 +1,6 @@
 // An attachment travelling between two real Parvis instances: the picture's
-// alt text, size, blurhash and focal point arrive with the post.
+// alt text, size, blurhash and focal point arrive with the post, and the
+// follower's instance serves the picture from its own origin (ADR 0022).
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { uploadMedia } from "../../../server/domain/media";
@@ -11,8 +12,10 @@ let B: Peer;
 usePeers(2, (peers) => ([A, B] = peers));
 
 interface ApiMedia {
+  id: string;
   type: string;
   url: string;
+  remote_url: string;
   description: string | null;
   blurhash: string | null;
   meta: { original?: { width: number; height: number }; focus?: { x: number; y: number } };
@@ -35,6 +38,12 @@ describe("attachments", { timeout: TEST_TIMEOUT }, () => {
       blurhash: media.blurhash,
       meta: { original: { width: 300, height: 200 }, focus: { x: -0.2, y: 0.3 } },
     });
-    expect(arrived.url).toBe(`${A.services.config.origin}/media/${media.fileName}`);
+    expect(arrived.remote_url).toBe(`${A.services.config.origin}/media/${media.fileName}`);
+    expect(arrived.url).toBe(`${B.services.config.origin}/media_proxy/attachments/${arrived.id}/original`);
+    // B fetches it from A on the first request and serves its own re-encoded copy
+    const served = await B.http.get(new URL(arrived.url).pathname).buffer(true).expect(200);
+    expect(served.headers["content-type"]).toBe("image/png");
+    const meta = await sharp(served.body as Buffer).metadata();
+    expect([meta.width, meta.height]).toEqual([300, 200]);
   });
 });
