@@ -6,6 +6,7 @@ import { countRows, idsOf } from "../helpers/api";
 import { follow } from "../../server/domain/follows";
 import { block } from "../../server/domain/blocks";
 import { mute } from "../../server/domain/blocks";
+import { sleep } from "../helpers/wait";
 
 let t: TestInstance;
 beforeAll(async () => {
@@ -251,7 +252,7 @@ describe("POST /api/v1/accounts/:id/mute and unmute", () => {
     const res = await t.http.post(`/api/v1/accounts/${bob.account.id}/mute`).set("Authorization", alice.auth).send({ duration: 1 });
     expect(res.body.muting).toBe(true);
     expect((await t.http.get("/api/v1/timelines/home").set("Authorization", alice.auth)).body).toEqual([]);
-    await new Promise((r) => setTimeout(r, 1100));
+    await sleep(1100);
     const home = await t.http.get("/api/v1/timelines/home").set("Authorization", alice.auth);
     expect(idsOf(home.body)).toEqual([s.id]);
   });
@@ -310,7 +311,7 @@ describe("GET /api/v1/mutes", () => {
     const alice = await createResident(t, "alice");
     const bob = await createResident(t, "bob");
     await mute(ctx(), alice.account.id, bob.account.id, { duration: 1 });
-    await new Promise((r) => setTimeout(r, 1100));
+    await sleep(1100);
     const res = await t.http.get("/api/v1/mutes").set("Authorization", alice.auth);
     expect(res.body).toEqual([]);
   });
