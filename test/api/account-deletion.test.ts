@@ -1,20 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { follow } from "../../server/domain/follows";
 import { upsertRemoteAccount } from "../../server/domain/accounts";
 import type { DomainEvents } from "../../server/events";
-import { startInstance, type TestInstance } from "../helpers/instance";
+import { useTestInstance, type TestInstance } from "../helpers/instance";
 import { createPost, createResident } from "../helpers/factories";
 
 let t: TestInstance;
-beforeAll(async () => {
-  t = await startInstance();
-});
-afterAll(async () => {
-  await t.stop();
-});
-beforeEach(async () => {
-  await t.reset();
-});
+useTestInstance((instance) => (t = instance));
 
 describe("deleting one's own account", () => {
   it("a resident deletes their account: posts gone, token refused, name not reusable", async () => {

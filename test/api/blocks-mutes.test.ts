@@ -1,6 +1,6 @@
 // Block and mute, their lists, and what they hide.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startInstance, type TestInstance } from "../helpers/instance";
+import { describe, expect, it } from "vitest";
+import { useTestInstance, type TestInstance } from "../helpers/instance";
 import { createPost, createResident } from "../helpers/factories";
 import { countRows, idsOf } from "../helpers/api";
 import { follow } from "../../server/domain/follows";
@@ -9,15 +9,7 @@ import { mute } from "../../server/domain/blocks";
 import { sleep } from "../helpers/wait";
 
 let t: TestInstance;
-beforeAll(async () => {
-  t = await startInstance();
-});
-afterAll(async () => {
-  await t.stop();
-});
-beforeEach(async () => {
-  await t.reset();
-});
+useTestInstance((instance) => (t = instance));
 
 const ctx = () => t.services.domain;
 

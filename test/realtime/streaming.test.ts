@@ -1,7 +1,7 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { io as connect, type Socket } from "socket.io-client";
 import { realtimeModule, type StreamMessage } from "../../server/realtime";
-import { startInstance, type TestInstance } from "../helpers/instance";
+import { useTestInstance, type TestInstance } from "../helpers/instance";
 import { createPost, createResident } from "../helpers/factories";
 import { follow } from "../../server/domain/follows";
 import { block } from "../../server/domain/blocks";
@@ -11,15 +11,7 @@ import { settleStreams } from "../helpers/streaming";
 let t: TestInstance;
 const sockets: Socket[] = [];
 
-beforeAll(async () => {
-  t = await startInstance({ modules: () => [realtimeModule] });
-});
-afterAll(async () => {
-  await t.stop();
-});
-beforeEach(async () => {
-  await t.reset();
-});
+useTestInstance((instance) => (t = instance), { modules: () => [realtimeModule] });
 afterEach(() => {
   for (const s of sockets.splice(0)) s.disconnect();
 });

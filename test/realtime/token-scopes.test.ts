@@ -1,11 +1,11 @@
 // Streams and tokens: the handshake needs a read scope, notifications need
 // read:notifications, and an open stream closes when its token dies.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { io as connect, type Socket } from "socket.io-client";
 import { issueToken } from "../../server/auth/tokens";
 import { OUTSIDE_SCOPES, realtimeModule, type StreamMessage } from "../../server/realtime";
 import { follow } from "../../server/domain/follows";
-import { startInstance, type TestInstance } from "../helpers/instance";
+import { useTestInstance, type TestInstance } from "../helpers/instance";
 import { createPost, createResident, type Resident } from "../helpers/factories";
 import { PASSWORD, passwordGrant } from "../helpers/accounts-suite";
 import { settleStreams } from "../helpers/streaming";
@@ -13,15 +13,7 @@ import { settleStreams } from "../helpers/streaming";
 let t: TestInstance;
 const sockets: Socket[] = [];
 
-beforeAll(async () => {
-  t = await startInstance({ modules: () => [realtimeModule] });
-});
-afterAll(async () => {
-  await t.stop();
-});
-beforeEach(async () => {
-  await t.reset();
-});
+useTestInstance((instance) => (t = instance), { modules: () => [realtimeModule] });
 afterEach(() => {
   for (const s of sockets.splice(0)) s.disconnect();
 });
