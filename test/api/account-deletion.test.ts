@@ -1,21 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { follow } from "../../server/domain/follows";
 import { upsertRemoteAccount } from "../../server/domain/accounts";
 import type { DomainEvents } from "../../server/events";
-import { startInstance, type TestInstance } from "../helpers/instance";
+import { useTestInstance, type TestInstance } from "../helpers/instance";
 import { createPost, createResident } from "../helpers/factories";
 
 let t: TestInstance;
-beforeAll(async () => {
-  // without a grace period: the deletion is immediate (account-deletion-grace.test.ts has the default)
-  t = await startInstance({ env: { PARVIS_ACCOUNT_DELETION_GRACE_DAYS: "0" } });
-});
-afterAll(async () => {
-  await t.stop();
-});
-beforeEach(async () => {
-  await t.reset();
-});
+// without a grace period: the deletion is immediate (account-deletion-grace.test.ts has the default)
+useTestInstance((instance) => (t = instance), { env: { PARVIS_ACCOUNT_DELETION_GRACE_DAYS: "0" } });
 
 describe("deleting one's own account", () => {
   it("a resident deletes their account: posts gone, token refused, name not reusable", async () => {

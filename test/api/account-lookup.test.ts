@@ -1,24 +1,18 @@
 // Reading accounts: GET /api/v1/accounts/:id, /lookup?acct=, /search?q=, and the
 // Link-header pagination of /api/v1/accounts/:id/followers and /following.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { accounts, users } from "../../server/db/schema";
 import { follow } from "../../server/domain/follows";
 import { createResident, type Resident } from "../helpers/factories";
-import { startInstance, type TestInstance } from "../helpers/instance";
+import { useTestInstance, type TestInstance } from "../helpers/instance";
 import { accountsTableIntact, expectError, INJECTIONS } from "../helpers/accounts-suite";
 
 let t: TestInstance;
-beforeAll(async () => {
-  t = await startInstance();
-});
-afterAll(async () => {
-  await t?.stop();
-});
+useTestInstance((instance) => (t = instance));
 
 let alice: Resident;
 beforeEach(async () => {
-  await t.reset();
   alice = await createResident(t, "alice");
 });
 

@@ -1,24 +1,18 @@
 // Bad input across the accounts, auth and instance endpoints: malformed and
 // oversized bodies, strange encodings, NUL characters, missing or dead
 // credentials. Always a 4xx with {"error"}, never a 500, nothing written.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { accounts, users } from "../../server/db/schema";
 import { createResident, type Resident } from "../helpers/factories";
-import { startInstance, type TestInstance } from "../helpers/instance";
+import { useTestInstance, type TestInstance } from "../helpers/instance";
 import { counts, expectError, oversizedJson, PASSWORD } from "../helpers/accounts-suite";
 
 let t: TestInstance;
-beforeAll(async () => {
-  t = await startInstance();
-});
-afterAll(async () => {
-  await t?.stop();
-});
+useTestInstance((instance) => (t = instance));
 
 let alice: Resident;
 beforeEach(async () => {
-  await t.reset();
   alice = await createResident(t, "alice");
 });
 

@@ -1,22 +1,15 @@
 // Block and mute, their lists, and what they hide.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startInstance, type TestInstance } from "../helpers/instance";
+import { describe, expect, it } from "vitest";
+import { useTestInstance, type TestInstance } from "../helpers/instance";
 import { createPost, createResident } from "../helpers/factories";
 import { countRows, idsOf } from "../helpers/api";
 import { follow } from "../../server/domain/follows";
 import { block } from "../../server/domain/blocks";
 import { mute } from "../../server/domain/blocks";
+import { sleep } from "../helpers/wait";
 
 let t: TestInstance;
-beforeAll(async () => {
-  t = await startInstance();
-});
-afterAll(async () => {
-  await t.stop();
-});
-beforeEach(async () => {
-  await t.reset();
-});
+useTestInstance((instance) => (t = instance));
 
 const ctx = () => t.services.domain;
 
@@ -251,7 +244,7 @@ describe("POST /api/v1/accounts/:id/mute and unmute", () => {
     const res = await t.http.post(`/api/v1/accounts/${bob.account.id}/mute`).set("Authorization", alice.auth).send({ duration: 1 });
     expect(res.body.muting).toBe(true);
     expect((await t.http.get("/api/v1/timelines/home").set("Authorization", alice.auth)).body).toEqual([]);
-    await new Promise((r) => setTimeout(r, 1100));
+    await sleep(1100);
     const home = await t.http.get("/api/v1/timelines/home").set("Authorization", alice.auth);
     expect(idsOf(home.body)).toEqual([s.id]);
   });
@@ -310,7 +303,7 @@ describe("GET /api/v1/mutes", () => {
     const alice = await createResident(t, "alice");
     const bob = await createResident(t, "bob");
     await mute(ctx(), alice.account.id, bob.account.id, { duration: 1 });
-    await new Promise((r) => setTimeout(r, 1100));
+    await sleep(1100);
     const res = await t.http.get("/api/v1/mutes").set("Authorization", alice.auth);
     expect(res.body).toEqual([]);
   });

@@ -1,21 +1,15 @@
 // Request bodies nested too deep or holding too many values are refused with
 // 400 right after parsing, before any router walks them: never a 500 (stack
 // overflow), nothing stored.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { countRows } from "../helpers/api";
 import { createResident, type Resident } from "../helpers/factories";
-import { startInstance, type TestInstance } from "../helpers/instance";
+import { useTestInstance, type TestInstance } from "../helpers/instance";
 
 let t: TestInstance;
 let alice: Resident;
-beforeAll(async () => {
-  t = await startInstance();
-});
-afterAll(async () => {
-  await t?.stop();
-});
+useTestInstance((instance) => (t = instance));
 beforeEach(async () => {
-  await t.reset();
   alice = await createResident(t, "alice");
 });
 

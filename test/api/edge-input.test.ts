@@ -12,8 +12,9 @@ import { getSettings } from "../../server/domain/instance";
 import { findStatusByUri } from "../../server/domain/statuses";
 import { createPost, createResident, type Resident } from "../helpers/factories";
 import { fillParams, listRoutes, type RouteInfo } from "../helpers/routes";
-import { startFederatedInstance, type FederatedInstance } from "../federation/support/instance";
-import { eventually, followRemote, inboxIdle, startFakeRemote, type FakeRemote } from "../federation/support/inbox-remote";
+import { inboxIdle, startFederatedInstance, type FederatedInstance } from "../federation/support/instance";
+import { followRemote, startFakeRemote, type FakeRemote } from "../federation/support/fake-remote";
+import { waitFor } from "../helpers/wait";
 import { pngBytes } from "../helpers/accounts-suite";
 
 let t: FederatedInstance;
@@ -238,7 +239,7 @@ describe("lone surrogates are replaced by U+FFFD once, at the edge", () => {
     });
     expect(res.status).toBe(202);
     await inboxIdle(t);
-    const row = await eventually(() => findStatusByUri(t.services.domain, note.id));
+    const row = await waitFor(() => findStatusByUri(t.services.domain, note.id));
     expect([row.content, row.spoilerText]).toEqual([`<p>${REPLACED}\ufffd</p>`, REPLACED]);
   });
 });

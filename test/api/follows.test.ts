@@ -1,21 +1,13 @@
 // Follow, unfollow, follow requests of locked accounts, relationships, followers/following.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startInstance, type TestInstance } from "../helpers/instance";
+import { describe, expect, it } from "vitest";
+import { useTestInstance, type TestInstance } from "../helpers/instance";
 import { createPost, createResident } from "../helpers/factories";
 import { countRows, idsOf } from "../helpers/api";
 import { follow } from "../../server/domain/follows";
 import { reblog } from "../../server/domain/interactions";
 
 let t: TestInstance;
-beforeAll(async () => {
-  t = await startInstance();
-});
-afterAll(async () => {
-  await t.stop();
-});
-beforeEach(async () => {
-  await t.reset();
-});
+useTestInstance((instance) => (t = instance));
 
 describe("POST /api/v1/accounts/:id/follow", () => {
   it("following an unlocked account answers a relationship with following true", async () => {

@@ -1,21 +1,13 @@
 // The instance description: GET /api/v1/instance, /api/v2/instance,
 // /api/v1/instance/rules, and /healthz.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { addRule, setSetting } from "../../server/domain/instance";
 import { createResident } from "../helpers/factories";
-import { startInstance, type TestInstance } from "../helpers/instance";
+import { startInstance, useTestInstance, type TestInstance } from "../helpers/instance";
 import { expectError, setRegistrationMode } from "../helpers/accounts-suite";
 
 let t: TestInstance;
-beforeAll(async () => {
-  t = await startInstance();
-});
-afterAll(async () => {
-  await t?.stop();
-});
-beforeEach(async () => {
-  await t.reset();
-});
+useTestInstance((instance) => (t = instance));
 
 describe("GET /api/v2/instance", () => {
   it("the instance describes the commune from the environment", async () => {

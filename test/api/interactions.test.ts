@@ -1,21 +1,13 @@
 // Favourites, reblogs and bookmarks, and the lists of who favourited or reblogged.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startInstance, type TestInstance } from "../helpers/instance";
+import { describe, expect, it } from "vitest";
+import { useTestInstance, type TestInstance } from "../helpers/instance";
 import { createPost, createResident } from "../helpers/factories";
 import { countRows, idsOf } from "../helpers/api";
 import { follow } from "../../server/domain/follows";
 import { favourite, reblog } from "../../server/domain/interactions";
 
 let t: TestInstance;
-beforeAll(async () => {
-  t = await startInstance();
-});
-afterAll(async () => {
-  await t.stop();
-});
-beforeEach(async () => {
-  await t.reset();
-});
+useTestInstance((instance) => (t = instance));
 
 describe("favourite and unfavourite", () => {
   it("favouriting a status sets favourited and counts it", async () => {

@@ -9,6 +9,7 @@ import { createOAuthAPIClient, createRestAPIClient, createStreamingAPIClient, ty
 import { realtimeModule } from "../../server/realtime";
 import { useTestInstance, type TestInstance } from "../helpers/instance";
 import { createResident } from "../helpers/factories";
+import { waitFor } from "../helpers/wait";
 
 let t: TestInstance;
 useTestInstance((x) => (t = x), { modules: () => [realtimeModule] });
@@ -95,16 +96,6 @@ async function logIn(username: string): Promise<string> {
   } as const;
   const token = await oauth.token.create(params as mastodon.oauth.CreateTokenParams);
   return token.accessToken;
-}
-
-async function waitFor<T>(find: () => T | undefined, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const found = find();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe("masto.js", () => {

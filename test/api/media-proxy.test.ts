@@ -17,7 +17,7 @@ import { evictRemoteMediaCache, mediaDir } from "../../server/domain/media";
 import { storeRemoteStatus } from "../../server/domain/statuses";
 import type { DomainContext } from "../../server/domain/context";
 import { countRows } from "../helpers/api";
-import { FAST_FEDERATION } from "../helpers/federation";
+import { FAST_FEDERATION } from "../federation/support/instance";
 import { createMedia } from "../helpers/api";
 import { createResident } from "../helpers/factories";
 import { startInstance, type TestInstance } from "../helpers/instance";

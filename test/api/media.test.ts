@@ -4,24 +4,18 @@ import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
 import sharp from "sharp";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { mediaAttachments } from "../../server/db/schema";
 import { issueToken } from "../../server/auth/tokens";
 import { mediaDir } from "../../server/domain/media";
 import { countRows } from "../helpers/api";
 import { createResident } from "../helpers/factories";
-import { startInstance, type TestInstance } from "../helpers/instance";
+import { useTestInstance, type TestInstance } from "../helpers/instance";
 
 let t: TestInstance;
-beforeAll(async () => {
-  t = await startInstance({ env: { PARVIS_MEDIA_MAX_DOCUMENT_BYTES: "8192", PARVIS_MEDIA_MAX_DIMENSION: "1000" } });
-});
-afterAll(async () => {
-  await t.stop();
-});
+useTestInstance((instance) => (t = instance), { env: { PARVIS_MEDIA_MAX_DOCUMENT_BYTES: "8192", PARVIS_MEDIA_MAX_DIMENSION: "1000" } });
 beforeEach(async () => {
-  await t.reset();
   rmSync(mediaDir(t.services.domain), { recursive: true, force: true });
 });
 

@@ -1,6 +1,6 @@
 // Notifications: which actions create them, and the /api/v1/notifications endpoints.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startInstance, type TestInstance } from "../helpers/instance";
+import { describe, expect, it } from "vitest";
+import { useTestInstance, type TestInstance } from "../helpers/instance";
 import { createPost, createResident, type Resident } from "../helpers/factories";
 import { countRows, idsOf } from "../helpers/api";
 import { follow } from "../../server/domain/follows";
@@ -9,15 +9,7 @@ import { block } from "../../server/domain/blocks";
 import { mute } from "../../server/domain/blocks";
 
 let t: TestInstance;
-beforeAll(async () => {
-  t = await startInstance();
-});
-afterAll(async () => {
-  await t.stop();
-});
-beforeEach(async () => {
-  await t.reset();
-});
+useTestInstance((instance) => (t = instance));
 
 const ctx = () => t.services.domain;
 async function notes(r: Resident, query = "") {

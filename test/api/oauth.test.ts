@@ -1,22 +1,14 @@
 // OAuth as Mastodon apps use it: POST /api/v1/apps, GET /api/v1/apps/verify_credentials,
 // POST /oauth/token (password and client_credentials grants), POST /oauth/revoke.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { accessTokens, accounts, users } from "../../server/db/schema";
 import { createResident } from "../helpers/factories";
-import { startInstance, type TestInstance } from "../helpers/instance";
+import { useTestInstance, type TestInstance } from "../helpers/instance";
 import { accountsTableIntact, counts, expectError, INJECTIONS, oversizedJson, PASSWORD, passwordGrant } from "../helpers/accounts-suite";
 
 let t: TestInstance;
-beforeAll(async () => {
-  t = await startInstance();
-});
-afterAll(async () => {
-  await t?.stop();
-});
-beforeEach(async () => {
-  await t.reset();
-});
+useTestInstance((instance) => (t = instance));
 
 const OOB = "urn:ietf:wg:oauth:2.0:oob";
 

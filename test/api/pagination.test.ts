@@ -1,21 +1,13 @@
 // Mastodon's id-based pagination (max_id, since_id, min_id, limit) and the Link header.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startInstance, type TestInstance } from "../helpers/instance";
+import { describe, expect, it } from "vitest";
+import { useTestInstance, type TestInstance } from "../helpers/instance";
 import { createPost, createResident, type Resident } from "../helpers/factories";
 import { idsOf, parseLink } from "../helpers/api";
 import { favourite } from "../../server/domain/interactions";
 import { follow } from "../../server/domain/follows";
 
 let t: TestInstance;
-beforeAll(async () => {
-  t = await startInstance();
-});
-afterAll(async () => {
-  await t.stop();
-});
-beforeEach(async () => {
-  await t.reset();
-});
+useTestInstance((instance) => (t = instance));
 
 /** 45 public posts by a followed account; ids newest first. */
 async function fortyFive(): Promise<{ reader: Resident; author: Resident; ids: string[] }> {

@@ -1,24 +1,18 @@
 // GET /api/v1/accounts/verify_credentials and PATCH /api/v1/accounts/update_credentials:
 // who may call them, sanitized text, fields in JSON and form encoding, avatar uploads.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { accounts, users } from "../../server/db/schema";
 import { issueToken } from "../../server/auth/tokens";
 import { createResident, type Resident } from "../helpers/factories";
-import { startInstance, type TestInstance } from "../helpers/instance";
+import { useTestInstance, type TestInstance } from "../helpers/instance";
 import { counts, expectError, mediaFiles, oversizedJson, pngBytes } from "../helpers/accounts-suite";
 
 let t: TestInstance;
-beforeAll(async () => {
-  t = await startInstance();
-});
-afterAll(async () => {
-  await t?.stop();
-});
+useTestInstance((instance) => (t = instance));
 
 let alice: Resident;
 beforeEach(async () => {
-  await t.reset();
   alice = await createResident(t, "alice");
 });
 

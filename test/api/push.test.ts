@@ -14,6 +14,7 @@ import { deliverPush, pushModule } from "../../server/push";
 import { follow } from "../../server/domain/follows";
 import { issueToken, verifyToken } from "../../server/auth/tokens";
 import { pushSubscriptions } from "../../server/db/schema";
+import { sleep } from "../helpers/wait";
 
 const ece = createRequire(import.meta.url)("http_ece") as {
   decrypt(buffer: Buffer, params: { version: string; privateKey: ECDH; authSecret: string; dh?: string; salt?: string }): Buffer;
@@ -49,7 +50,7 @@ class FakePushService {
 
   async waitFor(n: number, timeoutMs = 10_000): Promise<Received[]> {
     const end = Date.now() + timeoutMs;
-    while (this.received.length < n && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    while (this.received.length < n && Date.now() < end) await sleep(50);
     return this.received;
   }
 
@@ -239,7 +240,7 @@ describe("pushing", () => {
     const bob = await createResident(t, "bob");
     await subscribeAs(alice, { alerts: { follow: true } });
     await mention(bob, alice);
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500);
     expect(pushService.received).toEqual([]);
   });
 
@@ -253,7 +254,7 @@ describe("pushing", () => {
     await mention(bob, alice);
     await mention(carol, alice);
     const received = await pushService.waitFor(1);
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
     expect(pushService.received.map((r) => decrypt(r, keys).title)).toEqual(["carol vous a mentionné·e"]);
     expect(received).toHaveLength(1);
   });
@@ -264,7 +265,7 @@ describe("pushing", () => {
     const bob = await createResident(t, "bob");
     await subscribeAs(alice, { alerts: { mention: true }, policy: "none" });
     await mention(bob, alice);
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500);
     expect(pushService.received).toEqual([]);
   });
 
@@ -276,7 +277,7 @@ describe("pushing", () => {
     await subscribeAs(alice);
     await mention(bob, alice);
     await pushService.waitFor(1);
-    for (let i = 0; i < 50 && (await countRows(t, "push_subscriptions")) > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 50 && (await countRows(t, "push_subscriptions")) > 0; i++) await sleep(50);
     expect(await countRows(t, "push_subscriptions")).toBe(0);
   });
 

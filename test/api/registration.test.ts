@@ -1,23 +1,15 @@
 // POST /api/v1/accounts: username rules, uniqueness, reserved names, agreement,
 // passwords, emails, the first admin and the three registration modes.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { users } from "../../server/db/schema";
 import { findLocalAccount } from "../../server/domain/accounts";
 import { createResident } from "../helpers/factories";
-import { startInstance, type TestInstance } from "../helpers/instance";
+import { useTestInstance, type TestInstance } from "../helpers/instance";
 import { accountsTableIntact, counts, expectError, INJECTIONS, oversizedJson, passwordGrant, setRegistrationMode } from "../helpers/accounts-suite";
 
 let t: TestInstance;
-beforeAll(async () => {
-  t = await startInstance();
-});
-afterAll(async () => {
-  await t?.stop();
-});
-beforeEach(async () => {
-  await t.reset();
-});
+useTestInstance((instance) => (t = instance));
 
 const PW = "long enough pw";
 const register = (body: Record<string, unknown>) => t.http.post("/api/v1/accounts").send(body);

@@ -9,6 +9,7 @@ import { openTestDatabase } from "../helpers/db";
 import { jobsModule } from "../../server/jobs";
 import { registerAccount } from "../../server/domain/accounts";
 import { scheduleStatus } from "../../server/domain/statuses";
+import { sleep } from "../helpers/wait";
 
 let t: TestInstance;
 useTestInstance((instance) => (t = instance));
@@ -182,7 +183,7 @@ describe("durability", () => {
     try {
       let texts: string[] = [];
       for (let i = 0; i < 100 && texts.length === 0; i++) {
-        await new Promise((r) => setTimeout(r, 100));
+        await sleep(100);
         const res = await second.http.get("/api/v1/timelines/public?local=true");
         texts = res.body.map((s: { content: string }) => s.content);
       }

@@ -1,20 +1,12 @@
 // PUT /api/v1/statuses/:id, GET /:id/history and /:id/source.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startInstance, type TestInstance } from "../helpers/instance";
+import { describe, expect, it } from "vitest";
+import { useTestInstance, type TestInstance } from "../helpers/instance";
 import { createPost, createResident } from "../helpers/factories";
 import { countRows } from "../helpers/api";
 import { reblog } from "../../server/domain/interactions";
 
 let t: TestInstance;
-beforeAll(async () => {
-  t = await startInstance();
-});
-afterAll(async () => {
-  await t.stop();
-});
-beforeEach(async () => {
-  await t.reset();
-});
+useTestInstance((instance) => (t = instance));
 
 describe("PUT /api/v1/statuses/:id", () => {
   it("editing one's status changes its content and sets edited_at", async () => {

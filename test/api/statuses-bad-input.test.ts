@@ -1,20 +1,12 @@
 // Bad input on the statuses, timelines, relationships and notifications endpoints:
 // always a 4xx with {"error": "…"}, nothing written, never a 500.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startInstance, type TestInstance } from "../helpers/instance";
+import { describe, expect, it } from "vitest";
+import { useTestInstance, type TestInstance } from "../helpers/instance";
 import { createPost, createResident, type Resident } from "../helpers/factories";
 import { countRows } from "../helpers/api";
 
 let t: TestInstance;
-beforeAll(async () => {
-  t = await startInstance();
-});
-afterAll(async () => {
-  await t.stop();
-});
-beforeEach(async () => {
-  await t.reset();
-});
+useTestInstance((instance) => (t = instance));
 
 const postStatus = (r: Resident) => t.http.post("/api/v1/statuses").set("Authorization", r.auth);
 

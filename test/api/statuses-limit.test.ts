@@ -1,19 +1,11 @@
 // The status length limit comes from configuration (PARVIS_MAX_STATUS_CHARS).
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startInstance, type TestInstance } from "../helpers/instance";
+import { describe, expect, it } from "vitest";
+import { useTestInstance, type TestInstance } from "../helpers/instance";
 import { createPost, createResident } from "../helpers/factories";
 import { countRows } from "../helpers/api";
 
 let t: TestInstance;
-beforeAll(async () => {
-  t = await startInstance({ env: { PARVIS_MAX_STATUS_CHARS: "50" } });
-});
-afterAll(async () => {
-  await t.stop();
-});
-beforeEach(async () => {
-  await t.reset();
-});
+useTestInstance((instance) => (t = instance), { env: { PARVIS_MAX_STATUS_CHARS: "50" } });
 
 describe("a 50-character limit", () => {
   it("a status of exactly 50 characters is accepted", async () => {

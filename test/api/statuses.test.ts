@@ -1,20 +1,12 @@
 // POST, GET and DELETE /api/v1/statuses.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startInstance, type TestInstance } from "../helpers/instance";
+import { describe, expect, it } from "vitest";
+import { useTestInstance, type TestInstance } from "../helpers/instance";
 import { createPost, createResident } from "../helpers/factories";
 import { countRows } from "../helpers/api";
 import { reblog } from "../../server/domain/interactions";
 
 let t: TestInstance;
-beforeAll(async () => {
-  t = await startInstance();
-});
-afterAll(async () => {
-  await t.stop();
-});
-beforeEach(async () => {
-  await t.reset();
-});
+useTestInstance((instance) => (t = instance));
 
 describe("POST /api/v1/statuses", () => {
   it("a resident posts a status and receives the Status entity", async () => {

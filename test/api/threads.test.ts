@@ -1,6 +1,6 @@
 // GET /api/v1/statuses/:id/context: ancestors and descendants, respecting visibility.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startInstance, type TestInstance } from "../helpers/instance";
+import { describe, expect, it } from "vitest";
+import { useTestInstance, type TestInstance } from "../helpers/instance";
 import { createPost, createResident } from "../helpers/factories";
 import { idsOf } from "../helpers/api";
 import { follow } from "../../server/domain/follows";
@@ -8,15 +8,7 @@ import { block } from "../../server/domain/blocks";
 import { mute } from "../../server/domain/blocks";
 
 let t: TestInstance;
-beforeAll(async () => {
-  t = await startInstance();
-});
-afterAll(async () => {
-  await t.stop();
-});
-beforeEach(async () => {
-  await t.reset();
-});
+useTestInstance((instance) => (t = instance));
 
 describe("GET /api/v1/statuses/:id/context", () => {
   it("the context lists ancestors oldest first and descendants in thread order", async () => {

@@ -1,22 +1,14 @@
 // Visibility is enforced on every read path: a followers-only status and a direct
 // one, tried as a visitor, a stranger, a follower and a mentioned account.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startInstance, type TestInstance } from "../helpers/instance";
+import { describe, expect, it } from "vitest";
+import { useTestInstance, type TestInstance } from "../helpers/instance";
 import { createPost, createResident, type Resident } from "../helpers/factories";
 import { idsOf } from "../helpers/api";
 import { follow } from "../../server/domain/follows";
 import type { Status } from "../../server/domain/statuses";
 
 let t: TestInstance;
-beforeAll(async () => {
-  t = await startInstance();
-});
-afterAll(async () => {
-  await t.stop();
-});
-beforeEach(async () => {
-  await t.reset();
-});
+useTestInstance((instance) => (t = instance));
 
 type Role = "visitor" | "stranger" | "follower" | "mentioned";
 type Kind = "private" | "direct";

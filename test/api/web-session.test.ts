@@ -1,22 +1,14 @@
 // The web client's cookie session: POST/DELETE /api/parvis/web/session, CSRF,
 // GET /api/parvis/web/sessions, DELETE /api/parvis/web/sessions/:id, POST /api/parvis/web/password.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { accounts, users } from "../../server/db/schema";
 import { createResident, type Resident } from "../helpers/factories";
-import { startInstance, type TestInstance } from "../helpers/instance";
+import { useTestInstance, type TestInstance } from "../helpers/instance";
 import { cookiesOf, counts, expectError, INJECTIONS, oversizedJson, PASSWORD, passwordGrant } from "../helpers/accounts-suite";
 
 let t: TestInstance;
-beforeAll(async () => {
-  t = await startInstance();
-});
-afterAll(async () => {
-  await t?.stop();
-});
-beforeEach(async () => {
-  await t.reset();
-});
+useTestInstance((instance) => (t = instance));
 
 interface WebSession {
   session: string;

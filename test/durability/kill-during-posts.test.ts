@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPostgresDatabase, testDbKind } from "../helpers/db";
+import { sleep } from "../helpers/wait";
 
 const SECRET = "durability-secret-durability-secret-0123";
 const PASSWORD = "correct horse battery staple";
@@ -92,7 +93,7 @@ async function start(): Promise<void> {
     const ok = await fetch(`${base()}/healthz`).then((r) => r.ok, () => false);
     if (ok) return;
     if (Date.now() > deadline) throw new Error(`the server did not start: ${stderrTail}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
 }
 

@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { findStatusByUri } from "../../server/domain/statuses";
 import { createResident, type Resident } from "../helpers/factories";
-import { startFederatedInstance, type FederatedInstance } from "./support/instance";
-import { inboxIdle, startFakeRemote, type FakeRemote } from "./support/inbox-remote";
+import { inboxIdle, startFederatedInstance, type FederatedInstance } from "./support/instance";
+import { startFakeRemote, type FakeRemote } from "./support/fake-remote";
 
 let t: FederatedInstance;
 let remote: FakeRemote;

@@ -7,18 +7,7 @@ import { createResident } from "../helpers/factories";
 import { openTestDatabase } from "../helpers/db";
 import { startTestServer, type TestServer } from "./support/http-server";
 import { startFederatedInstance, type FederatedInstance } from "./support/instance";
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor<T>(probe: () => Promise<T> | T, ok: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (ok(value)) return value;
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out; last value ${JSON.stringify(value)}`);
-    await sleep(50);
-  }
-}
+import { sleep, waitFor } from "../helpers/wait";
 
 type RemoteInbox = TestServer & { posts: Array<{ signature: string | undefined; body: string }>; answer(statuses: number[]): void };
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "../../server/db/open";
 import { DbKvStore } from "../../federation/kv-store";
 import { openTestDatabase, resetDatabase } from "../helpers/db";
+import { sleep } from "../helpers/wait";
 
 let database: Database;
 let kv: DbKvStore;
@@ -14,8 +15,6 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => database?.close());
 beforeEach(() => resetDatabase(database.db));
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function collect(prefix?: readonly [string, ...string[]]) {
   const out: Array<{ key: readonly string[]; value: unknown }> = [];

@@ -9,6 +9,7 @@ import type { Database, Db } from "../../server/db/open";
 import { DbMessageQueue, pruneDeadLetters } from "../../federation/message-queue";
 import { openTestDatabase, resetDatabase } from "../helpers/db";
 import { reopenableDatabase } from "./support/db";
+import { sleep, waitFor } from "../helpers/wait";
 
 let database: Database;
 const controllers: AbortController[] = [];
@@ -21,8 +22,6 @@ beforeEach(() => resetDatabase(database.db));
 afterEach(() => {
   for (const c of controllers.splice(0)) c.abort();
 });
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Starts listening; returns the messages received so far (live array). */
 function listen(queue: DbMessageQueue, handler?: (m: unknown) => Promise<void> | void) {
@@ -37,14 +36,6 @@ function listen(queue: DbMessageQueue, handler?: (m: unknown) => Promise<void> |
     { signal: controller.signal },
   );
   return { received, controller, done };
-}
-
-async function waitFor(check: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error("timed out waiting");
-    await sleep(20);
-  }
 }
 
 async function rowCount(db: Db): Promise<number> {
@@ -317,7 +308,7 @@ describe("DbMessageQueue poisoned messages", () => {
       await database.db.execute(sql`update fedify_queue set locked_until = now() - interval '1 millisecond'`);
     }
     const { controller, received } = listen(q);
-    await waitFor(() => false, 400).catch(() => {});
+    await sleep(400);
     controller.abort();
     const outcome = { calls, received, queued: await rowCount(database.db), dead: await deadLetters(database.db) };
     release();
@@ -344,7 +335,7 @@ describe("DbMessageQueue poisoned messages", () => {
     await q.enqueue({ size: 100 });
     await q.enqueue({ size: 1 });
     await waitFor(() => received.length === 1);
-    await waitFor(() => false, 200).catch(() => {});
+    await sleep(200);
     expect([received, await rowCount(database.db), (await deadLetters(database.db)).map((d) => [d.message, d.reason])]).toEqual([
       [{ size: 1 }],
       0,
@@ -358,7 +349,7 @@ describe("DbMessageQueue poisoned messages", () => {
       throw new Error("remote down");
     });
     await q.enqueue({ failing: true });
-    await waitFor(() => false, 600).catch(() => {});
+    await sleep(600);
     expect([received, await rowCount(database.db), (await deadLetters(database.db)).map((d) => d.reason)]).toEqual([
       [],
       0,

@@ -7,8 +7,9 @@ import { accounts, apps } from "../../server/db/schema";
 import { createApp } from "../../server/domain/access";
 import { findStatusByUri } from "../../server/domain/statuses";
 import { createResident, type Resident } from "../helpers/factories";
-import { startFederatedInstance, type FederatedInstance } from "./support/instance";
-import { eventually, followRemote, inboxIdle, remoteAccount, startFakeRemote, type FakeRemote, type Json } from "./support/inbox-remote";
+import { inboxIdle, startFederatedInstance, type FederatedInstance } from "./support/instance";
+import { followRemote, remoteAccount, startFakeRemote, type FakeRemote, type Json } from "./support/fake-remote";
+import { waitFor } from "../helpers/wait";
 
 let t: FederatedInstance;
 let remote: FakeRemote;
@@ -48,7 +49,7 @@ async function receive(extra: Json, type = "Note"): Promise<Record<string, unkno
   });
   expect(res.status).toBe(202);
   await inboxIdle(t);
-  const row = await eventually(() => findStatusByUri(t.services.domain, id));
+  const row = await waitFor(() => findStatusByUri(t.services.domain, id));
   const api = await t.http.get(`/api/v1/statuses/${row.id}`).set("Authorization", alice.auth);
   expect(api.status).toBe(200);
   return api.body;

@@ -15,19 +15,18 @@ import type { ModuleFactory } from "../../server/instance";
 import { createResident, type Resident } from "./factories";
 import { openTestDatabase } from "./db";
 import { startInstance, type TestInstance } from "./instance";
+import { SLOWDOWN, sleep, waitFor } from "./wait";
+import { FAST_FEDERATION } from "../federation/support/instance";
 
 export type { Resident };
 
-/** Queue polling every 50 ms; outbox retries from 200 ms to 2 s, 8 attempts (~10 s in all). */
-export const FAST_FEDERATION: ParvisFederationOptions = {
-  queue: { pollIntervalMs: 50 },
-  retry: {
-    outbox: { initialDelayMs: 200, maxDelayMs: 2_000, maxAttempts: 8 },
-    inbox: { initialDelayMs: 200, maxDelayMs: 2_000, maxAttempts: 5 },
-  },
-  // Fedify's breaker holds a host's deliveries for 30 minutes after 5 failures:
-  // right for production, but a restart test would wait half an hour.
-  circuitBreaker: false,
+/**
+ * A peer's outbox retries span ~10 s (200 ms to 2 s, 8 attempts) rather than
+ * FAST_FEDERATION's ~3 s: a restarted instance takes seconds to listen again.
+ */
+const PEER_RETRY: ParvisFederationOptions["retry"] = {
+  outbox: { initialDelayMs: 200, maxDelayMs: 2_000, maxAttempts: 8 },
+  inbox: { initialDelayMs: 200, maxDelayMs: 2_000, maxAttempts: 5 },
 };
 
 export interface Peer extends TestInstance {
@@ -56,7 +55,7 @@ export async function startPeer(options: PeerOptions = {}): Promise<Peer> {
   const database = options.database ?? (await openTestDatabase());
   let captured: FederationModule | undefined;
   const federation: ModuleFactory = async (services) => {
-    captured = (await federationModule({ ...FAST_FEDERATION, ...options.federation })(services)) as FederationModule;
+    captured = (await federationModule({ ...FAST_FEDERATION, retry: PEER_RETRY, ...options.federation })(services)) as FederationModule;
     return captured;
   };
   const t = await startInstance({
@@ -102,40 +101,6 @@ export async function stopPeers(...peers: (Peer | undefined)[]): Promise<void> {
 
 // ── waiting ──────────────────────────────────────────────────────────────────
 
-/** PARVIS_TEST_SLOWDOWN=2 doubles every wait, for a machine busier than usual. */
-const SLOWDOWN = Math.max(1, Number(process.env.PARVIS_TEST_SLOWDOWN ?? 1) || 1);
-
-/**
- * Polls `fn` until it returns something other than undefined, null or false, and
- * returns that. Errors thrown by `fn` count as "not yet"; on timeout the last
- * value or error is in the message.
- */
-export async function waitFor<T>(
-  fn: () => Promise<T | undefined | null | false> | T | undefined | null | false,
-  timeoutMs = WAIT,
-  what = "condition",
-): Promise<T> {
-  timeoutMs *= SLOWDOWN;
-  const start = Date.now();
-  let last: unknown;
-  let delay = 50;
-  for (;;) {
-    try {
-      const value = await fn();
-      if (value !== undefined && value !== null && value !== false) return value as T;
-      last = value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() - start > timeoutMs) {
-      const detail = last instanceof Error ? last.message : JSON.stringify(last);
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${detail})`);
-    }
-    await new Promise((r) => setTimeout(r, delay));
-    delay = Math.min(delay * 2, 250);
-  }
-}
-
 /**
  * Waits until the instances' queues hold nothing due (or `settleMs` passes),
  * plus a short margin: before asserting that something never arrived.
@@ -145,9 +110,9 @@ export async function settle(peers: Peer[], settleMs = 5_000): Promise<void> {
   while (Date.now() - start < settleMs) {
     const pending = await Promise.all(peers.map((p) => pendingMessages(p).catch(() => 0)));
     if (pending.every((n) => n === 0)) break;
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
-  await new Promise((r) => setTimeout(r, 500));
+  await sleep(500);
 }
 
 /** Messages due now or being handled, over all of this instance's queues (delayed retries left out). */

@@ -6,6 +6,7 @@ import { afterEach } from "vitest";
 import WebSocket from "ws";
 import type { Resident } from "./factories";
 import type { TestInstance } from "./instance";
+import { sleep } from "./wait";
 
 export interface StreamMessage {
   stream?: string[];
@@ -14,8 +15,6 @@ export interface StreamMessage {
   error?: string;
   status?: number;
 }
-
-export const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class StreamClient {
   readonly messages: StreamMessage[] = [];
@@ -34,7 +33,7 @@ export class StreamClient {
   /** Subscribes, then leaves the server a moment to register it (it does not acknowledge). */
   async subscribe(message: Record<string, unknown>): Promise<void> {
     this.send({ type: "subscribe", ...message });
-    await pause(150);
+    await sleep(150);
   }
 
   events(name?: string): StreamMessage[] {
@@ -88,5 +87,5 @@ export function streamingClients(instance: () => TestInstance) {
 /** Lets the published events reach the streams, then waits `ms` for the frames to arrive. */
 export async function settleStreams(t: TestInstance, ms = 250): Promise<void> {
   await t.services.events.settle();
-  await pause(ms);
+  await sleep(ms);
 }

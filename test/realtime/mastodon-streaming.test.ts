@@ -11,7 +11,8 @@ import { mute } from "../../server/domain/blocks";
 import { realtimeModule } from "../../server/realtime";
 import { useTestInstance, type TestInstance } from "../helpers/instance";
 import { createResident, type Resident } from "../helpers/factories";
-import { pause, settleStreams, streamingClients } from "../helpers/streaming";
+import { settleStreams, streamingClients } from "../helpers/streaming";
+import { sleep } from "../helpers/wait";
 
 let t: TestInstance;
 useTestInstance((x) => (t = x), { modules: () => [realtimeModule] });
@@ -147,7 +148,7 @@ describe("messages as Mastodon sends them", () => {
     await visitor.subscribe({ stream: "public:local" });
     visitor.send({ type: "unsubscribe", stream: "public" });
     visitor.send({ type: "unsubscribe", stream: "hashtag", tag: "marche" });
-    await pause(150);
+    await sleep(150);
     const status = await post(alice, { status: "samedi #marche" });
     await settle();
     expect(visitor.events().map((m) => m.stream)).toEqual([["public:local"]]);
@@ -284,7 +285,7 @@ describe("a stream dies with its token", () => {
     const [tokenRow] = await t.services.db.select({ id: accessTokens.id }).from(accessTokens).where(isNotNull(accessTokens.revokedAt));
     t.services.events.emit("tokens.revoked", { userId: bob.user.id, tokenIds: [tokenRow.id] });
     expect(await revoked.closed).toBe(1008);
-    await pause(200);
+    await sleep(200);
     expect(kept.ws.readyState).toBe(WebSocket.OPEN);
     await expect(open({ query: bob.token })).rejects.toThrow("HTTP 401");
   });
@@ -300,7 +301,7 @@ describe("a stream dies with its token", () => {
       req.on("error", reject);
       req.end();
     });
-    await pause(300);
+    await sleep(300);
     t.services.events.emit("tokens.revoked", { userId: bob.user.id, tokenIds: null });
     expect(await ended).toContain(":)");
   });
@@ -323,7 +324,7 @@ describe("server-sent events", () => {
   it("/api/v1/streaming/public/local sends event and data lines", async () => {
     const alice = await createResident(t, "alice");
     const sse = openSse("/api/v1/streaming/public/local");
-    await pause(300);
+    await sleep(300);
     const status = await post(alice, { status: "SSE news" });
     await settle();
     sse.close();
@@ -336,7 +337,7 @@ describe("server-sent events", () => {
   it("/api/v1/streaming/user with a bearer header gets the home timeline; without a token it is 401", async () => {
     const alice = await createResident(t, "alice");
     const sse = openSse("/api/v1/streaming/user", { Authorization: alice.auth });
-    await pause(300);
+    await sleep(300);
     const status = await post(alice, { status: "mine" });
     await settle();
     sse.close();

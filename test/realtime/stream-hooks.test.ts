@@ -7,6 +7,8 @@ import { realtimeModuleWith } from "../../server/realtime";
 import { useTestInstance, type TestInstance } from "../helpers/instance";
 import { createResident } from "../helpers/factories";
 import { follow } from "../../server/domain/follows";
+import { settleStreams } from "../helpers/streaming";
+import { sleep } from "../helpers/wait";
 
 /** list id → owner and members (account ids) */
 const lists = new Map<string, { owner: string; members: string[] }>();
@@ -48,11 +50,6 @@ async function open(token: string) {
   return { ws, messages };
 }
 
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function settle() {
-  await t.services.events.settle();
-  await pause(250);
-}
 
 describe("stream hooks", () => {
   it("a list stream carries the posts of the list's members, to its owner only", async () => {
@@ -66,11 +63,11 @@ describe("stream hooks", () => {
     const other = await open(carol.token);
     owner.ws.send(JSON.stringify({ type: "subscribe", stream: "list", list: "7" }));
     other.ws.send(JSON.stringify({ type: "subscribe", stream: "list", list: "7" }));
-    await pause(200);
+    await sleep(200);
     const res = await t.http.post("/api/v1/statuses").set("Authorization", alice.auth).send({ status: "for the list" });
-    await settle();
+    await settleStreams(t);
     await t.http.delete(`/api/v1/statuses/${res.body.id}`).set("Authorization", alice.auth);
-    await settle();
+    await settleStreams(t);
     expect(owner.messages.map((m) => [m.stream, m.event])).toEqual([
       [["list", "7"], "update"],
       [["list", "7"], "delete"],
@@ -84,9 +81,9 @@ describe("stream hooks", () => {
     const a = await open(alice.token);
     const b = await open(bob.token);
     for (const c of [a, b]) c.ws.send(JSON.stringify({ type: "subscribe", stream: "user" }));
-    await pause(200);
+    await sleep(200);
     t.services.events.emit("filters.changed", { accountId: alice.account.id });
-    await settle();
+    await settleStreams(t);
     expect(a.messages).toEqual([{ stream: ["user"], event: "filters_changed" }]);
     expect(b.messages).toEqual([]);
   });
@@ -96,13 +93,13 @@ describe("stream hooks", () => {
     const bob = await createResident(t, "bob");
     const clients = [await open(alice.token), await open(bob.token)];
     for (const c of clients) c.ws.send(JSON.stringify({ type: "subscribe", stream: "user" }));
-    await pause(200);
+    await sleep(200);
     t.services.events.emit("announcement.published", { announcementId: "12" });
     t.services.events.emit("announcement.published", { announcementId: "404" });
-    await settle();
+    await settleStreams(t);
     t.services.events.emit("announcement.reacted", { announcementId: "12", name: "👍", count: 3 });
     t.services.events.emit("announcement.deleted", { announcementId: "12" });
-    await settle();
+    await settleStreams(t);
     for (const c of clients) {
       expect(c.messages.map((m) => m.event)).toEqual(["announcement", "announcement.reaction", "announcement.delete"]);
       expect(JSON.parse(c.messages[0].payload!)).toMatchObject({ id: "12", content: "<p>Travaux rue de la Mairie</p>" });

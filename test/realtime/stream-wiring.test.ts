@@ -10,7 +10,8 @@ import { runJobs } from "../../server/jobs";
 import { realtimeModule } from "../../server/realtime";
 import { useTestInstance, type TestInstance } from "../helpers/instance";
 import { createResident, type Resident } from "../helpers/factories";
-import { pause, settleStreams, streamingClients } from "../helpers/streaming";
+import { settleStreams, streamingClients } from "../helpers/streaming";
+import { sleep } from "../helpers/wait";
 
 let t: TestInstance;
 useTestInstance((x) => (t = x), { modules: () => [realtimeModule] });
@@ -134,7 +135,7 @@ describe("announcements on the user stream", () => {
     await settle();
     expect(stream.events()).toHaveLength(1);
 
-    await pause(Math.max(0, at.getTime() + 200 - Date.now()));
+    await sleep(Math.max(0, at.getTime() + 200 - Date.now()));
     const tick = new Date();
     await runJobs(t.services, tick, before);
     await runJobs(t.services, new Date(tick.getTime() + 10_000), tick);

@@ -1,24 +1,17 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { io as connect, type Socket } from "socket.io-client";
 import { realtimeModule, type StreamMessage } from "../../server/realtime";
-import { startInstance, type TestInstance } from "../helpers/instance";
+import { useTestInstance, type TestInstance } from "../helpers/instance";
 import { createPost, createResident } from "../helpers/factories";
 import { follow } from "../../server/domain/follows";
 import { block } from "../../server/domain/blocks";
 import { deleteStatus } from "../../server/domain/statuses";
+import { settleStreams } from "../helpers/streaming";
 
 let t: TestInstance;
 const sockets: Socket[] = [];
 
-beforeAll(async () => {
-  t = await startInstance({ modules: () => [realtimeModule] });
-});
-afterAll(async () => {
-  await t.stop();
-});
-beforeEach(async () => {
-  await t.reset();
-});
+useTestInstance((instance) => (t = instance), { modules: () => [realtimeModule] });
 afterEach(() => {
   for (const s of sockets.splice(0)) s.disconnect();
 });
@@ -35,10 +28,6 @@ async function open(token?: string): Promise<{ socket: Socket; messages: StreamM
   return { socket, messages };
 }
 
-async function settle(ms = 300) {
-  await t.services.events.settle();
-  await new Promise((r) => setTimeout(r, ms));
-}
 
 describe("real-time delivery", () => {
   it("a follower's socket receives a new post from the followed account", async () => {
@@ -47,7 +36,7 @@ describe("real-time delivery", () => {
     await follow(t.services.domain, bob.account, alice.account);
     const { messages } = await open(bob.token);
     const post = await createPost(t, alice, "hello neighbours");
-    await settle();
+    await settleStreams(t, 300);
     const update = messages.find((m) => m.event === "update");
     expect(update?.stream).toEqual(["user"]);
     expect((update?.payload as { id: string }).id).toBe(post.id);
@@ -60,9 +49,9 @@ describe("real-time delivery", () => {
     const visitor = await open();
     visitor.socket.emit("subscribe", { stream: "public:local" });
     stranger.socket.emit("subscribe", { stream: "public" });
-    await settle(100);
+    await settleStreams(t, 100);
     await createPost(t, alice, "for my followers", { visibility: "private" });
-    await settle();
+    await settleStreams(t, 300);
     expect(stranger.messages).toEqual([]);
     expect(visitor.messages).toEqual([]);
   });
@@ -71,9 +60,9 @@ describe("real-time delivery", () => {
     const alice = await createResident(t, "alice");
     const visitor = await open();
     visitor.socket.emit("subscribe", { stream: "public:local" });
-    await settle(100);
+    await settleStreams(t, 100);
     const post = await createPost(t, alice, "public news");
-    await settle();
+    await settleStreams(t, 300);
     expect(visitor.messages.map((m) => [m.event, (m.payload as { id: string }).id])).toEqual([["update", post.id]]);
   });
 
@@ -83,9 +72,9 @@ describe("real-time delivery", () => {
     await block(t.services.domain, alice.account.id, bob.account.id);
     const blocked = await open(bob.token);
     blocked.socket.emit("subscribe", { stream: "public:local" });
-    await settle(100);
+    await settleStreams(t, 100);
     await createPost(t, alice, "not for bob");
-    await settle();
+    await settleStreams(t, 300);
     expect(blocked.messages).toEqual([]);
   });
 
@@ -94,7 +83,7 @@ describe("real-time delivery", () => {
     const bob = await createResident(t, "bob");
     const { messages } = await open(bob.token);
     await createPost(t, alice, "hi @bob");
-    await settle();
+    await settleStreams(t, 300);
     const notification = messages.find((m) => m.event === "notification");
     expect((notification?.payload as { type: string }).type).toBe("mention");
   });
@@ -105,9 +94,9 @@ describe("real-time delivery", () => {
     await follow(t.services.domain, bob.account, alice.account);
     const { messages } = await open(bob.token);
     const post = await createPost(t, alice, "soon gone");
-    await settle();
+    await settleStreams(t, 300);
     await deleteStatus(t.services.domain, alice.account.id, post.id);
-    await settle();
+    await settleStreams(t, 300);
     expect(messages.find((m) => m.event === "delete")?.payload).toBe(post.id);
   });
 
@@ -115,12 +104,12 @@ describe("real-time delivery", () => {
     const alice = await createResident(t, "alice");
     const visitor = await open();
     visitor.socket.emit("subscribe", { stream: "hashtag", tag: "Marche" });
-    await settle(100);
+    await settleStreams(t, 100);
     await createPost(t, alice, "sans mot-clé");
     const post = await createPost(t, alice, "samedi #marche");
-    await settle();
+    await settleStreams(t, 300);
     await deleteStatus(t.services.domain, alice.account.id, post.id);
-    await settle();
+    await settleStreams(t, 300);
     expect(visitor.messages.map((m) => [m.event, m.event === "delete" ? m.payload : (m.payload as { id: string }).id])).toEqual([
       ["update", post.id],
       ["delete", post.id],
@@ -133,7 +122,7 @@ describe("real-time delivery", () => {
     await follow(t.services.domain, bob.account, alice.account);
     const { messages } = await open("not-a-token");
     await createPost(t, alice, "hello", { visibility: "private" });
-    await settle();
+    await settleStreams(t, 300);
     expect(messages).toEqual([]);
   });
 });

@@ -1,26 +1,19 @@
 // Streams and tokens: the handshake needs a read scope, notifications need
 // read:notifications, and an open stream closes when its token dies.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { io as connect, type Socket } from "socket.io-client";
 import { issueToken } from "../../server/auth/tokens";
 import { OUTSIDE_SCOPES, realtimeModule, type StreamMessage } from "../../server/realtime";
 import { follow } from "../../server/domain/follows";
-import { startInstance, type TestInstance } from "../helpers/instance";
+import { useTestInstance, type TestInstance } from "../helpers/instance";
 import { createPost, createResident, type Resident } from "../helpers/factories";
 import { PASSWORD, passwordGrant } from "../helpers/accounts-suite";
+import { settleStreams } from "../helpers/streaming";
 
 let t: TestInstance;
 const sockets: Socket[] = [];
 
-beforeAll(async () => {
-  t = await startInstance({ modules: () => [realtimeModule] });
-});
-afterAll(async () => {
-  await t.stop();
-});
-beforeEach(async () => {
-  await t.reset();
-});
+useTestInstance((instance) => (t = instance), { modules: () => [realtimeModule] });
 afterEach(() => {
   for (const s of sockets.splice(0)) s.disconnect();
 });
@@ -37,10 +30,6 @@ function attempt(token: string): Promise<{ socket: Socket; messages: StreamMessa
   });
 }
 
-async function settle(ms = 300) {
-  await t.services.events.settle();
-  await new Promise((r) => setTimeout(r, ms));
-}
 
 async function tokenWith(who: Resident, scopes: string): Promise<string> {
   return (await issueToken(t.services.domain, { userId: who.user.id, scopes })).accessToken;
@@ -59,7 +48,7 @@ describe("the streaming handshake checks scopes", () => {
       const { alice, bob } = await followersOnlySetUp();
       await expect(attempt(await tokenWith(bob, scopes))).rejects.toThrow(OUTSIDE_SCOPES);
       await createPost(t, alice, "for my followers", { visibility: "private" });
-      await settle();
+      await settleStreams(t, 300);
     });
   }
 
@@ -68,7 +57,7 @@ describe("the streaming handshake checks scopes", () => {
     const stream = await attempt(await tokenWith(bob, "read:statuses"));
     await createPost(t, alice, "for my followers", { visibility: "private" });
     await createPost(t, alice, "hello @bob", { visibility: "private" });
-    await settle();
+    await settleStreams(t, 300);
     expect(stream.messages.filter((m) => m.event === "update")).toHaveLength(2);
     expect(stream.messages.filter((m) => m.event === "notification")).toEqual([]);
   });
@@ -77,7 +66,7 @@ describe("the streaming handshake checks scopes", () => {
     const { alice, bob } = await followersOnlySetUp();
     const stream = await attempt(await tokenWith(bob, "read"));
     await createPost(t, alice, "hello @bob");
-    await settle();
+    await settleStreams(t, 300);
     expect(stream.messages.filter((m) => m.event === "notification")).toHaveLength(1);
   });
 });
@@ -86,7 +75,7 @@ describe("an open stream dies with its token", () => {
   async function expectClosedAndDeaf(stream: Awaited<ReturnType<typeof attempt>>, alice: Resident) {
     expect(await Promise.race([stream.closed, new Promise((r) => setTimeout(() => r("still open"), 2000))])).toBe("io server disconnect");
     await createPost(t, alice, "after the token died", { visibility: "private" });
-    await settle();
+    await settleStreams(t, 300);
     expect(stream.messages).toEqual([]);
   }
 
@@ -134,7 +123,7 @@ describe("an open stream dies with its token", () => {
     await t.http.post("/oauth/revoke").send({ token });
     const again = await attempt(token);
     await createPost(t, alice, "for my followers", { visibility: "private" });
-    await settle();
+    await settleStreams(t, 300);
     expect(again.messages).toEqual([]);
   });
 
@@ -144,7 +133,7 @@ describe("an open stream dies with its token", () => {
     const stream = await attempt(bob.token);
     await t.http.post("/oauth/revoke").send({ token: carol.token });
     await createPost(t, alice, "still here", { visibility: "private" });
-    await settle();
+    await settleStreams(t, 300);
     expect(stream.socket.connected).toBe(true);
     expect(stream.messages.filter((m) => m.event === "update")).toHaveLength(1);
   });

@@ -14,6 +14,7 @@ import { realtimeModule, type StreamMessage } from "../../server/realtime";
 import { createPostgresDatabase, testDbKind } from "../helpers/db";
 import { startInstance, type TestInstance } from "../helpers/instance";
 import { createResident } from "../helpers/factories";
+import { sleep } from "../helpers/wait";
 
 const SECRET = "test-secret-test-secret-test-secret-0123456789";
 
@@ -60,7 +61,7 @@ describe.runIf(testDbKind() === "postgres")("several processes", () => {
       const ok = await fetch(`${bUrl}/healthz`).then((r) => r.ok, () => false);
       if (ok) break;
       if (Date.now() > deadline) throw new Error("process B did not start");
-      await new Promise((r) => setTimeout(r, 250));
+      await sleep(250);
     }
   }, 180_000);
 
@@ -83,7 +84,7 @@ describe.runIf(testDbKind() === "postgres")("several processes", () => {
       socket.once("connect_error", reject);
     });
     // let the adapters of both processes see each other
-    await new Promise((r) => setTimeout(r, 1500));
+    await sleep(1500);
     const res = await a.http.post("/api/v1/statuses").set("Authorization", alice.auth).send({ status: "across processes" });
     expect(res.status).toBe(200);
     const message = await Promise.race([received, new Promise<null>((r) => setTimeout(() => r(null), 10_000))]);
@@ -99,7 +100,7 @@ describe.runIf(testDbKind() === "postgres")("several processes", () => {
       socket.once("connect", () => resolve());
       socket.once("connect_error", reject);
     });
-    await new Promise((r) => setTimeout(r, 1500));
+    await sleep(1500);
     expect((await a.http.post("/oauth/revoke").send({ token: carol.token })).status).toBe(200);
     const reason = await Promise.race([closed, new Promise<string>((r) => setTimeout(() => r("still open"), 10_000))]);
     socket.disconnect();
@@ -118,11 +119,11 @@ describe.runIf(testDbKind() === "postgres")("several processes", () => {
       ws.once("open", () => resolve());
       ws.once("error", reject);
     });
-    await new Promise((r) => setTimeout(r, 1500));
+    await sleep(1500);
     const res = await a.http.post("/api/v1/statuses").set("Authorization", alice.auth).send({ status: "across processes, Mastodon style" });
     expect(res.status).toBe(200);
     const deadline = Date.now() + 10_000;
-    while (!messages.some((m) => m.event === "update") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while (!messages.some((m) => m.event === "update") && Date.now() < deadline) await sleep(100);
     expect(JSON.parse(messages.find((m) => m.event === "update")!.payload).id).toBe(res.body.id);
     a.services.events.emit("tokens.revoked", { userId: bob.user.id, tokenIds: null });
     const code = await Promise.race([closed, new Promise<null>((r) => setTimeout(() => r(null), 10_000))]);

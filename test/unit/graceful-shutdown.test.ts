@@ -10,6 +10,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../server/db/open";
 import { rowsOf } from "../../server/db/rows";
+import { sleep } from "../helpers/wait";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const dataDir = mkdtempSync(join(tmpdir(), "parvis-shutdown-"));
@@ -51,7 +52,7 @@ async function runServer(signal: "SIGTERM" | "SIGKILL"): Promise<number | null> 
       if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
       if (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false)) break;
       if (Date.now() > deadline) throw new Error("the server did not start");
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
     }
     // some work for the write-ahead log: an app registration
     const app = await fetch(`http://127.0.0.1:${port}/api/v1/apps`, {

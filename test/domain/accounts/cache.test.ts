@@ -6,6 +6,7 @@ import { setSuspended } from "../../../server/domain/accounts";
 import { accountsByUris, findAccountByUri, upsertRemoteAccount } from "../../../server/domain/accounts";
 import { EventBus } from "../../../server/events";
 import { useTestInstance, type TestInstance } from "../../helpers/instance";
+import { sleep } from "../../helpers/wait";
 
 let t: TestInstance;
 useTestInstance((started) => (t = started));
@@ -52,7 +53,7 @@ describe("account cache", () => {
     const account = await upsertRemoteAccount(t.services.domain, irene);
     cache.set(account);
     expect(cache.get(irene.uri)).toBe(account);
-    await new Promise((r) => setTimeout(r, 40));
+    await sleep(40);
     expect(cache.get(irene.uri)).toBeUndefined();
   });
 

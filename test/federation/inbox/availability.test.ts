@@ -19,8 +19,9 @@ import { createLogger } from "../../../server/logger";
 import { federationModule } from "../../../federation/module";
 import { openTestDatabase } from "../../helpers/db";
 import { createResident } from "../../helpers/factories";
-import { FAST, startFederatedInstance, type FederatedInstance } from "../support/instance";
-import { eventually, followRemote, inboxIdle, startFakeRemote, type FakeActor, type FakeRemote, type Json } from "../support/inbox-remote";
+import { FAST_FEDERATION, inboxIdle, startFederatedInstance, type FederatedInstance } from "../support/instance";
+import { followRemote, startFakeRemote, type FakeActor, type FakeRemote, type Json } from "../support/fake-remote";
+import { sleep, waitFor } from "../../helpers/wait";
 
 const AS = "https://www.w3.org/ns/activitystreams";
 const PUBLIC = `${AS}#Public`;
@@ -102,7 +103,7 @@ async function slowestHealthCheck<T>(work: () => Promise<T>): Promise<{ result: 
       await res.arrayBuffer();
       if (res.status !== 200) slowestMs = Infinity;
       slowestMs = Math.max(slowestMs, performance.now() - start);
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
     }
   })();
   try {
@@ -214,7 +215,7 @@ describe("bodies built to be slow to parse", () => {
     const note = { id, type: "Note", attributedTo: bob.id, content: "tagged", to: [PUBLIC], cc: [`${bob.id}/followers`], tag };
     const res = await remote.post(inbox(), { "@context": AS, id: `${id}/activity`, type: "Create", actor: bob.id, to: [PUBLIC], object: note });
     expect(res.status).toBe(202);
-    expect(await eventually(() => findStatusByUri(t.services.domain, id))).toBeTruthy();
+    expect(await waitFor(() => findStatusByUri(t.services.domain, id))).toBeTruthy();
   });
 });
 
@@ -246,8 +247,8 @@ describe("a poisoned queue after a crash", () => {
     t = await startFederatedInstance({ database, keepDatabase: true, port });
     const { slowestMs } = await slowestHealthCheck(async () => {
       const deadline = Date.now() + 10_000;
-      while ((await queued()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-      await new Promise((r) => setTimeout(r, 500));
+      while ((await queued()) > 0 && Date.now() < deadline) await sleep(100);
+      await sleep(500);
     });
     const dead = rowsOf<{ id: string; reason: string }>(
       await database.db.execute(sql`select id::text as id, reason from fedify_dead_letters order by id`),
@@ -268,17 +269,17 @@ describe("start-up order", () => {
     const other = await openTestDatabase();
     const dataDir = mkdtempSync(join(tmpdir(), "parvis-order-"));
     const config = loadConfig({ PARVIS_DATA_DIR: dataDir, PARVIS_SECRET: "test-secret-test-secret-test-secret-0123456789", LOG_LEVEL: "silent" });
-    const instance = await createInstance(config, { database: other, logger: createLogger("silent"), modules: [federationModule(FAST)] });
+    const instance = await createInstance(config, { database: other, logger: createLogger("silent"), modules: [federationModule(FAST_FEDERATION)] });
     try {
       const id = newId();
       await other.db.execute(sql`insert into fedify_queue (id, queue, message) values (${id}, 'inbox', ${JSON.stringify({ activity: announceChain(40) })}::jsonb)`);
       const count = async (table: "fedify_queue" | "fedify_dead_letters") =>
         Number(rowsOf<{ n: number }>(await other.db.execute(sql`select count(*)::int as n from ${sql.identifier(table)}`))[0].n);
-      await new Promise((r) => setTimeout(r, 500));
+      await sleep(500);
       const beforeListening = await count("fedify_queue");
       await instance.listen(0, "127.0.0.1");
       const deadline = Date.now() + 10_000;
-      while ((await count("fedify_dead_letters")) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      while ((await count("fedify_dead_letters")) === 0 && Date.now() < deadline) await sleep(50);
       expect({ beforeListening, afterListening: await count("fedify_queue"), dead: await count("fedify_dead_letters") }).toEqual({
         beforeListening: 1,
         afterListening: 0,

@@ -10,18 +10,8 @@ import { invalidateDomainPolicyCache } from "../../../server/domain/domains";
 import { follow, unfollow } from "../../../server/domain/follows";
 import { findStatusByUri } from "../../../server/domain/statuses";
 import { createPost, createResident, type Resident } from "../../helpers/factories";
-import { startFederatedInstance, type FederatedInstance } from "../support/instance";
-import {
-  followRemote,
-  inboxIdle,
-  loadFixture,
-  remoteAccount,
-  startFakeRemote,
-  type FakeActor,
-  type FakeRemote,
-  type Json,
-} from "../support/inbox-remote";
-import { drainOutbox } from "../support/outbox-remote";
+import { drainOutbox, inboxIdle, startFederatedInstance, type FederatedInstance } from "../support/instance";
+import { followRemote, loadFixture, remoteAccount, startFakeRemote, type FakeActor, type FakeRemote, type Json } from "../support/fake-remote";
 
 const AS = "https://www.w3.org/ns/activitystreams";
 const PUBLIC = `${AS}#Public`;
@@ -40,14 +30,12 @@ const logLines: Record<string, unknown>[] = [];
 beforeAll(async () => {
   const logger = pino({ level: "info" }, { write: (line: string) => void logLines.push(JSON.parse(line) as Record<string, unknown>) });
   t = await startFederatedInstance({ logger });
-  remote = await startFakeRemote();
-  other = await startFakeRemote();
+  // deliveries to these servers are recorded (remote.posts); signatures are checked elsewhere
+  remote = await startFakeRemote({ deliveries: true, verify: false });
+  other = await startFakeRemote({ deliveries: true, verify: false });
   bob = await remote.addActor("/users/bob");
   group = await remote.addActor("/c/main", { type: "Group" });
   mallory = await other.addActor("/users/mallory");
-  // deliveries to these servers' shared inboxes are recorded (remote.posted)
-  remote.serve("/inbox", "{}");
-  other.serve("/inbox", "{}");
 }, 180_000);
 afterAll(async () => {
   await remote?.close();
@@ -58,8 +46,8 @@ beforeEach(async () => {
   await drainOutbox(t);
   await t.reset();
   invalidateDomainPolicyCache(t.services.domain);
-  remote.posted.length = 0;
-  other.posted.length = 0;
+  remote.posts.length = 0;
+  other.posts.length = 0;
   logLines.length = 0;
   alice = await createResident(t, "alice");
   aliceUri = `${t.config.origin}/users/alice`;
@@ -220,7 +208,7 @@ describe("activity ids belong to their sender's origin", () => {
 });
 
 describe("a repeated Follow", () => {
-  const accepts = () => remote.posted.filter((p) => p.body.type === "Accept");
+  const accepts = () => remote.received("Accept");
 
   it("sixty Follows for one relationship are answered with one Accept", async () => {
     const followsOf = Array.from({ length: 60 }, (_, i) => ({ "@context": AS, id: `${bob.id}#follows/spam${++n}-${i}`, type: "Follow", actor: bob.id, object: aliceUri }));
@@ -310,7 +298,7 @@ describe("the trace of incoming activities", () => {
     expect([
       delta("parvis_http_requests_total", 'method="POST",route="/inbox",status_class="2xx"'),
       delta("parvis_deliveries_total", 'outcome="delivered"'),
-      remote.posted.filter((p) => p.body.type === "Accept").length,
+      remote.received("Accept").length,
     ]).toEqual([1, 1, 1]);
   });
 });

@@ -10,17 +10,8 @@ import { findAccountByUri } from "../../../server/domain/accounts";
 import { findStatusByUri } from "../../../server/domain/statuses";
 import { countRows } from "../../helpers/api";
 import { createPost, createResident, type Resident } from "../../helpers/factories";
-import { startFederatedInstance, type FederatedInstance } from "../support/instance";
-import {
-  followRemote,
-  inboxIdle,
-  loadFixture,
-  remoteAccount,
-  startFakeRemote,
-  type FakeActor,
-  type FakeRemote,
-  type Json,
-} from "../support/inbox-remote";
+import { inboxIdle, startFederatedInstance, type FederatedInstance } from "../support/instance";
+import { followRemote, loadFixture, remoteAccount, startFakeRemote, type FakeActor, type FakeRemote, type Json } from "../support/fake-remote";
 
 const AS = "https://www.w3.org/ns/activitystreams";
 
@@ -68,14 +59,14 @@ async function followersOfAlice(): Promise<string[]> {
 describe("a Mastodon Follow", () => {
   it("of an unlocked resident makes the remote actor a follower", async () => {
     await deliver(masto("mastodon-follow.json"));
-    expect(await followersOfAlice()).toEqual([`asonix@${remote.host}`]);
+    expect(await followersOfAlice()).toEqual([`asonix@${remote.domain}`]);
   });
 
   it("of a locked resident becomes a follow request", async () => {
     const locked = await createResident(t, "lockedlou", { locked: true });
     await deliver(loadFixture("mastodon-follow.json", { "https://masto.asonix.dog": remote.origin, "https://ds9.lemmy.ml/c/testcom": `${t.config.origin}/users/lockedlou` }));
     const res = await t.http.get("/api/v1/follow_requests").set("Authorization", locked.auth);
-    expect(res.body.map((a: { acct: string }) => a.acct)).toEqual([`asonix@${remote.host}`]);
+    expect(res.body.map((a: { acct: string }) => a.acct)).toEqual([`asonix@${remote.domain}`]);
   });
 
   it("of an unknown local account has no effect", async () => {
@@ -243,11 +234,11 @@ describe("search with resolve=true", () => {
   it("finds @user@host through WebFinger and stores the account", async () => {
     remote.serve(
       "/.well-known/webfinger",
-      { subject: `acct:bob@${remote.host}`, links: [{ rel: "self", type: "application/activity+json", href: bob.id }] },
+      { subject: `acct:bob@${remote.domain}`, links: [{ rel: "self", type: "application/activity+json", href: bob.id }] },
       "application/jrd+json",
     );
-    const res = await t.http.get(`/api/v2/search?q=@bob@${remote.host}&resolve=true`).set("Authorization", alice.auth);
-    expect(res.body.accounts.map((a: { acct: string }) => a.acct)).toEqual([`bob@${remote.host}`]);
+    const res = await t.http.get(`/api/v2/search?q=@bob@${remote.domain}&resolve=true`).set("Authorization", alice.auth);
+    expect(res.body.accounts.map((a: { acct: string }) => a.acct)).toEqual([`bob@${remote.domain}`]);
   });
 
   it("finds a post by its URL and stores it with its author", async () => {
@@ -255,13 +246,13 @@ describe("search with resolve=true", () => {
     remote.serve("/notes/searchable", post);
     const res = await t.http.get(`/api/v2/search?q=${encodeURIComponent(post.id)}&resolve=true`).set("Authorization", alice.auth);
     expect(res.body.statuses.map((s: { uri: string; account: { acct: string } }) => [s.uri, s.account.acct])).toEqual([
-      [post.id, `bob@${remote.host}`],
+      [post.id, `bob@${remote.domain}`],
     ]);
   });
 
   it("does not contact a blocked domain", async () => {
     const stranger = await remote.addActor(`/users/stranger${++n}`);
-    await setDomainPolicy(t.services.domain, remote.host, "block");
+    await setDomainPolicy(t.services.domain, remote.domain, "block");
     remote.fetched.length = 0;
     const hit = await t.services.domain.resolveRemoteUrl!(stranger.id);
     expect([hit, remote.fetched]).toEqual([null, []]);
@@ -270,11 +261,11 @@ describe("search with resolve=true", () => {
   it("a resident's post mentioning @user@host reaches a remote account", async () => {
     remote.serve(
       "/.well-known/webfinger",
-      { subject: `acct:asonix@${remote.host}`, links: [{ rel: "self", type: "application/activity+json", href: asonix.id }] },
+      { subject: `acct:asonix@${remote.domain}`, links: [{ rel: "self", type: "application/activity+json", href: asonix.id }] },
       "application/jrd+json",
     );
-    const res = await t.http.post("/api/v1/statuses").set("Authorization", alice.auth).send({ status: `hi @asonix@${remote.host}` });
-    expect(res.body.mentions.map((m: { acct: string }) => m.acct)).toEqual([`asonix@${remote.host}`]);
+    const res = await t.http.post("/api/v1/statuses").set("Authorization", alice.auth).send({ status: `hi @asonix@${remote.domain}` });
+    expect(res.body.mentions.map((m: { acct: string }) => m.acct)).toEqual([`asonix@${remote.domain}`]);
   });
 });
 

@@ -5,8 +5,9 @@ import { findAccountByUri } from "../../../server/domain/accounts";
 import { findStatusByUri } from "../../../server/domain/statuses";
 import { countRows } from "../../helpers/api";
 import { createPost, createResident, type Resident } from "../../helpers/factories";
-import { startFederatedInstance, type FederatedInstance } from "../support/instance";
-import { eventually, followRemote, inboxIdle, startFakeRemote, type FakeActor, type FakeRemote, type Json } from "../support/inbox-remote";
+import { inboxIdle, startFederatedInstance, type FederatedInstance } from "../support/instance";
+import { followRemote, startFakeRemote, type FakeActor, type FakeRemote, type Json } from "../support/fake-remote";
+import { waitFor } from "../../helpers/wait";
 
 const AS = "https://www.w3.org/ns/activitystreams";
 const PUBLIC = `${AS}#Public`;
@@ -55,7 +56,7 @@ async function bobsPost(content = "bob's words"): Promise<Json> {
   await followRemote(t, alice, bob.id);
   const post = note(bob, content);
   expect((await remote.post(inbox(), create(bob, post))).status).toBe(202);
-  await eventually(() => findStatusByUri(t.services.domain, String(post.id)));
+  await waitFor(() => findStatusByUri(t.services.domain, String(post.id)));
   return post;
 }
 
@@ -89,7 +90,7 @@ describe("signatures", () => {
     const post = note(bob, "RFC 9421");
     const res = await remote.post(inbox(), create(bob, post), { spec: "rfc9421" });
     expect(res.status).toBe(202);
-    expect(await eventually(() => findStatusByUri(t.services.domain, String(post.id)))).toBeTruthy();
+    expect(await waitFor(() => findStatusByUri(t.services.domain, String(post.id)))).toBeTruthy();
   });
 });
 
@@ -220,7 +221,7 @@ describe("boosts", () => {
       object: { ...real, content: "forged words" },
     });
     await inboxIdle(t);
-    const stored = await eventually(() => findStatusByUri(t.services.domain, String(real.id)));
+    const stored = await waitFor(() => findStatusByUri(t.services.domain, String(real.id)));
     expect(stored.content).toContain("what bob really said");
   });
 });

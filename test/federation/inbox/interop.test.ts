@@ -5,17 +5,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { findStatusByUri } from "../../../server/domain/statuses";
 import { invalidateDomainPolicyCache } from "../../../server/domain/domains";
 import { createPost, createResident, type Resident } from "../../helpers/factories";
-import { startFederatedInstance, type FederatedInstance } from "../support/instance";
-import {
-  eventually,
-  followRemote,
-  inboxIdle,
-  loadFixture,
-  readFixtureText,
-  startFakeRemote,
-  type FakeRemote,
-  type Json,
-} from "../support/inbox-remote";
+import { inboxIdle, startFederatedInstance, type FederatedInstance } from "../support/instance";
+import { followRemote, loadFixture, readFixtureText, startFakeRemote, type FakeRemote, type Json } from "../support/fake-remote";
+import { waitFor } from "../../helpers/wait";
 
 let t: FederatedInstance;
 let remote: FakeRemote;
@@ -52,7 +44,7 @@ async function ensureActor(path: string, type = "Person"): Promise<string> {
 }
 
 async function apiStatus(uri: string) {
-  const row = await eventually(() => findStatusByUri(t.services.domain, uri));
+  const row = await waitFor(() => findStatusByUri(t.services.domain, uri));
   const res = await t.http.get(`/api/v1/statuses/${row.id}`).set("Authorization", alice.auth);
   expect(res.status).toBe(200);
   return res.body;
@@ -83,7 +75,7 @@ describe("a Mastodon Create(Note)", () => {
       "cw",
       true,
       ["nsfw"],
-      `admin@${remote.host}`,
+      `admin@${remote.domain}`,
     ]);
     expect(actor).toBe(activity.actor);
   });
@@ -202,7 +194,7 @@ describe("a Lemmy Announce(Create(Page))", () => {
     const home = await t.http.get("/api/v1/timelines/home").set("Authorization", alice.auth);
     const [boost] = home.body;
     expect([boost.account.acct, boost.reblog.uri, boost.reblog.content]).toEqual([
-      `main@${remote.host}`,
+      `main@${remote.domain}`,
       `${remote.origin}/post/7`,
       expect.stringContaining("post 4"),
     ]);

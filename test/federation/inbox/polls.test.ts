@@ -7,8 +7,9 @@ import { invalidateDomainPolicyCache } from "../../../server/domain/domains";
 import { rowsOf } from "../../../server/db/rows";
 import { createResident, type Resident } from "../../helpers/factories";
 import { countRows } from "../../helpers/api";
-import { startFederatedInstance, type FederatedInstance } from "../support/instance";
-import { eventually, followRemote, inboxIdle, loadFixture, startFakeRemote, type FakeRemote, type Json } from "../support/inbox-remote";
+import { inboxIdle, startFederatedInstance, type FederatedInstance } from "../support/instance";
+import { followRemote, loadFixture, startFakeRemote, type FakeRemote, type Json } from "../support/fake-remote";
+import { waitFor } from "../../helpers/wait";
 
 let t: FederatedInstance;
 let remote: FakeRemote;
@@ -116,7 +117,7 @@ describe("a Mastodon poll", () => {
     const create = loadFixture("mastodon-create-question.json", { "https://mastodon.sdf.org": remote.origin });
     await deliver(create);
     const question = create.object as Json;
-    const row = await eventually(() => findStatusByUri(t.services.domain, question.id as string));
+    const row = await waitFor(() => findStatusByUri(t.services.domain, question.id as string));
     const options = (question.oneOf as Json[]).map((o, i) => ({ ...o, replies: { type: "Collection", totalItems: [5, 1, 0, 2][i] } }));
     await deliver({
       // Mastodon's context names votersCount (the fixture's older one does not)
@@ -141,7 +142,7 @@ describe("a Mastodon poll", () => {
     const create = loadFixture("mastodon-create-question.json", { "https://mastodon.sdf.org": remote.origin });
     await deliver(create);
     const question = create.object as Json;
-    const row = await eventually(() => findStatusByUri(t.services.domain, question.id as string));
+    const row = await waitFor(() => findStatusByUri(t.services.domain, question.id as string));
     const options = (question.oneOf as Json[]).map((o) => ({ ...o, replies: { type: "Collection", totalItems: 99 } }));
     await deliver({ "@context": create["@context"], id: `${mallory}#updates/1`, type: "Update", actor: mallory, to: create.to, object: { ...question, oneOf: options } });
     const res = await t.http.get(`/api/v1/statuses/${row.id}`).set("Authorization", alice.auth);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { invalidateDomainPolicyCache } from "../../../server/domain/domains";
 import { setDomainPolicy } from "../../../federation/policy";
 import { createResident } from "../../helpers/factories";
-import { startFakeRemote, type FakeActor, type FakeRemote } from "../support/inbox-remote";
+import { startFakeRemote, type FakeActor, type FakeRemote } from "../support/fake-remote";
 import { startFederatedInstance, type FederatedInstance } from "../support/instance";
 
 let t: FederatedInstance;

@@ -12,8 +12,8 @@ import { findStatusByUri } from "../../../server/domain/statuses";
 import { countRows } from "../../helpers/api";
 import { postData, resolveActor } from "../../../federation/resolve";
 import { createResident } from "../../helpers/factories";
-import { startFederatedInstance, type FederatedInstance } from "../support/instance";
-import { inboxIdle, makeActor, startFakeRemote, type FakeActor, type FakeRemote, type Json } from "../support/inbox-remote";
+import { inboxIdle, startFederatedInstance, type FederatedInstance } from "../support/instance";
+import { makeActor, startFakeRemote, type FakeActor, type FakeRemote, type Json } from "../support/fake-remote";
 
 const AS = "https://www.w3.org/ns/activitystreams";
 const PUBLIC = `${AS}#Public`;

@@ -14,12 +14,12 @@ import {
   usePeers,
   TEST_TIMEOUT,
   WAIT,
-  waitFor,
   waitForHomeStatus,
   type ApiAccount,
   type Peer,
   type Resident,
 } from "../../helpers/federation";
+import { waitFor } from "../../helpers/wait";
 
 let A: Peer;
 let B: Peer;

@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runExports } from "../../../server/domain/export";
 import { runImports } from "../../../server/domain/imports";
-import { api, follow, relationship, resident, startPeers, stopPeers, START_TIMEOUT, TEST_TIMEOUT, waitFor, findRemote, handleOf, type Peer } from "../../helpers/federation";
+import { api, follow, relationship, resident, startPeers, stopPeers, START_TIMEOUT, TEST_TIMEOUT, findRemote, handleOf, type Peer } from "../../helpers/federation";
+import { waitFor } from "../../helpers/wait";
 
 let A: Peer;
 let B: Peer;

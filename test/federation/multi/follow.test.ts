@@ -11,10 +11,10 @@ import {
   usePeers,
   TEST_TIMEOUT,
   WAIT,
-  waitFor,
   type ApiAccount,
   type Peer,
 } from "../../helpers/federation";
+import { waitFor } from "../../helpers/wait";
 
 let A: Peer;
 let B: Peer;

@@ -11,12 +11,12 @@ import {
   usePeers,
   TEST_TIMEOUT,
   WAIT,
-  waitFor,
   waitForHomeStatus,
   type ApiStatus,
   type Peer,
   type Resident,
 } from "../../helpers/federation";
+import { waitFor } from "../../helpers/wait";
 
 let A: Peer;
 let B: Peer;

@@ -11,10 +11,10 @@ import {
   usePeers,
   TEST_TIMEOUT,
   WAIT,
-  waitFor,
   waitForHomeStatus,
   type Peer,
 } from "../../helpers/federation";
+import { waitFor } from "../../helpers/wait";
 import { rowsOf } from "../../../server/db/rows";
 
 let A: Peer;

@@ -18,11 +18,11 @@ import {
   textOf,
   TEST_TIMEOUT,
   WAIT,
-  waitFor,
   waitForHomeStatus,
   type ApiStatus,
   type Peer,
 } from "../../helpers/federation";
+import { waitFor } from "../../helpers/wait";
 
 let A: Peer;
 let B: Peer;

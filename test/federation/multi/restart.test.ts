@@ -16,10 +16,10 @@ import {
   START_TIMEOUT,
   TEST_TIMEOUT,
   WAIT,
-  waitFor,
   waitForHomeStatus,
   type Peer,
 } from "../../helpers/federation";
+import { waitFor } from "../../helpers/wait";
 
 let A: Peer | undefined;
 let B: Peer | undefined;

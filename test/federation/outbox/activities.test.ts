@@ -11,8 +11,9 @@ import { favourite, reblog, unfavourite, unreblog } from "../../../server/domain
 import { deleteStatus, editStatus, storeStatus, type Status } from "../../../server/domain/statuses";
 import { newId } from "../../../server/ids";
 import { createPost, createResident, type Resident } from "../../helpers/factories";
-import { drainOutbox, startFakeRemote, waitFor, type FakeRemote, type ReceivedPost } from "../support/outbox-remote";
-import { startFederatedInstance, type FederatedInstance } from "../support/instance";
+import { startFakeRemote, type FakeRemote, type ReceivedPost } from "../support/fake-remote";
+import { waitFor } from "../../helpers/wait";
+import { drainOutbox, startFederatedInstance, type FederatedInstance } from "../support/instance";
 
 let t: FederatedInstance;
 let host: FakeRemote;
@@ -47,7 +48,7 @@ async function remoteFollower(name: string): Promise<Account> {
 
 beforeAll(async () => {
   t = await startFederatedInstance();
-  host = await startFakeRemote();
+  host = await startFakeRemote({ deliveries: true });
 });
 afterAll(async () => {
   await host.close();
@@ -228,7 +229,7 @@ describe("accounts", () => {
 
   it("a deleted account sends Delete(Person) to its followers' inboxes, signed with its key", async () => {
     const uri = `${t.config.origin}/users/alice`;
-    t.services.events.emit("account.deleted", { accountId: alice.account.id, uri, local: true, followerInboxes: [`${host.url}/inbox`] });
+    t.services.events.emit("account.deleted", { accountId: alice.account.id, uri, local: true, followerInboxes: [`${host.origin}/inbox`] });
     const del = await arrives("Delete", 0);
     await waitFor(() => del.verified, (v) => v !== undefined);
     expect([del.activity.object, del.activity.actor, del.verified]).toEqual([uri, uri, true]);

@@ -9,8 +9,9 @@ import { favourite, unfavourite } from "../../../server/domain/interactions";
 import { deleteStatus, storeStatus } from "../../../server/domain/statuses";
 import { newId } from "../../../server/ids";
 import { createPost, createResident, type Resident } from "../../helpers/factories";
-import { startFederatedInstance, type FederatedInstance } from "../support/instance";
-import { drainOutbox, startFakeRemote, waitFor, type FakeRemote } from "../support/outbox-remote";
+import { drainOutbox, startFederatedInstance, type FederatedInstance } from "../support/instance";
+import { startFakeRemote, type FakeRemote } from "../support/fake-remote";
+import { waitFor } from "../../helpers/wait";
 
 let t: FederatedInstance;
 let host: FakeRemote;
@@ -24,7 +25,7 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 beforeAll(async () => {
   t = await startFederatedInstance();
-  host = await startFakeRemote();
+  host = await startFakeRemote({ deliveries: true });
 }, 180_000);
 afterAll(async () => {
   await host?.close();

@@ -10,15 +10,16 @@ import { follow } from "../../../server/domain/follows";
 import { setSetting } from "../../../server/domain/instance";
 import { setDomainPolicy } from "../../../federation/policy";
 import { createPost, createResident, type Resident } from "../../helpers/factories";
-import { drainOutbox, sleep, startFakeRemote, waitFor, type FakeRemote } from "../support/outbox-remote";
-import { startFederatedInstance, type FederatedInstance } from "../support/instance";
+import { startFakeRemote, type FakeRemote } from "../support/fake-remote";
+import { sleep, waitFor } from "../../helpers/wait";
+import { drainOutbox, startFederatedInstance, type FederatedInstance } from "../support/instance";
 
 let t: FederatedInstance;
 let alice: Resident;
 const remotes: FakeRemote[] = [];
 
 async function remote(options?: Parameters<typeof startFakeRemote>[0]): Promise<FakeRemote> {
-  const r = await startFakeRemote(options);
+  const r = await startFakeRemote({ deliveries: true, ...options });
   remotes.push(r);
   return r;
 }
@@ -174,7 +175,7 @@ describe("deliveries that fail", () => {
     await host.down();
     await createPost(t, alice, "Are you there?");
     await waitFor(
-      () => t.services.db.select().from(deliveryFailures).where(eq(deliveryFailures.inboxUrl, `${host.url}/inbox`)),
+      () => t.services.db.select().from(deliveryFailures).where(eq(deliveryFailures.inboxUrl, `${host.origin}/inbox`)),
       (rows) => rows.length > 0,
     );
     await host.up();
@@ -188,7 +189,7 @@ describe("deliveries that fail", () => {
     host.answer(500);
     await createPost(t, alice, "Into the void");
     const rows = await waitFor(
-      () => t.services.db.select().from(deliveryFailures).where(eq(deliveryFailures.inboxUrl, `${host.url}/inbox`)),
+      () => t.services.db.select().from(deliveryFailures).where(eq(deliveryFailures.inboxUrl, `${host.origin}/inbox`)),
       (r) => r.length === 1 && r[0].abandonedAt !== null,
       20_000,
     );

@@ -7,7 +7,9 @@ import { vote } from "../../../server/domain/polls";
 import { storeRemoteStatus } from "../../../server/domain/statuses";
 import { newId } from "../../../server/ids";
 import { createPost, createResident, type Resident } from "../../helpers/factories";
-import { drainOutbox, startFakeRemote, waitFor, type FakeRemote } from "../support/outbox-remote";
+import { drainOutbox } from "../support/instance";
+import { startFakeRemote, type FakeRemote } from "../support/fake-remote";
+import { waitFor } from "../../helpers/wait";
 import type { FederatedInstance } from "../support/instance";
 import { normaliseActivity, sentActivities, useOutboxScene } from "../support/outbox-harness";
 import { closeEndedPolls, pollOfStatus, recordRemoteVote } from "../../../server/domain/polls";
@@ -49,7 +51,7 @@ describe("poll activities", () => {
   });
 
   it("the new tallies also reach the server of a remote voter who does not follow the author", async () => {
-    const other = await startFakeRemote({ verify: false });
+    const other = await startFakeRemote({ deliveries: true, verify: false });
     try {
       const dave = await other.account(ctx(), "dave");
       const post = await createPost(t, alice, "Quel jour ?", { poll: { options: ["Samedi", "Dimanche"], expiresIn: 86_400 } });

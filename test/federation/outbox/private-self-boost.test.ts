@@ -6,8 +6,9 @@ import { invalidateDomainPolicyCache } from "../../../server/domain/domains";
 import { follow } from "../../../server/domain/follows";
 import { newId } from "../../../server/ids";
 import { createPost, createResident, type Resident } from "../../helpers/factories";
-import { drainOutbox, startFakeRemote, waitFor, type FakeRemote } from "../support/outbox-remote";
-import { startFederatedInstance, type FederatedInstance } from "../support/instance";
+import { startFakeRemote, type FakeRemote } from "../support/fake-remote";
+import { waitFor } from "../../helpers/wait";
+import { drainOutbox, startFederatedInstance, type FederatedInstance } from "../support/instance";
 
 let t: FederatedInstance;
 let host: FakeRemote;
@@ -17,7 +18,7 @@ const PUBLIC = ["https://www.w3.org/ns/activitystreams#Public", "as:Public", "Pu
 
 beforeAll(async () => {
   t = await startFederatedInstance();
-  host = await startFakeRemote();
+  host = await startFakeRemote({ deliveries: true });
 });
 afterAll(async () => {
   await host.close();

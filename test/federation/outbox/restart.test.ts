@@ -8,8 +8,9 @@ import { deliveryFailures, fedifyQueue } from "../../../server/db/schema";
 import { follow } from "../../../server/domain/follows";
 import { openTestDatabase } from "../../helpers/db";
 import { createPost, createResident } from "../../helpers/factories";
-import { drainOutbox, startFakeRemote, waitFor, type FakeRemote } from "../support/outbox-remote";
-import { startFederatedInstance, type FederatedInstance } from "../support/instance";
+import { startFakeRemote, type FakeRemote } from "../support/fake-remote";
+import { waitFor } from "../../helpers/wait";
+import { drainOutbox, startFederatedInstance, type FederatedInstance } from "../support/instance";
 
 // long enough a retry window for a restart in between
 const retry = { outbox: { initialDelayMs: 300, maxDelayMs: 1_000, maxAttempts: 30 } };
@@ -33,7 +34,7 @@ async function outboxRows(t: FederatedInstance) {
 describe("deliveries across a restart of the sender", { timeout: 120_000 }, () => {
   it("a post whose delivery was failing when the instance stopped arrives after a new start on the same database", async () => {
     database = await openTestDatabase();
-    host = await startFakeRemote();
+    host = await startFakeRemote({ deliveries: true });
     const first = await startFederatedInstance({ database, keepDatabase: true, federation: { retry } });
     running.push(first);
     const alice = await createResident(first, "alice");
@@ -43,7 +44,7 @@ describe("deliveries across a restart of the sender", { timeout: 120_000 }, () =
 
     await host.down();
     await createPost(first, alice, "Written before the restart");
-    const inbox = `${host.url}/inbox`;
+    const inbox = `${host.origin}/inbox`;
     await waitFor(() => first.services.db.select().from(deliveryFailures).where(eq(deliveryFailures.inboxUrl, inbox)), (r) => r.length > 0);
     const port = Number(new URL(first.url).port);
     running.splice(0);
@@ -65,7 +66,7 @@ describe("deliveries across a restart of the sender", { timeout: 120_000 }, () =
 
   it("an activity queued by a web-only process is delivered by the worker started later", async () => {
     database = await openTestDatabase();
-    host = await startFakeRemote();
+    host = await startFakeRemote({ deliveries: true });
     const web = await startFederatedInstance({ database, keepDatabase: true, env: { PARVIS_PROCESS_ROLE: "web" }, federation: { retry } });
     running.push(web);
     const alice = await createResident(web, "alice");

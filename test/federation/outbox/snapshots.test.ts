@@ -12,7 +12,8 @@ import { uploadMedia } from "../../../server/domain/media";
 import { deleteStatus, editStatus, storeStatus, type Status } from "../../../server/domain/statuses";
 import { newId } from "../../../server/ids";
 import { createPost, createResident, type Resident } from "../../helpers/factories";
-import { drainOutbox, type FakeRemote } from "../support/outbox-remote";
+import { drainOutbox } from "../support/instance";
+import { type FakeRemote } from "../support/fake-remote";
 import type { FederatedInstance } from "../support/instance";
 import { normaliseActivity, sentActivities, useOutboxScene } from "../support/outbox-harness";
 
@@ -163,7 +164,7 @@ describe("other activities", () => {
     const uri = `${t.config.origin}/users/alice`;
     expect(
       await sent("Delete", async () =>
-        t.services.events.emit("account.deleted", { accountId: alice.account.id, uri, local: true, followerInboxes: [`${host.url}/inbox`] }),
+        t.services.events.emit("account.deleted", { accountId: alice.account.id, uri, local: true, followerInboxes: [`${host.origin}/inbox`] }),
       ),
     ).toMatchSnapshot();
   });

@@ -7,8 +7,9 @@ import type { Account } from "../../../server/domain/accounts";
 import { invalidateDomainPolicyCache } from "../../../server/domain/domains";
 import { follow } from "../../../server/domain/follows";
 import { createResident, type Resident } from "../../helpers/factories";
-import { startFederatedInstance, type FederatedInstance } from "./instance";
-import { drainOutbox, startFakeRemote, waitFor, type FakeRemote } from "./outbox-remote";
+import { drainOutbox, startFederatedInstance, type FederatedInstance } from "./instance";
+import { startFakeRemote, type FakeRemote } from "./fake-remote";
+import { waitFor } from "../../helpers/wait";
 
 export interface OutboxScene {
   t: FederatedInstance;
@@ -28,7 +29,7 @@ export function useOutboxScene(use: (scene: OutboxScene) => void): void {
   let host: FakeRemote;
   beforeAll(async () => {
     t = await startFederatedInstance();
-    host = await startFakeRemote({ verify: false });
+    host = await startFakeRemote({ deliveries: true, verify: false });
   });
   afterAll(async () => {
     await host?.close();
@@ -59,7 +60,7 @@ export function normaliseActivity(scene: Pick<OutboxScene, "t" | "host">, activi
   const { proof: _proof, signature: _signature, ...rest } = activity;
   let text = JSON.stringify(rest);
   text = text.split(t.config.origin).join("https://parvis.example");
-  text = text.split(host.url).join("https://remote.example");
+  text = text.split(host.origin).join("https://remote.example");
   text = text.split(host.domain).join("remote.example");
   text = text.split(t.config.domain).join("parvis.example");
   const ids = new Map<string, string>();
