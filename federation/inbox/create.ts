@@ -6,7 +6,8 @@
 // or is replied to).
 import type { Create } from "@fedify/vocab";
 import type { Account } from "../../server/domain/accounts";
-import { findStatusByUri, isRemotePostKept, storeRemoteStatus } from "../../server/domain/statuses";
+import { findStatusByUri, storeRemoteStatus } from "../../server/domain/statuses";
+import { isRemotePostKept } from "../../server/domain/follows";
 import { embeddedObject, remoteActorOf, sameOrigin } from "../from-activitypub/lookup";
 import { isPostObject, type PostObject } from "../from-activitypub/note";
 import { fetchObject, isAttributedTo, postData, rawEmbeddedObject } from "../resolve";

@@ -33,7 +33,7 @@ import { serializeRelationship } from "../entities/relationship";
 import { serializeAccount, serializeAccounts, serializeCredentialAccount } from "../entities/account";
 import { serializeStatuses } from "../entities/status";
 import { activeAccountsByIds, loadAccountView, loadAccountViews, loadCredentialAccount } from "../domain/accounts";
-import { loadFilteredStatusViews } from "../domain/statuses";
+import { loadFilteredStatusViews } from "../domain/views";
 import { searchAccounts } from "../domain/search";
 
 const registerSchema = z.object({

@@ -9,7 +9,7 @@ import { getMarkers, MARKER_TIMELINES, saveMarkers, type Marker, type MarkerTime
 import type { Services } from "../services";
 import { idSchema, listOf, pageParams, parseBody, parseQuery, setLinkHeader } from "./http";
 import { serializeStatuses } from "../entities/status";
-import { loadStatusViews } from "../domain/statuses";
+import { loadStatusViews } from "../domain/views";
 
 const markerTimeline = z.enum(["home", "notifications"]);
 const markerPosition = z.object({ last_read_id: idSchema });

@@ -1,7 +1,8 @@
 // /api/v1/conversations…: direct threads with their unread flag.
 import { Router, type Request } from "express";
 import { currentAuth, requireAuth } from "../auth/middleware";
-import { listConversations, loadConversationViews, markConversationRead, removeConversation } from "../domain/conversations";
+import { listConversations, markConversationRead, removeConversation } from "../domain/conversations";
+import { loadConversationViews } from "../domain/views";
 import type { Services } from "../services";
 import { idParam, pageParams, setLinkHeader } from "./http";
 import { serializeConversations } from "../entities/conversation";

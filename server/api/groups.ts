@@ -5,41 +5,20 @@
 import { Router, type Request } from "express";
 import { z } from "zod";
 import { currentAuth, requireAuth } from "../auth/middleware";
-import {
-  approveJoinRequest,
-  banFromGroup,
-  createGroup,
-  getGroup,
-  GROUP_KINDS,
-  groupBansList,
-  groupDirectory,
-  groupMembers,
-  groupTimeline,
-  isInstanceStaff,
-  joinGroup,
-  joinRequests,
-  leaveGroup,
-  mayModerate,
-  membershipsOf,
-  pinGroupStatus,
-  pinnedGroupStatuses,
-  rejectJoinRequest,
-  removeGroupStatus,
-  removeMember,
-  setMemberRole,
-  standingIn,
-  unbanFromGroup,
-  unpinGroupStatus,
-  updateGroup,
-  type Standing,
-} from "../domain/groups";
+import { approveJoinRequest, banFromGroup, createGroup, getGroup, GROUP_KINDS, groupBansList, groupDirectory, groupMembers, isInstanceStaff, joinGroup, joinRequests, leaveGroup, mayModerate, membershipsOf, rejectJoinRequest, removeMember, setMemberRole, standingIn, unbanFromGroup, updateGroup, type Standing } from "../domain/groups";
+import { pinnedGroupStatuses } from "../domain/group-posts";
+import { unpinGroupStatus } from "../domain/group-posts";
+import { removeGroupStatus } from "../domain/group-posts";
+import { groupTimeline } from "../domain/group-posts";
+import { pinGroupStatus } from "../domain/group-posts";
 import { getAccount } from "../domain/accounts";
 import type { Services } from "../services";
 import { boolish, idParam, idSchema, pageParams, parseBody, parseQuery, setLinkHeader } from "./http";
 import { serializeBans, serializeGroup, serializeGroups, serializeMember, serializeMembers } from "../entities/group";
 import { serializeStatus, serializeStatuses } from "../entities/status";
 import { loadAccountView, loadAccountViews } from "../domain/accounts";
-import { loadFilteredStatusViews, loadStatusView } from "../domain/statuses";
+import { loadStatusView } from "../domain/views";
+import { loadFilteredStatusViews } from "../domain/views";
 
 const kind = z.enum(GROUP_KINDS);
 const role = z.enum(["admin", "moderator", "member"]);

@@ -10,7 +10,7 @@ import { serializeAccounts } from "../entities/account";
 import { serializeStatuses } from "../entities/status";
 import { serializeList } from "../entities/list";
 import { loadAccountViews } from "../domain/accounts";
-import { loadFilteredStatusViews } from "../domain/statuses";
+import { loadFilteredStatusViews } from "../domain/views";
 
 const policy = z.enum(["followed", "list", "none"]);
 

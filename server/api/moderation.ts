@@ -39,7 +39,8 @@ import {
   type Report,
   type StaffAccountFilter,
 } from "../domain/moderation";
-import { loadStatuses, loadStatusViews } from "../domain/statuses";
+import { loadStatuses } from "../domain/statuses";
+import { loadStatusViews } from "../domain/views";
 import { loadAccountViews } from "../domain/accounts";
 import type { StaffAccountView } from "../domain/moderation";
 import {

@@ -5,13 +5,7 @@ import { z } from "zod";
 import { currentAuth, requireAuth } from "../auth/middleware";
 import type { NotificationType } from "../db/schema";
 import type { DomainContext } from "../domain/context";
-import {
-  dismissNotificationGroup,
-  getNotificationGroup,
-  listNotificationGroups,
-  notificationGroupAccountIds,
-  unreadGroupCount,
-} from "../domain/notifications";
+import { dismissNotificationGroup, getNotificationGroup, listNotificationGroups, notificationGroupAccountIds, unreadGroupCount } from "../domain/notifications";
 import { GROUPABLE_TYPES } from "../domain/notifications";
 import { Invalid, NotFound } from "../errors";
 import type { Services } from "../services";
@@ -19,7 +13,7 @@ import { boolish, idSchema, listOf, pageParams, parseBody, parseQuery, setPageLi
 import { serializeAccounts } from "../entities/account";
 import { serializeNotificationGroups } from "../entities/notification-group";
 import { loadAccountViewsByIds } from "../domain/accounts";
-import { loadNotificationGroupViews } from "../domain/notifications";
+import { loadNotificationGroupViews } from "../domain/views";
 
 const TYPES = ["mention", "follow", "follow_request", "favourite", "reblog", "status", "update", "poll", "admin.sign_up", "admin.report"] as const;
 const typeList = listOf(z.string().max(40))

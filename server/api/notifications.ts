@@ -7,7 +7,7 @@ import type { NotificationType } from "../db/schema";
 import type { Services } from "../services";
 import { idParam, idSchema, listOf, pageParams, parseQuery, setLinkHeader } from "./http";
 import { serializeNotifications } from "../entities/notification";
-import { loadNotificationViews } from "../domain/notifications";
+import { loadNotificationViews } from "../domain/views";
 
 const TYPES = ["mention", "follow", "follow_request", "favourite", "reblog", "status", "update", "poll", "admin.sign_up", "admin.report"] as const;
 const typeList = listOf(z.string().max(40)).optional().transform((l) => l?.filter((t): t is NotificationType => (TYPES as readonly string[]).includes(t)));

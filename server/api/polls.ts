@@ -9,7 +9,8 @@ import type { Services } from "../services";
 import { idParam, listOf, pageParams, parseBody, setLinkHeader } from "./http";
 import { pollEntity } from "../entities/poll";
 import { serializeScheduledStatus, serializeScheduledStatuses } from "../entities/scheduled-status";
-import { loadScheduledStatusView, loadScheduledStatusViews } from "../domain/statuses";
+import { loadScheduledStatusViews } from "../domain/views";
+import { loadScheduledStatusView } from "../domain/views";
 
 export function pollsRouter(services: Services): Router {
   const router = Router();

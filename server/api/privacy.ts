@@ -2,7 +2,8 @@
 // configuration (server/domain/instance/privacy.ts), in French or English.
 import { Router } from "express";
 import { z } from "zod";
-import { privacyFacts, privacySections } from "../domain/instance";
+import { privacyFacts } from "../domain/privacy";
+import { privacySections } from "../domain/privacy";
 import { pickLocale } from "../i18n";
 import type { Services } from "../services";
 import { parseQuery } from "./http";

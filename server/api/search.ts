@@ -11,7 +11,7 @@ import { serializeAccounts } from "../entities/account";
 import { serializeStatuses } from "../entities/status";
 import type { Status } from "../domain/statuses";
 import { loadAccountViews } from "../domain/accounts";
-import { loadStatusViews } from "../domain/statuses";
+import { loadStatusViews } from "../domain/views";
 
 const ACCT = /^@?([a-z0-9_]{1,30})@([a-z0-9.-]+(?::\d{1,5})?)$/i;
 

@@ -21,7 +21,10 @@ import { serializeAccounts } from "../entities/account";
 import { serializeMedia } from "../entities/media";
 import { serializeStatus, serializeStatusEdits, serializeStatuses } from "../entities/status";
 import { activeAccountsByIds, loadAccountViews } from "../domain/accounts";
-import { loadFilteredStatusViews, loadScheduledStatusView, loadStatusView, loadStatusViews } from "../domain/statuses";
+import { loadStatusView } from "../domain/views";
+import { loadFilteredStatusViews } from "../domain/views";
+import { loadStatusViews } from "../domain/views";
+import { loadScheduledStatusView } from "../domain/views";
 
 const visibility = z.enum(["public", "unlisted", "private", "direct"]);
 

@@ -7,7 +7,7 @@ import { homeTimeline, publicTimeline } from "../domain/timelines";
 import type { Services } from "../services";
 import { boolish, pageParams, parseQuery, setLinkHeader } from "./http";
 import { serializeStatuses } from "../entities/status";
-import { loadFilteredStatusViews } from "../domain/statuses";
+import { loadFilteredStatusViews } from "../domain/views";
 
 const publicSchema = z.object({ local: boolish.optional(), remote: boolish.optional(), only_media: boolish.optional() });
 

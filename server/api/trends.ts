@@ -21,7 +21,7 @@ import type { Services } from "../services";
 import { idParam, parseQuery } from "./http";
 import { serializeStatuses } from "../entities/status";
 import { localUrls } from "../urls";
-import { loadStatusViews } from "../domain/statuses";
+import { loadStatusViews } from "../domain/views";
 
 const pageQuery = z.object({
   limit: z.coerce.number().int().catch(10).default(10),

@@ -1,5 +1,5 @@
 // Loaded conversations (server/domain/conversations/read.ts) → Mastodon Conversation entities.
-import type { ConversationView } from "../domain/conversations";
+import type { ConversationView } from "../domain/views";
 import { serializeAccount, type AccountEntity } from "./account";
 import { serializeStatuses, type StatusEntity } from "./status";
 

@@ -1,5 +1,5 @@
 // Grouped notifications → Mastodon 4.3's GroupedNotificationsResults.
-import type { NotificationGroupsView } from "../domain/notifications";
+import type { NotificationGroupsView } from "../domain/views";
 import { serializeAccounts, type AccountEntity } from "./account";
 import { serializeStatuses, type StatusEntity } from "./status";
 

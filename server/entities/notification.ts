@@ -1,5 +1,5 @@
 // Loaded notifications (server/domain/notifications/read.ts) → Mastodon Notification entities.
-import type { NotificationView } from "../domain/notifications";
+import type { NotificationView } from "../domain/views";
 import { serializeAccount, type AccountEntity } from "./account";
 import { serializeStatuses, type StatusEntity } from "./status";
 

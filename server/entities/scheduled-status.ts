@@ -1,5 +1,5 @@
 // ScheduledStatus rows → Mastodon's ScheduledStatus entity.
-import type { ScheduledStatusView } from "../domain/statuses";
+import type { ScheduledStatusView } from "../domain/views";
 import { serializeMedia, type MediaEntity } from "./media";
 
 export interface ScheduledStatusEntity {

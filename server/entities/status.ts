@@ -3,7 +3,7 @@
 // filter matches) comes with the views, loaded in batches by the domain.
 import { acctOf, type AccountView } from "../domain/accounts";
 import { htmlToText, isHttpUrl } from "../domain/content";
-import type { StatusView } from "../domain/statuses";
+import type { StatusView } from "../domain/views";
 import { localUrls } from "../urls";
 import { serializeAccount, type AccountEntity } from "./account";
 import { serializeMedia, type MediaEntity } from "./media";

@@ -6,8 +6,10 @@
 // those of the timelines (server/domain/timelines.ts), applied once.
 import { viewersHiding } from "../domain/filters";
 import { loadAccountViewsByIds } from "../domain/accounts";
-import { getNotification, loadNotificationViews } from "../domain/notifications";
-import { loadStatuses, loadStatusView } from "../domain/statuses";
+import { getNotification } from "../domain/notifications";
+import { loadNotificationViews } from "../domain/views";
+import { loadStatuses } from "../domain/statuses";
+import { loadStatusView } from "../domain/views";
 import { directAudience, hiddenFromResidents, homeAudience, publicPlacement } from "../domain/timelines";
 import type { DomainContext } from "../domain/context";
 import type { Services } from "../services";

@@ -4,7 +4,8 @@
 import { serializeAnnouncements } from "../entities/announcement";
 import { serializeConversations } from "../entities/conversation";
 import { announcementExtras, getAnnouncement } from "../domain/announcements";
-import { conversationOfStatus, loadConversationViews } from "../domain/conversations";
+import { conversationOfStatus } from "../domain/conversations";
+import { loadConversationViews } from "../domain/views";
 import { getList, listsShowing } from "../domain/lists";
 import { NotFound } from "../errors";
 import type { StreamHooks } from "./dispatch";

@@ -3,7 +3,8 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { accounts, followRequests, follows } from "../../server/db/schema";
-import { moveAccount, upsertRemoteAccount } from "../../server/domain/accounts";
+import { upsertRemoteAccount } from "../../server/domain/accounts";
+import { moveAccount } from "../../server/domain/follows";
 import { block } from "../../server/domain/blocks";
 import { follow } from "../../server/domain/follows";
 import type { DomainEvents } from "../../server/events";

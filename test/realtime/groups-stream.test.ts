@@ -4,7 +4,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { io as connect, type Socket } from "socket.io-client";
 import { realtimeModule, type StreamMessage } from "../../server/realtime";
-import { createGroup, joinGroup, removeGroupStatus } from "../../server/domain/groups";
+import { createGroup, joinGroup } from "../../server/domain/groups";
+import { removeGroupStatus } from "../../server/domain/group-posts";
 import { follow } from "../../server/domain/follows";
 import { startInstance, type TestInstance } from "../helpers/instance";
 import { createPost, createResident } from "../helpers/factories";

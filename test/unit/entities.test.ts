@@ -5,7 +5,9 @@
 import { describe, expect, it } from "vitest";
 import type { Account, AccountView } from "../../server/domain/accounts";
 import type { Relationship } from "../../server/domain/follows";
-import type { Status, StatusExtras, StatusView } from "../../server/domain/statuses";
+import type { Status } from "../../server/domain/statuses";
+import type { StatusExtras } from "../../server/domain/views";
+import type { StatusView } from "../../server/domain/views";
 import { serializeAccount } from "../../server/entities/account";
 import { serializeRelationship } from "../../server/entities/relationship";
 import { serializeStatuses } from "../../server/entities/status";

@@ -2,7 +2,6 @@
 export * from "./aliases";
 export * from "./cache";
 export * from "./local";
-export * from "./move";
 export * from "./remote";
 export * from "./suggestions";
 export * from "./usage-limits";

@@ -1,3 +1,2 @@
 // Public surface of the conversations concept.
 export * from "./conversations";
-export * from "./read";

@@ -3,3 +3,5 @@ export * from "./follows";
 export * from "./remote";
 export * from "./collections";
 export * from "./reconfirm";
+export * from "./kept";
+export * from "./move";

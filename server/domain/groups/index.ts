@@ -1,5 +1,4 @@
 // Public surface of the groups concept (docs/adr/0020-groups-are-accounts.md).
 export * from "./groups";
 export * from "./memberships";
-export * from "./posts";
 export * from "./rules";

@@ -1,4 +1,3 @@
 // Public surface of the instance concept.
 export * from "./instance";
 export * from "./settings";
-export * from "./privacy";

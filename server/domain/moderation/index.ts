@@ -6,4 +6,5 @@ export * from "./purge";
 export * from "./reports";
 export * from "./log";
 export * from "./logged-changes";
-export * from "./visibility";
+export * from "./canonical";
+export * from "./log-signature";

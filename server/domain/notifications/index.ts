@@ -1,4 +1,3 @@
 // Public surface of the notifications concept.
 export * from "./grouped";
 export * from "./notifications";
-export * from "./read";

@@ -3,7 +3,7 @@
 import { and, eq, inArray, isNull, notInArray, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { accounts, blocks, mentions, mutes, notifications, statuses, users, type NotificationType } from "../../db/schema";
-import { authorNotSuspended } from "../moderation/visibility";
+import { authorNotSuspended } from "../visibility/moderation";
 import { NotFound } from "../../errors";
 import { isId, newId } from "../../ids";
 import type { DomainContext } from "../context";

@@ -2,7 +2,7 @@
 // public statuses by words. Remote resolution is federation's, injected in the context.
 import { and, asc, eq, ilike, isNull, sql } from "drizzle-orm";
 import { statusTags, statuses, tags } from "../../db/schema";
-import { authorNotSuspended } from "../moderation/visibility";
+import { authorNotSuspended } from "../visibility/moderation";
 import type { DomainContext } from "../context";
 import { isTagName, withoutHash } from "../content/hashtags";
 import { visibleTo } from "../visibility/visibility";

@@ -6,5 +6,3 @@ export * from "./threads";
 export * from "./outgoing";
 export * from "./storage";
 export * from "./listed";
-export * from "./kept";
-export * from "./read";

@@ -1,7 +1,7 @@
 // A status's thread: the chain of ancestors and the tree of descendants the viewer may see.
 import { sql } from "drizzle-orm";
 import { blocks, mutes, statuses } from "../../db/schema";
-import { authorNotSuspended } from "../moderation/visibility";
+import { authorNotSuspended } from "../visibility/moderation";
 import type { DomainContext } from "../context";
 import { type Status } from "./local";
 import { getVisibleStatus, visibleTo } from "../visibility/visibility";

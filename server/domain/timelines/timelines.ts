@@ -7,7 +7,7 @@ import type { DomainContext } from "../context";
 import { finishPage, pageQuery, type PageParams } from "../pagination";
 import type { Status } from "../statuses/local";
 import { visibleTo, type Viewer } from "../visibility/visibility";
-import { authorNotSilenced, authorNotSuspended } from "../moderation/visibility";
+import { authorNotSilenced, authorNotSuspended } from "../visibility/moderation";
 
 const original = alias(statuses, "original");
 

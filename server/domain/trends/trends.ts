@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { trendReviews } from "../../db/schema";
 import { NotFound } from "../../errors";
-import { authorNotSilenced, authorNotSuspended } from "../moderation/visibility";
+import { authorNotSilenced, authorNotSuspended } from "../visibility/moderation";
 import type { DomainContext } from "../context";
 import { getSettings } from "../instance/settings";
 import { rowsOf } from "../../db/rows";

@@ -9,7 +9,7 @@ import { accounts, blocks, follows, groupMemberships, mentions, statuses } from 
 import { NotFound } from "../../errors";
 import { rowsOf } from "../../db/rows";
 import type { DomainContext } from "../context";
-import { authorNotSuspended } from "../moderation/visibility";
+import { authorNotSuspended } from "./moderation";
 
 export interface StatusLike {
   id: string;

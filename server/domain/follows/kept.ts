@@ -2,8 +2,8 @@
 // a resident follows the author, is mentioned, or is replied to. Anything
 // else would fill the database with posts nobody here reads.
 import type { DomainContext } from "../context";
-import { hasLocalFollowers } from "../follows/remote";
-import { findStatusByUri } from "./remote";
+import { hasLocalFollowers } from "./remote";
+import { findStatusByUri } from "../statuses/remote";
 
 export interface RemotePostAudience {
   authorId: string;

@@ -8,8 +8,8 @@ import { and, eq, isNull } from "drizzle-orm";
 import { accounts, follows } from "../../db/schema";
 import { DomainError, Invalid } from "../../errors";
 import type { DomainContext } from "../context";
-import { follow, unfollow } from "../follows/follows";
-import { getAccount } from "./local";
+import { follow, unfollow } from "./follows";
+import { getAccount } from "../accounts/local";
 
 export interface MoveOutcome {
   /** local followers now following (or asking to follow) the new account */

@@ -2,8 +2,8 @@
 // status, loaded in batches; the JSON is built by server/entities/conversation.ts.
 import { loadAccountViewsByIds, type AccountView } from "../accounts/read";
 import type { DomainContext } from "../context";
-import { loadStatusViews, type StatusView } from "../statuses/read";
-import { lastStatuses, type AccountConversation } from "./conversations";
+import { loadStatusViews, type StatusView } from "./statuses";
+import { lastStatuses, type AccountConversation } from "../conversations/conversations";
 
 export interface ConversationView {
   conversation: AccountConversation;

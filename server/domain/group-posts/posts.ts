@@ -10,7 +10,7 @@ import { finishPage, pageQuery, type PageParams } from "../pagination";
 import { deleteStatus, type Status } from "../statuses/local";
 import { visibleTo } from "../visibility/visibility";
 import { notHidden } from "../timelines/timelines";
-import { getGroup, isActiveMember, mayModerate, standingIn } from "./rules";
+import { getGroup, isActiveMember, mayModerate, standingIn } from "../groups/rules";
 
 export const MAX_PINS = 10;
 export const MAX_REMOVAL_REASON = 1000;

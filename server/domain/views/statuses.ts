@@ -16,8 +16,8 @@ import { applyFilters, type FilterMatch } from "../filters/filters";
 import { pollViews, type PollView } from "../polls/polls";
 import { groupsByIds } from "../groups/groups";
 import type { LoadedGroup } from "../groups/rules";
-import type { Status } from "./local";
-import type { ScheduledStatus } from "./scheduled";
+import type { Status } from "../statuses/local";
+import type { ScheduledStatus } from "../statuses/scheduled";
 
 /** What hangs off one status: counts, mentions, tags, application, and the viewer's own flags. */
 export interface StatusExtras {

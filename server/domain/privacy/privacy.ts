@@ -4,7 +4,7 @@
 // controller), so that it says what this instance does rather than what one could.
 import type { DomainContext } from "../context";
 import { WEB_SESSION_DAYS } from "../access/sessions";
-import { getSettings } from "./settings";
+import { getSettings } from "../instance/settings";
 
 export type PrivacyLocale = "fr" | "en";
 

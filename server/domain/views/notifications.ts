@@ -4,9 +4,9 @@ import { inArray } from "drizzle-orm";
 import { accounts, statuses } from "../../db/schema";
 import { loadAccountViews, type AccountView } from "../accounts/read";
 import type { DomainContext } from "../context";
-import { loadFilteredStatusViews, loadStatusViews, type StatusView } from "../statuses/read";
-import type { NotificationGroup } from "./grouped";
-import type { Notification } from "./notifications";
+import { loadFilteredStatusViews, loadStatusViews, type StatusView } from "./statuses";
+import type { NotificationGroup } from "../notifications/grouped";
+import type { Notification } from "../notifications/notifications";
 
 export interface NotificationView {
   notification: Notification;

@@ -1,0 +1,2 @@
+// Public surface of the group-posts concept.
+export * from "./posts";

@@ -1,0 +1,2 @@
+// Public surface of the privacy concept.
+export * from "./privacy";
