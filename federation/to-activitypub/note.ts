@@ -8,8 +8,7 @@ import {
   Note,
   Question,
 } from "@fedify/vocab";
-import type { Visibility } from "../../server/db/schema";
-import type { StatusForFederation } from "../../server/domain/statuses";
+import type { ListedStatus, StatusForFederation } from "../../server/domain/statuses";
 import { localUrls } from "../../server/urls";
 import { addressing, toInstant, type Author } from "./addressing";
 import { attachmentToDocument, focusOf, positive, type AttachmentForObject } from "./media";
@@ -21,22 +20,8 @@ export interface MentionForObject {
   name: string;
 }
 
-/** A status row with what it takes to render it (URIs resolved by the query). */
-export interface StatusForObject {
-  id: string;
-  uri: string;
-  url: string | null;
-  content: string;
-  spoilerText: string;
-  sensitive: boolean;
-  visibility: Visibility;
-  language: string | null;
-  createdAt: Date;
-  editedAt: Date | null;
-  /** the parent's ActivityPub id (resolved from in_reply_to_id, or in_reply_to_uri) */
-  inReplyToUri: string | null;
-  /** for a reblog: the reblogged status's ActivityPub id */
-  reblogOfUri: string | null;
+/** A status row with what it takes to render it (URIs resolved by the query): a listed status, and more. */
+export interface StatusForObject extends ListedStatus {
   /** for a reblog: the reblogged status's author (addressed in cc, as Mastodon does) */
   reblogOfAuthorUri?: string | null;
   mentions?: MentionForObject[];
