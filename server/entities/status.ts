@@ -85,7 +85,7 @@ export function serializeStatuses(origin: string, views: StatusView[], options: 
       content: s.content,
       visibility: s.visibility,
       // an account marked sensitive by a moderator has its media behind a warning
-      sensitive: s.sensitive || Boolean(extra?.hasMedia && extra.authorSensitized),
+      sensitive: s.sensitive || Boolean(extra?.hasMedia && v.author?.account.sensitizedAt),
       spoiler_text: s.spoilerText,
       media_attachments: v.media.map((m) => serializeMedia(origin, m)),
       application: extra?.application ? { name: extra.application.name, website: isHttpUrl(extra.application.website) ? extra.application.website : null } : null,

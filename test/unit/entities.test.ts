@@ -71,7 +71,7 @@ const extras = (flags: Partial<StatusExtras> = {}): StatusExtras => ({
   mentions: [],
   tags: ["commune"],
   application: null,
-  hasMedia: false, authorSensitized: false,
+  hasMedia: false,
   favourited: false,
   reblogged: false,
   bookmarked: false,

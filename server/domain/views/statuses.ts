@@ -28,8 +28,6 @@ export interface StatusExtras {
   tags: string[];
   application: { name: string; website: string | null } | null;
   hasMedia: boolean;
-  /** its author was marked sensitive by a moderator */
-  authorSensitized: boolean;
   /** the viewer's own flags (false without a viewer) */
   favourited: boolean;
   reblogged: boolean;
@@ -160,7 +158,6 @@ async function statusExtras(db: DbOrTx, ids: string[], viewerId: string | null):
         tags: r.tags ?? [],
         application: r.application ?? null,
         hasMedia: Boolean(r.hasMedia),
-        authorSensitized: Boolean(r.authorSensitized),
         favourited: Boolean(r.favourited),
         reblogged: Boolean(r.reblogged),
         bookmarked: Boolean(r.bookmarked),
@@ -209,7 +206,6 @@ const extrasColumns = {
   application: sql<StatusExtras["application"]>`(select json_build_object('name', ap.name, 'website', ap.website)
     from ${apps} ap where ap.id = v.app_id)`,
   hasMedia: sql<boolean>`exists (select 1 from ${mediaAttachments} ma where ma.status_id = v.id)`,
-  authorSensitized: sql<boolean>`exists (select 1 from ${accounts} sa where sa.id = v.account_id and sa.sensitized_at is not null)`,
 };
 
 const extrasSource = sql`(select s.id, s.account_id, s.application_id as app_id from ${statuses} s where s.id = any(${idsParam}::bigint[])) as v`;
