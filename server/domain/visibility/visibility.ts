@@ -64,21 +64,19 @@ export function visibleTo(viewerId: Viewer | null, s: StatusColumns = statuses):
 export async function canSee(ctx: DomainContext, status: StatusLike, viewerId: string | null): Promise<boolean> {
   if (viewerId !== null && status.accountId === viewerId) return true;
   if (viewerId === null) return status.visibility === "public" || status.visibility === "unlisted";
-  let groupId = status.groupId;
-  if (groupId === undefined) {
-    const [row] = await ctx.db.select({ groupId: statuses.groupId }).from(statuses).where(eq(statuses.id, status.id));
-    groupId = row?.groupId ?? null;
-  }
+  // a caller holding a narrow row (no group_id) has it read in the same statement, not in a round trip of its own
+  const groupId =
+    status.groupId === undefined ? sql`(select s.group_id from ${statuses} s where s.id = ${status.id})` : sql`${status.groupId}::bigint`;
   const result = await ctx.db.execute(sql`select
       not exists (select 1 from ${blocks} b where b.account_id = ${status.accountId} and b.target_account_id = ${viewerId})
       and (
         ${status.visibility} in ('public', 'unlisted')
-        or (${groupId}::bigint is null and (
+        or (${groupId} is null and (
           (${status.visibility} = 'private' and exists (select 1 from ${follows} f where f.account_id = ${viewerId} and f.target_account_id = ${status.accountId}))
           or exists (select 1 from ${mentions} m where m.status_id = ${status.id} and m.account_id = ${viewerId})
         ))
-        or (${groupId}::bigint is not null and exists (select 1 from ${groupMemberships} gm
-          where gm.group_id = ${groupId}::bigint and gm.account_id = ${viewerId} and gm.state = 'active'))
+        or (${groupId} is not null and exists (select 1 from ${groupMemberships} gm
+          where gm.group_id = ${groupId} and gm.account_id = ${viewerId} and gm.state = 'active'))
       ) as ok`);
   return Boolean(rowsOf<{ ok: boolean }>(result)[0]?.ok);
 }
