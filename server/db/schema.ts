@@ -9,6 +9,7 @@ import {
   boolean,
   check,
   customType,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -220,6 +221,14 @@ export const statuses = pgTable(
     pinned: boolean("pinned").notNull().default(false),
     /** the group it was posted in (server/domain/groups): its members decide who reads it */
     groupId: snowflake("group_id").references((): AnyPgColumn => groups.accountId, { onDelete: "cascade" }),
+    /**
+     * The place the author chose to publish with the post (an ActivityStreams
+     * Place in `location`): WGS 84 degrees and an optional name. Never taken
+     * from a photo's metadata.
+     */
+    placeLatitude: doublePrecision("place_latitude"),
+    placeLongitude: doublePrecision("place_longitude"),
+    placeName: text("place_name"),
     createdAt: createdAt(),
     editedAt: ts("edited_at"),
     updatedAt: ts("updated_at").notNull().defaultNow(),
@@ -238,6 +247,17 @@ export const statuses = pgTable(
     index("statuses_public_idx").on(t.id.desc()).where(sql`${t.visibility} = 'public' and ${t.reblogOfId} is null`),
     uniqueIndex("statuses_one_reblog_uq").on(t.accountId, t.reblogOfId).where(sql`${t.reblogOfId} is not null`),
     check("statuses_visibility_ck", sql`${t.visibility} in ('public', 'unlisted', 'private', 'direct')`),
+    // a place is a point: both coordinates or none, within WGS 84's range
+    check(
+      "statuses_place_ck",
+      sql`(${t.placeLatitude} is null) = (${t.placeLongitude} is null) and (${t.placeName} is null or ${t.placeLatitude} is not null)`,
+    ),
+    check(
+      "statuses_place_range_ck",
+      sql`${t.placeLatitude} is null or (${t.placeLatitude} between -90 and 90 and ${t.placeLongitude} between -180 and 180)`,
+    ),
+    // posts with a place, newest first, for the map
+    index("statuses_place_idx").on(t.placeLatitude, t.placeLongitude).where(sql`${t.placeLatitude} is not null`),
   ],
 );
 
@@ -1428,5 +1448,81 @@ export const dataImportRows = pgTable(
   (t) => [
     primaryKey({ columns: [t.importId, t.line] }),
     check("data_import_rows_state_ck", sql`${t.state} in ('pending', 'done', 'error')`),
+  ],
+);
+
+export type ObservationKind = "camera" | "issue";
+export type ObservationState = "present" | "gone_proposed" | "gone";
+export type ObservationAction = "created" | "corrected" | "confirmed" | "gone_proposed" | "gone_confirmed" | "gone_rejected";
+
+/**
+ * An observation (a surveillance camera, a civic issue) is a status with a
+ * place and structured fields: this row holds what only an observation has.
+ * Its point is the status's place, repeated here so that the map's bounding
+ * box query reads one table. Remote observations (federated by another Parvis)
+ * get a row too; their origin is their status's author's domain.
+ */
+export const observations = pgTable(
+  "observations",
+  {
+    statusId: snowflake("status_id")
+      .primaryKey()
+      .references(() => statuses.id, { onDelete: "cascade" }),
+    kind: text("kind").$type<ObservationKind>().notNull(),
+    latitude: doublePrecision("latitude").notNull(),
+    longitude: doublePrecision("longitude").notNull(),
+    /** OpenStreetMap keys and values (surveillance:type, camera:direction, operator…) */
+    tags: jsonb("tags").$type<Record<string, string>>().notNull().default({}),
+    state: text("state").$type<ObservationState>().notNull().default("present"),
+    /** an imported OpenStreetMap element ("node/123"): a re-import updates it rather than adding another */
+    osmId: text("osm_id"),
+    /** the last "still there" (or the creation), and how many residents confirmed it */
+    lastSeenAt: ts("last_seen_at").notNull().defaultNow(),
+    confirmationsCount: integer("confirmations_count").notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    // the map and the open data read by bounding box
+    index("observations_point_idx").on(t.latitude, t.longitude),
+    index("observations_kind_idx").on(t.kind, t.statusId.desc()),
+    uniqueIndex("observations_osm_uq").on(t.osmId).where(sql`${t.osmId} is not null`),
+    check("observations_kind_ck", sql`${t.kind} in ('camera', 'issue')`),
+    check("observations_state_ck", sql`${t.state} in ('present', 'gone_proposed', 'gone')`),
+    check("observations_range_ck", sql`${t.latitude} between -90 and 90 and ${t.longitude} between -180 and 180`),
+    check("observations_confirmations_ck", sql`${t.confirmationsCount} >= 0`),
+  ],
+);
+
+/** An observation's history: created, corrected, confirmed ("still there"), proposed gone, gone. */
+export const observationEvents = pgTable(
+  "observation_events",
+  {
+    id: snowflake("id").primaryKey(),
+    observationId: snowflake("observation_id")
+      .notNull()
+      .references(() => observations.statusId, { onDelete: "cascade" }),
+    /** who did it; null once their account is gone, or for the instance (an import) */
+    accountId: snowflake("account_id").references(() => accounts.id, { onDelete: "set null" }),
+    action: text("action").$type<ObservationAction>().notNull(),
+    /** what a correction changed: { field: [before, after] } */
+    changes: jsonb("changes").$type<Record<string, unknown>>().notNull().default({}),
+    /** the day the resident saw it (a confirmation), defaults to when it was recorded */
+    seenAt: ts("seen_at"),
+    /** the ActivityPub activity it came as, for a remote event (idempotence) */
+    uri: text("uri"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("observation_events_observation_idx").on(t.observationId, t.id),
+    uniqueIndex("observation_events_uri_uq").on(t.uri).where(sql`${t.uri} is not null`),
+    // one "still there" per resident per day
+    uniqueIndex("observation_events_confirm_uq")
+      .on(t.observationId, t.accountId, sql`((${t.seenAt} at time zone 'UTC')::date)`)
+      .where(sql`${t.action} = 'confirmed'`),
+    check(
+      "observation_events_action_ck",
+      sql`${t.action} in ('created', 'corrected', 'confirmed', 'gone_proposed', 'gone_confirmed', 'gone_rejected')`,
+    ),
   ],
 );
