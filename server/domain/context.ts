@@ -38,11 +38,33 @@ export interface AccountLookupCache {
  * "cache/ab12….webp". Declared here, by what the context needs, so that the
  * context does not import the media concept.
  */
+/** Bytes asked for: from `start` to `end` inclusive (null: to the end), or the last `suffix` bytes. */
+export type ByteRange = { start: number; end: number | null } | { suffix: number };
+
+/** A file read from a media store. */
+export type StoredFile =
+  | {
+      stream: NodeJS.ReadableStream;
+      /** bytes in `stream` */
+      size: number | null;
+      /** the whole file's size, when known */
+      totalSize?: number | null;
+      /** the bytes sent, when only part of the file is */
+      range?: { start: number; end: number };
+      contentType: string | null;
+      unsatisfiable?: undefined;
+    }
+  | { stream: null; size: 0; totalSize: number; range?: undefined; contentType: string | null; unsatisfiable: true };
+
 export interface MediaStore {
   /** writes the whole file; readers never see a partial one */
   put(key: string, bytes: Buffer, contentType: string): Promise<void>;
-  /** the file as a stream, or null when there is none */
-  get(key: string): Promise<{ stream: NodeJS.ReadableStream; size: number | null; contentType: string | null } | null>;
+  /**
+   * The file as a stream, or null when there is none; with a range, only those
+   * bytes (`range` tells which were given; a store may ignore ranges and send
+   * the whole file), or `unsatisfiable` when the range lies past its end.
+   */
+  get(key: string, range?: ByteRange): Promise<StoredFile | null>;
   /** removes the file; a missing one is not an error */
   delete(key: string): Promise<void>;
   exists(key: string): Promise<boolean>;

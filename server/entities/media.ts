@@ -1,6 +1,6 @@
 // Media attachments → Mastodon's MediaAttachment entity.
 import { isHttpUrl } from "../domain/content";
-import type { Media } from "../domain/media";
+import { isProxiedAttachmentType, type Media } from "../domain/media";
 import { localUrls } from "../urls";
 
 export type MediaRow = Media;
@@ -31,14 +31,17 @@ export interface MediaEntity {
 
 export function serializeMedia(origin: string, m: MediaRow): MediaEntity {
   const remoteUrl = isHttpUrl(m.remoteUrl) ? m.remoteUrl : null;
-  // a remote image is served from our origin; other remote files (video, audio) keep their link for now
-  const proxied = !m.fileName && remoteUrl !== null && m.type === "image";
+  // remote images, video and sound are served from our origin; a remote document keeps its link (opened by choice)
+  const proxied = !m.fileName && remoteUrl !== null && isProxiedAttachmentType(m.type);
   const url = m.fileName ? mediaUrl(origin, m.fileName) : proxied ? proxiedMediaUrl(origin, "attachments", m.id, "original") : remoteUrl;
-  // A document (type "unknown") has no preview: clients show a card with its link.
+  // A document (type "unknown") has no preview: clients show a card with its link;
+  // proxied video and sound have no still image either (no thumbnail is made of them).
   const preview = m.previewFileName
     ? mediaUrl(origin, m.previewFileName)
     : proxied
-      ? proxiedMediaUrl(origin, "attachments", m.id, "small")
+      ? m.type === "image"
+        ? proxiedMediaUrl(origin, "attachments", m.id, "small")
+        : null
       : m.type === "unknown"
         ? null
         : url;

@@ -65,6 +65,11 @@ beforeAll(async () => {
   files.set("/page.jpg", { type: "image/jpeg", body: Buffer.from("<html><body>not an image at all, whatever its name</body></html>") });
   files.set("/broken.png", { type: "image/png", body: (await frame("#123456")).subarray(0, 40) });
   files.set("/down.jpg", { type: "text/plain", body: Buffer.from("oops"), status: 500 });
+  // video and sound: an MP4 (ISO-BMFF "ftyp isom" box, then data), an MP3 (ID3 tag), a page named .mp4, a PDF
+  files.set("/clip.mp4", { type: "video/mp4", body: Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from("ftypisom"), Buffer.alloc(4), Buffer.from("isommp41"), Buffer.alloc(5000, 7)]) });
+  files.set("/song.mp3", { type: "audio/mpeg", body: Buffer.concat([Buffer.from("ID3"), Buffer.from([4, 0, 0, 0, 0, 0, 0]), Buffer.alloc(3000, 1)]) });
+  files.set("/trap.mp4", { type: "video/mp4", body: Buffer.from("<html><script>alert(1)</script> served as a video</html>") });
+  files.set("/report.pdf", { type: "application/pdf", body: Buffer.from("%PDF-1.4\n%%EOF\n") });
   remote = createServer((req, res) => {
     const path = req.url ?? "/";
     hits.set(path, (hits.get(path) ?? 0) + 1);
@@ -107,15 +112,15 @@ async function remoteAuthor(x: TestInstance, images: { avatar?: string; header?:
   });
 }
 
-/** A public remote post with one image attachment at `path` on the fake server; returns its attachment's id. */
-async function remotePostWith(x: TestInstance, path: string, n = 1): Promise<{ statusId: string; mediaId: string }> {
+/** A public remote post with one attachment (an image unless told) at `path` on the fake server; returns its attachment's id. */
+async function remotePostWith(x: TestInstance, path: string, n = 1, mediaType = "image/jpeg"): Promise<{ statusId: string; mediaId: string }> {
   const author = await remoteAuthor(x);
   const status = await storeRemoteStatus(x.services.domain, {
     uri: `${remoteBase}/notes/${n}-${path.slice(1)}`,
     authorId: author.id,
     content: "<p>Regardez</p>",
     visibility: "public",
-    attachments: [{ url: remoteBase + path, mediaType: "image/jpeg", description: "a photo" }],
+    attachments: [{ url: remoteBase + path, mediaType, description: "a photo" }],
   });
   const res = await x.http.get(`/api/v1/statuses/${status.id}`).expect(200);
   return { statusId: status.id, mediaId: res.body.media_attachments[0].id };
@@ -218,6 +223,79 @@ describe("remote attachments", () => {
       expect(res.body.error, path).toBeTruthy();
     }
     expect(hits.size).toBe(0);
+  });
+});
+
+describe("remote video and sound", () => {
+  it("are served from our origin as they came, once their bytes are what the post says, with byte ranges", async () => {
+    const { statusId, mediaId } = await remotePostWith(t, "/clip.mp4", 1, "video/mp4");
+    const { body } = await t.http.get(`/api/v1/statuses/${statusId}`).expect(200);
+    const media = body.media_attachments[0];
+    expect(media.type).toBe("video");
+    expect(media.url).toBe(`${t.config.origin}/media_proxy/attachments/${mediaId}/original`);
+    expect(media.preview_url).toBeNull();
+    expect(media.remote_url).toBe(`${remoteBase}/clip.mp4`);
+
+    const whole = await binary(t.http.get(`/media_proxy/attachments/${mediaId}/original`)).expect(200);
+    expect(whole.headers["content-type"]).toBe("video/mp4");
+    expect(whole.headers["accept-ranges"]).toBe("bytes");
+    expect(Buffer.compare(whole.body as Buffer, files.get("/clip.mp4")!.body)).toBe(0);
+    // a browser seeking in the video
+    const part = await binary(t.http.get(`/media_proxy/attachments/${mediaId}/original`).set("Range", "bytes=10-19")).expect(206);
+    expect(part.headers["content-range"]).toBe(`bytes 10-19/${files.get("/clip.mp4")!.body.length}`);
+    expect(Buffer.compare(part.body as Buffer, files.get("/clip.mp4")!.body.subarray(10, 20))).toBe(0);
+    const tail = await binary(t.http.get(`/media_proxy/attachments/${mediaId}/small`).set("Range", "bytes=-4")).expect(206);
+    expect((tail.body as Buffer).length).toBe(4);
+    await t.http.get(`/media_proxy/attachments/${mediaId}/original`).set("Range", "bytes=999999-").expect(416);
+    // fetched once, one file kept (no thumbnail of a video)
+    expect(hits.get("/clip.mp4")).toBe(1);
+    expect(cachedFiles(t)).toHaveLength(1);
+
+    const song = await remotePostWith(t, "/song.mp3", 2, "audio/mpeg");
+    const sound = await binary(t.http.get(`/media_proxy/attachments/${song.mediaId}/original`)).expect(200);
+    expect(sound.headers["content-type"]).toBe("audio/mpeg");
+  });
+
+  it("refuse a page served as a video, keeping nothing; a remote document keeps its link", async () => {
+    const { mediaId } = await remotePostWith(t, "/trap.mp4", 1, "video/mp4");
+    const res = await t.http.get(`/media_proxy/attachments/${mediaId}/original`).expect(502);
+    expect(res.body.error).toMatch(/not a supported video/);
+    expect(await countRows(t, "remote_media_cache")).toBe(0);
+    expect(cachedFiles(t)).toEqual([]);
+
+    const doc = await remotePostWith(t, "/report.pdf", 2, "application/pdf");
+    const { body } = await t.http.get(`/api/v1/statuses/${doc.statusId}`).expect(200);
+    expect(body.media_attachments[0].type).toBe("unknown");
+    expect(body.media_attachments[0].url).toBe(`${remoteBase}/report.pdf`);
+    await t.http.get(`/media_proxy/attachments/${doc.mediaId}/original`).expect(404);
+  });
+
+  it("evicting a cached video removes its one file", async () => {
+    const { mediaId } = await remotePostWith(t, "/clip.mp4", 1, "video/mp4");
+    await t.http.get(`/media_proxy/attachments/${mediaId}/original`).expect(200);
+    expect(cachedFiles(t)).toHaveLength(1);
+    await t.services.db.execute(sql`update remote_media_cache set fetched_at = now() - interval '31 days'`);
+    expect(await evictRemoteMediaCache(t.services.domain)).toBe(1);
+    expect(cachedFiles(t)).toEqual([]);
+  });
+});
+
+describe("local files", () => {
+  it("answer byte ranges too", async () => {
+    const alice = await createResident(t);
+    const local = await createMedia(t, alice);
+    const path = `/media/${local.fileName}`;
+    const whole = await binary(t.http.get(path)).expect(200);
+    const size = (whole.body as Buffer).length;
+    const part = await binary(t.http.get(path).set("Range", "bytes=0-9")).expect(206);
+    expect(part.headers["content-range"]).toBe(`bytes 0-9/${size}`);
+    expect(Buffer.compare(part.body as Buffer, (whole.body as Buffer).subarray(0, 10))).toBe(0);
+    // nonsense or several ranges: the whole file
+    for (const range of ["bytes=9-2", "items=0-1", "bytes=0-1,4-5", "bytes=abc"]) {
+      const res = await binary(t.http.get(path).set("Range", range)).expect(200);
+      expect((res.body as Buffer).length, range).toBe(size);
+    }
+    await t.http.get(path).set("Range", `bytes=${size}-`).expect(416);
   });
 });
 

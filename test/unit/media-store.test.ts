@@ -47,6 +47,18 @@ describe("FsMediaStore", () => {
     expect(existsSync(join(dir, "cache", "a.png"))).toBe(false);
   });
 
+  it("reads a byte range, and tells when it lies past the end", async () => {
+    const store = new FsMediaStore(tempDir());
+    await store.put("v.mp4", Buffer.from("0123456789"), "video/mp4");
+    const part = (await store.get("v.mp4", { start: 7, end: null }))!;
+    expect([part.size, part.totalSize, part.range, part.contentType]).toEqual([3, 10, { start: 7, end: 9 }, "video/mp4"]);
+    expect(await text(part.stream as NodeJS.ReadableStream & AsyncIterable<Buffer>)).toBe("789");
+    const capped = (await store.get("v.mp4", { start: 0, end: 99 }))!;
+    expect(capped.range).toEqual({ start: 0, end: 9 });
+    expect(await store.get("v.mp4", { start: 10, end: 12 })).toMatchObject({ unsatisfiable: true, totalSize: 10 });
+    expect(await store.get("v.mp4", { suffix: 0 })).toMatchObject({ unsatisfiable: true });
+  });
+
   it("refuses keys that are paths", async () => {
     const store = new FsMediaStore(tempDir());
     await expect(store.put("../escape.png", Buffer.from("x"), "image/png")).rejects.toThrow(/Invalid media key/);
@@ -125,8 +137,23 @@ describe("S3MediaStore", () => {
         case "PUT":
           objects.set(path, { body: Buffer.from(init.body as Uint8Array), type: headers.get("content-type")! });
           return new Response(null, { status: 200 });
-        case "GET":
-          return found ? new Response(new Uint8Array(found.body), { headers: { "content-type": found.type, "content-length": String(found.body.length) } }) : new Response("<Error/>", { status: 404 });
+        case "GET": {
+          if (!found) return new Response("<Error/>", { status: 404 });
+          // S3 answers one byte range as HTTP does (206 with Content-Range, 416 past the end)
+          const range = /^bytes=(\d*)-(\d*)$/.exec(headers.get("range") ?? "");
+          if (range) {
+            const total = found.body.length;
+            const start = range[1] === "" ? Math.max(0, total - Number(range[2])) : Number(range[1]);
+            const end = range[1] === "" || range[2] === "" ? total - 1 : Math.min(Number(range[2]), total - 1);
+            if (start >= total) return new Response(null, { status: 416, headers: { "content-range": `bytes */${total}` } });
+            const part = found.body.subarray(start, end + 1);
+            return new Response(new Uint8Array(part), {
+              status: 206,
+              headers: { "content-type": found.type, "content-length": String(part.length), "content-range": `bytes ${start}-${end}/${total}` },
+            });
+          }
+          return new Response(new Uint8Array(found.body), { headers: { "content-type": found.type, "content-length": String(found.body.length) } });
+        }
         case "HEAD":
           return new Response(null, { status: found ? 200 : 404 });
         case "DELETE":
@@ -157,6 +184,18 @@ describe("S3MediaStore", () => {
     // the body's hash is signed, so a changed body is refused by S3
     expect(seen[0].headers.get("x-amz-content-sha256")).toBe(createHash("sha256").update("pixels").digest("hex"));
     expect(seen[0].headers.get("content-type")).toBe("image/webp");
+  });
+
+  it("reads a byte range, and tells when it lies past the end", async () => {
+    const { store, seen } = fakeS3();
+    await store.put("cache/v.mp4", Buffer.from("0123456789"), "video/mp4");
+    const part = (await store.get("cache/v.mp4", { start: 2, end: 5 }))!;
+    expect([part.size, part.totalSize, part.range]).toEqual([4, 10, { start: 2, end: 5 }]);
+    expect(await text(part.stream as NodeJS.ReadableStream & AsyncIterable<Buffer>)).toBe("2345");
+    expect(seen.at(-1)!.headers.get("range")).toBe("bytes=2-5");
+    const tail = (await store.get("cache/v.mp4", { suffix: 3 }))!;
+    expect(await text(tail.stream as NodeJS.ReadableStream & AsyncIterable<Buffer>)).toBe("789");
+    expect(await store.get("cache/v.mp4", { start: 10, end: null })).toMatchObject({ unsatisfiable: true, totalSize: 10 });
   });
 
   it("raises on an S3 error other than 404, and refuses keys that are paths", async () => {

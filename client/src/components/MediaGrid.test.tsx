@@ -34,6 +34,33 @@ describe("MediaGrid", () => {
     expect(card.textContent).toContain("PDF");
   });
 
+  it("plays video, GIFs and sound in place from their own URL, with the alt text as their name", () => {
+    const { container } = renderWithProviders(
+      <MediaGrid
+        attachments={[
+          { id: "4", type: "video", url: "/media_proxy/attachments/4/original", preview_url: null, description: "Le conseil municipal" },
+          { id: "5", type: "gifv", url: "/media/5.mp4", preview_url: "/media/5.jpg", description: null },
+          { id: "6", type: "audio", url: "/media_proxy/attachments/6/original", preview_url: null, description: null },
+        ]}
+      />,
+    );
+    const videos = container.querySelectorAll("video");
+    expect(videos).toHaveLength(2);
+    expect(videos[0].getAttribute("src")).toBe("/media_proxy/attachments/4/original");
+    expect(videos[0].getAttribute("aria-label")).toBe("Le conseil municipal");
+    expect(videos[0].loop).toBe(false);
+    expect(videos[1].loop).toBe(true);
+    expect(videos[1].muted).toBe(true);
+    expect(videos[1].getAttribute("poster")).toBe("/media/5.jpg");
+    expect(videos[1].getAttribute("aria-label")).toBe("Vidéo");
+    const audio = container.querySelector("audio");
+    expect(audio?.getAttribute("src")).toBe("/media_proxy/attachments/6/original");
+    expect(audio?.getAttribute("aria-label")).toBe("Enregistrement audio");
+    // none of them is shown as an image or a document card
+    expect(container.querySelectorAll("img")).toHaveLength(0);
+    expect(screen.queryByRole("link")).toBeNull();
+  });
+
   it("opens a full-screen viewer; arrows move between pictures, Escape closes and gives the focus back", async () => {
     renderWithProviders(<MediaGrid attachments={[picture("1", "La fontaine"), picture("2", "Le lavoir")]} />);
     const first = screen.getByRole("button", { name: "Voir l’image 1 sur 2 en plein écran" });

@@ -77,11 +77,48 @@ function DocumentCard({ media }: { media: MediaAttachment }) {
   );
 }
 
+const PLAYABLE = new Set(["video", "gifv", "audio"]);
+
+/** Video and sound play in place, from our origin (remote ones through the instance's media proxy). */
+function Playable({ media }: { media: MediaAttachment }) {
+  const { t } = useI18n();
+  const label = media.description || t(media.type === "audio" ? "media.audio" : "media.video");
+  const caption = media.description ? <figcaption className="media-playable-caption">{media.description}</figcaption> : null;
+  if (media.type === "audio") {
+    return (
+      <figure className="media-playable">
+        <audio controls preload="none" src={media.url} aria-label={label} />
+        {caption}
+      </figure>
+    );
+  }
+  // a "GIF" (gifv) loops silently, but never starts by itself for someone who asked for less motion
+  const gif = media.type === "gifv";
+  const still = typeof window !== "undefined" && typeof window.matchMedia === "function" && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  return (
+    <figure className="media-playable">
+      <video
+        src={media.url}
+        poster={media.preview_url ?? undefined}
+        controls
+        preload="metadata"
+        playsInline
+        loop={gif}
+        muted={gif}
+        autoPlay={gif && !still}
+        aria-label={label}
+      />
+      {caption}
+    </figure>
+  );
+}
+
 export function MediaGrid({ attachments }: { attachments: MediaAttachment[] }) {
   const { t } = useI18n();
   const [open, setOpen] = useState<number | null>(null);
-  const pictures = attachments.filter((m) => m.type === "image" || m.type === "gifv");
-  const others = attachments.filter((m) => m.type !== "image" && m.type !== "gifv");
+  const pictures = attachments.filter((m) => m.type === "image");
+  const playables = attachments.filter((m) => PLAYABLE.has(m.type) && m.url);
+  const others = attachments.filter((m) => m.type !== "image" && !(PLAYABLE.has(m.type) && m.url));
   if (attachments.length === 0) return null;
   return (
     <div className="status-media">
@@ -90,6 +127,15 @@ export function MediaGrid({ attachments }: { attachments: MediaAttachment[] }) {
           {pictures.map((media, index) => (
             <li key={media.id}>
               <Picture media={media} alone={pictures.length === 1} onOpen={() => setOpen(index)} label={t("media.view", { index: index + 1, count: pictures.length })} />
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {playables.length ? (
+        <ul className="media-documents">
+          {playables.map((media) => (
+            <li key={media.id}>
+              <Playable media={media} />
             </li>
           ))}
         </ul>

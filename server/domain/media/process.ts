@@ -20,6 +20,39 @@ const ascii = (b: Buffer, start: number, end: number) => b.subarray(start, end).
 /** ISO-BMFF brands of HEIC/HEIF and AVIF still images. */
 const HEIF_BRANDS = new Set(["heic", "heix", "heim", "heis", "hevc", "hevx", "mif1", "msf1", "avif", "avis"]);
 
+/** Video or audio of a remote post, proxied as it is (not re-encoded): its type from its bytes. */
+export interface SniffedPlayable {
+  kind: "video" | "audio";
+  contentType: string;
+  ext: string;
+}
+
+/** MP4/QuickTime brands that hold sound only. */
+const AUDIO_MP4_BRANDS = new Set(["M4A ", "M4B ", "M4P "]);
+
+/**
+ * The playable type of a remote video or audio file from its magic numbers;
+ * null for anything else (an HTML page, a script, an image). Only remote
+ * files go through this: residents upload images and documents (ADR 0018).
+ */
+export function sniffPlayable(b: Buffer): SniffedPlayable | null {
+  if (b.length < 12) return null;
+  if (ascii(b, 4, 8) === "ftyp") {
+    const brand = ascii(b, 8, 12);
+    if (HEIF_BRANDS.has(brand)) return null;
+    if (AUDIO_MP4_BRANDS.has(brand)) return { kind: "audio", contentType: "audio/mp4", ext: "m4a" };
+    return { kind: "video", contentType: "video/mp4", ext: "mp4" };
+  }
+  if (b[0] === 0x1a && b[1] === 0x45 && b[2] === 0xdf && b[3] === 0xa3) return { kind: "video", contentType: "video/webm", ext: "webm" };
+  if (ascii(b, 0, 4) === "OggS") return { kind: "audio", contentType: "audio/ogg", ext: "ogg" };
+  if (ascii(b, 0, 4) === "fLaC") return { kind: "audio", contentType: "audio/flac", ext: "flac" };
+  if (ascii(b, 0, 4) === "RIFF" && ascii(b, 8, 12) === "WAVE") return { kind: "audio", contentType: "audio/wav", ext: "wav" };
+  if (ascii(b, 0, 3) === "ID3" || (b[0] === 0xff && (b[1] & 0xe0) === 0xe0 && (b[1] & 0x06) !== 0)) {
+    return { kind: "audio", contentType: "audio/mpeg", ext: "mp3" };
+  }
+  return null;
+}
+
 /** The file's type from its magic numbers; null when it is nothing we accept. */
 export function sniffUpload(b: Buffer): Sniffed | null {
   if (b.length < 12) return null;

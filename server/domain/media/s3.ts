@@ -6,7 +6,7 @@
 import { createHash, createHmac } from "node:crypto";
 import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
-import type { MediaStore } from "../context";
+import type { ByteRange, MediaStore, StoredFile } from "../context";
 import { checkKey } from "./keys";
 
 export interface S3Settings {
@@ -78,17 +78,19 @@ export class S3MediaStore implements MediaStore {
     private readonly fetchImpl: typeof fetch = fetch,
   ) {}
 
-  private async send(method: "PUT" | "GET" | "DELETE" | "HEAD", key: string, body?: Buffer, contentType?: string): Promise<Response> {
+  private async send(method: "PUT" | "GET" | "DELETE" | "HEAD", key: string, body?: Buffer, contentType?: string, range?: string): Promise<Response> {
     const url = new URL(`${this.s.endpoint.replace(/\/+$/, "")}/${encodeSegment(this.s.bucket)}/${checkKey(key).split("/").map(encodeSegment).join("/")}`);
     const payloadHash = body ? sha256Hex(body) : EMPTY_SHA256;
     const date = amzDate(new Date());
     const headers: Record<string, string> = { host: url.host, "x-amz-date": date, "x-amz-content-sha256": payloadHash };
     if (contentType) headers["content-type"] = contentType;
+    // Range is not signed (SigV4 signs what it lists in SignedHeaders: host and x-amz-*)
+    const unsigned: Record<string, string> = range ? { range } : {};
     const authorization = signV4({ method, url, headers, payloadHash, ...this.s, service: "s3", amzDate: date });
     const { host: _host, ...sent } = headers;
     return this.fetchImpl(url, {
       method,
-      headers: { ...sent, authorization },
+      headers: { ...sent, ...unsigned, authorization },
       body: body ? new Uint8Array(body) : undefined,
       signal: AbortSignal.timeout(S3_TIMEOUT_MS),
     });
@@ -106,17 +108,27 @@ export class S3MediaStore implements MediaStore {
     await res.body?.cancel();
   }
 
-  async get(key: string) {
-    const res = await this.send("GET", key);
+  async get(key: string, range?: ByteRange): Promise<StoredFile | null> {
+    const asked = range ? ("suffix" in range ? `bytes=-${range.suffix}` : `bytes=${range.start}-${range.end ?? ""}`) : undefined;
+    const res = await this.send("GET", key, undefined, undefined, asked);
     if (res.status === 404) {
       await res.body?.cancel();
       return null;
     }
+    // Content-Range: "bytes 0-99/1234" (206) or "bytes */1234" (416)
+    const contentRange = /^bytes (?:(\d+)-(\d+)|\*)\/(\d+)$/.exec(res.headers.get("content-range") ?? "");
+    if (res.status === 416) {
+      await res.body?.cancel();
+      return { stream: null, size: 0, totalSize: contentRange ? Number(contentRange[3]) : 0, contentType: res.headers.get("content-type"), unsatisfiable: true };
+    }
     if (!res.ok || !res.body) return S3MediaStore.fail("GET", key, res);
     const length = Number(res.headers.get("content-length"));
+    const partial = res.status === 206 && contentRange?.[1] !== undefined;
     return {
       stream: Readable.fromWeb(res.body as unknown as WebReadableStream),
       size: Number.isFinite(length) ? length : null,
+      totalSize: contentRange ? Number(contentRange[3]) : Number.isFinite(length) ? length : null,
+      ...(partial ? { range: { start: Number(contentRange[1]), end: Number(contentRange[2]) } } : {}),
       contentType: res.headers.get("content-type"),
     };
   }

@@ -6,13 +6,28 @@ import { createReadStream } from "node:fs";
 import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Config } from "../../config";
-import type { DomainContext, MediaStore } from "../context";
+import type { ByteRange, DomainContext, MediaStore, StoredFile } from "../context";
 import { checkKey } from "./keys";
 import { S3MediaStore } from "./s3";
 
 export { isMediaKey } from "./keys";
 
-export type { MediaStore };
+export type { ByteRange, MediaStore, StoredFile };
+
+/**
+ * A range asked for (HTTP `Range: bytes=…`) made concrete for a file of
+ * `total` bytes: inclusive offsets, or null when it lies wholly past the end.
+ * `end` null is "to the end"; `suffix` is "the last n bytes".
+ */
+export function clampRange(range: ByteRange, total: number): { start: number; end: number } | null {
+  if ("suffix" in range) {
+    if (range.suffix <= 0 || total === 0) return null;
+    return { start: Math.max(0, total - range.suffix), end: total - 1 };
+  }
+  if (range.start >= total) return null;
+  const end = range.end === null ? total - 1 : Math.min(range.end, total - 1);
+  return end < range.start ? null : { start: range.start, end };
+}
 
 const TYPES: Record<string, string> = {
   jpg: "image/jpeg",
@@ -20,6 +35,14 @@ const TYPES: Record<string, string> = {
   gif: "image/gif",
   webp: "image/webp",
   pdf: "application/pdf",
+  // remote video and audio, proxied as they are (remote-cache.ts)
+  mp4: "video/mp4",
+  webm: "video/webm",
+  m4a: "audio/mp4",
+  ogg: "audio/ogg",
+  flac: "audio/flac",
+  wav: "audio/wav",
+  mp3: "audio/mpeg",
 };
 
 /** The Content-Type of a stored file, from its key's extension (we chose it from the bytes). */
@@ -50,14 +73,25 @@ export class FsMediaStore implements MediaStore {
     }
   }
 
-  async get(key: string) {
+  async get(key: string, range?: ByteRange): Promise<StoredFile | null> {
     const path = this.path(key);
     const info = await stat(path).catch((e: NodeJS.ErrnoException) => {
       if (e.code === "ENOENT" || e.code === "ENOTDIR") return null;
       throw e;
     });
     if (!info?.isFile()) return null;
-    return { stream: createReadStream(path), size: info.size, contentType: contentTypeOfKey(key) };
+    const part = range ? clampRange(range, info.size) : null;
+    if (range && !part) return { stream: null, size: 0, totalSize: info.size, contentType: contentTypeOfKey(key), unsatisfiable: true };
+    if (part) {
+      return {
+        stream: createReadStream(path, { start: part.start, end: part.end }),
+        size: part.end - part.start + 1,
+        totalSize: info.size,
+        range: part,
+        contentType: contentTypeOfKey(key),
+      };
+    }
+    return { stream: createReadStream(path), size: info.size, totalSize: info.size, contentType: contentTypeOfKey(key) };
   }
 
   async delete(key: string): Promise<void> {
