@@ -54,7 +54,8 @@ function candidateOf(item: unknown): Place | null {
   if (type !== undefined && !types.some((t) => typeof t === "string" && /(^|[:#/])Place$/.test(t))) return null;
   const latitude = numberOf(field(o, "latitude"));
   const longitude = numberOf(field(o, "longitude"));
-  if (latitude === null || longitude === null) return null;
+  // out of WGS 84's range is no place: the next entry of an array may be one
+  if (latitude === null || longitude === null || Math.abs(latitude) > 90 || Math.abs(longitude) > 180) return null;
   const name = textOf(field(o, "name")) ?? textOf(o.nameMap) ?? addressLine(o.address);
   return { latitude, longitude, name };
 }
