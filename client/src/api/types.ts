@@ -107,6 +107,14 @@ export interface Status {
   filtered?: FilterResult[];
   /** Parvis: the group it was posted in */
   parvis_group?: StatusGroup;
+  /** Parvis: the place its author published with it (null: none; absent from older servers) */
+  parvis_place?: StatusPlace | null;
+}
+
+export interface StatusPlace {
+  latitude: number;
+  longitude: number;
+  name: string | null;
 }
 
 export interface StatusGroup {
