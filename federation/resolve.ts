@@ -246,4 +246,5 @@ export async function resolveObjectUrl(ctx: FedCtx, url: string): Promise<{ acco
 export function installResolvers(services: Services, context: () => FedCtx, safeFetch: SafeFetch): void {
   services.domain.resolveRemoteAccount = (username, domain) => resolveHandle(context(), safeFetch, username, domain);
   services.domain.resolveRemoteUrl = (url) => resolveObjectUrl(context(), url);
+  services.domain.refreshRemoteAccount = (uri) => resolveActor(context(), uri, { refresh: true });
 }
