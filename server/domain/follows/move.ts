@@ -23,9 +23,9 @@ export interface MoveOutcome {
 export async function moveAccount(ctx: DomainContext, input: { accountId: string; targetAccountId: string }): Promise<MoveOutcome> {
   const account = await getAccount(ctx, input.accountId);
   const target = await getAccount(ctx, input.targetAccountId);
-  if (account.id === target.id) throw new Invalid("An account cannot move to itself");
-  if (target.suspendedAt) throw new Invalid("The new account is not available");
-  if (!target.alsoKnownAs.includes(account.uri)) throw new Invalid("The new account must list this one among its aliases (alsoKnownAs)");
+  if (account.id === target.id) throw new Invalid("An account cannot move to itself", { target_acct: "ERR_INVALID" });
+  if (target.suspendedAt) throw new Invalid("The new account is not available", { target_acct: "ERR_UNAVAILABLE" });
+  if (!target.alsoKnownAs.includes(account.uri)) throw new Invalid("The new account must list this one among its aliases (alsoKnownAs)", { target_acct: "ERR_NOT_ALIAS" });
   await ctx.db.update(accounts).set({ movedToAccountId: target.id, updatedAt: new Date() }).where(eq(accounts.id, account.id));
   const followers = await ctx.db
     .select({ follower: accounts })
