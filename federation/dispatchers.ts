@@ -5,7 +5,7 @@
 // (findPublicResident, listedStatusesPage…); this is translation.
 import type { Context, Federation, RequestContext } from "@fedify/fedify";
 import { Note, type Recipient } from "@fedify/vocab";
-import { findAccountByUri, findPublicResident, residentUsernameForHandle } from "../server/domain/accounts";
+import { findAccountByUri, findPublicResident, movedToUri, residentUsernameForHandle } from "../server/domain/accounts";
 import { statusForFederation } from "../server/domain/statuses";
 import { countFollowers, countFollowing, followersPage, followingPage, type FollowerInboxes } from "../server/domain/follows";
 import { FIRST_PAGE } from "../server/domain/pagination";
@@ -42,7 +42,7 @@ export function registerDispatchers(federation: Federation<Services>, services: 
         return instanceActor(ctx, config.domain, config.commune.name);
       }
       const account = await findPublicResident(services.domain, identifier);
-      return account ? localPerson(ctx, config.origin, account) : null;
+      return account ? localPerson(ctx, config.origin, account, await movedToUri(services.domain, account)) : null;
     })
     .mapActorAlias(INSTANCE_ACTOR_PATH, INSTANCE_ACTOR)
     .mapHandle(async (_ctx, handle) => {

@@ -3,7 +3,7 @@
 // public addresses, domain policy, sizes, Content-Type), and is believed only
 // when its id is the URL it was fetched from: a server speaks for its own
 // URLs, never for another origin's (Mastodon CVE-2024-23832).
-import type { Context } from "@fedify/fedify";
+import type { Context, DocumentLoader } from "@fedify/fedify";
 import { Object as APObject, type Actor } from "@fedify/vocab";
 import type { Account } from "../server/domain/accounts";
 import type { DomainContext } from "../server/domain/context";
@@ -16,6 +16,7 @@ import { isUrlAllowed } from "./policy";
 import { isLocalUrl } from "../server/urls";
 import type { SafeFetch } from "./safe-fetch";
 import { lookupWebFinger } from "./webfinger";
+import { INSTANCE_ACTOR } from "./to-activitypub/actor";
 
 export type FedCtx = Context<Services>;
 
@@ -34,9 +35,10 @@ function sameUrl(a: string, b: string): boolean {
 
 /**
  * Fetches a document and parses it, or null. The document's own `id` must be
- * the URL asked for, or the final URL after redirects.
+ * the URL asked for, or the final URL after redirects. `loader` is the cached
+ * document loader unless told otherwise.
  */
-export async function fetchObject(ctx: FedCtx, url: URL | string): Promise<APObject | null> {
+export async function fetchObject(ctx: FedCtx, url: URL | string, loader: DocumentLoader = ctx.documentLoader): Promise<APObject | null> {
   const services = ctx.data;
   const log = services.logger;
   let target: URL;
@@ -50,7 +52,7 @@ export async function fetchObject(ctx: FedCtx, url: URL | string): Promise<APObj
   if (!(await isUrlAllowed(services.domain, target))) return null;
   let remote;
   try {
-    remote = await ctx.documentLoader(target.href);
+    remote = await loader(target.href);
   } catch (err) {
     log.info({ url: target.href, err: (err as Error).message }, "fetch of a remote object failed");
     return null;
@@ -123,7 +125,9 @@ export async function resolveActor(
   if (known && known.domain === null) return null;
   const fresh = known?.lastFetchedAt && Date.now() - known.lastFetchedAt.getTime() < ACTOR_REFRESH_MS;
   if (known && fresh && !options.refresh) return known;
-  const object = await fetchObject(ctx, target);
+  // a refresh reads the actor's server, not a copy cached minutes ago (signed, never cached)
+  const loader = options.refresh ? await ctx.getDocumentLoader({ identifier: INSTANCE_ACTOR }) : ctx.documentLoader;
+  const object = await fetchObject(ctx, target, loader);
   if (!isSupportedActor(object)) return known ?? null;
   return (await storeActor(ctx, object, dctx)) ?? known ?? null;
 }
@@ -246,4 +250,5 @@ export async function resolveObjectUrl(ctx: FedCtx, url: string): Promise<{ acco
 export function installResolvers(services: Services, context: () => FedCtx, safeFetch: SafeFetch): void {
   services.domain.resolveRemoteAccount = (username, domain) => resolveHandle(context(), safeFetch, username, domain);
   services.domain.resolveRemoteUrl = (url) => resolveObjectUrl(context(), url);
+  services.domain.refreshRemoteAccount = (uri) => resolveActor(context(), uri, { refresh: true });
 }

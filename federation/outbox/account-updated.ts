@@ -1,7 +1,6 @@
 // account.updated: a resident's profile changed: Update(Person) to the
 // servers of their followers.
-import { findPublicResident } from "../../server/domain/accounts";
-import { accountById } from "../../server/domain/accounts";
+import { accountById, findPublicResident, movedToUri } from "../../server/domain/accounts";
 import type { DomainEvents } from "../../server/events";
 import { updatePerson } from "../to-activitypub/activities";
 import { localPerson } from "../to-activitypub/actor";
@@ -17,7 +16,7 @@ export async function onAccountUpdated(o: OutboxContext, e: DomainEvents["accoun
   const account = await findPublicResident(d, row.username);
   if (!account) return;
   const ctx = o.federation.context();
-  const person = await localPerson(ctx, o.origin, account);
+  const person = await localPerson(ctx, o.origin, account, await movedToUri(d, account));
   const actorUri = ctx.getActorUri(account.username);
   const activity = updatePerson(actorUri, ctx.getFollowersUri(account.username), person);
   const targets = await followerTargets(d, account.id);

@@ -6,6 +6,7 @@
 // it). Remote actions (events whose actor is remote) are never echoed back.
 import type { Services } from "../../server/services";
 import { onAccountDeleted } from "./account-deleted";
+import { onAccountMoved } from "./account-moved";
 import { onAccountUpdated } from "./account-updated";
 import { onBlocked, onUnblocked } from "./blocked";
 import { outboxContext, type OutboxFederation } from "./context";
@@ -16,6 +17,7 @@ import { onFollowRequestRejected } from "./follow-request-rejected";
 import { onFollowRequested } from "./follow-requested";
 import { onPollChanged } from "./poll-changed";
 import { onPollVoted } from "./poll-voted";
+import { onReportForwardRequested } from "./report-forwarded";
 import { onStatusCreated } from "./status-created";
 import { onStatusDeleted } from "./status-deleted";
 import { onStatusUpdated } from "./status-updated";
@@ -47,6 +49,8 @@ export function startOutbox(services: Services, federation: OutboxFederation): O
     events.on("block.removed", (e) => onUnblocked(o, e)),
     events.on("account.updated", (e) => onAccountUpdated(o, e)),
     events.on("account.deleted", (e) => onAccountDeleted(o, e)),
+    events.on("account.moved", (e) => onAccountMoved(o, e)),
+    events.on("report.forward_requested", (e) => onReportForwardRequested(o, e)),
     events.on("poll.voted", (e) => onPollVoted(o, e)),
     events.on("poll.ended", (e) => onPollChanged(o, e.statusId)),
   ];

@@ -1,15 +1,18 @@
 // The activities we send, built from plain values (the outbox picks who gets
 // them): about a status (Create, Announce, Update, Delete, Undo(Announce)),
 // a follow (Follow, Accept, Reject, Undo), a favourite (Like, Undo), a block
-// (Block, Undo), a vote, a profile (Update(Person), Delete(Person)).
+// (Block, Undo), a vote, a profile (Update(Person), Delete(Person), Move), a
+// report forwarded to another server (Flag, from the instance actor).
 import {
   Accept,
   Announce,
   Block,
   Create,
   Delete,
+  Flag,
   Follow,
   Like,
+  Move,
   Note,
   PUBLIC_COLLECTION,
   Reject,
@@ -191,5 +194,32 @@ export function deletePerson(actorUri: URL): Delete {
     actor: actorUri,
     object: actorUri,
     to: PUBLIC_COLLECTION,
+  });
+}
+
+/** A resident moved to `targetUri`: Move, actor and object the old account, to its followers. */
+export function moveActivity(actorUri: URL, followersUri: URL, targetUri: string, now = new Date()): Move {
+  return new Move({
+    id: new URL(`${actorUri.href}#moves/${now.getTime()}/${randomIdPart()}`),
+    actor: actorUri,
+    object: actorUri,
+    target: new URL(targetUri),
+    published: toInstant(now),
+    to: followersUri,
+  });
+}
+
+/**
+ * A report forwarded to the reported account's server: Flag from the
+ * instance actor (the reporter is never named), its objects the account and
+ * the reported posts, its content the reporter's comment (as Mastodon sends it).
+ */
+export function flagActivity(instanceActorUri: URL, accountUri: string, statusUris: string[], comment: string): Flag {
+  return new Flag({
+    id: new URL(`${instanceActorUri.href}#flags/${randomIdPart()}`),
+    actor: instanceActorUri,
+    objects: [new URL(accountUri), ...statusUris.map((u) => new URL(u))],
+    content: comment,
+    to: new URL(accountUri),
   });
 }

@@ -18,7 +18,8 @@ export const INSTANCE_ACTOR = "instance_actor";
 /** Where the instance actor lives (Fedify maps this fixed path to INSTANCE_ACTOR). */
 export const INSTANCE_ACTOR_PATH = "/actor";
 
-export async function localPerson<T>(ctx: RequestContext<T> | Context<T>, origin: string, account: Account): Promise<Person> {
+/** A resident as their Person; `movedTo` is the id of the account they moved to (accounts' movedToUri). */
+export async function localPerson<T>(ctx: RequestContext<T> | Context<T>, origin: string, account: Account, movedTo: string | null = null): Promise<Person> {
   const username = account.username;
   const keys = await ctx.getActorKeyPairs(username);
   const urls = localUrls(origin);
@@ -43,6 +44,9 @@ export async function localPerson<T>(ctx: RequestContext<T> | Context<T>, origin
     icon: account.avatarUrl ? new Image({ url: new URL(account.avatarUrl, origin) }) : null,
     image: account.headerUrl ? new Image({ url: new URL(account.headerUrl, origin) }) : null,
     attachments: account.fields.map((f) => new PropertyValue({ name: f.name, value: f.value })),
+    // the accounts the resident declared as theirs (an account elsewhere may move here only if listed)
+    aliases: account.alsoKnownAs.map((uri) => new URL(uri)),
+    successor: movedTo ? new URL(movedTo) : null,
   });
 }
 

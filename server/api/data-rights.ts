@@ -1,12 +1,14 @@
 // Residents' data rights (Parvis extensions, docs/api.md): their archive,
-// imports of Mastodon CSV files, and their aliases. Account deletion and its
+// imports of Mastodon CSV files, their aliases and moving to another account. Account deletion and its
 // cancellation live with the web session (web-session.ts).
 import { Router } from "express";
 import multer from "multer";
 import { z } from "zod";
 import { currentAuth, requireAuth } from "../auth/middleware";
 import { authRateLimit } from "../auth/rate-limit";
-import { addAlias, listAliases, removeAlias } from "../domain/accounts";
+import { addAlias, listAliases, loadAccountView, removeAlias } from "../domain/accounts";
+import { moveResident } from "../domain/follows";
+import { serializeAccount } from "../entities/account";
 import { latestExport, readyExportFile, requestExport, type DataExport } from "../domain/export";
 import { IMPORT_TYPES, createImport, getImport, listImports, type DataImport, type DataImportRow } from "../domain/imports";
 import { Invalid, NotFound } from "../errors";
@@ -113,6 +115,25 @@ export function dataRightsRouter(services: Services): Router {
   router.delete("/api/parvis/account/aliases", requireAuth(), async (req, res) => {
     const body = parseBody(z.object({ alias: z.string().min(1).max(2048) }), req);
     res.json(await removeAlias(ctx, currentAuth(req).account.id, body.alias));
+  });
+
+  // Moving to another account (Move): the new account must list this one among its aliases.
+  const moveSchema = z
+    .object({
+      target_acct: z.string().min(1).max(320).optional(),
+      target_uri: z.string().min(1).max(2048).optional(),
+      password: z.string().min(1).max(1000),
+    })
+    .refine((b) => (b.target_acct === undefined) !== (b.target_uri === undefined), { message: "give target_acct or target_uri (one of them)", path: ["target_acct"] });
+  router.post("/api/parvis/account/move", requireAuth(), authRateLimit(services.config.authRateLimit), async (req, res) => {
+    const body = parseBody(moveSchema, req);
+    const { account } = await moveResident(ctx, {
+      userId: currentAuth(req).user.id,
+      password: body.password,
+      targetAcct: body.target_acct,
+      targetUri: body.target_uri,
+    });
+    res.json(serializeAccount(services.config.origin, await loadAccountView(ctx, account)));
   });
 
   return router;

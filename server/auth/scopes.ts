@@ -172,6 +172,7 @@ export const SCOPE_TABLE: readonly Row[] = [
   ["GET", "/api/parvis/account/aliases", "read:accounts"],
   ["POST", "/api/parvis/account/aliases", "write:accounts"],
   ["DELETE", "/api/parvis/account/aliases", "write:accounts"],
+  ["POST", "/api/parvis/account/move", "write:accounts"],
 
   // moderation and administration (the role is checked by the router)
   ["POST", "/api/v1/reports", "write:reports"],

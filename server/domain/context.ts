@@ -9,6 +9,13 @@ import type { EventBus } from "../events";
  */
 export type RemoteAccountResolver = (username: string, domain: string) => Promise<typeof accounts.$inferSelect | null>;
 
+/**
+ * Fetches a remote actor again from its server (whatever we stored) and
+ * stores it: for checks that must see its current state, such as its aliases
+ * before a move. A local URL gives the local account. Provided by federation.
+ */
+export type RemoteAccountRefresher = (uri: string) => Promise<typeof accounts.$inferSelect | null>;
+
 /** Finds (fetching it when needed) the account or status an ActivityPub URL names. Provided by federation. */
 export type RemoteUrlResolver = (url: string) => Promise<{ accountId?: string; statusId?: string } | null>;
 
@@ -86,6 +93,7 @@ export interface DomainContext {
   config: Config;
   resolveRemoteAccount?: RemoteAccountResolver;
   resolveRemoteUrl?: RemoteUrlResolver;
+  refreshRemoteAccount?: RemoteAccountRefresher;
   tombstones?: RemoteTombstones;
   /** accounts by ActivityPub id, for the lookups every incoming activity makes */
   accountCache?: AccountLookupCache;

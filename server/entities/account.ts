@@ -70,6 +70,8 @@ export function serializeAccount(origin: string, view: AccountView): AccountEnti
     emojis: [],
     fields: a.fields.map((f) => ({ name: f.name, value: f.value, verified_at: f.verified_at })),
     noindex: false,
+    // as Mastodon: present only on an account that moved
+    ...(view.moved ? { moved: serializeAccount(origin, view.moved) } : {}),
     roles: role && role !== "resident" ? [{ id: role === "admin" ? "3" : "2", name: role === "admin" ? "Admin" : "Moderator", color: "" }] : [],
   };
 }

@@ -202,7 +202,7 @@ export async function api<T = unknown>(
 
 /** A resident with a unique username on `peer` (tests share instances, never names). */
 let residentCounter = 0;
-export async function resident(peer: Peer, prefix = "user", extra: { locked?: boolean } = {}): Promise<Resident> {
+export async function resident(peer: Peer, prefix = "user", extra: { locked?: boolean; role?: "resident" | "moderator" | "admin" } = {}): Promise<Resident> {
   const username = `${prefix}${++residentCounter}${Math.random().toString(36).slice(2, 6)}`.slice(0, 30);
   return createResident(peer, username, extra);
 }

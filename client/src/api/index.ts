@@ -124,6 +124,7 @@ export const api = {
   aliases: () => data(request<AccountAlias[]>("GET", "/api/parvis/account/aliases")),
   addAlias: (acct: string) => data(request<AccountAlias[]>("POST", "/api/parvis/account/aliases", { json: { acct } })),
   removeAlias: (alias: string) => data(request<AccountAlias[]>("DELETE", "/api/parvis/account/aliases", { json: { alias } })),
+  moveAccount: (targetAcct: string, password: string) => data(request<Account>("POST", "/api/parvis/account/move", { json: { target_acct: targetAcct, password } })),
   deleteAccount: (password: string) => data(request<{ deletion_due_at: string | null }>("POST", "/api/parvis/account/delete", { json: { password } })),
   cancelAccountDeletion: (username: string, password: string) =>
     data(request<unknown>("POST", "/api/parvis/account/delete/cancel", { json: { username, password } })),

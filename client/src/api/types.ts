@@ -33,6 +33,8 @@ export interface Account {
   fields: Field[];
   /** local staff roles ("Admin", "Moderator") */
   roles?: { id: string; name: string }[];
+  /** the account this one moved to */
+  moved?: Account | null;
 }
 
 export interface CredentialAccount extends Account {

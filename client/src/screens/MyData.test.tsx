@@ -126,6 +126,37 @@ describe("Mes données", () => {
     expect(await screen.findByText("Aucun alias déclaré.")).toBeTruthy();
   });
 
+  it("moving asks for the new address, the password and a confirmation; a target without the alias is explained", async () => {
+    const sent: unknown[] = [];
+    let listsUs = false;
+    routes({
+      "POST /api/parvis/account/move": (init) => {
+        sent.push(JSON.parse(String(init?.body)));
+        if (!listsUs)
+          return jsonResponse({ error: "The new account must list this one among its aliases (alsoKnownAs)", details: { target_acct: [{ error: "ERR_NOT_ALIAS", description: "" }] } }, { status: 422 });
+        return jsonResponse({ id: "1", username: "marie", acct: "marie", moved: { id: "2", username: "marie", acct: "marie@ailleurs.example" } });
+      },
+    });
+    renderWithProviders(<MyDataScreen />);
+    const section = (await screen.findByRole("heading", { name: "Déménager mon compte" })).closest("section")!;
+    const form = within(section).getByRole("group", { name: "Partir vers un autre compte" });
+    fireEvent.change(within(form).getByLabelText("Adresse du nouveau compte"), { target: { value: "marie@ailleurs.example" } });
+    await act(async () => within(form).getByRole("button", { name: "Déménager mon compte" }).click());
+    expect(within(form).getByRole("alert").textContent).toMatch(/mot de passe/);
+    fireEvent.change(within(form).getByLabelText("Mot de passe actuel"), { target: { value: "secret secret" } });
+    await act(async () => within(form).getByRole("button", { name: "Déménager mon compte" }).click());
+    expect(sent).toEqual([]);
+    await act(async () => within(await screen.findByRole("dialog")).getByRole("button", { name: "Déménager mon compte" }).click());
+    expect(sent).toEqual([{ target_acct: "marie@ailleurs.example", password: "secret secret" }]);
+    expect((await within(form).findByRole("alert")).textContent).toMatch(/ajoutez-le là-bas d’abord/);
+    // once the new account lists this one, the move goes through and says where to
+    listsUs = true;
+    fireEvent.change(within(form).getByLabelText("Mot de passe actuel"), { target: { value: "secret secret" } });
+    await act(async () => within(form).getByRole("button", { name: "Déménager mon compte" }).click());
+    await act(async () => within(await screen.findByRole("dialog")).getByRole("button", { name: "Déménager mon compte" }).click());
+    expect((await within(form).findByRole("status")).textContent).toMatch(/a déménagé vers marie@ailleurs.example/);
+  });
+
   it("deleting asks for the password and a confirmation before calling the server", async () => {
     let deleted = false;
     routes({

@@ -1,8 +1,9 @@
 // Réglages → Mes données: the resident's data rights. Their archive (ask,
 // follow, download), imports of Mastodon CSV files with each line's result,
-// their aliases (for moving), and deleting their account with its grace period.
+// moving their account (aliases to arrive here, the move to leave), and
+// deleting their account with its grace period.
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from "react";
-import { api, ApiError, type AccountAlias, type DataExport, type DataImport, type DataImportLine, type DataImportType } from "../api";
+import { api, ApiError, type Account, type AccountAlias, type DataExport, type DataImport, type DataImportLine, type DataImportType } from "../api";
 import { EmptyState, ErrorNotice, FormError, Loading, PageTitle, useErrorText } from "../components/common";
 import { ConfirmDialog } from "../components/Dialog";
 import { useI18n } from "../i18n/context";
@@ -263,8 +264,8 @@ function AliasesSection() {
   };
 
   return (
-    <section className="card" aria-labelledby={`${ids}-title`}>
-      <h2 id={`${ids}-title`}>{t("myData.aliases.title")}</h2>
+    <div className="subsection" role="group" aria-labelledby={`${ids}-title`}>
+      <h3 id={`${ids}-title`}>{t("myData.aliases.title")}</h3>
       <p className="field-hint">{t("myData.aliases.intro")}</p>
       {error ? <ErrorNotice error={error} /> : null}
       {aliases?.length === 0 ? <EmptyState>{t("myData.aliases.empty")}</EmptyState> : null}
@@ -288,6 +289,93 @@ function AliasesSection() {
           {t("myData.aliases.add")}
         </button>
       </form>
+    </div>
+  );
+}
+
+/** Leaving for another account: the target (which lists this one among its aliases) and the password. */
+function MoveForm() {
+  const { t } = useI18n();
+  const announce = useAnnounce();
+  const errorText = useErrorText();
+  const { account } = useSession();
+  const ids = useId();
+  const [target, setTarget] = useState("");
+  const [password, setPassword] = useState("");
+  const [problem, setProblem] = useState<string | null>(null);
+  const [confirm, setConfirm] = useState(false);
+  const [movedTo, setMovedTo] = useState<Account | null>(account?.moved ?? null);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!/^@?[^@\s]+@[^@\s]+$/.test(target.trim())) return setProblem(t("myData.aliases.invalid"));
+    if (!password) return setProblem(t("myData.move.passwordRequired"));
+    setProblem(null);
+    setConfirm(true);
+  };
+
+  const reallyMove = async () => {
+    setConfirm(false);
+    try {
+      const moved = await api.moveAccount(target.trim(), password);
+      setPassword("");
+      setMovedTo(moved.moved ?? null);
+      announce(t("myData.move.done", { acct: moved.moved?.acct ?? target.trim() }));
+    } catch (e) {
+      const field = e instanceof ApiError ? e.details?.target_acct?.[0]?.error : undefined;
+      if (e instanceof ApiError && e.status === 422 && e.details?.password) setProblem(t("settings.wrongPassword"));
+      else if (field === "ERR_NOT_ALIAS") setProblem(t("myData.move.notAlias"));
+      else if (e instanceof ApiError && e.status === 404) setProblem(t("myData.aliases.notFound"));
+      else setProblem(errorText(e));
+    }
+  };
+
+  return (
+    <div className="subsection" role="group" aria-labelledby={`${ids}-title`}>
+      <h3 id={`${ids}-title`}>{t("myData.move.leaveTitle")}</h3>
+      {movedTo ? (
+        <p role="status">
+          {t("myData.move.movedTo")} <Link to={`/@${movedTo.acct}`}>{movedTo.acct}</Link>
+        </p>
+      ) : null}
+      <p className="field-hint">{t("myData.move.leaveIntro")}</p>
+      <form className="form" onSubmit={submit} noValidate>
+        <FormError>{problem}</FormError>
+        <input type="text" name="username" autoComplete="username" hidden readOnly value="" />
+        <div className="field">
+          <label htmlFor={`${ids}-target`}>{t("myData.move.target")}</label>
+          <input id={`${ids}-target`} type="text" autoCapitalize="none" spellCheck={false} placeholder="nom@autre-commune.fr" value={target} onChange={(e) => setTarget(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor={`${ids}-password`}>{t("settings.currentPassword")}</label>
+          <input id={`${ids}-password`} type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+        </div>
+        <button type="submit" className="button button-danger">
+          {t("myData.move.submit")}
+        </button>
+      </form>
+      <ConfirmDialog
+        open={confirm}
+        danger
+        title={t("myData.move.leaveTitle")}
+        message={t("myData.move.confirm", { acct: target.trim().replace(/^@/, "") })}
+        confirmLabel={t("myData.move.submit")}
+        onClose={() => setConfirm(false)}
+        onConfirm={reallyMove}
+      />
+    </div>
+  );
+}
+
+function MoveSection() {
+  const { t } = useI18n();
+  const ids = useId();
+  return (
+    <section className="card" aria-labelledby={`${ids}-title`}>
+      <h2 id={`${ids}-title`}>{t("myData.move.title")}</h2>
+      <p>{t("myData.move.intro")}</p>
+      <AliasesSection />
+      <MoveForm />
     </section>
   );
 }
@@ -358,7 +446,7 @@ export function MyDataScreen() {
       </p>
       <ExportSection />
       <ImportSection />
-      <AliasesSection />
+      <MoveSection />
       <DeletionSection />
     </>
   );

@@ -21,6 +21,13 @@ function acctOf(ctx: DomainContext, a: Account): string {
   return `${a.username}@${a.domain ?? ctx.config.domain}`;
 }
 
+/** The ActivityPub id of the account this one moved to (movedTo), or null. */
+export async function movedToUri(ctx: DomainContext, account: Account): Promise<string | null> {
+  if (!account.movedToAccountId) return null;
+  const [row] = await ctx.db.select({ uri: accounts.uri }).from(accounts).where(eq(accounts.id, account.movedToAccountId));
+  return row?.uri ?? null;
+}
+
 export async function listAliases(ctx: DomainContext, accountId: string): Promise<Alias[]> {
   const account = await getAccount(ctx, accountId);
   const known = new Map((await accountsByUris(ctx, account.alsoKnownAs)).map((a) => [a.uri, a]));

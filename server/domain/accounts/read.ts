@@ -20,6 +20,8 @@ export interface AccountView {
   counts: AccountCounts;
   /** the local role (resident, moderator, admin); null for a remote account */
   role: string | null;
+  /** the account this one moved to (Mastodon's `moved`), when it did */
+  moved?: AccountView | null;
 }
 
 /** The signed-in resident's own account, with what only they see. */
@@ -35,8 +37,15 @@ const none = (): AccountCounts => ({ followers: 0, following: 0, statuses: 0 });
  * Followers, following and statuses counts, and the local role, of every account in
  * one query (one round trip instead of four: queries do not overlap on PGlite).
  */
-export async function loadAccountViews(ctx: DomainContext, rows: Account[]): Promise<AccountView[]> {
+export async function loadAccountViews(ctx: DomainContext, rows: Account[], withMoved = true): Promise<AccountView[]> {
   const ids = [...new Set(rows.map((r) => r.id))];
+  // the accounts moved to, one level deep (as Mastodon), read only when a row has one
+  const movedIds = withMoved ? [...new Set(rows.flatMap((r) => (r.movedToAccountId ? [r.movedToAccountId] : [])))] : [];
+  const moved = new Map<string, AccountView>();
+  if (movedIds.length > 0) {
+    const targets = await ctx.db.select().from(accounts).where(inArray(accounts.id, movedIds));
+    for (const v of await loadAccountViews(ctx, targets, false)) if (!v.account.suspendedAt) moved.set(v.account.id, v);
+  }
   const counts = new Map<string, AccountCounts>();
   const roles = new Map<string, string>();
   if (ids.length > 0) {
@@ -46,7 +55,12 @@ export async function loadAccountViews(ctx: DomainContext, rows: Account[]): Pro
       if (r.role) roles.set(id, r.role);
     }
   }
-  return rows.map((account) => ({ account, counts: counts.get(account.id) ?? none(), role: roles.get(account.id) ?? null }));
+  return rows.map((account) => {
+    const view: AccountView = { account, counts: counts.get(account.id) ?? none(), role: roles.get(account.id) ?? null };
+    const to = account.movedToAccountId ? moved.get(account.movedToAccountId) : undefined;
+    if (to) view.moved = to;
+    return view;
+  });
 }
 
 export async function loadAccountView(ctx: DomainContext, row: Account): Promise<AccountView> {

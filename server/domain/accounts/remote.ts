@@ -156,7 +156,7 @@ export async function accountsByUris(ctx: DomainContext, uris: string[]): Promis
   return [...found, ...rows];
 }
 
-/** A Move was announced: recorded for moderators; followers are not moved automatically. */
+/** A Move was announced (and checked): recorded for moderators, movedTo set (the inbox then moves the followers: moveAccount). */
 export async function recordMove(ctx: DomainContext, accountId: string, targetUri: string, activityUri: string | null): Promise<void> {
   await ctx.db.insert(accountMoves).values({ id: newId(), accountId, targetUri, activityUri });
   const target = await findAccountByUri(ctx, targetUri);
