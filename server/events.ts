@@ -12,6 +12,12 @@ export interface DomainEvents {
    */
   "group.status.created": { statusId: string; accountId: string; local: boolean; groupId: string };
   "group.status.updated": { statusId: string; accountId: string; local: boolean; groupId: string };
+  /**
+   * A local group was deleted (its posts went first, each with its own "status.deleted"):
+   * its actor's uri, and the inboxes of its remote members, computed before the
+   * memberships went (they are who must hear of it: Delete(Group)).
+   */
+  "group.deleted": { groupId: string; uri: string; memberInboxes: string[] };
   /** the row is gone; what subscribers need to address the deletion is carried along */
   "status.deleted": {
     statusId: string;

@@ -2,18 +2,22 @@
 // leaving, join requests, members and roles, bans, the group timeline, and the
 // moderators' pins and removals. Mastodon's style: Link pagination, {"error"},
 // 422 for invalid input, 404 for what does not exist.
-import { Router, type Request } from "express";
+import { Router, type Request, type RequestHandler } from "express";
+import multer from "multer";
 import { z } from "zod";
 import { currentAuth, requireAuth } from "../auth/middleware";
-import { approveJoinRequest, banFromGroup, createGroup, getGroup, GROUP_KINDS, groupBansList, groupDirectory, groupMembers, isInstanceStaff, joinGroup, joinRequests, leaveGroup, mayModerate, membershipsOf, rejectJoinRequest, removeMember, setMemberRole, standingIn, unbanFromGroup, updateGroup, type Standing } from "../domain/groups";
+import { approveJoinRequest, banFromGroup, checkMayChangeGroup, createGroup, getGroup, GROUP_KINDS, groupBansList, groupDirectory, groupMembers, isInstanceStaff, joinGroup, joinRequests, leaveGroup, mayModerate, membershipsOf, rejectJoinRequest, removeMember, setMemberRole, standingIn, unbanFromGroup, updateGroup, type Standing } from "../domain/groups";
 import { pinnedGroupStatuses } from "../domain/group-posts";
 import { unpinGroupStatus } from "../domain/group-posts";
 import { removeGroupStatus } from "../domain/group-posts";
 import { groupTimeline } from "../domain/group-posts";
 import { pinGroupStatus } from "../domain/group-posts";
+import { deleteGroup } from "../domain/group-posts";
+import { MAX_IMAGE_BYTES, removeMediaFiles, sniffUpload, storeProfileImage } from "../domain/media";
+import { Invalid } from "../errors";
 import { getAccount } from "../domain/accounts";
 import type { Services } from "../services";
-import { boolish, idParam, idSchema, pageParams, parseBody, parseQuery, setLinkHeader } from "./http";
+import { boolish, idParam, idSchema, multipart, pageParams, parseBody, parseQuery, setLinkHeader } from "./http";
 import { serializeBans, serializeGroup, serializeGroups, serializeMember, serializeMembers } from "../entities/group";
 import { serializeStatus, serializeStatuses } from "../entities/status";
 import { loadAccountView, loadAccountViews } from "../domain/accounts";
@@ -47,6 +51,19 @@ const directorySchema = z.object({
 });
 
 const reasonSchema = z.object({ reason: z.string().max(10_000).optional() }).strict();
+
+// a group's avatar and header come as multipart files, as a resident's do (PATCH /api/v1/accounts/update_credentials)
+const upload = multer({
+  storage: multer.memoryStorage(),
+  limits: { fileSize: MAX_IMAGE_BYTES, files: 2, fields: 20, fieldSize: 40_000 },
+});
+const imageFields = multipart(
+  upload.fields([
+    { name: "avatar", maxCount: 1 },
+    { name: "header", maxCount: 1 },
+  ]),
+);
+const groupImages: RequestHandler = (req, res, next) => (req.is("multipart/form-data") ? imageFields(req, res, next) : next());
 
 export function groupsRouter(services: Services): Router {
   const router = Router();
@@ -91,12 +108,40 @@ export function groupsRouter(services: Services): Router {
     res.json(await groupEntity(req, idParam(req)));
   });
 
-  router.patch("/api/parvis/groups/:id", requireAuth("write:accounts"), async (req, res) => {
+  router.patch("/api/parvis/groups/:id", requireAuth("write:accounts"), groupImages, async (req, res) => {
+    const id = idParam(req);
+    // the group, and the caller's right to change it, before any file is written
+    const before = await checkMayChangeGroup(ctx, me(req).id, id);
+    const body = parseBody(updateSchema, req);
+    const files = req.files as Record<string, Express.Multer.File[]> | undefined;
+    const avatar = files?.avatar?.[0];
+    const header = files?.header?.[0];
+    for (const file of [avatar, header]) {
+      if (file && sniffUpload(file.buffer)?.kind !== "image") throw new Invalid("File type is not supported: PNG, JPEG, GIF or WebP images only");
+    }
+    const stored: string[] = [];
+    try {
+      const avatarUrl = avatar ? (await storeProfileImage(ctx, avatar.buffer)).fileName : undefined;
+      if (avatarUrl) stored.push(avatarUrl);
+      const headerUrl = header ? (await storeProfileImage(ctx, header.buffer)).fileName : undefined;
+      if (headerUrl) stored.push(headerUrl);
+      await updateGroup(ctx, me(req).id, id, { ...body, avatarUrl, headerUrl });
+    } catch (e) {
+      // an image that could not be decoded, or a field the domain refused: no file stays behind
+      await removeMediaFiles(ctx, stored);
+      throw e;
+    }
+    // a replaced picture is no longer served
+    await removeMediaFiles(ctx, [avatar ? before.account.avatarUrl : null, header ? before.account.headerUrl : null]);
+    res.json(await groupEntity(req, id));
+  });
+
+  router.delete("/api/parvis/groups/:id", requireAuth("write:accounts"), async (req, res) => {
     const id = idParam(req);
     await getGroup(ctx, id);
-    const body = parseBody(updateSchema, req);
-    await updateGroup(ctx, me(req).id, id, body);
-    res.json(await groupEntity(req, id));
+    const body = parseBody(reasonSchema, req);
+    await deleteGroup(ctx, me(req).id, id, { reason: body.reason });
+    res.json({});
   });
 
   router.post("/api/parvis/groups/:id/join", requireAuth("write:follows"), async (req, res) => {

@@ -15,7 +15,7 @@ import { serializeNotificationGroups } from "../entities/notification-group";
 import { loadAccountViewsByIds } from "../domain/accounts";
 import { loadNotificationGroupViews } from "../domain/views";
 
-const TYPES = ["mention", "follow", "follow_request", "favourite", "reblog", "status", "update", "poll", "admin.sign_up", "admin.report"] as const;
+const TYPES = ["mention", "follow", "follow_request", "favourite", "reblog", "status", "update", "poll", "admin.sign_up", "admin.report", "parvis.group_request", "parvis.group_approved", "parvis.group_promoted"] as const;
 const typeList = listOf(z.string().max(40))
   .optional()
   .transform((l) => l?.filter((t): t is NotificationType => (TYPES as readonly string[]).includes(t)));

@@ -290,6 +290,7 @@ export const SCOPE_TABLE: readonly Row[] = [
   ["POST", "/api/parvis/groups", "write:accounts"],
   ["GET", "/api/parvis/groups/:id", optional("read:accounts")],
   ["PATCH", "/api/parvis/groups/:id", "write:accounts"],
+  ["DELETE", "/api/parvis/groups/:id", "write:accounts"],
   ["POST", "/api/parvis/groups/:id/join", "write:follows"],
   ["POST", "/api/parvis/groups/:id/leave", "write:follows"],
   ["GET", "/api/parvis/groups/:id/requests", "read:follows"],

@@ -40,7 +40,12 @@ export type NotificationType =
   | "reblog"
   | "status"
   | "update"
-  | "poll";
+  | "poll"
+  // Parvis groups (docs/api.md "Group notifications"): a join request to a group one moderates,
+  // one's request approved, one's promotion to moderator (or admin)
+  | "parvis.group_request"
+  | "parvis.group_approved"
+  | "parvis.group_promoted";
 
 export interface ProfileField {
   name: string;
@@ -518,12 +523,14 @@ export const notifications = pgTable(
     statusId: snowflake("status_id").references(() => statuses.id, { onDelete: "cascade" }),
     /** Mastodon's group key ("favourite-<status id>-<hour bucket>"…) for grouped types; null: ungrouped */
     groupKey: text("group_key"),
+    /** the Parvis group a parvis.group_* notification is about (a join request, an approval, a promotion) */
+    parvisGroupId: snowflake("parvis_group_id").references(() => accounts.id, { onDelete: "cascade" }),
     createdAt: createdAt(),
   },
   (t) => [
     index("notifications_account_idx").on(t.accountId, t.id.desc()),
     index("notifications_group_idx").on(t.accountId, t.groupKey, t.id.desc()).where(sql`${t.groupKey} is not null`),
-    uniqueIndex("notifications_once_uq").on(t.accountId, t.fromAccountId, t.type, sql`coalesce(${t.statusId}, 0)`),
+    uniqueIndex("notifications_once_uq").on(t.accountId, t.fromAccountId, t.type, sql`coalesce(${t.statusId}, 0)`, sql`coalesce(${t.parvisGroupId}, 0)`),
   ],
 );
 

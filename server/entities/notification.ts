@@ -1,7 +1,7 @@
 // Loaded notifications (server/domain/notifications/read.ts) → Mastodon Notification entities.
 import type { NotificationView } from "../domain/views";
 import { serializeAccount, type AccountEntity } from "./account";
-import { serializeStatuses, type StatusEntity } from "./status";
+import { serializeStatuses, statusGroupEntity, type StatusEntity, type StatusGroupEntity } from "./status";
 
 export interface NotificationEntity {
   id: string;
@@ -10,6 +10,8 @@ export interface NotificationEntity {
   created_at: string;
   account: AccountEntity;
   status?: StatusEntity | null;
+  /** Parvis: the group a parvis.group_* notification is about (null: the group is gone) */
+  parvis_group?: StatusGroupEntity | null;
 }
 
 export function serializeNotifications(origin: string, views: NotificationView[]): NotificationEntity[] {
@@ -26,6 +28,7 @@ export function serializeNotifications(origin: string, views: NotificationView[]
       created_at: n.createdAt.toISOString(),
       account: serializeAccount(origin, v.account),
       ...(n.statusId ? { status: v.status ? statusOf.get(v.status)! : null } : {}),
+      ...(n.parvisGroupId ? { parvis_group: v.group ? statusGroupEntity(v.group) : null } : {}),
     };
   });
 }

@@ -4,6 +4,7 @@
 import { acctOf, type AccountView } from "../domain/accounts";
 import { htmlToText, isHttpUrl } from "../domain/content";
 import type { StatusView } from "../domain/views";
+import type { LoadedGroup } from "../domain/groups";
 import { localUrls } from "../urls";
 import { serializeAccount, type AccountEntity } from "./account";
 import { serializeMedia, type MediaEntity } from "./media";
@@ -52,6 +53,18 @@ export interface StatusPlaceEntity {
   latitude: number;
   longitude: number;
   name: string | null;
+}
+
+/** A group as a status (or a notification) names it. */
+export function statusGroupEntity(group: LoadedGroup): StatusGroupEntity {
+  return {
+    id: group.account.id,
+    slug: group.account.username,
+    acct: acctOf(group.account),
+    name: group.account.displayName,
+    url: isHttpUrl(group.account.url) ? group.account.url : group.account.uri,
+    visibility: group.group.visibility,
+  };
 }
 
 export interface StatusGroupEntity {
@@ -115,14 +128,7 @@ export function serializeStatuses(origin: string, views: StatusView[], options: 
     };
     const group = v.group;
     if (group) {
-      entity.parvis_group = {
-        id: group.account.id,
-        slug: group.account.username,
-        acct: acctOf(group.account),
-        name: group.account.displayName,
-        url: isHttpUrl(group.account.url) ? group.account.url : group.account.uri,
-        visibility: group.group.visibility,
-      };
+      entity.parvis_group = statusGroupEntity(group);
     }
     if (viewerId !== null) {
       entity.favourited = extra?.favourited ?? false;

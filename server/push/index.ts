@@ -59,9 +59,13 @@ export async function pushPayload(services: Services, subscription: PushSubscrip
   const locale: Locale = row.locale === "en" ? "en" : "fr";
   const name = from.displayName || from.username;
   const key = `push.${notification.type}` as MessageKey;
-  const known = ["mention", "status", "reblog", "follow", "follow_request", "favourite", "poll", "update"].includes(notification.type);
+  const known = ["mention", "status", "reblog", "follow", "follow_request", "favourite", "poll", "update", "parvis.group_request", "parvis.group_approved", "parvis.group_promoted"].includes(notification.type);
   let body = "";
-  if (notification.statusId) {
+  if (notification.parvisGroupId) {
+    // a group notification: the body names the group (apps show title and body as they are)
+    const [group] = await db.select({ name: accounts.displayName, username: accounts.username }).from(accounts).where(eq(accounts.id, notification.parvisGroupId));
+    if (group) body = group.name || group.username;
+  } else if (notification.statusId) {
     const [status] = await db.select({ content: statuses.content, spoiler: statuses.spoilerText }).from(statuses).where(eq(statuses.id, notification.statusId));
     if (status) body = status.spoiler || htmlToText(status.content);
   } else {

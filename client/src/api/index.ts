@@ -197,6 +197,9 @@ export const api = {
   group: (id: string) => data(request<Group>("GET", `/api/parvis/groups/${enc(id)}`)),
   createGroup: (input: GroupInput) => data(request<Group>("POST", "/api/parvis/groups", { json: input })),
   updateGroup: (id: string, input: GroupInput) => data(request<Group>("PATCH", `/api/parvis/groups/${enc(id)}`, { json: input })),
+  /** a group's avatar and header (multipart fields `avatar`, `header`) */
+  updateGroupImages: (id: string, form: FormData) => data(request<Group>("PATCH", `/api/parvis/groups/${enc(id)}`, { form })),
+  deleteGroup: (id: string) => data(request<unknown>("DELETE", `/api/parvis/groups/${enc(id)}`)),
   joinGroup: (id: string, acceptCharter: boolean) =>
     data(request<Group>("POST", `/api/parvis/groups/${enc(id)}/join`, { json: acceptCharter ? { accept_charter: true } : {} })),
   leaveGroup: (id: string) => data(request<Group>("POST", `/api/parvis/groups/${enc(id)}/leave`)),

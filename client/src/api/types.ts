@@ -301,7 +301,10 @@ export type NotificationType =
   | "poll"
   | "update"
   | "admin.sign_up"
-  | "admin.report";
+  | "admin.report"
+  | "parvis.group_request"
+  | "parvis.group_approved"
+  | "parvis.group_promoted";
 
 export interface Notification {
   id: string;
@@ -309,6 +312,8 @@ export interface Notification {
   created_at: string;
   account: Account;
   status?: Status | null;
+  /** Parvis: the group a parvis.group_* notification is about (null: gone) */
+  parvis_group?: StatusGroup | null;
 }
 
 export interface Rule {
@@ -469,6 +474,7 @@ export interface AdminSettings {
   trends_review: boolean;
   moderation_log_anonymise: boolean;
   data_controller: string;
+  group_creation: "everyone" | "admins";
 }
 
 // --- moderation

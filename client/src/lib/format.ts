@@ -16,6 +16,11 @@ export function notificationKey(type: NotificationType | string, group: "types" 
     case "favourite":
     case "update":
       return `notifications.${group}.${type}`;
+    // Parvis groups: a join request, an approval, a promotion (the group is named apart)
+    case "parvis.group_request":
+    case "parvis.group_approved":
+    case "parvis.group_promoted":
+      return `notifications.${group}.${type.slice("parvis.".length)}`;
     default:
       return `notifications.${group}.other`;
   }

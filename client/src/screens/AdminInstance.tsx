@@ -46,6 +46,7 @@ export function AdminInstanceScreen() {
       {settings ? <CharterForm settings={settings} onSaved={setSettings} /> : null}
       {rules ? <RulesEditor rules={rules} onChange={setRules} /> : null}
       {settings ? <PrivacyForm settings={settings} onSaved={setSettings} /> : null}
+      {settings ? <GroupCreationForm settings={settings} onSaved={setSettings} /> : null}
     </>
   );
 }
@@ -278,6 +279,45 @@ function PrivacyForm({ settings, onSaved }: { settings: AdminSettings; onSaved: 
       <p>
         <Link to="/privacy">{t("privacy.link")}</Link>
       </p>
+    </form>
+  );
+}
+
+/** Who may create groups: every resident, or the instance's admins only. */
+function GroupCreationForm({ settings, onSaved }: { settings: AdminSettings; onSaved: (s: AdminSettings) => void }) {
+  const { t } = useI18n();
+  const errorText = useErrorText();
+  const announce = useAnnounce();
+  const ids = useId();
+  const [mode, setMode] = useState(settings.group_creation);
+  const [error, setError] = useState<unknown>(null);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      onSaved(await api.updateAdminSettings({ group_creation: mode }));
+      announce(t("adminInstance.saved"));
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <form className="card admin-form" onSubmit={submit} aria-labelledby={`${ids}-title`}>
+      <h2 id={`${ids}-title`}>{t("adminInstance.groups")}</h2>
+      <div className="field">
+        <label htmlFor={`${ids}-mode`}>{t("adminInstance.groupCreation")}</label>
+        <select id={`${ids}-mode`} value={mode} onChange={(e) => setMode(e.target.value as AdminSettings["group_creation"])} aria-describedby={`${ids}-hint`}>
+          <option value="everyone">{t("adminInstance.groupCreationEveryone")}</option>
+          <option value="admins">{t("adminInstance.groupCreationAdmins")}</option>
+        </select>
+        <p id={`${ids}-hint`} className="field-hint">
+          {t("adminInstance.groupCreationHint")}
+        </p>
+      </div>
+      <FormError>{error ? errorText(error) : null}</FormError>
+      <button type="submit" className="button">
+        {t("admin.save")}
+      </button>
     </form>
   );
 }

@@ -157,3 +157,46 @@ describe("the group stream", () => {
     expect(streamMatches(spec, ["user"], {})).toBe(false);
   });
 });
+
+describe("GroupManageScreen for a group's admin", { timeout: 20000 }, () => {
+  const adminGroup = () => makeGroup({ relationship: { ...makeGroup().relationship!, state: "active", role: "admin", can_moderate: true, can_administer: true } });
+  const manageRoutes = (extra: Record<string, (init?: RequestInit) => Response>) =>
+    routes({
+      "GET /api/parvis/groups/500": () => jsonResponse(adminGroup()),
+      "GET /api/parvis/groups/500/requests": () => jsonResponse([]),
+      "GET /api/parvis/groups/500/members": () => jsonResponse([]),
+      "GET /api/parvis/groups/500/bans": () => jsonResponse([]),
+      ...extra,
+    });
+
+  it("sends the chosen avatar as multipart", async () => {
+    let sent: FormData | null = null;
+    manageRoutes({
+      "PATCH /api/parvis/groups/500": (init) => {
+        sent = init?.body as FormData;
+        return jsonResponse(adminGroup());
+      },
+    });
+    renderWithProviders(<GroupManageScreen params={{ id: "500" }} search={new URLSearchParams()} />, { account: me as never });
+    const input = (await screen.findByLabelText("Avatar du groupe", undefined, { timeout: 10000 })) as HTMLInputElement;
+    const file = new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], "a.png", { type: "image/png" });
+    fireEvent.change(input, { target: { files: [file] } });
+    await act(async () => screen.getByRole("button", { name: "Enregistrer les images" }).click());
+    expect(sent).toBeInstanceOf(FormData);
+    expect((sent as unknown as FormData).get("avatar")).toBeInstanceOf(File);
+    expect((sent as unknown as FormData).get("header")).toBeNull();
+  });
+
+  it("deletes the group only after confirming", async () => {
+    manageRoutes({ "DELETE /api/parvis/groups/500": () => jsonResponse({}) });
+    renderWithProviders(<GroupManageScreen params={{ id: "500" }} search={new URLSearchParams()} />, { account: me as never });
+    await screen.findByLabelText("Avatar du groupe", undefined, { timeout: 10000 });
+    await act(async () => screen.getByText("Supprimer le groupe", { selector: "button" }).click());
+    expect(bodies("DELETE", "/api/parvis/groups/500")).toHaveLength(0);
+    const dialog = await screen.findByRole("dialog");
+    expect(dialog.textContent).toContain("Supprimer définitivement « Comité de vigilance »");
+    const confirm = [...dialog.querySelectorAll("button")].find((b) => b.textContent === "Supprimer le groupe")!;
+    await act(async () => confirm.click());
+    expect(bodies("DELETE", "/api/parvis/groups/500")).toHaveLength(1);
+  });
+});

@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useId, useMemo, useState, type FormEvent } from "react";
 import { api, type Group, type GroupBan, type GroupInput, type GroupKind, type GroupMember, type GroupRole, type Status as StatusEntity } from "../api";
 import { AccountRow } from "../components/Accounts";
-import { EmptyState, ErrorNotice, FormError, Loading, PageTitle, useErrorText } from "../components/common";
+import { Avatar, EmptyState, ErrorNotice, FormError, Loading, PageTitle, useErrorText } from "../components/common";
 import { Composer } from "../components/Composer";
 import { ConfirmDialog, Dialog } from "../components/Dialog";
 import { GroupModerationProvider } from "../components/GroupModeration";
@@ -24,9 +24,12 @@ function GroupCard({ group }: { group: Group }) {
   const state = group.relationship?.state;
   return (
     <article className="card group-card">
-      <h3 className="group-card-name">
-        <Link to={paths.group(group.id)}>{group.name}</Link>
-      </h3>
+      <div className="group-card-top">
+        <Avatar account={group.account} size={48} />
+        <h3 className="group-card-name">
+          <Link to={paths.group(group.id)}>{group.name}</Link>
+        </h3>
+      </div>
       <p className="group-card-meta">
         <span className="tag-label">{t(`groups.kind.${group.kind}`)}</span> {t("groups.membersCount", { count: group.members_count, formatted: formatNumber(group.members_count) })}
         {group.visibility === "members" ? <> · {t("groups.membersOnly")}</> : null}
@@ -349,14 +352,23 @@ function Membership({ group, onChange }: { group: Group; onChange: (g: Group) =>
   );
 }
 
+/** A real picture, not the server's "missing" placeholder. */
+function hasImage(url: string | undefined): boolean {
+  return Boolean(url) && !/\/missing\.png$/.test(url!);
+}
+
 function GroupHeader({ group }: { group: Group }) {
   const { t, formatNumber } = useI18n();
   return (
     <header className="card group-header">
-      <p className="group-meta">
-        <span className="tag-label">{t(`groups.kind.${group.kind}`)}</span> @{group.acct}
-        {group.area ? <> · {group.area}</> : null}
-      </p>
+      {hasImage(group.account.header) ? <img className="group-header-image" src={group.account.header} alt="" /> : null}
+      <div className="group-header-top">
+        <Avatar account={group.account} size={96} />
+        <p className="group-meta">
+          <span className="tag-label">{t(`groups.kind.${group.kind}`)}</span> @{group.acct}
+          {group.area ? <> · {group.area}</> : null}
+        </p>
+      </div>
       <p className="group-facts">
         {t("groups.membersCount", { count: group.members_count, formatted: formatNumber(group.members_count) })} · {t(`groups.visibility.${group.visibility}`)} ·{" "}
         {t(`groups.membership.${group.membership}`)} · {t(`groups.posting.${group.posting}`)}
@@ -694,6 +706,105 @@ export function GroupManageScreen({ params }: ScreenProps) {
           />
         </section>
       ) : null}
+      {group.relationship.can_administer ? <GroupImages group={group} onChange={setGroup} /> : null}
+      {group.relationship.can_administer ? <DeleteGroup group={group} /> : null}
     </>
+  );
+}
+
+/** The group's avatar and header (group admins): sent as multipart, re-encoded by the server. */
+function GroupImages({ group, onChange }: { group: Group; onChange: (g: Group) => void }) {
+  const { t } = useI18n();
+  const announce = useAnnounce();
+  const errorText = useErrorText();
+  const ids = useId();
+  const [avatar, setAvatar] = useState<File | null>(null);
+  const [header, setHeader] = useState<File | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [formKey, setFormKey] = useState(0);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!avatar && !header) return setProblem(t("groups.imagesNone"));
+    setProblem(null);
+    setBusy(true);
+    const form = new FormData();
+    if (avatar) form.append("avatar", avatar);
+    if (header) form.append("header", header);
+    try {
+      onChange(await api.updateGroupImages(group.id, form));
+      setAvatar(null);
+      setHeader(null);
+      setFormKey((k) => k + 1);
+      announce(t("groups.imagesSaved"));
+    } catch (e) {
+      setProblem(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section className="card" aria-labelledby={`${ids}-title`}>
+      <h2 id={`${ids}-title`}>{t("groups.images")}</h2>
+      <form className="form" onSubmit={submit} key={formKey} noValidate>
+        <FormError>{problem}</FormError>
+        <div className="field">
+          <label htmlFor={`${ids}-avatar`}>{t("groups.avatar")}</label>
+          <div className="avatar-field">
+            <Avatar account={group.account} size={48} />
+            <input id={`${ids}-avatar`} type="file" accept="image/png,image/jpeg,image/gif,image/webp" aria-describedby={`${ids}-hint`} onChange={(e) => setAvatar(e.target.files?.[0] ?? null)} />
+          </div>
+        </div>
+        <div className="field">
+          <label htmlFor={`${ids}-header`}>{t("groups.header")}</label>
+          <input id={`${ids}-header`} type="file" accept="image/png,image/jpeg,image/gif,image/webp" aria-describedby={`${ids}-hint`} onChange={(e) => setHeader(e.target.files?.[0] ?? null)} />
+        </div>
+        <p id={`${ids}-hint`} className="field-hint">
+          {t("groups.imagesHint")}
+        </p>
+        <button type="submit" className="button" disabled={busy}>
+          {t("groups.imagesSave")}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+/** "Supprimer le groupe", confirmed first (group admins, and the instance's staff). */
+function DeleteGroup({ group }: { group: Group }) {
+  const { t } = useI18n();
+  const announce = useAnnounce();
+  const errorText = useErrorText();
+  const ids = useId();
+  const [confirm, setConfirm] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const remove = async () => {
+    setConfirm(false);
+    try {
+      await api.deleteGroup(group.id);
+      announce(t("groups.deleted", { name: group.name }));
+      navigate("/groups");
+    } catch (e) {
+      setProblem(errorText(e));
+    }
+  };
+  return (
+    <section className="card group-danger" aria-labelledby={`${ids}-title`}>
+      <h2 id={`${ids}-title`}>{t("groups.deleteTitle")}</h2>
+      <p>{t("groups.deleteText")}</p>
+      <FormError>{problem}</FormError>
+      <button type="button" className="button button-danger" onClick={() => setConfirm(true)}>
+        {t("groups.delete")}
+      </button>
+      <ConfirmDialog
+        open={confirm}
+        title={t("groups.deleteTitle")}
+        message={t("groups.deleteConfirm", { name: group.name })}
+        confirmLabel={t("groups.delete")}
+        onConfirm={remove}
+        onClose={() => setConfirm(false)}
+        danger
+      />
+    </section>
   );
 }

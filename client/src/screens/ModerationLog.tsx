@@ -28,6 +28,7 @@ export const LOG_ACTIONS = [
   "rule_removed",
   "charter_changed",
   "group_removal",
+  "group_deleted",
 ] as const;
 
 export function ModerationLogScreen({ search }: Partial<ScreenProps>) {

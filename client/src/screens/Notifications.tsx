@@ -24,6 +24,9 @@ function TypeIcon({ type }: { type: string }) {
       return <StarIcon filled />;
     case "follow":
     case "follow_request":
+    case "parvis.group_request":
+    case "parvis.group_approved":
+    case "parvis.group_promoted":
       return <FollowersIcon />;
     case "update":
       return <EditIcon />;
@@ -94,6 +97,17 @@ function NotificationItem({
             {t("followRequests.reject")}
           </button>
         </div>
+      ) : null}
+      {notification.parvis_group ? (
+        <p className="notification-group">
+          {t("notifications.inGroup")} <Link to={paths.group(notification.parvis_group.id)}>{notification.parvis_group.name || notification.parvis_group.acct}</Link>
+          {notification.type === "parvis.group_request" ? (
+            <>
+              {" · "}
+              <Link to={`${paths.group(notification.parvis_group.id)}/manage`}>{t("notifications.seeRequests")}</Link>
+            </>
+          ) : null}
+        </p>
       ) : null}
       {notification.status ? (
         <div className={notification.type === "mention" || notification.type === "status" ? "notification-status" : "notification-status notification-status-quoted"}>

@@ -35,6 +35,9 @@ export interface GroupInput {
   visibility?: "public" | "members";
   membership?: "open" | "approval";
   posting?: "members" | "moderators";
+  /** stored file names (storeImageFile) of a new avatar and header: a group admin's change only */
+  avatarUrl?: string;
+  headerUrl?: string;
 }
 
 export interface CreateGroupInput extends GroupInput {
@@ -138,10 +141,16 @@ export async function createGroup(ctx: DomainContext, creator: Account, input: C
   return getGroup(ctx, id);
 }
 
-export async function updateGroup(ctx: DomainContext, actorId: string, groupId: string, input: GroupInput): Promise<LoadedGroup> {
-  const { group, account } = await getGroup(ctx, groupId);
-  if (account.domain !== null) throw new Forbidden("A remote group is changed on its own server");
+/** Whether this account may change the group (its admins, the instance's staff); Forbidden otherwise. */
+export async function checkMayChangeGroup(ctx: DomainContext, actorId: string, groupId: string): Promise<LoadedGroup> {
+  const loaded = await getGroup(ctx, groupId);
+  if (loaded.account.domain !== null) throw new Forbidden("A remote group is changed on its own server");
   if (!mayAdminister(await standingIn(ctx, groupId, actorId))) throw new Forbidden("Only the group's admins may change it");
+  return loaded;
+}
+
+export async function updateGroup(ctx: DomainContext, actorId: string, groupId: string, input: GroupInput): Promise<LoadedGroup> {
+  const { group } = await checkMayChangeGroup(ctx, actorId, groupId);
   const accountSet: Partial<typeof accounts.$inferInsert> = {};
   const groupSet: Partial<typeof groups.$inferInsert> = {};
   if (input.name !== undefined) accountSet.displayName = checkName(input.name);
@@ -162,6 +171,8 @@ export async function updateGroup(ctx: DomainContext, actorId: string, groupId: 
     groupSet.membership = input.membership;
     accountSet.locked = input.membership === "approval";
   }
+  if (input.avatarUrl !== undefined) accountSet.avatarUrl = input.avatarUrl;
+  if (input.headerUrl !== undefined) accountSet.headerUrl = input.headerUrl;
   checkCharter(groupSet.kind ?? group.kind, groupSet.charter ?? group.charter);
   const now = new Date();
   await ctx.db.transaction(async (tx) => {

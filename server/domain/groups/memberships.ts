@@ -9,6 +9,7 @@ import type { DomainContext } from "../context";
 import { finishPage, pageQuery, type PageParams } from "../pagination";
 import type { Account } from "../accounts/local";
 import { recountMembers } from "./groups";
+import { notify } from "../notifications/notifications";
 import { getGroup, isActiveMember, mayAdminister, mayModerate, rankOf, standingIn, type Membership } from "./rules";
 
 export const MAX_BAN_REASON = 1000;
@@ -40,7 +41,8 @@ export async function joinGroup(ctx: DomainContext, account: Account, groupId: s
     throw new Invalid("Validation failed: The charter of this group must be accepted to join it");
   }
   const active = group.membership === "open";
-  return ctx.db.transaction(async (tx) => {
+  let fresh = false;
+  const created = await ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(groupMemberships)
       .values({
@@ -64,8 +66,22 @@ export async function joinGroup(ctx: DomainContext, account: Account, groupId: s
       return existing;
     }
     if (active) await recountMembers(tx, groupId);
+    fresh = true;
     return row;
   });
+  if (fresh && created.state === "pending") await notifyModerators(ctx, groupId, account.id);
+  return created;
+}
+
+/** A join request tells the group's admins and moderators (those who are residents here). */
+async function notifyModerators(ctx: DomainContext, groupId: string, requesterId: string): Promise<void> {
+  const staff = await ctx.db
+    .select({ id: groupMemberships.accountId })
+    .from(groupMemberships)
+    .where(and(eq(groupMemberships.groupId, groupId), eq(groupMemberships.state, "active"), inArray(groupMemberships.role, ["admin", "moderator"])));
+  for (const { id } of staff) {
+    await notify(ctx, { recipientId: id, fromAccountId: requesterId, type: "parvis.group_request", parvisGroupId: groupId });
+  }
 }
 
 /** Locks the group's row: role changes and departures take turns, so "the last admin" is decided once. */
@@ -175,7 +191,7 @@ async function pendingRequest(ctx: DomainContext, groupId: string, accountId: st
 export async function approveJoinRequest(ctx: DomainContext, actorId: string, groupId: string, accountId: string): Promise<Membership> {
   await moderatorStanding(ctx, actorId, groupId);
   const request = await pendingRequest(ctx, groupId, accountId);
-  return ctx.db.transaction(async (tx) => {
+  const approved = await ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .update(groupMemberships)
       .set({ state: "active", joinedAt: new Date() })
@@ -185,6 +201,9 @@ export async function approveJoinRequest(ctx: DomainContext, actorId: string, gr
     await recountMembers(tx, groupId);
     return row;
   });
+  // the requester hears of it, from the group
+  await notify(ctx, { recipientId: accountId, fromAccountId: groupId, type: "parvis.group_approved", parvisGroupId: groupId });
+  return approved;
 }
 
 export async function rejectJoinRequest(ctx: DomainContext, actorId: string, groupId: string, accountId: string): Promise<void> {
@@ -197,21 +216,26 @@ export async function rejectJoinRequest(ctx: DomainContext, actorId: string, gro
 export async function setMemberRole(ctx: DomainContext, actorId: string, groupId: string, accountId: string, role: GroupRole): Promise<Membership> {
   await getGroup(ctx, groupId);
   if (!mayAdminister(await standingIn(ctx, groupId, actorId))) throw new Forbidden("Only the group's admins may change roles");
-  return ctx.db.transaction(async (tx) => {
+  const changed = await ctx.db.transaction(async (tx) => {
     await lockGroup(tx, groupId);
     const [current] = await tx
       .select()
       .from(groupMemberships)
       .where(and(eq(groupMemberships.groupId, groupId), eq(groupMemberships.accountId, accountId), eq(groupMemberships.state, "active")));
     if (!current) throw new NotFound("Member not found");
-    if (current.role === role) return current;
+    if (current.role === role) return { row: current, promoted: false };
     if (current.role === "admin" && (await adminCount(tx, groupId)) <= 1) {
       throw new Invalid("Validation failed: A group keeps at least one admin");
     }
     const [row] = await tx.update(groupMemberships).set({ role }).where(eq(groupMemberships.id, current.id)).returning();
-    return row;
+    return { row, promoted: RANK_OF[role] > RANK_OF[current.role] };
   });
+  // a promotion (to moderator or admin) is told to the member, from the group
+  if (changed.promoted) await notify(ctx, { recipientId: accountId, fromAccountId: groupId, type: "parvis.group_promoted", parvisGroupId: groupId });
+  return changed.row;
 }
+
+const RANK_OF: Record<GroupRole, number> = { member: 1, moderator: 2, admin: 3 };
 
 /** Removes a member (moderators remove members, admins moderators too). They may join again. */
 export async function removeMember(ctx: DomainContext, actorId: string, groupId: string, accountId: string): Promise<void> {

@@ -115,3 +115,27 @@ export async function groupPostVisibility(ctx: DomainContext, authorId: string, 
   if (!mayPost(group, standing)) throw new Forbidden("Only moderators may post in this group");
   return group.visibility === "members" ? "private" : "public";
 }
+
+/**
+ * The local group a post addresses by mentioning it (@slug), as Lemmy and Friendica
+ * take a Mastodon user's post into a group: the first mentioned local group the author
+ * may post in. Only where the post's audience does not widen: never for a direct post,
+ * and a public group takes public or unlisted posts only (a followers-only post stays
+ * the author's). Null when the post addresses no such group: it stays an ordinary post.
+ */
+export async function groupAddressedByMention(
+  ctx: DomainContext,
+  authorId: string,
+  mentioned: { id: string; domain: string | null; actorType: string }[],
+  visibility: "public" | "unlisted" | "private" | "direct",
+): Promise<string | null> {
+  if (visibility === "direct") return null;
+  for (const account of mentioned) {
+    if (account.domain !== null || account.actorType !== "Group") continue;
+    const [row] = await ctx.db.select().from(groups).where(eq(groups.accountId, account.id));
+    if (!row) continue;
+    if (row.visibility === "public" && visibility === "private") continue;
+    if (mayPost(row, await standingIn(ctx, account.id, authorId))) return account.id;
+  }
+  return null;
+}

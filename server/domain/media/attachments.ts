@@ -9,6 +9,7 @@ import { newId } from "../../ids";
 import type { DomainContext } from "../context";
 import { parseFocus, type Focus } from "./focus";
 import { processUpload, removeStoredFiles } from "./upload";
+import { processImage, sniffUpload } from "./process";
 import { storeOf } from "./store";
 import { stripHtml } from "../content/sanitize";
 
@@ -46,6 +47,21 @@ export async function storeImageFile(ctx: DomainContext, bytes: Buffer): Promise
   const fileName = `${newId()}.${kind.ext}`;
   await storeOf(ctx).put(fileName, bytes, kind.type);
   return { fileName, contentType: kind.type };
+}
+
+/**
+ * Writes a profile image (a group's avatar or header) re-encoded by the media
+ * pipeline (processImage: orientation applied, metadata such as EXIF GPS dropped,
+ * size capped) and returns its stored file name. Refuses what is not an image (422).
+ */
+export async function storeProfileImage(ctx: DomainContext, bytes: Buffer): Promise<{ fileName: string; contentType: string }> {
+  if (bytes.length > MAX_IMAGE_BYTES) throw new Invalid("File is too large");
+  const kind = sniffUpload(bytes);
+  if (!kind || kind.kind !== "image") throw new Invalid("File type is not supported: PNG, JPEG, GIF or WebP images only");
+  const image = await processImage(bytes, kind.format, { maxDimension: ctx.config.media.maxDimension });
+  const fileName = `${newId()}.${image.original.ext}`;
+  await storeOf(ctx).put(fileName, image.original.bytes, image.original.contentType);
+  return { fileName, contentType: image.original.contentType };
 }
 
 /** What an upload is, how it is processed and written: server/domain/media/*. */

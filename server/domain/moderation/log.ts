@@ -31,6 +31,7 @@ export const LOG_ACTIONS = [
   "rule_removed",
   "charter_changed",
   "group_removal",
+  "group_deleted",
 ] as const;
 export type LogAction = (typeof LOG_ACTIONS)[number];
 

@@ -28,6 +28,8 @@ export interface NotifyInput {
   statusId?: string | null;
   /** a resident is told about their own things too (their poll ended) */
   allowSelf?: boolean;
+  /** the group a parvis.group_* notification is about */
+  parvisGroupId?: string | null;
 }
 
 /** The recipient neither blocks the sender nor mutes its notifications (SQL, for one or many recipients). */
@@ -106,6 +108,7 @@ export async function notify(ctx: DomainContext, input: NotifyInput): Promise<No
           type: sql<NotificationType>`${input.type}::text`.as("type"),
           statusId: sql<string | null>`${input.statusId ?? null}::bigint`.as("status_id"),
           groupKey: sql<string | null>`${groupKey}::text`.as("group_key"),
+          parvisGroupId: sql<string | null>`${input.parvisGroupId ?? null}::bigint`.as("parvis_group_id"),
           createdAt: sql<Date>`now()`.as("created_at"),
         })
         .from(users)

@@ -27,7 +27,7 @@ import { recordMentions } from "../notifications/notifications";
 import { extractHashtags, extractMentions, mentionKey, renderStatusText, type ResolvedMention } from "../content/text";
 import { canSee, getVisibleStatus } from "../visibility/visibility";
 import { keepOriginalVersion, tagStatus } from "./storage";
-import { activeMembersAmong, groupPostVisibility } from "../groups/rules";
+import { activeMembersAmong, groupAddressedByMention, groupPostVisibility } from "../groups/rules";
 import { removeMediaFiles } from "../media/attachments";
 import { insertLocalPoll, replaceLocalPoll, validatePollInput, type PollInput } from "../polls/polls";
 import { placeColumns, validatePlace, type Place } from "../places/place";
@@ -190,9 +190,12 @@ export async function createStatus(ctx: DomainContext, author: Account, input: C
     [parent] = await ctx.db.select().from(statuses).where(eq(statuses.id, input.inReplyToId));
     if (!parent || parent.reblogOfId || !(await canSee(ctx, parent, author.id))) throw new NotFound("Replied-to status not found");
   }
+  const resolved = await resolveMentions(ctx, text);
   // a reply to a group's post is in that group; a post outside groups is not answered from inside one
   let groupId = input.groupId ?? null;
   if (parent?.groupId && groupId === null) groupId = parent.groupId;
+  // a post addressed to a local group by mentioning it (@slug) is posted in it, as Lemmy and Friendica take a Mastodon post
+  if (groupId === null && !parent) groupId = await groupAddressedByMention(ctx, author.id, resolved.accounts, input.visibility ?? "public");
   if (parent && (parent.groupId ?? null) !== groupId) {
     throw new Invalid("Validation failed: A reply is posted in the group of the post it answers");
   }
@@ -207,7 +210,6 @@ export async function createStatus(ctx: DomainContext, author: Account, input: C
   }
 
   const urls = localUrls(ctx.config.origin);
-  const resolved = await resolveMentions(ctx, text);
   const content = renderStatusText(text, resolved.map, urls.tagPage);
   const id = newId();
   const visibility = groupVisibility ?? input.visibility ?? "public";

@@ -7,12 +7,16 @@ import type { DomainContext } from "../context";
 import { loadFilteredStatusViews, loadStatusViews, type StatusView } from "./statuses";
 import type { NotificationGroup } from "../notifications/grouped";
 import type { Notification } from "../notifications/notifications";
+import { groupsByIds } from "../groups/groups";
+import type { LoadedGroup } from "../groups/rules";
 
 export interface NotificationView {
   notification: Notification;
   account: AccountView;
   /** present when the notification is about a status (null: no longer there) */
   status?: StatusView | null;
+  /** the group a parvis.group_* notification is about */
+  group?: LoadedGroup | null;
 }
 
 /**
@@ -23,9 +27,11 @@ export async function loadNotificationViews(ctx: DomainContext, rows: Notificati
   if (rows.length === 0) return [];
   const accountIds = [...new Set(rows.map((n) => n.fromAccountId))];
   const statusIds = [...new Set(rows.map((n) => n.statusId).filter((id): id is string => Boolean(id)))];
-  const [accountRows, statusRows] = await Promise.all([
+  const groupIds = [...new Set(rows.map((n) => n.parvisGroupId).filter((id): id is string => Boolean(id)))];
+  const [accountRows, statusRows, groupRows] = await Promise.all([
     ctx.db.select().from(accounts).where(inArray(accounts.id, accountIds)),
     statusIds.length ? ctx.db.select().from(statuses).where(inArray(statuses.id, statusIds)) : Promise.resolve([]),
+    groupsByIds(ctx, groupIds),
   ]);
   const accountViews = await loadAccountViews(ctx, accountRows);
   // the viewer's "notifications" filters: a hidden status takes its notification away
@@ -39,6 +45,7 @@ export async function loadNotificationViews(ctx: DomainContext, rows: Notificati
       notification: n,
       account: accountById.get(n.fromAccountId)!,
       ...(n.statusId ? { status: statusById.get(n.statusId) ?? null } : {}),
+      ...(n.parvisGroupId ? { group: groupRows.get(n.parvisGroupId) ?? null } : {}),
     }));
 }
 
