@@ -2,7 +2,7 @@
 // an observation's fields, read from the object's JSON as received, in either
 // of its forms — the compact term `observation` (or `parvis:observation`), or
 // its full IRI `<origin>/ns/parvis#observation` with a JSON literal
-// (`{"@type": "@json", "@value": {...}}`), as Fedify writes it on the wire —
+// (`{"type": "@json", "@value": {...}}`, as Fedify writes it on the wire) —
 // and its point from the Note's `location` (a Place). Pure translation: the
 // domain checks the values (recordRemoteObservation).
 import type { RemoteObservationData } from "../../server/domain/observations";

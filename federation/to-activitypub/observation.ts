@@ -6,8 +6,9 @@
 // Fedify 2.3.6's vocabulary has no room for it: ObservationNote adds it to
 // the JSON-LD the Note writes, as MediaDocument does for Mastodon's blurhash.
 // Fedify compacts outgoing activities against its own context, so on the wire
-// the term is written as its full IRI with the literal as `{"@type": "@json",
-// "@value": {...}}`; from-activitypub/observation.ts reads both forms.
+// the term is written as its full IRI with the literal as `{"type": "@json",
+// "@value": {...}}` ("type" is Fedify's alias of "@type");
+// from-activitypub/observation.ts reads every form.
 import { Note } from "@fedify/vocab";
 
 /** Where the context document is served, on every Parvis instance. */
