@@ -104,6 +104,23 @@ describe("observations across instances", { timeout: TEST_TIMEOUT }, () => {
     expect(onA.confirmationsCount).toBe(1);
   });
 
+  it("a members-only group's observation stays on its instance; a followers-only one reaches followers only", async () => {
+    const alice = await resident(A, "alice");
+    const bob = await resident(B, "bob");
+    await follow(B, bob, A, alice);
+    const group = await api<{ id: string }>(A, alice, "POST", "/api/parvis/groups", { slug: "vigie", name: "Vigilance", kind: "neighbourhood", visibility: "members" });
+    const point = { kind: "camera", latitude: 45.76, longitude: 4.83, tags: {} };
+    const secret = await api<ObservationBody>(A, alice, "POST", "/api/parvis/observations", { ...point, group_id: group.id });
+    const followers = await api<ObservationBody>(A, alice, "POST", "/api/parvis/observations", { ...point, visibility: "private" });
+    const open = await api<ObservationBody>(A, alice, "POST", "/api/parvis/observations", point);
+    await waitFor(async () => (await rowOnB(open.status.uri))?.observation, WAIT, "the public observation on B");
+    await waitFor(async () => (await rowOnB(followers.status.uri))?.observation, WAIT, "the followers-only observation on B");
+    expect(await rowOnB(secret.status.uri)).toBeUndefined();
+    const carol = await resident(B, "carol");
+    const seenByCarol = await api<ObservationBody[]>(B, carol, "GET", "/api/parvis/observations");
+    expect(seenByCarol.map((o) => o.status.uri)).toEqual([open.status.uri]);
+  });
+
   it("serves the extension's JSON-LD context at /ns/parvis", async () => {
     const res = await fetch(`${A.url}/ns/parvis`);
     expect(res.status).toBe(200);
