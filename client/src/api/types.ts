@@ -111,12 +111,26 @@ export interface Status {
   parvis_group?: StatusGroup;
   /** Parvis: the place its author published with it (null: none; absent from older servers) */
   parvis_place?: StatusPlace | null;
+  /** Parvis: an observation's structured fields (a camera, a civic issue) */
+  parvis_observation?: StatusObservation | null;
 }
 
 export interface StatusPlace {
   latitude: number;
   longitude: number;
   name: string | null;
+}
+
+export type ObservationKind = "camera" | "issue";
+export type ObservationState = "present" | "gone_proposed" | "gone";
+
+export interface StatusObservation {
+  kind: ObservationKind;
+  /** OpenStreetMap keys and values */
+  tags: Record<string, string>;
+  state: ObservationState;
+  last_seen_at: string;
+  confirmations_count: number;
 }
 
 export interface StatusGroup {

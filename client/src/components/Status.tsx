@@ -18,6 +18,7 @@ import { useGroupModerationItems } from "./GroupModeration";
 import { Poll } from "./Poll";
 import { MediaGrid } from "./MediaGrid";
 import { StatusPlace } from "./StatusPlace";
+import { ObservationCard } from "./ObservationCard";
 import "./Status.css";
 
 export function VisibilityIcon({ visibility }: { visibility: Visibility }) {
@@ -167,6 +168,7 @@ export function Status({ status: outer, focused }: StatusProps) {
             <Media status={status} />
             {status.poll ? <Poll poll={status.poll} /> : null}
             {status.parvis_place ? <StatusPlace place={status.parvis_place} /> : null}
+            {status.parvis_observation ? <ObservationCard observation={status.parvis_observation} /> : null}
           </>
         ) : null}
       </div>
