@@ -34,6 +34,7 @@ import { webSessionRouter } from "./web-session";
 import { dataRightsRouter } from "./data-rights";
 import { wellKnownRouter } from "./well-known";
 import { mediaFilesRouter } from "./media-files";
+import { openDataRouter } from "./open-data";
 import { notificationsReadUpTo } from "../domain/timelines";
 import { enforceScopes } from "../auth/scopes";
 
@@ -56,6 +57,8 @@ export function apiRouter(services: Services): Router {
   router.use(collectionsRouter(services));
   router.use(conversationsRouter(services));
   router.use(statusesRouter(services));
+  // before the observations router: /api/parvis/observations/:id must not take observations.geojson
+  router.use(openDataRouter(services));
   router.use(pollsRouter(services));
   router.use(announcementsRouter(services));
   router.use(pushRouter(services));
