@@ -5,3 +5,4 @@ export * from "./public";
 export * from "./terms";
 export * from "./freshness";
 export * from "./columns";
+export * from "./osm-extract";
