@@ -48,6 +48,8 @@ export interface CreateStatusInput {
   poll?: PollInput | null;
   /** the group it is posted in: its members read it, and it takes the group's visibility */
   groupId?: string | null;
+  /** more writes that belong to the status (an observation's row), in its transaction, before it is published */
+  withinTransaction?: (tx: DbOrTx, status: Status) => Promise<void>;
 }
 
 export const MAX_MEDIA = 4;
@@ -243,6 +245,7 @@ export async function createStatus(ctx: DomainContext, author: Account, input: C
             await tx.update(mediaAttachments).set({ statusId: row.id, position }).where(eq(mediaAttachments.id, mediaId));
           }
           if (input.poll) await insertLocalPoll(tx, row.id, author.id, input.poll, row.createdAt);
+          await input.withinTransaction?.(tx, row);
         },
       },
     );
@@ -266,6 +269,8 @@ export interface EditStatusInput {
   language?: string | null;
   /** a new poll (votes are reset when its options change), null to remove it, absent to keep it */
   poll?: PollInput | null;
+  /** more writes that belong to the edit (an observation's correction), in its transaction, before it is published */
+  withinTransaction?: (tx: DbOrTx, status: Status) => Promise<void>;
 }
 
 export async function editStatus(ctx: DomainContext, editor: Account, id: string, input: EditStatusInput): Promise<Status> {
@@ -320,6 +325,7 @@ export async function editStatus(ctx: DomainContext, editor: Account, id: string
     const mentionIds = resolved.accounts.map((a) => a.id);
     if (mentionIds.length) await tx.insert(mentions).values(mentionIds.map((accountId) => ({ statusId: id, accountId }))).onConflictDoNothing();
     await tagStatus(tx, id, tagNames, { replace: true });
+    await input.withinTransaction?.(tx, row);
     if (row.groupId) {
       await record("group.status.updated", { statusId: id, accountId: editor.id, local: row.local, groupId: row.groupId }, { durable: row.local });
     } else {
