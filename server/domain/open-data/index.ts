@@ -6,3 +6,4 @@ export * from "./terms";
 export * from "./freshness";
 export * from "./columns";
 export * from "./osm-extract";
+export * from "./osm-import";

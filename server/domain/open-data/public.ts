@@ -134,10 +134,3 @@ export async function publicObservationsPage(ctx: Pick<DomainContext, "db">, fil
   return { items, next: more ? kept[kept.length - 1].id : null };
 }
 
-/** The kinds an open-data filter accepts. */
-export const OPEN_DATA_KINDS: readonly ObservationKind[] = ["camera", "issue"];
-
-/** Known kinds only: anything else is refused at the edge. */
-export function isObservationKind(value: string): value is ObservationKind {
-  return (OPEN_DATA_KINDS as readonly string[]).includes(value);
-}
