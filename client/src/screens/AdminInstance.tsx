@@ -340,7 +340,7 @@ function OpenDataForm({ settings, onSaved }: { settings: AdminSettings; onSaved:
       </div>
       <FormError>{error ? errorText(error) : null}</FormError>
       <button type="submit" className="button">
-        {t("admin.save")}
+        {t("adminInstance.openDataSave")}
       </button>
       <p>
         {t("adminInstance.openDataDownload")} <a href="/api/parvis/observations.geojson">GeoJSON</a> · <a href="/api/parvis/observations.csv">CSV</a>
