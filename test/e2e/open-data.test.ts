@@ -54,14 +54,14 @@ describe("open data from the admin screen", () => {
 
     await page.getByLabel("Fichier (.osm ou .geojson)").setInputFiles(OSM);
     await page.getByRole("button", { name: "Importer", exact: true }).click();
-    await page.getByText("Import terminé : 5 créées, 0 mises à jour, 0 inchangées, 1 ignorées.", { exact: true }).waitFor();
+    await page.locator("#main").getByText("Import terminé : 5 créées, 0 mises à jour, 0 inchangées, 1 ignorées.", { exact: true }).waitFor();
     await page.getByText("way/1123400567").waitFor();
     expect(await countRows(t, "observations")).toBe(5);
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, "admin-open-data-phone");
 
     await page.getByRole("button", { name: "Importer", exact: true }).click();
-    await page.getByText("Import terminé : 0 créées, 0 mises à jour, 5 inchangées, 1 ignorées.", { exact: true }).waitFor();
+    await page.locator("#main").getByText("Import terminé : 0 créées, 0 mises à jour, 5 inchangées, 1 ignorées.", { exact: true }).waitFor();
     expect(await countRows(t, "observations")).toBe(5);
 
     const geojson = await page.request.get(`${t.url}/api/parvis/observations.geojson`);

@@ -399,7 +399,7 @@ function ObservationImportForm() {
         {busy ? t("adminInstance.importing") : t("adminInstance.importButton")}
       </button>
       {report ? (
-        <div role="status" className="import-report">
+        <div className="import-report">
           <p>{t("adminInstance.importDone", { created: report.created, updated: report.updated, unchanged: report.unchanged, skipped: report.skipped })}</p>
           {dropped.length ? (
             <p>
