@@ -217,6 +217,21 @@ describe("GeoJSON of public observations", () => {
     expect((await t.http.get(`${GEOJSON}?limit=100000`)).status).toBe(200);
   });
 
+  it("is readable from any origin, validators included (CORS)", async () => {
+    const preflight = await t.http
+      .options(GEOJSON)
+      .set("Origin", "https://carto.example")
+      .set("Access-Control-Request-Method", "GET")
+      .set("Access-Control-Request-Headers", "if-none-match");
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers["access-control-allow-origin"]).toBe("*");
+    expect(preflight.headers["access-control-allow-headers"]).toMatch(/If-None-Match/);
+    const res = await t.http.get(CSV).set("Origin", "https://carto.example");
+    expect(res.headers["access-control-allow-origin"]).toBe("*");
+    expect(res.headers["access-control-expose-headers"]).toMatch(/ETag/);
+    expect(res.headers["access-control-expose-headers"]).toMatch(/Link/);
+  });
+
   it("does not collide with /api/parvis/observations/:id", async () => {
     const res = await t.http.get(GEOJSON);
     expect(res.status).toBe(200);
