@@ -6,12 +6,14 @@ import {
   LanguageString,
   Mention,
   Note,
+  Place,
   Question,
 } from "@fedify/vocab";
 import type { ListedStatus, StatusForFederation } from "../../server/domain/statuses";
 import { localUrls } from "../../server/urls";
 import { addressing, toInstant, type Author } from "./addressing";
 import { attachmentToDocument, focusOf, positive, type AttachmentForObject } from "./media";
+import { ObservationNote, observationLiteral, parvisNamespace } from "./observation";
 
 export interface MentionForObject {
   /** the mentioned actor's id */
@@ -29,6 +31,10 @@ export interface StatusForObject extends ListedStatus {
   hashtags?: string[];
   attachments?: AttachmentForObject[];
   poll?: PollForObject | null;
+  /** the place the author published with it: an ActivityStreams Place in `location` */
+  place?: { latitude: number; longitude: number; name: string | null } | null;
+  /** an observation's fields, for the Parvis extension (to-activitypub/observation.ts) */
+  observation?: { namespace: string; literal: Record<string, unknown> } | null;
 }
 
 /** A local poll as a Question renders it (Mastodon's shape). */
@@ -83,7 +89,9 @@ export function statusToNote(status: StatusForObject, author: Author, tagUrl?: (
     attachments: (status.attachments ?? []).map(attachmentToDocument),
     tos,
     ccs,
+    location: status.place ? new Place({ latitude: status.place.latitude, longitude: status.place.longitude, name: status.place.name }) : null,
   };
+  if (status.observation && !status.poll) return new ObservationNote(values, status.observation);
   if (!status.poll) return new Note(values);
   const poll = status.poll;
   // Mastodon's Question: each option a Note with its name and a replies collection counting its votes
@@ -124,6 +132,11 @@ export function federatedStatus(data: StatusForFederation, origin: string, local
     reblogOfAuthorUri: data.reblogOf?.author.uri ?? null,
     mentions: data.mentions.map((m) => ({ uri: m.uri, name: mentionName(m, localDomain) })),
     hashtags: data.tags,
+    place:
+      status.placeLatitude !== null && status.placeLongitude !== null
+        ? { latitude: status.placeLatitude, longitude: status.placeLongitude, name: status.placeName }
+        : null,
+    observation: data.observation && status.local ? { namespace: parvisNamespace(origin), literal: observationLiteral(data.observation) } : null,
     poll:
       data.poll && data.status.local
         ? {

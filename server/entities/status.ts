@@ -44,6 +44,16 @@ export interface StatusEntity {
   filtered?: FilterResultEntity[];
   /** Parvis: the group the status was posted in (absent outside groups) */
   parvis_group?: StatusGroupEntity;
+  /** Parvis: an observation's structured fields (docs/api.md "Observations"), null for other statuses */
+  parvis_observation: StatusObservationEntity | null;
+}
+
+export interface StatusObservationEntity {
+  kind: "camera" | "issue";
+  tags: Record<string, string>;
+  state: "present" | "gone_proposed" | "gone";
+  last_seen_at: string;
+  confirmations_count: number;
 }
 
 export interface StatusGroupEntity {
@@ -103,6 +113,15 @@ export function serializeStatuses(origin: string, views: StatusView[], options: 
       language: s.language,
       text: options.withSource ? (s.text ?? htmlToText(s.content)) : null,
       filtered: [],
+      parvis_observation: extra?.observation
+        ? {
+            kind: extra.observation.kind,
+            tags: extra.observation.tags,
+            state: extra.observation.state,
+            last_seen_at: new Date(Number(extra.observation.lastSeenAt)).toISOString(),
+            confirmations_count: Number(extra.observation.confirmationsCount),
+          }
+        : null,
     };
     const group = v.group;
     if (group) {

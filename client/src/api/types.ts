@@ -107,6 +107,20 @@ export interface Status {
   filtered?: FilterResult[];
   /** Parvis: the group it was posted in */
   parvis_group?: StatusGroup;
+  /** Parvis: an observation's structured fields (a camera, a civic issue) */
+  parvis_observation?: StatusObservation | null;
+}
+
+export type ObservationKind = "camera" | "issue";
+export type ObservationState = "present" | "gone_proposed" | "gone";
+
+export interface StatusObservation {
+  kind: ObservationKind;
+  /** OpenStreetMap keys and values */
+  tags: Record<string, string>;
+  state: ObservationState;
+  last_seen_at: string;
+  confirmations_count: number;
 }
 
 export interface StatusGroup {

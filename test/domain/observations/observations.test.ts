@@ -29,7 +29,9 @@ describe("createObservation", () => {
   it("stores a status with its place, the observation row and a created line, then publishes status.created", async () => {
     const author = await createResident(t, "autrice");
     const seen: string[] = [];
-    t.services.events.on("status.created", (e) => seen.push(e.statusId));
+    t.services.events.on("status.created", (e) => {
+      seen.push(e.statusId);
+    });
     const id = await createObservation(t.services.domain, author.account.id, camera);
     const [status] = await t.services.db.select().from(statuses).where(eq(statuses.id, id));
     expect(status).toMatchObject({ accountId: author.account.id, placeLatitude: 48.8566, placeLongitude: 2.3522, visibility: "public", local: true });
