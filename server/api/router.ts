@@ -53,14 +53,14 @@ export function apiRouter(services: Services): Router {
   router.use(accountsRouter(services));
   router.use(listsRouter(services));
   router.use(groupsRouter(services));
+  // before the observations router: /api/parvis/observations/:id must not take observations.geojson
+  router.use(openDataRouter(services));
   router.use(observationsRouter(services));
   router.use(filtersRouter(services));
   router.use(tagsRouter(services));
   router.use(collectionsRouter(services));
   router.use(conversationsRouter(services));
   router.use(statusesRouter(services));
-  // before the observations router: /api/parvis/observations/:id must not take observations.geojson
-  router.use(openDataRouter(services));
   router.use(pollsRouter(services));
   router.use(announcementsRouter(services));
   router.use(pushRouter(services));
