@@ -233,9 +233,15 @@ describe("GeoJSON of public observations", () => {
   });
 
   it("does not collide with /api/parvis/observations/:id", async () => {
+    const alice = await resident("alice");
+    const cam = await observe(t, alice, { latitude: 45.1, longitude: 5.7 });
     const res = await t.http.get(GEOJSON);
     expect(res.status).toBe(200);
     expect(res.body.type).toBe("FeatureCollection");
+    expect((await t.http.get(CSV)).headers["content-type"]).toMatch(/^text\/csv/);
+    const one = await t.http.get(`/api/parvis/observations/${cam.id}`);
+    expect(one.status).toBe(200);
+    expect(one.body.id).toBe(cam.id);
   });
 });
 
