@@ -5,7 +5,7 @@ import { Router } from "express";
 import { z } from "zod";
 import { currentAuth, requireRole } from "../auth/middleware";
 import { approveUser, getAccount, getUserByAccountId, loadAccountView, rejectRegistration, type Account, type User } from "../domain/accounts";
-import { getSettings, setSetting } from "../domain/instance";
+import { getSettings, OPEN_DATA_LICENSE_PATTERN, setSetting } from "../domain/instance";
 import {
   addRuleLogged,
   removeDomainPolicyLogged,
@@ -76,6 +76,8 @@ export function adminRouter(services: Services): Router {
           group_creation: z.enum(["everyone", "admins"]).optional(),
           moderation_log_anonymise: z.boolean().optional(),
           data_controller: z.string().max(2000).optional(),
+          open_data_license: z.string().trim().max(200).regex(OPEN_DATA_LICENSE_PATTERN, "must be an SPDX identifier or a URL (printable ASCII)").optional(),
+          open_data_attribution: z.string().trim().max(1000).optional(),
         })
         .strict(),
       req,
@@ -90,6 +92,8 @@ export function adminRouter(services: Services): Router {
     if (body.group_creation !== undefined) await setSetting(ctx, "group_creation", body.group_creation);
     if (body.moderation_log_anonymise !== undefined) await setSetting(ctx, "moderation_log_anonymise", body.moderation_log_anonymise);
     if (body.data_controller !== undefined) await setSetting(ctx, "data_controller", body.data_controller);
+    if (body.open_data_license !== undefined) await setSetting(ctx, "open_data_license", body.open_data_license);
+    if (body.open_data_attribution !== undefined) await setSetting(ctx, "open_data_attribution", body.open_data_attribution);
     services.logger.info({ by: currentAuth(req).account.username, changed: Object.keys(body) }, "instance settings changed");
     res.json(await settingsEntity());
   });
@@ -176,6 +180,8 @@ export function adminRouter(services: Services): Router {
       group_creation: s.groupCreation,
       moderation_log_anonymise: s.moderationLogAnonymise,
       data_controller: s.dataController,
+      open_data_license: s.openDataLicense,
+      open_data_attribution: s.openDataAttribution,
     };
   }
 

@@ -36,6 +36,7 @@ import { webSessionRouter } from "./web-session";
 import { dataRightsRouter } from "./data-rights";
 import { wellKnownRouter } from "./well-known";
 import { mediaFilesRouter } from "./media-files";
+import { openDataRouter } from "./open-data";
 import { notificationsReadUpTo } from "../domain/timelines";
 import { enforceScopes } from "../auth/scopes";
 
@@ -53,6 +54,8 @@ export function apiRouter(services: Services): Router {
   router.use(accountsRouter(services));
   router.use(listsRouter(services));
   router.use(groupsRouter(services));
+  // before the observations router: /api/parvis/observations/:id must not take observations.geojson
+  router.use(openDataRouter(services));
   router.use(observationsRouter(services));
   router.use(filtersRouter(services));
   router.use(tagsRouter(services));

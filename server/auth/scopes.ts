@@ -216,12 +216,16 @@ export const SCOPE_TABLE: readonly Row[] = [
   ["GET", "/api/parvis/admin/domains", required("admin:read:domain_blocks")],
   ["POST", "/api/parvis/admin/domains", "admin:write:domain_blocks"],
   ["DELETE", "/api/parvis/admin/domains/:domain", "admin:write:domain_blocks"],
+  ["POST", "/api/parvis/admin/observations/import", "admin:write"],
 
   // the public moderation log and privacy page (Parvis extensions, no login)
   ["GET", "/api/parvis/moderation_log", PUBLIC],
   ["GET", "/api/parvis/moderation_log/verify", PUBLIC],
   ["GET", "/moderation_log", PUBLIC],
   ["GET", "/api/parvis/privacy", PUBLIC],
+  // open data: public observations, readable by anyone (server/api/open-data.ts)
+  ["GET", "/api/parvis/observations.geojson", PUBLIC],
+  ["GET", "/api/parvis/observations.csv", PUBLIC],
 
   // health check and static files the API refers to
   ["GET", "/healthz", PUBLIC],

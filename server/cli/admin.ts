@@ -1,6 +1,7 @@
 // The small admin CLI: `npm run admin -- <command> …`. Works on the same
 // database as the instance (PGlite data dir or DATABASE_URL).
 import { randomBytes } from "node:crypto";
+import { readFileSync, statSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { loadConfig, ConfigError } from "../config";
 import { buildServices } from "../instance";
@@ -9,6 +10,8 @@ import { applyAccountAction, COMMAND_LINE, liftAccountAction } from "../domain/m
 import { listRules, setSetting } from "../domain/instance";
 import type { Role } from "../db/schema";
 import { listDomainPolicies } from "../domain/domains";
+import { importOsmExtract, MAX_IMPORT_BYTES } from "../domain/open-data";
+import { serializeImportReport } from "../entities/open-data";
 import {
   addRuleLogged,
   removeDomainPolicyLogged,
@@ -34,6 +37,9 @@ const USAGE = `Parvis admin commands (npm run admin -- <command>):
   rules                                           list the instance rules
   rule-add <text> [--hint H] | rule-remove <id>
         (domain and rule changes are written to the public moderation log, as taken by "admin")
+  import-osm <file.osm|file.geojson> [--json]     import an OpenStreetMap extract of man_made=surveillance
+                                                  nodes as camera observations of the instance (a re-import
+                                                  updates them); prints the report (--json: as the API does)
   verify-moderation-log                           recompute the moderation log's chain and check the
                                                   signature of its head; exit code 3 when it does not hold
 `;
@@ -41,7 +47,7 @@ const USAGE = `Parvis admin commands (npm run admin -- <command>):
 async function main() {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: { email: { type: "string" }, role: { type: "string" }, password: { type: "string" }, hint: { type: "string" }, reason: { type: "string" }, help: { type: "boolean" } },
+    options: { json: { type: "boolean" }, email: { type: "string" }, role: { type: "string" }, password: { type: "string" }, hint: { type: "string" }, reason: { type: "string" }, help: { type: "boolean" } },
   });
   const [command, ...args] = positionals;
   if (!command || values.help) {
@@ -136,6 +142,26 @@ async function main() {
         await removeRuleLogged(ctx, args[0], values.reason, CLI_ACTOR);
         console.log(`rule ${args[0]} removed`);
         break;
+      case "import-osm": {
+        if (!args[0]) throw new UsageError("a file is required");
+        let size: number;
+        try {
+          size = statSync(args[0]).size;
+        } catch {
+          throw new UsageError(`cannot read ${args[0]}`);
+        }
+        if (size > MAX_IMPORT_BYTES) throw new UsageError(`${args[0]} is larger than ${MAX_IMPORT_BYTES} bytes: split the extract`);
+        const report = serializeImportReport(await importOsmExtract(ctx, readFileSync(args[0])));
+        if (values.json) {
+          console.log(JSON.stringify(report, null, 2));
+        } else {
+          for (const e of report.elements) if (e.result !== "unchanged") console.log(`${e.result}\t${e.osm_id}${e.id ? `\t${e.id}` : ""}${e.reason ? `\t${e.reason}` : ""}`);
+          const dropped = Object.entries(report.dropped_tags).map(([k, n]) => `${k} (${n})`);
+          if (dropped.length) console.log(`tags left out: ${dropped.join(", ")}`);
+          console.log(`${report.format}: ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged, ${report.skipped} skipped, ${report.ignored} other elements ignored`);
+        }
+        break;
+      }
       case "verify-moderation-log": {
         const result = await verifyLog(ctx);
         console.log(`entries: ${result.entries}`);

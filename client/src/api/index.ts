@@ -46,6 +46,7 @@ import type {
   ModerationLogVerification,
   PrivacyPage,
   AdminSettings,
+  ObservationImportReport,
   DataExport,
   DataImport,
   DataImportLine,
@@ -316,6 +317,11 @@ export const api = {
   privacy: (locale: "fr" | "en") => data(request<PrivacyPage>("GET", "/api/parvis/privacy", { query: { locale } })),
   adminSettings: () => data(request<AdminSettings>("GET", "/api/parvis/admin/settings")),
   updateAdminSettings: (input: Partial<AdminSettings>) => data(request<AdminSettings>("PATCH", "/api/parvis/admin/settings", { json: input })),
+  importObservations: (file: File) => {
+    const form = new FormData();
+    form.append("file", file);
+    return data(request<ObservationImportReport>("POST", "/api/parvis/admin/observations/import", { form }));
+  },
   addRule: (input: { text: string; hint?: string; reason?: string }) => data(request<Rule>("POST", "/api/parvis/admin/rules", { json: input })),
   updateRule: (id: string, input: { text?: string; hint?: string; reason?: string }) =>
     data(request<Rule>("PATCH", `/api/parvis/admin/rules/${enc(id)}`, { json: input })),

@@ -489,6 +489,20 @@ export interface AdminSettings {
   moderation_log_anonymise: boolean;
   data_controller: string;
   group_creation: "everyone" | "admins";
+  /** the open data's licence (SPDX identifier or URL) and attribution */
+  open_data_license: string;
+  open_data_attribution: string;
+}
+
+/** POST /api/parvis/admin/observations/import */
+export interface ObservationImportReport {
+  created: number;
+  updated: number;
+  unchanged: number;
+  skipped: number;
+  /** OpenStreetMap keys left out (not in the observation vocabulary), with how many times */
+  dropped_tags: Record<string, number>;
+  elements: { osm_id: string; result: "created" | "updated" | "unchanged" | "skipped"; id: string | null; reason: string | null }[];
 }
 
 // --- moderation

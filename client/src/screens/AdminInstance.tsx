@@ -1,7 +1,8 @@
-// Administration of the charter, the rules and the privacy settings (admins
-// only): every change of a rule is written to the public moderation log.
+// Administration of the charter, the rules, the privacy settings and the open
+// data (licence, OpenStreetMap import) (admins only): every change of a rule is
+// written to the public moderation log.
 import { useCallback, useEffect, useId, useState, type FormEvent } from "react";
-import { api, type AdminSettings, type Rule } from "../api";
+import { api, type AdminSettings, type ObservationImportReport, type Rule } from "../api";
 import { EmptyState, ErrorNotice, FormError, Loading, PageTitle, useErrorText } from "../components/common";
 import { ConfirmDialog } from "../components/Dialog";
 import { useI18n } from "../i18n/context";
@@ -47,6 +48,8 @@ export function AdminInstanceScreen() {
       {rules ? <RulesEditor rules={rules} onChange={setRules} /> : null}
       {settings ? <PrivacyForm settings={settings} onSaved={setSettings} /> : null}
       {settings ? <GroupCreationForm settings={settings} onSaved={setSettings} /> : null}
+      {settings ? <OpenDataForm settings={settings} onSaved={setSettings} /> : null}
+      {settings ? <ObservationImportForm /> : null}
     </>
   );
 }
@@ -318,6 +321,145 @@ function GroupCreationForm({ settings, onSaved }: { settings: AdminSettings; onS
       <button type="submit" className="button">
         {t("admin.save")}
       </button>
+    </form>
+  );
+}
+
+function OpenDataForm({ settings, onSaved }: { settings: AdminSettings; onSaved: (s: AdminSettings) => void }) {
+  const { t } = useI18n();
+  const errorText = useErrorText();
+  const announce = useAnnounce();
+  const ids = useId();
+  const [license, setLicense] = useState(settings.open_data_license);
+  const [attribution, setAttribution] = useState(settings.open_data_attribution);
+  const [error, setError] = useState<unknown>(null);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      onSaved(await api.updateAdminSettings({ open_data_license: license, open_data_attribution: attribution }));
+      announce(t("adminInstance.saved"));
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <form className="card admin-form" onSubmit={submit} aria-labelledby={`${ids}-title`}>
+      <h2 id={`${ids}-title`}>{t("adminInstance.openData")}</h2>
+      <p className="field-hint">{t("adminInstance.openDataIntro")}</p>
+      <div className="field">
+        <label htmlFor={`${ids}-license`}>{t("adminInstance.openDataLicense")}</label>
+        <input
+          id={`${ids}-license`}
+          type="text"
+          required
+          maxLength={200}
+          value={license}
+          onChange={(e) => setLicense(e.target.value)}
+          aria-describedby={`${ids}-license-hint`}
+          autoComplete="off"
+          spellCheck={false}
+        />
+        <p id={`${ids}-license-hint`} className="field-hint">
+          {t("adminInstance.openDataLicenseHint")}
+        </p>
+      </div>
+      <div className="field">
+        <label htmlFor={`${ids}-attribution`}>{t("adminInstance.openDataAttribution")}</label>
+        <textarea
+          id={`${ids}-attribution`}
+          rows={2}
+          maxLength={1000}
+          value={attribution}
+          onChange={(e) => setAttribution(e.target.value)}
+          aria-describedby={`${ids}-attribution-hint`}
+        />
+        <p id={`${ids}-attribution-hint`} className="field-hint">
+          {t("adminInstance.openDataAttributionHint")}
+        </p>
+      </div>
+      <FormError>{error ? errorText(error) : null}</FormError>
+      <button type="submit" className="button">
+        {t("adminInstance.openDataSave")}
+      </button>
+      <p>
+        {t("adminInstance.openDataDownload")} <a href="/api/parvis/observations.geojson">GeoJSON</a> · <a href="/api/parvis/observations.csv">CSV</a>
+      </p>
+    </form>
+  );
+}
+
+function ObservationImportForm() {
+  const { t } = useI18n();
+  const errorText = useErrorText();
+  const announce = useAnnounce();
+  const ids = useId();
+  const [file, setFile] = useState<File | null>(null);
+  const [report, setReport] = useState<ObservationImportReport | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!file) return;
+    setBusy(true);
+    setError(null);
+    setReport(null);
+    try {
+      const result = await api.importObservations(file);
+      setReport(result);
+      announce(t("adminInstance.importDone", { created: result.created, updated: result.updated, unchanged: result.unchanged, skipped: result.skipped }));
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const skipped = report ? report.elements.filter((el) => el.result === "skipped") : [];
+  const dropped = report ? Object.entries(report.dropped_tags) : [];
+  return (
+    <form className="card admin-form" onSubmit={submit} aria-labelledby={`${ids}-title`} aria-busy={busy}>
+      <h2 id={`${ids}-title`}>{t("adminInstance.importTitle")}</h2>
+      <p className="field-hint">{t("adminInstance.importIntro")}</p>
+      <div className="field">
+        <label htmlFor={`${ids}-file`}>{t("adminInstance.importFile")}</label>
+        <input
+          id={`${ids}-file`}
+          type="file"
+          accept=".osm,.xml,.geojson,.json,application/xml,application/geo+json,application/json"
+          required
+          onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+          aria-describedby={`${ids}-file-hint`}
+        />
+        <p id={`${ids}-file-hint`} className="field-hint">
+          {t("adminInstance.importFileHint")}
+        </p>
+      </div>
+      <FormError>{error ? errorText(error) : null}</FormError>
+      <button type="submit" className="button" disabled={busy || !file}>
+        {busy ? t("adminInstance.importing") : t("adminInstance.importButton")}
+      </button>
+      {report ? (
+        <div className="import-report">
+          <p>{t("adminInstance.importDone", { created: report.created, updated: report.updated, unchanged: report.unchanged, skipped: report.skipped })}</p>
+          {dropped.length ? (
+            <p>
+              {t("adminInstance.importDropped")} {dropped.map(([key, n]) => `${key} (${n})`).join(", ")}
+            </p>
+          ) : null}
+          {skipped.length ? (
+            <>
+              <h3>{t("adminInstance.importSkipped")}</h3>
+              <ul>
+                {skipped.map((el) => (
+                  <li key={el.osm_id}>
+                    <code>{el.osm_id}</code> — {el.reason}
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : null}
+        </div>
+      ) : null}
     </form>
   );
 }

@@ -120,6 +120,8 @@ describe("AdminInstanceScreen", () => {
     trends_review: false,
     moderation_log_anonymise: true,
     data_controller: "",
+    open_data_license: "ODbL-1.0",
+    open_data_attribution: "",
   };
 
   it("refuses residents", () => {

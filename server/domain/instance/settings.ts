@@ -7,6 +7,11 @@ import { instanceRules, settings } from "../../db/schema";
 import { newId } from "../../ids";
 import type { DomainContext } from "../context";
 
+/** An open-data licence: an SPDX identifier ("ODbL-1.0", "etalab-2.0") or a URL, printable ASCII (it is sent in a header too). */
+export const OPEN_DATA_LICENSE_PATTERN = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
+/** Open Database License: what OpenStreetMap uses, so that observations and OSM data mix. */
+export const DEFAULT_OPEN_DATA_LICENSE = "ODbL-1.0";
+
 const settingSchemas = {
   registration_mode: z.enum(["open", "approval", "closed"]),
   federation_mode: z.enum(["open", "allowlist"]),
@@ -17,6 +22,8 @@ const settingSchemas = {
   group_creation: z.enum(["everyone", "admins"]),
   moderation_log_anonymise: z.boolean(),
   data_controller: z.string().max(2000),
+  open_data_license: z.string().regex(OPEN_DATA_LICENSE_PATTERN).max(200),
+  open_data_attribution: z.string().max(1000),
 };
 
 export type SettingKey = keyof typeof settingSchemas;
@@ -36,6 +43,10 @@ export interface InstanceSettings {
   moderationLogAnonymise: boolean;
   /** who is responsible for the processing of personal data (the commune): name, address, contact; shown on the privacy page */
   dataController: string;
+  /** the licence of the observations published as open data (GeoJSON, CSV) */
+  openDataLicense: string;
+  /** the attribution re-users must give; empty: the commune's contributors on this instance */
+  openDataAttribution: string;
 }
 
 export async function getSettings(ctx: DomainContext): Promise<InstanceSettings> {
@@ -55,6 +66,8 @@ export async function getSettings(ctx: DomainContext): Promise<InstanceSettings>
     groupCreation: read("group_creation", "everyone"),
     moderationLogAnonymise: read("moderation_log_anonymise", true),
     dataController: read("data_controller", ""),
+    openDataLicense: read("open_data_license", DEFAULT_OPEN_DATA_LICENSE),
+    openDataAttribution: read("open_data_attribution", ""),
   };
 }
 
