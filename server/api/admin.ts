@@ -76,6 +76,8 @@ export function adminRouter(services: Services): Router {
           group_creation: z.enum(["everyone", "admins"]).optional(),
           moderation_log_anonymise: z.boolean().optional(),
           data_controller: z.string().max(2000).optional(),
+          map_center: z.tuple([z.number().min(-90).max(90), z.number().min(-180).max(180)]).nullable().optional(),
+          map_zoom: z.number().int().min(0).max(19).optional(),
         })
         .strict(),
       req,
@@ -90,6 +92,8 @@ export function adminRouter(services: Services): Router {
     if (body.group_creation !== undefined) await setSetting(ctx, "group_creation", body.group_creation);
     if (body.moderation_log_anonymise !== undefined) await setSetting(ctx, "moderation_log_anonymise", body.moderation_log_anonymise);
     if (body.data_controller !== undefined) await setSetting(ctx, "data_controller", body.data_controller);
+    if (body.map_center !== undefined) await setSetting(ctx, "map_center", body.map_center);
+    if (body.map_zoom !== undefined) await setSetting(ctx, "map_zoom", body.map_zoom);
     services.logger.info({ by: currentAuth(req).account.username, changed: Object.keys(body) }, "instance settings changed");
     res.json(await settingsEntity());
   });
@@ -176,6 +180,8 @@ export function adminRouter(services: Services): Router {
       group_creation: s.groupCreation,
       moderation_log_anonymise: s.moderationLogAnonymise,
       data_controller: s.dataController,
+      map_center: s.mapCenter,
+      map_zoom: s.mapZoom,
     };
   }
 

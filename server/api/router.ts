@@ -34,6 +34,7 @@ import { webSessionRouter } from "./web-session";
 import { dataRightsRouter } from "./data-rights";
 import { wellKnownRouter } from "./well-known";
 import { mediaFilesRouter } from "./media-files";
+import { mapRouter } from "./map";
 import { notificationsReadUpTo } from "../domain/timelines";
 import { enforceScopes } from "../auth/scopes";
 
@@ -81,5 +82,6 @@ export function apiRouter(services: Services): Router {
     res.sendFile(missing);
   });
   router.use(mediaFilesRouter(services));
+  router.use(mapRouter(services));
   return router;
 }

@@ -221,6 +221,7 @@ export const SCOPE_TABLE: readonly Row[] = [
   ["GET", "/api/parvis/moderation_log/verify", PUBLIC],
   ["GET", "/moderation_log", PUBLIC],
   ["GET", "/api/parvis/privacy", PUBLIC],
+  ["GET", "/api/parvis/map/config", PUBLIC],
 
   // health check and static files the API refers to
   ["GET", "/healthz", PUBLIC],
@@ -228,6 +229,7 @@ export const SCOPE_TABLE: readonly Row[] = [
   ["GET", "/avatars/original/missing.png", PUBLIC],
   ["GET", "/headers/original/missing.png", PUBLIC],
   ["GET", "/media/:name", PUBLIC],
+  ["GET", "/tiles/:z/:x/:y.png", PUBLIC],
   ["GET", "/media_proxy/:kind/:id/:variant", PUBLIC],
   ["GET", "/metrics", PUBLIC], // the handler decides: admins, PARVIS_METRICS_TOKEN or loopback
 

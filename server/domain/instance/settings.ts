@@ -17,6 +17,8 @@ const settingSchemas = {
   group_creation: z.enum(["everyone", "admins"]),
   moderation_log_anonymise: z.boolean(),
   data_controller: z.string().max(2000),
+  map_center: z.tuple([z.number().min(-90).max(90), z.number().min(-180).max(180)]).nullable(),
+  map_zoom: z.number().int().min(0).max(19),
 };
 
 export type SettingKey = keyof typeof settingSchemas;
@@ -36,6 +38,9 @@ export interface InstanceSettings {
   moderationLogAnonymise: boolean;
   /** who is responsible for the processing of personal data (the commune): name, address, contact; shown on the privacy page */
   dataController: string;
+  /** where the map opens: the commune's centre [latitude, longitude], or null (the whole world) */
+  mapCenter: [number, number] | null;
+  mapZoom: number;
 }
 
 export async function getSettings(ctx: DomainContext): Promise<InstanceSettings> {
@@ -55,11 +60,18 @@ export async function getSettings(ctx: DomainContext): Promise<InstanceSettings>
     groupCreation: read("group_creation", "everyone"),
     moderationLogAnonymise: read("moderation_log_anonymise", true),
     dataController: read("data_controller", ""),
+    mapCenter: read("map_center", null),
+    mapZoom: read("map_zoom", 13),
   };
 }
 
 export async function setSetting<K extends SettingKey>(ctx: DomainContext, key: K, value: SettingValue<K>): Promise<void> {
   const parsed = settingSchemas[key].parse(value);
+  // null (the map's centre cleared) is no stored value: the default again
+  if (parsed === null) {
+    await ctx.db.delete(settings).where(eq(settings.key, key));
+    return;
+  }
   await ctx.db
     .insert(settings)
     .values({ key, value: parsed })
