@@ -107,6 +107,15 @@ export interface Status {
   filtered?: FilterResult[];
   /** Parvis: the group it was posted in */
   parvis_group?: StatusGroup;
+  /** Parvis: where the post is about (a place on the map) */
+  parvis_place?: Place | null;
+}
+
+/** A point on the map, with an optional name ("Place de la Mairie"). */
+export interface Place {
+  latitude: number;
+  longitude: number;
+  name: string | null;
 }
 
 export interface StatusGroup {
@@ -459,6 +468,9 @@ export interface AdminSettings {
   trends_review: boolean;
   moderation_log_anonymise: boolean;
   data_controller: string;
+  /** where the map opens: [latitude, longitude], or null */
+  map_center: [number, number] | null;
+  map_zoom: number;
 }
 
 // --- moderation
