@@ -29,6 +29,7 @@ import { pushRouter } from "./push";
 import { trendsRouter } from "./trends";
 import { searchRouter } from "./search";
 import { statusesRouter } from "./statuses";
+import { placesRouter } from "./places";
 import { timelinesRouter } from "./timelines";
 import { webSessionRouter } from "./web-session";
 import { dataRightsRouter } from "./data-rights";
@@ -62,6 +63,7 @@ export function apiRouter(services: Services): Router {
   router.use(pushRouter(services));
   router.use(trendsRouter(services));
   router.use(timelinesRouter(services));
+  router.use(placesRouter(services));
   // unread_count counts from the notifications marker (/api/v1/markers)
   router.use(groupedNotificationsRouter(services, { lastReadId: notificationsReadUpTo }));
   router.use(notificationsRouter(services));

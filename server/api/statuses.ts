@@ -25,6 +25,7 @@ import { loadStatusView } from "../domain/views";
 import { loadFilteredStatusViews } from "../domain/views";
 import { loadStatusViews } from "../domain/views";
 import { loadScheduledStatusView } from "../domain/views";
+import { parsePlace } from "../domain/places";
 
 const visibility = z.enum(["public", "unlisted", "private", "direct"]);
 
@@ -53,6 +54,8 @@ const createSchema = z.object({
     .union([idSchema, z.null(), z.literal("")])
     .optional()
     .transform((v) => v || null),
+  /** Parvis: the place published with the post (docs/api.md "Places"), checked by parsePlace */
+  parvis_place: z.unknown().optional(),
 });
 
 const editSchema = z.object({
@@ -62,6 +65,7 @@ const editSchema = z.object({
   sensitive: boolish.optional(),
   language: z.string().max(20).nullable().optional(),
   media_ids: listOf(idSchema).optional(),
+  parvis_place: z.unknown().optional(),
 });
 
 const mediaFields = z
@@ -82,6 +86,7 @@ export function statusesRouter(services: Services): Router {
   router.post("/api/v1/statuses", requireAuth("write:statuses"), postingLimit, async (req, res) => {
     const auth = currentAuth(req);
     const body = parseBody(createSchema, req);
+    const place = parsePlace(body.parvis_place) ?? null;
     const poll = body.poll
       ? { options: body.poll.options, expiresIn: body.poll.expires_in, multiple: body.poll.multiple, hideTotals: body.poll.hide_totals }
       : null;
@@ -97,6 +102,7 @@ export function statusesRouter(services: Services): Router {
         media_ids: body.media_ids ?? [],
         poll: poll && { options: poll.options, expires_in: poll.expiresIn, multiple: Boolean(poll.multiple), hide_totals: Boolean(poll.hideTotals) },
         application_id: auth.token.appId,
+        parvis_place: place,
       });
       res.json(serializeScheduledStatus(origin, await loadScheduledStatusView(ctx, scheduled)));
       return;
@@ -116,6 +122,7 @@ export function statusesRouter(services: Services): Router {
       userId: auth.user.id,
       poll,
       groupId: body.group_id,
+      place,
     });
     res.json(serializeStatus(origin, await loadStatusView(ctx, status, auth.account.id)));
   });
@@ -148,6 +155,7 @@ export function statusesRouter(services: Services): Router {
       spoilerText: body.spoiler_text,
       sensitive: body.sensitive,
       language: body.language,
+      place: parsePlace(body.parvis_place),
       poll:
         body.poll === undefined
           ? undefined

@@ -306,6 +306,8 @@ export const SCOPE_TABLE: readonly Row[] = [
   ["POST", "/api/parvis/groups/:id/statuses/:status_id/unpin", "write:statuses"],
   ["DELETE", "/api/parvis/groups/:id/statuses/:status_id", "write:statuses"],
   ["GET", "/api/parvis/timelines/group/:id", optional("read:statuses")],
+  // places (docs/api.md "Places")
+  ["GET", "/api/parvis/places", optional("read:statuses")],
 
   // polls, scheduled statuses, announcements, push, trends
   ["GET", "/api/v1/polls/:id", optional("read:statuses")],

@@ -1097,6 +1097,8 @@ export interface ScheduledStatusParams {
   media_ids: string[];
   poll: { options: string[]; expires_in: number; multiple: boolean; hide_totals: boolean } | null;
   application_id: string | null;
+  /** Parvis: the place published with it (absent in rows stored before places) */
+  parvis_place?: { latitude: number; longitude: number; name: string | null } | null;
 }
 
 /** Statuses to publish later (POST /api/v1/statuses with scheduled_at); published by a durable job. */

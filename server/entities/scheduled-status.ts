@@ -28,6 +28,7 @@ export function serializeScheduledStatuses(origin: string, views: ScheduledStatu
         scheduled_at: null,
         idempotency: null,
         with_rate_limit: false,
+        parvis_place: p.parvis_place ?? null,
       },
       media_attachments: media.map((m) => serializeMedia(origin, m)),
     };

@@ -44,6 +44,14 @@ export interface StatusEntity {
   filtered?: FilterResultEntity[];
   /** Parvis: the group the status was posted in (absent outside groups) */
   parvis_group?: StatusGroupEntity;
+  /** Parvis: the place its author published with it (null when none) */
+  parvis_place: StatusPlaceEntity | null;
+}
+
+export interface StatusPlaceEntity {
+  latitude: number;
+  longitude: number;
+  name: string | null;
 }
 
 export interface StatusGroupEntity {
@@ -103,6 +111,7 @@ export function serializeStatuses(origin: string, views: StatusView[], options: 
       language: s.language,
       text: options.withSource ? (s.text ?? htmlToText(s.content)) : null,
       filtered: [],
+      parvis_place: v.place ? { latitude: v.place.latitude, longitude: v.place.longitude, name: v.place.name } : null,
     };
     const group = v.group;
     if (group) {

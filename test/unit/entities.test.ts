@@ -87,7 +87,7 @@ describe("status entities from loaded views", () => {
       author: account("1"),
       extras: extras({ favourited: true, bookmarked: true }),
       media: [],
-      poll: null, group: null,
+      poll: null, group: null, place: null,
       reblog: null,
     };
     const reblog: StatusView = {
@@ -96,7 +96,7 @@ describe("status entities from loaded views", () => {
       author: account("2"),
       extras: extras(),
       media: [],
-      poll: null, group: null,
+      poll: null, group: null, place: null,
       reblog: original,
     };
     const [entity] = serializeStatuses(origin, [reblog]);
@@ -108,7 +108,7 @@ describe("status entities from loaded views", () => {
   });
 
   it("a signed-out reader gets no viewer flags at all", () => {
-    const view: StatusView = { status: status("10", "1"), viewerId: null, author: account("1"), extras: extras(), media: [], poll: null, group: null, reblog: null };
+    const view: StatusView = { status: status("10", "1"), viewerId: null, author: account("1"), extras: extras(), media: [], poll: null, group: null, place: null, reblog: null };
     const [entity] = serializeStatuses(origin, [view]);
     expect(entity).not.toHaveProperty("favourited");
     expect(entity).not.toHaveProperty("pinned");
@@ -118,7 +118,7 @@ describe("status entities from loaded views", () => {
 
   it("a page's statuses by one author share one account entity", () => {
     const author = account("1");
-    const views: StatusView[] = ["10", "11"].map((id) => ({ status: status(id, "1"), viewerId: null, author, extras: extras(), media: [], poll: null, group: null, reblog: null }));
+    const views: StatusView[] = ["10", "11"].map((id) => ({ status: status(id, "1"), viewerId: null, author, extras: extras(), media: [], poll: null, group: null, place: null, reblog: null }));
     const [a, b] = serializeStatuses(origin, views);
     expect(a.account).toBe(b.account);
   });

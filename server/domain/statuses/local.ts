@@ -30,6 +30,7 @@ import { keepOriginalVersion, tagStatus } from "./storage";
 import { activeMembersAmong, groupPostVisibility } from "../groups/rules";
 import { removeMediaFiles } from "../media/attachments";
 import { insertLocalPoll, replaceLocalPoll, validatePollInput, type PollInput } from "../polls/polls";
+import { placeColumns, validatePlace, type Place } from "../places/place";
 
 export type Status = typeof statuses.$inferSelect;
 
@@ -48,6 +49,8 @@ export interface CreateStatusInput {
   poll?: PollInput | null;
   /** the group it is posted in: its members read it, and it takes the group's visibility */
   groupId?: string | null;
+  /** Parvis: the place the author publishes with it (server/domain/places) */
+  place?: Place | null;
 }
 
 export const MAX_MEDIA = 4;
@@ -180,6 +183,7 @@ export async function createStatus(ctx: DomainContext, author: Account, input: C
   if (input.language && !/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(input.language)) {
     throw new Invalid("Validation failed: Language is not a valid language code");
   }
+  const place = validatePlace(input.place) ?? null;
 
   let parent: Status | undefined;
   if (input.inReplyToId) {
@@ -233,6 +237,7 @@ export async function createStatus(ctx: DomainContext, author: Account, input: C
         objectType: input.poll ? "Question" : "Note",
         applicationId: input.applicationId ?? null,
         groupId,
+        ...placeColumns(place),
       },
       mentionedIds,
       extractHashtags(text),
@@ -266,6 +271,8 @@ export interface EditStatusInput {
   language?: string | null;
   /** a new poll (votes are reset when its options change), null to remove it, absent to keep it */
   poll?: PollInput | null;
+  /** Parvis: a new place, null to remove it, absent to keep it */
+  place?: Place | null;
 }
 
 export async function editStatus(ctx: DomainContext, editor: Account, id: string, input: EditStatusInput): Promise<Status> {
@@ -282,6 +289,7 @@ export async function editStatus(ctx: DomainContext, editor: Account, id: string
   if (charCount(input.text) + charCount(spoilerText) > ctx.config.maxStatusChars) {
     throw new Invalid(`Validation failed: Text is too long (maximum is ${ctx.config.maxStatusChars} characters)`);
   }
+  const place = validatePlace(input.place);
   if (input.poll) {
     validatePollInput(input.poll);
     const [media] = await ctx.db.select({ id: mediaAttachments.id }).from(mediaAttachments).where(eq(mediaAttachments.statusId, id)).limit(1);
@@ -303,6 +311,7 @@ export async function editStatus(ctx: DomainContext, editor: Account, id: string
         sensitive: input.sensitive ?? (current.sensitive || spoilerText.length > 0),
         language: input.language === undefined ? current.language : input.language,
         ...(input.poll !== undefined ? { objectType: input.poll ? "Question" : "Note" } : {}),
+        ...(place !== undefined ? placeColumns(place) : {}),
         editedAt: now,
         updatedAt: now,
       })

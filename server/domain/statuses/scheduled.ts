@@ -11,6 +11,7 @@ import type { Account } from "../accounts/local";
 import type { DomainContext } from "../context";
 import { finishPage, pageQuery, type PageParams } from "../pagination";
 import { validatePollInput } from "../polls/polls";
+import { validatePlace } from "../places/place";
 import { charCount, createStatus, MAX_MEDIA, type Status } from "./local";
 
 export type ScheduledStatus = typeof scheduledStatuses.$inferSelect;
@@ -50,6 +51,7 @@ export async function scheduleStatus(ctx: DomainContext, author: Account, at: Da
     throw new Invalid(`Validation failed: Text is too long (maximum is ${ctx.config.maxStatusChars} characters)`);
   }
   if (params.media_ids.length > MAX_MEDIA) throw new Invalid(`At most ${MAX_MEDIA} media attachments`);
+  validatePlace(params.parvis_place);
   if (params.poll) {
     if (params.media_ids.length) throw new Invalid("Validation failed: A poll cannot be attached to a post with media");
     validatePollInput({ options: params.poll.options, expiresIn: params.poll.expires_in });
@@ -150,6 +152,7 @@ export async function publishDueStatuses(ctx: DomainContext, now = new Date(), l
             mediaIds: p.media_ids,
             applicationId: p.application_id,
             poll: p.poll ? { options: p.poll.options, expiresIn: p.poll.expires_in, multiple: p.poll.multiple, hideTotals: p.poll.hide_totals } : null,
+            place: p.parvis_place ?? null,
           }),
         );
       } catch (error) {

@@ -18,6 +18,7 @@ import { groupsByIds } from "../groups/groups";
 import type { LoadedGroup } from "../groups/rules";
 import type { Status } from "../statuses/local";
 import type { ScheduledStatus } from "../statuses/scheduled";
+import { placeOf, type Place } from "../places/place";
 
 /** What hangs off one status: counts, mentions, tags, application, and the viewer's own flags. */
 export interface StatusExtras {
@@ -50,6 +51,8 @@ export interface StatusView {
   reblog: StatusView | null;
   /** the group it was posted in (null: none) */
   group: LoadedGroup | null;
+  /** the place its author published with it (null: none); read from the row itself, no query */
+  place: Place | null;
   /** the viewer's "warn" filters that match it (loadFilteredStatusViews only) */
   filterMatches?: FilterMatch[];
 }
@@ -96,6 +99,7 @@ export async function loadStatusViews(ctx: DomainContext, rows: Status[], viewer
     media: mediaOf.get(s.id) ?? [],
     poll: polls.get(s.id) ?? null,
     group: s.groupId ? (groupRows.get(s.groupId) ?? null) : null,
+    place: placeOf(s),
     reblog,
   });
   const originalViews = new Map(originals.map((o) => [o.id, view(o, null)]));
