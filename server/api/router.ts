@@ -10,6 +10,7 @@ import { conversationsRouter } from "./conversations";
 import { filtersRouter } from "./filters";
 import { listsRouter } from "./lists";
 import { groupsRouter } from "./groups";
+import { observationsRouter } from "./observations";
 import { suggestionsRouter } from "./suggestions";
 import { tagsRouter } from "./tags";
 import { adminRouter } from "./admin";
@@ -53,6 +54,7 @@ export function apiRouter(services: Services): Router {
   router.use(accountsRouter(services));
   router.use(listsRouter(services));
   router.use(groupsRouter(services));
+  router.use(observationsRouter(services));
   router.use(filtersRouter(services));
   router.use(tagsRouter(services));
   router.use(collectionsRouter(services));

@@ -309,6 +309,16 @@ export const SCOPE_TABLE: readonly Row[] = [
   // places (docs/api.md "Places")
   ["GET", "/api/parvis/places", optional("read:statuses")],
 
+  // observations (docs/api.md "Observations")
+  ["POST", "/api/parvis/observations", "write:statuses"],
+  ["GET", "/api/parvis/observations", optional("read:statuses")],
+  ["GET", "/api/parvis/observations/:id", optional("read:statuses")],
+  ["PATCH", "/api/parvis/observations/:id", "write:statuses"],
+  ["POST", "/api/parvis/observations/:id/confirm", "write:statuses"],
+  ["POST", "/api/parvis/observations/:id/gone", "write:statuses"],
+  ["POST", "/api/parvis/observations/:id/gone/reject", "write:statuses"],
+  ["GET", "/api/parvis/observations/:id/history", optional("read:statuses")],
+
   // polls, scheduled statuses, announcements, push, trends
   ["GET", "/api/v1/polls/:id", optional("read:statuses")],
   ["POST", "/api/v1/polls/:id/votes", "write:statuses"],

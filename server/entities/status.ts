@@ -46,12 +46,22 @@ export interface StatusEntity {
   parvis_group?: StatusGroupEntity;
   /** Parvis: the place its author published with it (null when none) */
   parvis_place: StatusPlaceEntity | null;
+  /** Parvis: an observation's structured fields (docs/api.md "Observations"), null for other statuses */
+  parvis_observation: StatusObservationEntity | null;
 }
 
 export interface StatusPlaceEntity {
   latitude: number;
   longitude: number;
   name: string | null;
+}
+
+export interface StatusObservationEntity {
+  kind: "camera" | "issue";
+  tags: Record<string, string>;
+  state: "present" | "gone_proposed" | "gone";
+  last_seen_at: string;
+  confirmations_count: number;
 }
 
 export interface StatusGroupEntity {
@@ -112,6 +122,15 @@ export function serializeStatuses(origin: string, views: StatusView[], options: 
       text: options.withSource ? (s.text ?? htmlToText(s.content)) : null,
       filtered: [],
       parvis_place: v.place ? { latitude: v.place.latitude, longitude: v.place.longitude, name: v.place.name } : null,
+      parvis_observation: extra?.observation
+        ? {
+            kind: extra.observation.kind,
+            tags: extra.observation.tags,
+            state: extra.observation.state,
+            last_seen_at: new Date(Number(extra.observation.lastSeenAt)).toISOString(),
+            confirmations_count: Number(extra.observation.confirmationsCount),
+          }
+        : null,
     };
     const group = v.group;
     if (group) {

@@ -8,3 +8,4 @@ export * from "./usage-limits";
 export * from "./passwords";
 export * from "./public";
 export * from "./read";
+export * from "./instance-account";

@@ -5,6 +5,7 @@ import { Invalid, NotFound } from "../../errors";
 import { newId } from "../../ids";
 import { localUrls } from "../../urls";
 import { hashPassword } from "./passwords";
+import { residentUsersExist } from "./instance-account";
 import type { DomainContext } from "../context";
 import { writeAndPublish } from "../event-journal";
 import { renderPlainText } from "../content/text";
@@ -19,13 +20,13 @@ export const USERNAME_PATTERN = /^[a-z0-9_]{1,30}$/i;
 /** Names nobody may register: they would be confusing, or are taken by the instance itself. */
 export const RESERVED_USERNAMES = new Set([
   "admin", "administrator", "root", "support", "help", "moderator", "moderators", "mod", "mods",
-  "system", "instance", "instance_actor", "actor", "parvis", "mairie", "maire", "security", "abuse",
+  "system", "instance", "instance_actor", "observatoire", "actor", "parvis", "mairie", "maire", "security", "abuse",
   "postmaster", "hostmaster", "webmaster", "www", "api", "oauth", "inbox", "outbox", "users", "about",
   "settings", "staff", "null", "undefined", "nobody", "everyone", "all",
 ]);
 
 /** Names the instance itself answers to (its actor, its routes): never an account. */
-const SYSTEM_USERNAMES = new Set(["instance", "instance_actor", "actor", "parvis", "inbox", "outbox", "users", "api", "oauth", "null", "undefined"]);
+const SYSTEM_USERNAMES = new Set(["instance", "instance_actor", "observatoire", "actor", "parvis", "inbox", "outbox", "users", "api", "oauth", "null", "undefined"]);
 
 export interface RegisterInput {
   username: string;
@@ -59,7 +60,7 @@ export async function registerAccount(ctx: DomainContext, input: RegisterInput):
   }
   const settings = await getSettings(ctx);
   // an early answer for the usual case; the decisive check runs under the lock below
-  const seemsFirst = (await ctx.db.select({ id: users.id }).from(users).limit(1)).length === 0;
+  const seemsFirst = !(await residentUsersExist(ctx.db));
   checkRegistrationMode(input, settings.registrationMode, seemsFirst);
   if (await findLocalAccount(ctx, username)) {
     throw new Invalid("Username is already taken", { username: "ERR_TAKEN" });
@@ -81,7 +82,7 @@ export async function registerAccount(ctx: DomainContext, input: RegisterInput):
       // moment: registrations take turns on this lock until their transaction ends,
       // so each one sees whether a user was committed before it
       await tx.execute(sql`select pg_advisory_xact_lock(${REGISTRATION_LOCK})`);
-      const isFirst = (await tx.select({ id: users.id }).from(users).limit(1)).length === 0;
+      const isFirst = !(await residentUsersExist(tx));
       checkRegistrationMode(input, settings.registrationMode, isFirst);
       const role: Role = input.role ?? (isFirst ? "admin" : "resident");
       const approved = input.force || isFirst || settings.registrationMode !== "approval";

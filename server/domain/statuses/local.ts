@@ -51,6 +51,8 @@ export interface CreateStatusInput {
   groupId?: string | null;
   /** Parvis: the place the author publishes with it (server/domain/places) */
   place?: Place | null;
+  /** more writes that belong to the status (an observation's row), in its transaction, before it is published */
+  withinTransaction?: (tx: DbOrTx, status: Status) => Promise<void>;
 }
 
 export const MAX_MEDIA = 4;
@@ -248,6 +250,7 @@ export async function createStatus(ctx: DomainContext, author: Account, input: C
             await tx.update(mediaAttachments).set({ statusId: row.id, position }).where(eq(mediaAttachments.id, mediaId));
           }
           if (input.poll) await insertLocalPoll(tx, row.id, author.id, input.poll, row.createdAt);
+          await input.withinTransaction?.(tx, row);
         },
       },
     );
@@ -273,6 +276,8 @@ export interface EditStatusInput {
   poll?: PollInput | null;
   /** Parvis: a new place, null to remove it, absent to keep it */
   place?: Place | null;
+  /** more writes that belong to the edit (an observation's correction), in its transaction, before it is published */
+  withinTransaction?: (tx: DbOrTx, status: Status) => Promise<void>;
 }
 
 export async function editStatus(ctx: DomainContext, editor: Account, id: string, input: EditStatusInput): Promise<Status> {
@@ -329,6 +334,7 @@ export async function editStatus(ctx: DomainContext, editor: Account, id: string
     const mentionIds = resolved.accounts.map((a) => a.id);
     if (mentionIds.length) await tx.insert(mentions).values(mentionIds.map((accountId) => ({ statusId: id, accountId }))).onConflictDoNothing();
     await tagStatus(tx, id, tagNames, { replace: true });
+    await input.withinTransaction?.(tx, row);
     if (row.groupId) {
       await record("group.status.updated", { statusId: id, accountId: editor.id, local: row.local, groupId: row.groupId }, { durable: row.local });
     } else {

@@ -5,7 +5,8 @@
 // that are questions (docs/adr/0006). The records returned are plain data: the
 // Mastodon JSON is built from them by server/entities/status.ts.
 import { asc, inArray, sql } from "drizzle-orm";
-import { accounts, apps, bookmarks, favourites, mediaAttachments, mentions, mutes, statusTags, statuses, tags } from "../../db/schema";
+import { accounts, apps, bookmarks, favourites, mediaAttachments, mentions, mutes, observations, statusTags, statuses, tags } from "../../db/schema";
+import type { ObservationKind, ObservationState } from "../../db/schema";
 import type { FilterContext } from "../../db/schema";
 import type { DbOrTx } from "../../db/open";
 import { prepared } from "../../db/prepared";
@@ -35,6 +36,18 @@ export interface StatusExtras {
   bookmarked: boolean;
   /** the viewer mutes the status's author */
   muted: boolean;
+  /** an observation's structured fields (server/domain/observations), null for other statuses */
+  observation: ObservationExtras | null;
+}
+
+/** What a status entity shows of its observation (`parvis_observation`), read with the other extras. */
+export interface ObservationExtras {
+  kind: ObservationKind;
+  tags: Record<string, string>;
+  state: ObservationState;
+  /** epoch milliseconds */
+  lastSeenAt: number;
+  confirmationsCount: number;
 }
 
 /** One status with everything its entity shows, as one viewer sees it. */
@@ -166,6 +179,7 @@ async function statusExtras(db: DbOrTx, ids: string[], viewerId: string | null):
         reblogged: Boolean(r.reblogged),
         bookmarked: Boolean(r.bookmarked),
         muted: Boolean(r.muted),
+        observation: r.observation ?? null,
       },
     ]),
   );
@@ -210,6 +224,10 @@ const extrasColumns = {
   application: sql<StatusExtras["application"]>`(select json_build_object('name', ap.name, 'website', ap.website)
     from ${apps} ap where ap.id = v.app_id)`,
   hasMedia: sql<boolean>`exists (select 1 from ${mediaAttachments} ma where ma.status_id = v.id)`,
+  // an observation's fields by primary key, in the same statement: no query of its own per page
+  observation: sql<ObservationExtras | null>`(select json_build_object('kind', o.kind, 'tags', o.tags, 'state', o.state,
+      'lastSeenAt', (extract(epoch from o.last_seen_at) * 1000)::bigint, 'confirmationsCount', o.confirmations_count)
+    from ${observations} o where o.status_id = v.id)`,
 };
 
 const extrasSource = sql`(select s.id, s.account_id, s.application_id as app_id from ${statuses} s where s.id = any(${idsParam}::bigint[])) as v`;
