@@ -33,7 +33,8 @@ export function fakeTile(path: string, size = 64): Buffer {
   return Buffer.concat([head, name, Buffer.alloc(Math.max(0, size - head.length - name.length), 0x2a)]);
 }
 
-export async function startTileServer(): Promise<FakeTileServer> {
+/** `tile`: the bytes of a tile by path (default: fakeTile, not a decodable image). */
+export async function startTileServer(options: { tile?: (path: string) => Buffer } = {}): Promise<FakeTileServer> {
   const state: FakeTileServer = {
     template: "",
     origin: "",
@@ -66,7 +67,7 @@ export async function startTileServer(): Promise<FakeTileServer> {
         return;
       }
       res.writeHead(200, { "content-type": b?.contentType ?? "image/png", ...(b?.headers ?? state.defaultHeaders) });
-      res.end(b?.body ?? fakeTile(path));
+      res.end(b?.body ?? (options.tile ?? fakeTile)(path));
     };
     if (b?.delayMs) setTimeout(answer, b.delayMs);
     else answer();

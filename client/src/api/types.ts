@@ -109,6 +109,8 @@ export interface Status {
   parvis_group?: StatusGroup;
   /** Parvis: where the post is about (a place on the map) */
   parvis_place?: Place | null;
+  /** Parvis: present when the status is an observation (a camera, an issue): /observations/:id shows it */
+  parvis_observation?: { kind: "camera" | "issue"; state: "present" | "gone_proposed" | "gone" } | null;
 }
 
 /** A point on the map, with an optional name ("Place de la Mairie"). */

@@ -130,6 +130,7 @@ export function LeafletMap({ config, center, zoom, label, markers, cluster, onVi
     resize?.observe(element);
     return () => {
       resize?.disconnect();
+      m.off();
       m.remove();
       map.current = null;
       layer.current = null;

@@ -7,6 +7,8 @@ export interface TagField {
   key: string;
   type: "select" | "text" | "direction" | "date";
   options?: string[];
+  /** the server refuses the observation without it */
+  required?: boolean;
 }
 
 export const CAMERA_FIELDS: TagField[] = [
@@ -15,7 +17,7 @@ export const CAMERA_FIELDS: TagField[] = [
   { key: "surveillance:zone", type: "select", options: ["public", "traffic", "town", "parking", "shop"] },
   { key: "camera:type", type: "select", options: ["fixed", "dome", "panning"] },
   { key: "camera:direction", type: "direction" },
-  { key: "camera:mount", type: "select", options: ["wall", "pole", "ceiling", "street_lamp"] },
+  { key: "camera:mount", type: "select", options: ["wall", "pole", "ceiling", "street_lamp", "building", "traffic_signals", "bridge", "roof"] },
   { key: "operator", type: "text" },
   { key: "operator:type", type: "select", options: ["commune", "state", "private"] },
   { key: "surveillance:signage", type: "select", options: ["yes", "no"] },
@@ -24,7 +26,7 @@ export const CAMERA_FIELDS: TagField[] = [
 ];
 
 export const ISSUE_FIELDS: TagField[] = [
-  { key: "issue", type: "select", options: ["lighting", "road", "crossing", "dumping", "other"] },
+  { key: "issue", type: "select", options: ["lighting", "road", "crossing", "dumping", "other"], required: true },
   { key: "check_date", type: "date" },
 ];
 
@@ -39,6 +41,9 @@ export function cleanTags(kind: ObservationKind, tags: Record<string, string>): 
   }
   return out;
 }
+
+/** The kind's required fields are filled in. */
+export const requiredFilled = (kind: ObservationKind, tags: Record<string, string>) => fieldsOf(kind).every((f) => !f.required || Boolean((tags[f.key] ?? "").trim()));
 
 /** A direction in degrees, 0 to 360, whole. */
 export const validDirection = (s: string) => s === "" || (/^\d{1,3}$/.test(s) && Number(s) <= 360);

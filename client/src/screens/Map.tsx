@@ -21,7 +21,7 @@ import { FALLBACK_CENTER, FALLBACK_ZOOM, PositionPicker, round6, useMapConfig, t
 import { Status } from "../components/Status";
 import { useI18n } from "../i18n/context";
 import { displayName, htmlToText } from "../lib/format";
-import { cleanTags, fieldsOf, today, validDirection } from "../lib/observations";
+import { cleanTags, fieldsOf, requiredFilled, today, validDirection } from "../lib/observations";
 import { Link, navigate, paths } from "../lib/router";
 import { useAnnounce } from "../state/announcer";
 import { useSession } from "../state/session";
@@ -135,7 +135,8 @@ export function MapScreen({ search }: ScreenProps) {
             if (!live) return;
             const from = since ? new Date(`${since}T00:00:00`).getTime() : -Infinity;
             const to = until ? new Date(`${until}T23:59:59`).getTime() : Infinity;
-            setPlaces(page.items.filter((s) => s.parvis_place && Date.parse(s.created_at) >= from && Date.parse(s.created_at) <= to));
+            // an observation is a status with a place too: it is shown once, as an observation
+            setPlaces(page.items.filter((s) => s.parvis_place && !s.parvis_observation && Date.parse(s.created_at) >= from && Date.parse(s.created_at) <= to));
             setPlacesError(null);
           },
           (e: unknown) => live && setPlacesError(e),
@@ -152,7 +153,8 @@ export function MapScreen({ search }: ScreenProps) {
     setView(v);
     // the URL tells where the map is: a link or a reload opens the same view
     const url = `/map?lat=${v.center[0].toFixed(5)}&lon=${v.center[1].toFixed(5)}&zoom=${v.zoom}`;
-    window.history.replaceState(null, "", url);
+    // (only while the map is the page: a late event must not rewrite another screen's address)
+    if (window.location.pathname === "/map") window.history.replaceState(window.history.state, "", url);
   }, []);
 
   const markers = useMemo<MapMarker[]>(
@@ -301,8 +303,8 @@ function TagFields({ kind, tags, onChange }: { kind: ObservationKind; tags: Reco
             <div className="field" key={field.key}>
               <label htmlFor={id}>{labels.key(field.key)}</label>
               {field.type === "select" ? (
-                <select id={id} value={value} onChange={(e) => onChange(field.key, e.target.value)}>
-                  <option value="">{t("observations.unknown")}</option>
+                <select id={id} value={value} required={field.required} onChange={(e) => onChange(field.key, e.target.value)}>
+                  <option value="">{t(field.required ? "observations.choose" : "observations.unknown")}</option>
                   {field.options!.map((o) => (
                     <option key={o} value={o}>
                       {labels.value(field.key, o)}
@@ -376,7 +378,7 @@ export function NewObservationScreen({ search }: ScreenProps) {
   }, []);
 
   const directionOk = validDirection(values.tags["camera:direction"] ?? "");
-  const canSubmit = Boolean(values.position) && directionOk && !submitting && !media.uploading;
+  const canSubmit = Boolean(values.position) && directionOk && requiredFilled(values.kind, values.tags) && !submitting && !media.uploading;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -514,7 +516,7 @@ function EditObservation({ observation, onSaved, onCancel }: { observation: Obse
   });
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const ok = Boolean(values.position) && validDirection(values.tags["camera:direction"] ?? "");
+  const ok = Boolean(values.position) && validDirection(values.tags["camera:direction"] ?? "") && requiredFilled(values.kind, values.tags);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!ok || !values.position || saving) return;
