@@ -560,7 +560,7 @@ function EditObservation({ observation, onSaved, onCancel }: { observation: Obse
 }
 
 export function ObservationScreen({ params }: ScreenProps) {
-  const { t, formatDateTime, formatNumber } = useI18n();
+  const { t, formatDate, formatDateTime, formatNumber } = useI18n();
   const { account } = useSession();
   const announce = useAnnounce();
   const errorText = useErrorText();
@@ -642,7 +642,13 @@ export function ObservationScreen({ params }: ScreenProps) {
           {tagEntries.map(([key, value]) => (
             <Fragment key={key}>
               <dt>{labels.key(key)}</dt>
-              <dd>{key === "camera:direction" ? t("observations.degrees", { value }) : labels.value(key, value)}</dd>
+              <dd>
+                {key === "camera:direction"
+                  ? t("observations.degrees", { value })
+                  : key === "check_date" && /^\d{4}-\d{2}-\d{2}$/.test(value)
+                    ? formatDate(`${value}T12:00:00`)
+                    : labels.value(key, value)}
+              </dd>
             </Fragment>
           ))}
           {o.osm_id ? (
