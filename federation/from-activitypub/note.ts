@@ -25,6 +25,7 @@ import { isHttpUrl, withoutHash } from "../../server/domain/content";
 import type { RemotePollData } from "../../server/domain/polls";
 import { isPublicAddress } from "../addresses";
 import { escapeHtml, firstText, languageOf } from "./text";
+import { locationOf } from "./place";
 
 export type PostObject = Note | Article | Page | Question | Event;
 export const POST_CLASSES = [Note, Article, Page, Question, Event] as const;
@@ -249,5 +250,6 @@ export async function postToStatusData(
     tagNames,
     attachments: await attachmentsOf(object, options),
     poll: await pollOf(object, options),
+    place: locationOf(await rawOf(object, options.raw)),
   };
 }

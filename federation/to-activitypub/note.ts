@@ -6,9 +6,11 @@ import {
   LanguageString,
   Mention,
   Note,
+  Place,
   Question,
 } from "@fedify/vocab";
 import type { ListedStatus, StatusForFederation } from "../../server/domain/statuses";
+import { placeOf, type Place as StatusPlace } from "../../server/domain/places";
 import { localUrls } from "../../server/urls";
 import { addressing, toInstant, type Author } from "./addressing";
 import { attachmentToDocument, focusOf, positive, type AttachmentForObject } from "./media";
@@ -29,6 +31,11 @@ export interface StatusForObject extends ListedStatus {
   hashtags?: string[];
   attachments?: AttachmentForObject[];
   poll?: PollForObject | null;
+}
+
+/** A status's place as the ActivityStreams Place in its Note's `location`. */
+export function placeToActivityPub(place: StatusPlace): Place {
+  return new Place({ name: place.name, latitude: place.latitude, longitude: place.longitude });
 }
 
 /** A local poll as a Question renders it (Mastodon's shape). */
@@ -81,6 +88,7 @@ export function statusToNote(status: StatusForObject, author: Author, tagUrl?: (
     replyTarget: status.inReplyToUri ? new URL(status.inReplyToUri) : null,
     tags,
     attachments: (status.attachments ?? []).map(attachmentToDocument),
+    location: status.place ? placeToActivityPub(status.place) : null,
     tos,
     ccs,
   };
@@ -124,6 +132,7 @@ export function federatedStatus(data: StatusForFederation, origin: string, local
     reblogOfAuthorUri: data.reblogOf?.author.uri ?? null,
     mentions: data.mentions.map((m) => ({ uri: m.uri, name: mentionName(m, localDomain) })),
     hashtags: data.tags,
+    place: placeOf(status),
     poll:
       data.poll && data.status.local
         ? {

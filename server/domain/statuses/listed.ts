@@ -7,6 +7,7 @@ import { alias } from "drizzle-orm/pg-core";
 import { statuses, type Visibility } from "../../db/schema";
 import type { DomainContext } from "../context";
 import { belowCursor, cutPage, type CursorPage } from "../pagination";
+import { placeOf, type Place } from "../places/place";
 
 /** Statuses an outbox lists. */
 export const LISTED_VISIBILITIES = ["public", "unlisted"] as const satisfies readonly Visibility[];
@@ -29,6 +30,8 @@ export interface ListedStatus {
   inReplyToUri: string | null;
   /** for a reblog: the reblogged status's ActivityPub id */
   reblogOfUri: string | null;
+  /** the place its author published with it */
+  place?: Place | null;
 }
 
 type Ctx = Pick<DomainContext, "db">;
@@ -41,13 +44,17 @@ export async function listedStatusesPage(ctx: Ctx, accountId: string, cursor: st
   const bound = belowCursor(cursor);
   const rows = await selectListed(ctx, accountId, bound === null ? undefined : lt(statuses.id, bound.toString()), size + 1);
   const { rows: kept, nextCursor } = cutPage(rows, size);
-  return { items: kept.map(({ cursor: _c, ...s }) => s), nextCursor };
+  return { items: kept.map(listed), nextCursor };
 }
 
 /** Pinned public/unlisted statuses (shown on profiles). Never paged: a few at most. */
 export async function featuredStatuses(ctx: Ctx, accountId: string): Promise<ListedStatus[]> {
   const rows = await selectListed(ctx, accountId, and(eq(statuses.pinned, true), isNull(statuses.reblogOfId)), 100);
-  return rows.map(({ cursor: _c, ...s }) => s);
+  return rows.map(listed);
+}
+
+function listed({ cursor: _c, placeLatitude, placeLongitude, placeName, ...s }: Awaited<ReturnType<typeof selectListed>>[number]): ListedStatus {
+  return { ...s, place: placeOf({ placeLatitude, placeLongitude, placeName }) };
 }
 
 /** How many statuses an account's outbox lists. */
@@ -75,6 +82,9 @@ function selectListed(ctx: Ctx, accountId: string, extra: SQL | undefined, limit
       editedAt: statuses.editedAt,
       inReplyToUri: sql<string | null>`coalesce(${parent.uri}, ${statuses.inReplyToUri})`,
       reblogOfUri: original.uri,
+      placeLatitude: statuses.placeLatitude,
+      placeLongitude: statuses.placeLongitude,
+      placeName: statuses.placeName,
     })
     .from(statuses)
     .leftJoin(parent, eq(parent.id, statuses.inReplyToId))

@@ -14,6 +14,7 @@ import { normaliseStrings } from "../../unicode";
 import { removeStatusRow, storeStatus, type Status } from "./local";
 import { keepOriginalVersion, tagStatus } from "./storage";
 import { cleanRemotePoll, insertRemotePoll, type RemotePollData } from "../polls/polls";
+import { placeColumns, placeOf, remotePlace, type Place } from "../places/place";
 
 export interface RemoteAttachment {
   url: string;
@@ -47,6 +48,8 @@ export interface RemoteStatusData {
   attachments?: RemoteAttachment[];
   /** a Question's options and tallies */
   poll?: RemotePollData | null;
+  /** its `location` (checked again here: out of range is no place, the name is made plain text) */
+  place?: Place | null;
 }
 
 const MAX_CONTENT = 100_000;
@@ -140,6 +143,7 @@ export async function storeRemoteStatus(ctx: DomainContext, input: RemoteStatusD
       language: data.language && /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(data.language) ? data.language : null,
       local: false,
       objectType: data.objectType ?? "Note",
+      ...placeColumns(remotePlace(data.place)),
       ...(data.createdAt ? { createdAt: data.createdAt } : {}),
     },
     [...new Set(data.mentionedAccountIds ?? [])].slice(0, 50),
@@ -172,6 +176,8 @@ interface EditableFields {
   media: string[];
   /** the poll's options (its tallies change without an edit) */
   pollOptions: string[];
+  /** its place (moving it, or removing it, is an edit) */
+  place: Place | null;
 }
 
 function editableFieldsOf(data: RemoteUpdateData): EditableFields {
@@ -182,6 +188,7 @@ function editableFieldsOf(data: RemoteUpdateData): EditableFields {
     tags: cleanTags(data.tagNames).sort(),
     media: keptAttachments(data.attachments).map((a) => JSON.stringify([a.url, cleanDescription(a)])),
     pollOptions: (data.poll && cleanRemotePoll(data.poll)?.options) || [],
+    place: remotePlace(data.place),
   };
 }
 
@@ -200,6 +207,7 @@ async function storedEditableFields(db: DbOrTx, status: Status): Promise<Editabl
     tags: tagRows.map((t) => t.name).sort(),
     media: mediaRows.map((m) => JSON.stringify([m.url, m.description])),
     pollOptions: poll?.options ?? [],
+    place: placeOf(status),
   };
 }
 
@@ -236,7 +244,7 @@ export async function updateRemoteStatus(ctx: DomainContext, authorId: string, u
     await keepOriginalVersion(tx, current);
     const [row] = await tx
       .update(statuses)
-      .set({ content: fields.content, spoilerText: fields.spoilerText, sensitive: fields.sensitive, editedAt, updatedAt: now })
+      .set({ content: fields.content, spoilerText: fields.spoilerText, sensitive: fields.sensitive, ...placeColumns(fields.place), editedAt, updatedAt: now })
       .where(eq(statuses.id, current.id))
       .returning();
     await tx.insert(statusEdits).values({ id: newId(now), statusId: row.id, content: row.content, spoilerText: row.spoilerText, sensitive: row.sensitive, createdAt: editedAt });
