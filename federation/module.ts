@@ -8,6 +8,7 @@ import { startOutbox, type OutboxHandle } from "./outbox/index";
 import { installResolvers } from "./resolve";
 import { pruneProcessedActivities } from "./inbox/idempotency";
 import { pruneDeadLetters } from "./message-queue";
+import { parvisContextHandler } from "./context-document";
 
 const PRUNE_EVERY_MS = 3600_000;
 
@@ -29,10 +30,12 @@ export function federationModule(options: ParvisFederationOptions = {}): ModuleF
     const controller = new AbortController();
     let workers: Promise<void> | undefined;
     let pruner: NodeJS.Timeout | undefined;
+    // the JSON-LD context of the Parvis extension, then Fedify
+    const context = parvisContextHandler(services.config.origin);
     return {
       parvis,
       outbox,
-      earlyMiddleware: parvis.middleware,
+      earlyMiddleware: (req, res, next) => context(req, res, () => parvis.middleware(req, res, next)),
       // after the server listens: a message that blocks a worker finds /healthz already answering
       start() {
         if (services.config.processRole === "web" || workers || controller.signal.aborted) return;

@@ -119,7 +119,7 @@ async function bodyOf(object: PostObject, options: TranslateOptions): Promise<st
  * The object's JSON as it was received (Fedify keeps it), for the few
  * extensions its vocabulary does not parse (Mastodon's blurhash, Mobilizon's place).
  */
-async function rawOf(object: PostObject, given?: Record<string, unknown> | null): Promise<Record<string, unknown> | null> {
+export async function rawOf(object: PostObject, given?: Record<string, unknown> | null): Promise<Record<string, unknown> | null> {
   if (given) return given;
   const raw = await object.toJsonLd().catch(() => null);
   return raw && typeof raw === "object" && !Array.isArray(raw) ? (raw as Record<string, unknown>) : null;

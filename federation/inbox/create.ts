@@ -15,6 +15,9 @@ import type { Effects, InboxHandler } from "./types";
 import { Note } from "@fedify/vocab";
 import { firstText } from "../from-activitypub/text";
 import { recordRemoteVote } from "../../server/domain/polls";
+import { recordRemoteObservation } from "../../server/domain/observations";
+import { observationOf } from "../from-activitypub/observation";
+import { rawOf } from "../from-activitypub/note";
 
 /**
  * A vote in one of our polls, as Mastodon sends it: a Note with the option as
@@ -71,7 +74,10 @@ export const onCreate: InboxHandler<Create> = async (ctx, activity) => {
     log.debug({ object: data.uri }, "inbox: post nobody here follows; ignored");
     return null;
   }
+  // an observation from another Parvis (its Note's extension)
+  const observation = observationOf(await rawOf(object, raw));
   return async (tx) => {
-    await storeRemoteStatus(tx, data);
+    const status = await storeRemoteStatus(tx, data);
+    if (observation) await recordRemoteObservation(tx, status.id, observation);
   };
 };

@@ -10,6 +10,9 @@ import { isPostObject } from "../from-activitypub/note";
 import { isAttributedTo, postData, rawEmbeddedObject } from "../resolve";
 import { ignore, type InboxHandler } from "./types";
 import { updateRemotePoll } from "../../server/domain/polls";
+import { recordRemoteObservation } from "../../server/domain/observations";
+import { observationOf } from "../from-activitypub/observation";
+import { rawOf } from "../from-activitypub/note";
 
 export const onUpdate: InboxHandler<Update> = async (ctx, activity) => {
   const actorId = activity.actorId!;
@@ -29,14 +32,18 @@ export const onUpdate: InboxHandler<Update> = async (ctx, activity) => {
   if (!current || current.local) return null;
   const author = await remoteActorOf(ctx, activity);
   if (!author || current.accountId !== author.id) return null;
-  const data = await postData(ctx, object, author, d, await rawEmbeddedObject(activity, objectId));
+  const raw = await rawEmbeddedObject(activity, objectId);
+  const data = await postData(ctx, object, author, d, raw);
   if (!data) return null;
+  // an observation's state and confirmations change without an edit of the text: its own updatedAt orders them
+  const observation = observationOf(await rawOf(object, raw));
   // a Question is sent again at every vote for its tallies: those are stored, and it is an edit only when what is shown changed
   const kind = await remoteEditKind(d, current, data);
-  if (kind === "stale") return ignore("Update older than the stored version");
-  if (kind === "unchanged" && !data.poll) return ignore("Update changes nothing of the post");
+  if (kind === "stale" && !observation) return ignore("Update older than the stored version");
+  if (kind === "unchanged" && !data.poll && !observation) return ignore("Update changes nothing of the post");
   return async (tx) => {
     if (data.poll) await updateRemotePoll(tx, current.id, data.poll);
     if (kind === "edit") await updateRemoteStatus(tx, author.id, data.uri, data);
+    if (observation) await recordRemoteObservation(tx, current.id, observation);
   };
 };

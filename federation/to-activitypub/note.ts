@@ -14,6 +14,7 @@ import { placeOf, type Place as StatusPlace } from "../../server/domain/places";
 import { localUrls } from "../../server/urls";
 import { addressing, toInstant, type Author } from "./addressing";
 import { attachmentToDocument, focusOf, positive, type AttachmentForObject } from "./media";
+import { ObservationNote, observationLiteral, parvisNamespace } from "./observation";
 
 export interface MentionForObject {
   /** the mentioned actor's id */
@@ -31,6 +32,10 @@ export interface StatusForObject extends ListedStatus {
   hashtags?: string[];
   attachments?: AttachmentForObject[];
   poll?: PollForObject | null;
+  /** the place the author published with it: an ActivityStreams Place in `location` */
+  place?: { latitude: number; longitude: number; name: string | null } | null;
+  /** an observation's fields, for the Parvis extension (to-activitypub/observation.ts) */
+  observation?: { namespace: string; literal: Record<string, unknown> } | null;
 }
 
 /** A status's place as the ActivityStreams Place in its Note's `location`. */
@@ -92,6 +97,7 @@ export function statusToNote(status: StatusForObject, author: Author, tagUrl?: (
     tos,
     ccs,
   };
+  if (status.observation && !status.poll) return new ObservationNote(values, status.observation);
   if (!status.poll) return new Note(values);
   const poll = status.poll;
   // Mastodon's Question: each option a Note with its name and a replies collection counting its votes
@@ -133,6 +139,7 @@ export function federatedStatus(data: StatusForFederation, origin: string, local
     mentions: data.mentions.map((m) => ({ uri: m.uri, name: mentionName(m, localDomain) })),
     hashtags: data.tags,
     place: placeOf(status),
+    observation: data.observation && status.local ? { namespace: parvisNamespace(origin), literal: observationLiteral(data.observation) } : null,
     poll:
       data.poll && data.status.local
         ? {

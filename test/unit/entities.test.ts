@@ -76,6 +76,7 @@ const extras = (flags: Partial<StatusExtras> = {}): StatusExtras => ({
   reblogged: false,
   bookmarked: false,
   muted: false,
+  observation: null,
   ...flags,
 });
 

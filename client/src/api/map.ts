@@ -1,7 +1,7 @@
 // The map's endpoints (Parvis extensions, docs/api.md): the map's configuration,
 // observations (cameras, civic issues) and posts with a place.
 import { request, requestPage, type Page } from "./http";
-import type { Account, Place, Status, Visibility } from "./types";
+import type { Account, ObservationKind, ObservationState, Place, Status, Visibility } from "./types";
 
 export type { Place };
 
@@ -16,8 +16,6 @@ export interface MapConfig {
   zoom: number;
 }
 
-export type ObservationKind = "camera" | "issue";
-export type ObservationState = "present" | "gone_proposed" | "gone";
 
 export interface Observation {
   id: string;

@@ -109,8 +109,8 @@ export interface Status {
   parvis_group?: StatusGroup;
   /** Parvis: where the post is about (a place on the map) */
   parvis_place?: Place | null;
-  /** Parvis: present when the status is an observation (a camera, an issue): /observations/:id shows it */
-  parvis_observation?: { kind: "camera" | "issue"; state: "present" | "gone_proposed" | "gone" } | null;
+  /** Parvis: an observation's structured fields (a camera, a civic issue) */
+  parvis_observation?: StatusObservation | null;
 }
 
 /** A point on the map, with an optional name ("Place de la Mairie"). */
@@ -118,6 +118,18 @@ export interface Place {
   latitude: number;
   longitude: number;
   name: string | null;
+}
+
+export type ObservationKind = "camera" | "issue";
+export type ObservationState = "present" | "gone_proposed" | "gone";
+
+export interface StatusObservation {
+  kind: ObservationKind;
+  /** OpenStreetMap keys and values */
+  tags: Record<string, string>;
+  state: ObservationState;
+  last_seen_at: string;
+  confirmations_count: number;
 }
 
 export interface StatusGroup {

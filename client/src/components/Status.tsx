@@ -17,6 +17,7 @@ import { Menu } from "./Menu";
 import { useGroupModerationItems } from "./GroupModeration";
 import { Poll } from "./Poll";
 import { MediaGrid } from "./MediaGrid";
+import { ObservationCard } from "./ObservationCard";
 import "./Status.css";
 
 export function VisibilityIcon({ visibility }: { visibility: Visibility }) {
@@ -165,6 +166,7 @@ export function Status({ status: outer, focused }: StatusProps) {
             <ServerHtml html={status.content} className="status-content" onClick={onContentClick} lang={status.language && /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(status.language) ? status.language : undefined} />
             <Media status={status} />
             {status.poll ? <Poll poll={status.poll} /> : null}
+            {status.parvis_observation ? <ObservationCard observation={status.parvis_observation} /> : null}
             {status.parvis_place ? (
               <p className="status-place">
                 <Link

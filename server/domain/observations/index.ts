@@ -5,3 +5,4 @@ export * from "./text";
 export * from "./create";
 export * from "./changes";
 export * from "./read";
+export * from "./remote";

@@ -4,7 +4,7 @@
 // rules: who may see a status is decided in visibility/.
 import { asc, eq, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { accounts, follows, mediaAttachments, mentions, statusTags, statuses, tags } from "../../db/schema";
+import { accounts, follows, mediaAttachments, mentions, observations, statusTags, statuses, tags } from "../../db/schema";
 import type { DbOrTx } from "../../db/open";
 import { prepared } from "../../db/prepared";
 import type { Account } from "../accounts/local";
@@ -48,6 +48,8 @@ export interface StatusForFederation {
   reblogOf: { status: Status; author: Account } | null;
   /** a poll's options and tallies (local polls only are rendered with them) */
   poll: PollView | null;
+  /** an observation's row (server/domain/observations), rendered as the Parvis extension of its Note */
+  observation: typeof observations.$inferSelect | null;
 }
 
 const parentAccount = alias(accounts, "parent_account");
@@ -56,12 +58,14 @@ const parentAccount = alias(accounts, "parent_account");
 export async function statusForFederation(ctx: DomainContext, statusId: string): Promise<StatusForFederation | null> {
   if (!isId(statusId)) return null;
   const [row] = await ctx.db
-    .select({ status: statuses, author: accounts })
+    .select({ status: statuses, author: accounts, observation: observations })
     .from(statuses)
     .innerJoin(accounts, eq(accounts.id, statuses.accountId))
+    // an observation's fields, in the same statement (a primary key lookup)
+    .leftJoin(observations, eq(observations.statusId, statuses.id))
     .where(eq(statuses.id, statusId));
   if (!row) return null;
-  const { status, author } = row;
+  const { status, author, observation } = row;
 
   const [mentioned, tagRows, media] = await Promise.all([
     ctx.db
@@ -131,6 +135,7 @@ export async function statusForFederation(ctx: DomainContext, statusId: string):
 
   return {
     poll,
+    observation,
     status,
     author,
     mentions: mentioned,
