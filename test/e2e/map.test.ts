@@ -246,4 +246,54 @@ describe("the map", () => {
     await page.context().close();
     expect(thirdParty).toEqual([]);
   });
+
+  it("without a tile server: the admin sets the commune's centre, visitors see a plain map and a note", async () => {
+    const bare = await startWebInstance();
+    try {
+      await createResident(bare, "admin", { role: "admin" });
+      const context = await newContext(browser, PHONE_390);
+      const page = await context.newPage();
+      thirdParty.push(...recordThirdPartyRequests(page, bare.config.origin));
+      const tileRequests: string[] = [];
+      page.on("request", (req) => {
+        if (new URL(req.url()).pathname.startsWith("/tiles/")) tileRequests.push(req.url());
+      });
+      await page.goto(`${bare.config.origin}/login`);
+      await page.getByLabel("Nom d’utilisateur ou adresse e-mail").fill("admin");
+      await page.getByLabel("Mot de passe").fill("correct horse battery");
+      await page.getByRole("button", { name: "Se connecter" }).click();
+      await page.waitForURL((url) => !url.pathname.startsWith("/login"));
+      await page.goto(`${bare.config.origin}/admin/instance`);
+      const form = page.getByRole("form", { name: "Carte" });
+      await form.getByLabel("Latitude").fill("48.11198");
+      await form.getByLabel("Longitude").fill("-1.68");
+      await form.getByLabel("Niveau de zoom").fill("15");
+      await form.getByRole("button", { name: "Enregistrer" }).click();
+      await expect.poll(async () => (await bare.http.get("/api/parvis/map/config")).body).toMatchObject({ tiles: false, center: [48.11198, -1.68], zoom: 15 });
+      expect(await seriousViolations(page)).toEqual([]);
+      await screenshot(page, "map-admin-centre-phone");
+      await context.close();
+
+      // a visitor
+      const visitor = await (await newContext(browser, PHONE_390)).newPage();
+      thirdParty.push(...recordThirdPartyRequests(visitor, bare.config.origin));
+      visitor.on("request", (req) => {
+        if (new URL(req.url()).pathname.startsWith("/tiles/")) tileRequests.push(req.url());
+      });
+      await visitor.goto(`${bare.config.origin}/map`);
+      await visitor.getByRole("note").getByText(/Aucun fond de carte n’est configuré/).waitFor();
+      await visitor.getByText("Rien dans cette zone avec ces filtres").waitFor();
+      await visitor.waitForURL((url) => url.searchParams.get("lat") === "48.11198" && url.searchParams.get("zoom") === "15");
+      expect(await visitor.locator("img.leaflet-tile").count()).toBe(0);
+      expect(tileRequests).toEqual([]);
+      expect(await visitor.getByRole("link", { name: "Signaler une caméra ou un problème" }).count()).toBe(0);
+      expect(await fitsWidth(visitor)).toBe(true);
+      expect(await seriousViolations(visitor)).toEqual([]);
+      await screenshot(visitor, "map-no-tiles-visitor-phone");
+      await visitor.context().close();
+      expect(thirdParty).toEqual([]);
+    } finally {
+      await bare.stop();
+    }
+  });
 });
