@@ -9,7 +9,7 @@ import react from "@vitejs/plugin-react";
 const here = fileURLToPath(new URL(".", import.meta.url));
 const backend = process.env.PARVIS_DEV_BACKEND ?? "http://localhost:3000";
 
-const proxied = ["/api", "/oauth", "/media", "/users", "/.well-known", "/nodeinfo"];
+const proxied = ["/api", "/oauth", "/media", "/tiles", "/users", "/.well-known", "/nodeinfo"];
 
 export default defineConfig({
   root: here,

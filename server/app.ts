@@ -61,7 +61,7 @@ export const BODY_LIMIT = "256kb";
 
 /** Paths no ActivityPub route lives under. */
 // /moderation_log is ActivityPub, but served by the API router (server/api/moderation-log.ts), not by Fedify
-const NOT_FEDERATED = /^\/((api|oauth|assets)\/|moderation_log$)/;
+const NOT_FEDERATED = /^\/((api|oauth|assets|tiles)\/|moderation_log$)/;
 
 export function createApp(services: Services, extensions: AppExtensions = {}): express.Express {
   const app = express();

@@ -84,6 +84,12 @@ const envSchema = z.object({
   PARVIS_MEDIA_PROXY_MAX_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(16 * 1024 * 1024),
   PARVIS_MEDIA_CACHE_MAX_MB: z.coerce.number().int().min(0).max(10_000_000).default(1024),
   PARVIS_MEDIA_CACHE_MAX_AGE_DAYS: z.coerce.number().min(0).max(3650).default(30),
+  PARVIS_MAP_TILES_URL: z
+    .url({ protocol: /^https?$/ })
+    .refine((v) => ["{z}", "{x}", "{y}"].every((p) => v.includes(p)), "must contain {z}, {x} and {y}")
+    .optional(),
+  PARVIS_MAP_TILE_CACHE_MB: z.coerce.number().int().min(0).max(1_000_000).default(512),
+  PARVIS_MAP_ATTRIBUTION: z.string().min(1).max(300).default("© OpenStreetMap contributors"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -131,6 +137,8 @@ export interface Config {
     /** remote media served from our origin: the largest remote file fetched, the cache's size and age limits */
     cache: { maxRemoteBytes: number; maxBytes: number; maxAgeMs: number };
   };
+  /** the map: the tile server proxied at /tiles (none: the map has a plain background), its cache and credit */
+  map: { tilesUrl: string | undefined; tileCacheBytes: number; attribution: string };
   logLevel: string;
 }
 
@@ -240,6 +248,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       deletionGraceMs: e.PARVIS_ACCOUNT_DELETION_GRACE_DAYS * 86_400_000,
       exportTtlMs: e.PARVIS_EXPORT_TTL_DAYS * 86_400_000,
       importMaxBytes: e.PARVIS_IMPORT_MAX_BYTES,
+    },
+    map: {
+      tilesUrl: e.PARVIS_MAP_TILES_URL,
+      tileCacheBytes: e.PARVIS_MAP_TILE_CACHE_MB * 1024 * 1024,
+      attribution: e.PARVIS_MAP_ATTRIBUTION,
     },
     logLevel: e.LOG_LEVEL,
   };

@@ -22,6 +22,7 @@ const timelines = () => import("./screens/Timelines");
 const profile = () => import("./screens/Profile");
 const groups = () => import("./screens/Groups");
 const moderation = () => import("./screens/Moderation");
+const map = () => import("./screens/Map");
 
 export const routes: RouteDef[] = [
   { path: "/", screen: screen(timelines, "RootScreen"), access: "any" },
@@ -51,6 +52,9 @@ export const routes: RouteDef[] = [
   { path: "/explore", screen: screen(() => import("./screens/Civic"), "ExploreScreen"), access: "any" },
   { path: "/scheduled_statuses", screen: screen(() => import("./screens/Civic"), "ScheduledScreen"), access: "user" },
   { path: "/moderation_log", screen: screen(() => import("./screens/ModerationLog"), "ModerationLogScreen"), access: "any" },
+  { path: "/map", screen: screen(map, "MapScreen"), access: "any" },
+  { path: "/map/new", screen: screen(map, "NewObservationScreen"), access: "user" },
+  { path: "/observations/:id", screen: screen(map, "ObservationScreen"), access: "any" },
   { path: "/privacy", screen: screen(() => import("./screens/Privacy"), "PrivacyScreen"), access: "any" },
   { path: "/admin/instance", screen: screen(() => import("./screens/AdminInstance"), "AdminInstanceScreen"), access: "user" },
   { path: "/admin/announcements", screen: screen(() => import("./screens/Civic"), "AdminAnnouncementsScreen"), access: "user" },

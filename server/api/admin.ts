@@ -78,6 +78,8 @@ export function adminRouter(services: Services): Router {
           data_controller: z.string().max(2000).optional(),
           open_data_license: z.string().trim().max(200).regex(OPEN_DATA_LICENSE_PATTERN, "must be an SPDX identifier or a URL (printable ASCII)").optional(),
           open_data_attribution: z.string().trim().max(1000).optional(),
+          map_center: z.tuple([z.number().min(-90).max(90), z.number().min(-180).max(180)]).nullable().optional(),
+          map_zoom: z.number().int().min(0).max(19).optional(),
         })
         .strict(),
       req,
@@ -94,6 +96,8 @@ export function adminRouter(services: Services): Router {
     if (body.data_controller !== undefined) await setSetting(ctx, "data_controller", body.data_controller);
     if (body.open_data_license !== undefined) await setSetting(ctx, "open_data_license", body.open_data_license);
     if (body.open_data_attribution !== undefined) await setSetting(ctx, "open_data_attribution", body.open_data_attribution);
+    if (body.map_center !== undefined) await setSetting(ctx, "map_center", body.map_center);
+    if (body.map_zoom !== undefined) await setSetting(ctx, "map_zoom", body.map_zoom);
     services.logger.info({ by: currentAuth(req).account.username, changed: Object.keys(body) }, "instance settings changed");
     res.json(await settingsEntity());
   });
@@ -182,6 +186,8 @@ export function adminRouter(services: Services): Router {
       data_controller: s.dataController,
       open_data_license: s.openDataLicense,
       open_data_attribution: s.openDataAttribution,
+      map_center: s.mapCenter,
+      map_zoom: s.mapZoom,
     };
   }
 

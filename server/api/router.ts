@@ -37,6 +37,7 @@ import { dataRightsRouter } from "./data-rights";
 import { wellKnownRouter } from "./well-known";
 import { mediaFilesRouter } from "./media-files";
 import { openDataRouter } from "./open-data";
+import { mapRouter } from "./map";
 import { notificationsReadUpTo } from "../domain/timelines";
 import { enforceScopes } from "../auth/scopes";
 
@@ -88,5 +89,6 @@ export function apiRouter(services: Services): Router {
     res.sendFile(missing);
   });
   router.use(mediaFilesRouter(services));
+  router.use(mapRouter(services));
   return router;
 }

@@ -226,6 +226,7 @@ export const SCOPE_TABLE: readonly Row[] = [
   // open data: public observations, readable by anyone (server/api/open-data.ts)
   ["GET", "/api/parvis/observations.geojson", PUBLIC],
   ["GET", "/api/parvis/observations.csv", PUBLIC],
+  ["GET", "/api/parvis/map/config", PUBLIC],
 
   // health check and static files the API refers to
   ["GET", "/healthz", PUBLIC],
@@ -233,6 +234,7 @@ export const SCOPE_TABLE: readonly Row[] = [
   ["GET", "/avatars/original/missing.png", PUBLIC],
   ["GET", "/headers/original/missing.png", PUBLIC],
   ["GET", "/media/:name", PUBLIC],
+  ["GET", "/tiles/:z/:x/:y.png", PUBLIC],
   ["GET", "/media_proxy/:kind/:id/:variant", PUBLIC],
   ["GET", "/metrics", PUBLIC], // the handler decides: admins, PARVIS_METRICS_TOKEN or loopback
 

@@ -55,6 +55,7 @@ import type {
 } from "./types";
 
 export * from "./types";
+export * from "./map";
 export { ApiError, parseLinkHeader, type Page } from "./http";
 
 const enc = encodeURIComponent;
@@ -82,6 +83,8 @@ export interface NewStatus {
   media_ids?: string[];
   /** Parvis: post in this group */
   group_id?: string;
+  /** Parvis: the place the post is about */
+  parvis_place?: { latitude: number; longitude: number; name?: string };
 }
 
 export interface AnnouncementInput {

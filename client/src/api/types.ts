@@ -115,6 +115,9 @@ export interface Status {
   parvis_observation?: StatusObservation | null;
 }
 
+/** A point on the map, with an optional name ("Place de la Mairie"). */
+export type Place = StatusPlace;
+
 export interface StatusPlace {
   latitude: number;
   longitude: number;
@@ -492,6 +495,9 @@ export interface AdminSettings {
   /** the open data's licence (SPDX identifier or URL) and attribution */
   open_data_license: string;
   open_data_attribution: string;
+  /** where the map opens: [latitude, longitude], or null */
+  map_center: [number, number] | null;
+  map_zoom: number;
 }
 
 /** POST /api/parvis/admin/observations/import */

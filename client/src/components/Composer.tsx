@@ -9,6 +9,7 @@ import { useSession } from "../state/session";
 import { publishLocal } from "../streaming/socket";
 import { FormError, useErrorText } from "./common";
 import { AttachButton, ComposerMedia, MAX_ATTACHMENTS, useDrafts } from "./ComposerMedia";
+import { ComposerPlace, type PlaceDraft } from "./ComposerPlace";
 import "./Composer.css";
 import "./Civic.css";
 
@@ -78,6 +79,8 @@ export function Composer({ replyTo, edit, group: groupProp, onDone, autoFocus }:
   const [scheduleAt, setScheduleAt] = useState("");
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  // the place the post is about (parvis_place), chosen on a small map
+  const [place, setPlace] = useState<PlaceDraft | null>(null);
   const [loadingSource, setLoadingSource] = useState(Boolean(edit));
   const media = useDrafts();
   // a reply to (or an edit of) a group's post stays in its group
@@ -272,6 +275,9 @@ export function Composer({ replyTo, edit, group: groupProp, onDone, autoFocus }:
             poll,
             media_ids: mediaIds.length ? mediaIds : undefined,
             group_id: group?.id,
+            parvis_place: place?.position
+              ? { latitude: place.position.latitude, longitude: place.position.longitude, ...(place.name.trim() ? { name: place.name.trim() } : {}) }
+              : undefined,
           },
           idempotencyKey.current,
         );
@@ -286,6 +292,7 @@ export function Composer({ replyTo, edit, group: groupProp, onDone, autoFocus }:
         setCwEnabled(false);
         setPollEnabled(false);
         setPollOptions(["", ""]);
+        setPlace(null);
         media.clear();
         // the submit button is disabled now: keep keyboard users in the composer
         textRef.current?.focus();
@@ -467,6 +474,9 @@ export function Composer({ replyTo, edit, group: groupProp, onDone, autoFocus }:
           disabled={submitting}
         />
       ) : null}
+      {place && !edit && !(scheduleEnabled && !group) ? (
+        <ComposerPlace value={place} onChange={setPlace} onRemove={() => setPlace(null)} />
+      ) : null}
       {dragging ? <p className="composer-drop">{t("media.dropHere")}</p> : null}
       <div className="composer-toolbar">
         {edit ? null : <AttachButton onFiles={media.add} disabled={submitting || pollEnabled} full={media.drafts.length >= MAX_ATTACHMENTS} />}
@@ -478,6 +488,16 @@ export function Composer({ replyTo, edit, group: groupProp, onDone, autoFocus }:
             <button type="button" className="button button-small button-secondary" aria-pressed={pollEnabled} disabled={media.drafts.length > 0} onClick={() => setPollEnabled((v) => !v)}>
               {t("compose.pollToggle")}
             </button>
+            {scheduleEnabled && !group ? null : (
+              <button
+                type="button"
+                className="button button-small button-secondary"
+                aria-pressed={place !== null}
+                onClick={() => setPlace((p) => (p ? null : { position: null, name: "" }))}
+              >
+                {t("map.addPlace")}
+              </button>
+            )}
             {group ? null : (
               <button type="button" className="button button-small button-secondary" aria-pressed={scheduleEnabled} onClick={() => setScheduleEnabled((v) => !v)}>
                 {t("compose.scheduleToggle")}

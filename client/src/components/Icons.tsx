@@ -170,6 +170,13 @@ export const GroupIcon = (p: IconProps) => (
   </Icon>
 );
 
+export const MapIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M9 4 3 6v14l6-2 6 2 6-2V4l-6 2z" />
+    <path d="M9 4v14M15 6v14" />
+  </Icon>
+);
+
 export const BookmarkIcon = ({ filled, ...p }: IconProps & { filled?: boolean }) => (
   <Icon {...p}>
     <path d="M6 3h12v18l-6-4-6 4z" fill={filled ? "currentColor" : "none"} />

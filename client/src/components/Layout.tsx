@@ -6,7 +6,7 @@ import { useI18n } from "../i18n/context";
 import { Link, useLocation } from "../lib/router";
 import { useNotifications } from "../state/notifications";
 import { useSession } from "../state/session";
-import { BellIcon, BookmarkIcon, ListIcon, MailIcon, GlobeIcon, HomeIcon, InfoIcon, LoginIcon, SearchIcon, SettingsIcon, TownIcon, TrendIcon, UserIcon, FollowersIcon, GroupIcon } from "./Icons";
+import { BellIcon, BookmarkIcon, MapIcon, ListIcon, MailIcon, GlobeIcon, HomeIcon, InfoIcon, LoginIcon, SearchIcon, SettingsIcon, TownIcon, TrendIcon, UserIcon, FollowersIcon, GroupIcon } from "./Icons";
 
 interface NavEntry {
   to: string;
@@ -52,6 +52,7 @@ export function Layout({ children }: { children: ReactNode }) {
         { to: "/search", label: t("nav.search"), icon: <SearchIcon /> },
         { to: "/explore", label: t("nav.explore"), icon: <TrendIcon /> },
         { to: "/groups", label: t("nav.groups"), icon: <GroupIcon />, secondary: true, match: (p) => p.startsWith("/groups") },
+        { to: "/map", label: t("nav.map"), icon: <MapIcon />, secondary: true, match: (p) => p.startsWith("/map") || p.startsWith("/observations/") },
         { to: "/bookmarks", label: t("nav.bookmarks"), icon: <BookmarkIcon />, secondary: true },
         { to: "/lists", label: t("nav.lists"), icon: <ListIcon />, secondary: true, match: (p) => p.startsWith("/lists") },
         { to: "/conversations", label: t("nav.conversations"), icon: <MailIcon />, secondary: true },
@@ -63,6 +64,7 @@ export function Layout({ children }: { children: ReactNode }) {
         { to: "/federated", label: t("nav.federated"), icon: <GlobeIcon /> },
         { to: "/search", label: t("nav.search"), icon: <SearchIcon /> },
         { to: "/groups", label: t("nav.groups"), icon: <GroupIcon />, secondary: true, match: (p) => p.startsWith("/groups") },
+        { to: "/map", label: t("nav.map"), icon: <MapIcon />, secondary: true, match: (p) => p.startsWith("/map") || p.startsWith("/observations/") },
         { to: "/about", label: t("nav.about"), icon: <InfoIcon /> },
         { to: "/login", label: t("nav.login"), icon: <LoginIcon /> },
         { to: "/register", label: t("nav.register"), icon: <FollowersIcon /> },
@@ -121,6 +123,8 @@ export function Layout({ children }: { children: ReactNode }) {
       <footer className="app-footer">
         <p>
           <Link to="/about">{t("nav.about")}</Link>
+          <span aria-hidden="true"> · </span>
+          <Link to="/map">{t("nav.map")}</Link>
           <span aria-hidden="true"> · </span>
           <Link to="/moderation_log">{t("modlog.link")}</Link>
           <span aria-hidden="true"> · </span>

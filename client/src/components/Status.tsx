@@ -169,6 +169,21 @@ export function Status({ status: outer, focused }: StatusProps) {
             {status.poll ? <Poll poll={status.poll} /> : null}
             {status.parvis_place ? <StatusPlace place={status.parvis_place} /> : null}
             {status.parvis_observation ? <ObservationCard observation={status.parvis_observation} /> : null}
+            {status.parvis_place ? (
+              <p className="status-place">
+                <Link
+                  to={
+                    status.parvis_observation
+                      ? `/observations/${encodeURIComponent(status.id)}`
+                      : `/map?lat=${status.parvis_place.latitude}&lon=${status.parvis_place.longitude}&zoom=17`
+                  }
+                >
+                  {t(status.parvis_observation ? "map.observationLink" : "map.placeLink", {
+                    name: status.parvis_place.name || `${status.parvis_place.latitude.toFixed(5)}, ${status.parvis_place.longitude.toFixed(5)}`,
+                  })}
+                </Link>
+              </p>
+            ) : null}
           </>
         ) : null}
       </div>

@@ -5,6 +5,7 @@ import { useCallback, useEffect, useId, useState, type FormEvent } from "react";
 import { api, type AdminSettings, type ObservationImportReport, type Rule } from "../api";
 import { EmptyState, ErrorNotice, FormError, Loading, PageTitle, useErrorText } from "../components/common";
 import { ConfirmDialog } from "../components/Dialog";
+import { PositionPicker, type Position } from "../components/PositionPicker";
 import { useI18n } from "../i18n/context";
 import { Link } from "../lib/router";
 import { useAnnounce } from "../state/announcer";
@@ -48,6 +49,7 @@ export function AdminInstanceScreen() {
       {rules ? <RulesEditor rules={rules} onChange={setRules} /> : null}
       {settings ? <PrivacyForm settings={settings} onSaved={setSettings} /> : null}
       {settings ? <GroupCreationForm settings={settings} onSaved={setSettings} /> : null}
+      {settings ? <MapSettingsForm settings={settings} onSaved={setSettings} /> : null}
       {settings ? <OpenDataForm settings={settings} onSaved={setSettings} /> : null}
       {settings ? <ObservationImportForm /> : null}
     </>
@@ -319,6 +321,51 @@ function GroupCreationForm({ settings, onSaved }: { settings: AdminSettings; onS
       </div>
       <FormError>{error ? errorText(error) : null}</FormError>
       <button type="submit" className="button">
+        {t("admin.save")}
+      </button>
+    </form>
+  );
+}
+
+/** Where the map opens: the commune's centre and a zoom level (the tile server itself is configured in the environment). */
+function MapSettingsForm({ settings, onSaved }: { settings: AdminSettings; onSaved: (s: AdminSettings) => void }) {
+  const { t } = useI18n();
+  const errorText = useErrorText();
+  const announce = useAnnounce();
+  const ids = useId();
+  const [center, setCenter] = useState<Position | null>(settings.map_center ? { latitude: settings.map_center[0], longitude: settings.map_center[1] } : null);
+  const [zoom, setZoom] = useState(String(settings.map_zoom));
+  const [error, setError] = useState<unknown>(null);
+  const zoomValid = /^\d{1,2}$/.test(zoom) && Number(zoom) <= 19;
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!zoomValid) return;
+    setError(null);
+    try {
+      onSaved(await api.updateAdminSettings({ map_center: center ? [center.latitude, center.longitude] : null, map_zoom: Number(zoom) }));
+      announce(t("adminInstance.saved"));
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <form className="card admin-form" onSubmit={submit} aria-labelledby={`${ids}-title`}>
+      <h2 id={`${ids}-title`}>{t("adminInstance.map")}</h2>
+      <p className="field-hint">{t("adminInstance.mapHint")}</p>
+      <PositionPicker legend={t("adminInstance.mapCenter")} value={center} onChange={setCenter} />
+      {center ? (
+        <p>
+          <button type="button" className="button button-small button-secondary" onClick={() => setCenter(null)}>
+            {t("adminInstance.mapCenterClear")}
+          </button>
+        </p>
+      ) : null}
+      <div className="field">
+        <label htmlFor={`${ids}-zoom`}>{t("adminInstance.mapZoom")}</label>
+        <input id={`${ids}-zoom`} type="number" min={0} max={19} step={1} value={zoom} onChange={(e) => setZoom(e.target.value)} aria-invalid={!zoomValid || undefined} />
+      </div>
+      <FormError>{error ? errorText(error) : null}</FormError>
+      <button type="submit" className="button" disabled={!zoomValid}>
         {t("admin.save")}
       </button>
     </form>

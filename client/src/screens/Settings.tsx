@@ -233,6 +233,7 @@ function SpacesSettings() {
   const links = [
     { to: "/groups", label: t("groups.title") },
     { to: "/groups/mine", label: t("groups.mine") },
+    { to: "/map", label: t("map.title") },
     { to: "/bookmarks", label: t("saved.bookmarks") },
     { to: "/favourites", label: t("saved.favourites") },
     { to: "/lists", label: t("lists.title") },

@@ -24,6 +24,8 @@ const settingSchemas = {
   data_controller: z.string().max(2000),
   open_data_license: z.string().regex(OPEN_DATA_LICENSE_PATTERN).max(200),
   open_data_attribution: z.string().max(1000),
+  map_center: z.tuple([z.number().min(-90).max(90), z.number().min(-180).max(180)]).nullable(),
+  map_zoom: z.number().int().min(0).max(19),
 };
 
 export type SettingKey = keyof typeof settingSchemas;
@@ -47,6 +49,9 @@ export interface InstanceSettings {
   openDataLicense: string;
   /** the attribution re-users must give; empty: the commune's contributors on this instance */
   openDataAttribution: string;
+  /** where the map opens: the commune's centre [latitude, longitude], or null (the whole world) */
+  mapCenter: [number, number] | null;
+  mapZoom: number;
 }
 
 export async function getSettings(ctx: DomainContext): Promise<InstanceSettings> {
@@ -68,11 +73,18 @@ export async function getSettings(ctx: DomainContext): Promise<InstanceSettings>
     dataController: read("data_controller", ""),
     openDataLicense: read("open_data_license", DEFAULT_OPEN_DATA_LICENSE),
     openDataAttribution: read("open_data_attribution", ""),
+    mapCenter: read("map_center", null),
+    mapZoom: read("map_zoom", 13),
   };
 }
 
 export async function setSetting<K extends SettingKey>(ctx: DomainContext, key: K, value: SettingValue<K>): Promise<void> {
   const parsed = settingSchemas[key].parse(value);
+  // null (the map's centre cleared) is no stored value: the default again
+  if (parsed === null) {
+    await ctx.db.delete(settings).where(eq(settings.key, key));
+    return;
+  }
   await ctx.db
     .insert(settings)
     .values({ key, value: parsed })
