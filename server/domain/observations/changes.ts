@@ -78,9 +78,9 @@ export async function correctObservation(ctx: DomainContext, actorId: string, id
   if (Object.keys(changes).length === 0) return;
   await editStatus(ctx, actor, id, {
     text,
+    place: { latitude: point.latitude, longitude: point.longitude, name: status.placeName ?? null },
     withinTransaction: async (tx) => {
       const now = new Date();
-      await tx.update(statuses).set({ placeLatitude: point.latitude, placeLongitude: point.longitude }).where(eq(statuses.id, id));
       await tx.update(observations).set({ tags, latitude: point.latitude, longitude: point.longitude, updatedAt: now }).where(eq(observations.statusId, id));
       await tx.insert(observationEvents).values({ id: newId(now), observationId: id, accountId: actorId, action: "corrected", changes, createdAt: now });
     },

@@ -90,8 +90,9 @@ export async function createObservation(ctx: DomainContext, authorAccountId: str
       mediaIds: input.mediaIds,
       applicationId: input.applicationId ?? null,
       groupId: input.groupId ?? null,
+      // the observation's point is its status's place (what maps and other servers read)
+      place: { latitude: point.latitude, longitude: point.longitude, name: null },
       withinTransaction: async (tx, row) => {
-        await tx.update(statuses).set({ placeLatitude: point.latitude, placeLongitude: point.longitude }).where(eq(statuses.id, row.id));
         await tx.insert(observations).values({
           statusId: row.id,
           kind,
