@@ -107,18 +107,20 @@ export interface Status {
   filtered?: FilterResult[];
   /** Parvis: the group it was posted in */
   parvis_group?: StatusGroup;
-  /** Parvis: where the post is about (a place on the map) */
-  parvis_place?: Place | null;
+  /** Parvis: the place its author published with it (null: none; absent from older servers) */
+  parvis_place?: StatusPlace | null;
   /** Parvis: an observation's structured fields (a camera, a civic issue) */
   parvis_observation?: StatusObservation | null;
 }
 
-/** A point on the map, with an optional name ("Place de la Mairie"). */
-export interface Place {
+export interface StatusPlace {
   latitude: number;
   longitude: number;
   name: string | null;
 }
+
+/** A point on the map, with an optional name ("Place de la Mairie"). */
+export type Place = StatusPlace;
 
 export type ObservationKind = "camera" | "issue";
 export type ObservationState = "present" | "gone_proposed" | "gone";
