@@ -6,6 +6,7 @@
 // log in to (its password hash is not a hash anything verifies against).
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { accounts, users } from "../../db/schema";
+import { Conflict } from "../../errors";
 import { newId } from "../../ids";
 import { localUrls } from "../../urls";
 import type { DomainContext } from "../context";
@@ -27,11 +28,17 @@ export function isInstanceAccount(account: Pick<Account, "username" | "domain">)
 export async function getInstanceAccount(ctx: DomainContext): Promise<Account> {
   const find = async () => {
     const [row] = await ctx.db
-      .select()
+      .select({ account: accounts, passwordHash: users.passwordHash })
       .from(accounts)
+      .leftJoin(users, eq(users.accountId, accounts.id))
       .where(and(sql`lower(${accounts.username}) = ${INSTANCE_ACCOUNT_USERNAME}`, isNull(accounts.domain)))
       .limit(1);
-    return row;
+    if (!row) return undefined;
+    // a resident who registered the name before it was reserved is not the instance
+    if (row.passwordHash !== NO_PASSWORD) {
+      throw new Conflict(`@${INSTANCE_ACCOUNT_USERNAME} is a resident's account: rename it before the instance publishes as itself`);
+    }
+    return row.account;
   };
   const existing = await find();
   if (existing) return existing;

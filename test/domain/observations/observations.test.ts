@@ -85,6 +85,16 @@ describe("createObservation", () => {
     });
   });
 
+  it("never takes a resident's account registered under the reserved name for the instance's", async () => {
+    // registered before the name was reserved: written as registration wrote it then
+    const { hashPassword } = await import("../../../server/domain/accounts");
+    const { newId } = await import("../../../server/ids");
+    const id = newId();
+    await t.services.db.insert(accounts).values({ id, username: "observatoire", domain: null, uri: `${t.services.config.origin}/users/observatoire` });
+    await t.services.db.insert(users).values({ id: newId(), accountId: id, passwordHash: await hashPassword("correct horse battery") });
+    await expect(getInstanceAccount(t.services.domain)).rejects.toBeInstanceOf(Conflict);
+  });
+
   it("imports as the instance's own account, by OSM id, once; the first resident is still the admin", async () => {
     const instance = await getInstanceAccount(t.services.domain);
     expect(instance).toMatchObject({ username: INSTANCE_ACCOUNT_USERNAME, domain: null, bot: true });

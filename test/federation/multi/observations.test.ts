@@ -104,6 +104,27 @@ describe("observations across instances", { timeout: TEST_TIMEOUT }, () => {
     expect(onA.confirmationsCount).toBe(1);
   });
 
+  it("a members-only group's observation stays on its instance; a followers-only one reaches followers only", async () => {
+    const alice = await resident(A, "alice");
+    const bob = await resident(B, "bob");
+    await follow(B, bob, A, alice);
+    const group = await api<{ id: string }>(A, alice, "POST", "/api/parvis/groups", { slug: "vigie", name: "Vigilance", kind: "neighbourhood", visibility: "members" });
+    const point = { kind: "camera", latitude: 45.76, longitude: 4.83, tags: {} };
+    const secret = await api<ObservationBody>(A, alice, "POST", "/api/parvis/observations", { ...point, group_id: group.id });
+    const followers = await api<ObservationBody>(A, alice, "POST", "/api/parvis/observations", { ...point, visibility: "private" });
+    const open = await api<ObservationBody>(A, alice, "POST", "/api/parvis/observations", point);
+    await waitFor(async () => (await rowOnB(open.status.uri))?.observation, WAIT, "the public observation on B");
+    await waitFor(async () => (await rowOnB(followers.status.uri))?.observation, WAIT, "the followers-only observation on B");
+    expect(await rowOnB(secret.status.uri)).toBeUndefined();
+    const carol = await resident(B, "carol");
+    // (the instances are not emptied between tests: earlier tests' observations are there too)
+    const seenByCarol = (await api<ObservationBody[]>(B, carol, "GET", "/api/parvis/observations")).map((o) => o.status.uri);
+    expect(seenByCarol).toContain(open.status.uri);
+    expect(seenByCarol).not.toContain(followers.status.uri);
+    const seenByBob = (await api<ObservationBody[]>(B, bob, "GET", "/api/parvis/observations")).map((o) => o.status.uri);
+    expect(seenByBob).toContain(followers.status.uri);
+  });
+
   it("serves the extension's JSON-LD context at /ns/parvis", async () => {
     const res = await fetch(`${A.url}/ns/parvis`);
     expect(res.status).toBe(200);
