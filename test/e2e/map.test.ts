@@ -223,7 +223,8 @@ describe("the map", () => {
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, "map-composer-place-phone");
     await page.getByRole("button", { name: "Publier" }).click();
-    const placeLink = page.getByRole("link", { name: "Voir sur la carte : École Jean-Jaurès" });
+    // the status card's place (client/src/components/StatusPlace.tsx) leads to the map centred on it
+    const placeLink = page.getByRole("link", { name: "École Jean-Jaurès, voir sur la carte" });
     // with posts already in the timeline, the new one waits behind "Afficher 1 nouveau message"
     const newer = page.getByRole("button", { name: /nouveau message/ });
     await placeLink.or(newer).first().waitFor();

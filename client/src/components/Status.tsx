@@ -17,8 +17,8 @@ import { Menu } from "./Menu";
 import { useGroupModerationItems } from "./GroupModeration";
 import { Poll } from "./Poll";
 import { MediaGrid } from "./MediaGrid";
-import { StatusPlace } from "./StatusPlace";
 import { ObservationCard } from "./ObservationCard";
+import { StatusPlace } from "./StatusPlace";
 import "./Status.css";
 
 export function VisibilityIcon({ visibility }: { visibility: Visibility }) {
@@ -167,23 +167,8 @@ export function Status({ status: outer, focused }: StatusProps) {
             <ServerHtml html={status.content} className="status-content" onClick={onContentClick} lang={status.language && /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(status.language) ? status.language : undefined} />
             <Media status={status} />
             {status.poll ? <Poll poll={status.poll} /> : null}
-            {status.parvis_place ? <StatusPlace place={status.parvis_place} /> : null}
             {status.parvis_observation ? <ObservationCard observation={status.parvis_observation} /> : null}
-            {status.parvis_place ? (
-              <p className="status-place">
-                <Link
-                  to={
-                    status.parvis_observation
-                      ? `/observations/${encodeURIComponent(status.id)}`
-                      : `/map?lat=${status.parvis_place.latitude}&lon=${status.parvis_place.longitude}&zoom=17`
-                  }
-                >
-                  {t(status.parvis_observation ? "map.observationLink" : "map.placeLink", {
-                    name: status.parvis_place.name || `${status.parvis_place.latitude.toFixed(5)}, ${status.parvis_place.longitude.toFixed(5)}`,
-                  })}
-                </Link>
-              </p>
-            ) : null}
+            {status.parvis_place ? <StatusPlace place={status.parvis_place} /> : null}
           </>
         ) : null}
       </div>

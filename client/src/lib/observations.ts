@@ -1,6 +1,7 @@
 // The structured fields of observations, as OpenStreetMap tags them: which
 // keys a camera or an issue has, their choices, and how the form edits them.
 // Labels are in the i18n dictionaries (observations.tags.<key>, observations.values.<key>.<value>).
+// And the map's view as its URL gives it (?lat=&lon=&zoom=).
 import type { ObservationKind } from "../api";
 
 export interface TagField {
@@ -49,3 +50,15 @@ export const requiredFilled = (kind: ObservationKind, tags: Record<string, strin
 export const validDirection = (s: string) => s === "" || (/^\d{1,3}$/.test(s) && Number(s) <= 360);
 
 export const today = () => new Date().toISOString().slice(0, 10);
+
+/** The view the URL asks for (?lat=&lon=&zoom=), if it is a valid one. */
+export function viewFromSearch(search: URLSearchParams): { center: [number, number]; zoom: number } | null {
+  const lat = Number(search.get("lat"));
+  const lon = Number(search.get("lon"));
+  const zoomText = search.get("zoom");
+  const zoom = zoomText === null ? 16 : Number(zoomText);
+  if (!search.get("lat")?.trim() || !search.get("lon")?.trim()) return null;
+  if (!Number.isFinite(lat) || !Number.isFinite(lon) || lat < -90 || lat > 90 || lon < -180 || lon > 180) return null;
+  if (!Number.isInteger(zoom) || zoom < 0 || zoom > 19) return null;
+  return { center: [lat, lon], zoom };
+}

@@ -21,7 +21,7 @@ import { FALLBACK_CENTER, FALLBACK_ZOOM, PositionPicker, round6, useMapConfig, t
 import { Status } from "../components/Status";
 import { useI18n } from "../i18n/context";
 import { displayName, htmlToText } from "../lib/format";
-import { cleanTags, fieldsOf, requiredFilled, today, validDirection } from "../lib/observations";
+import { cleanTags, fieldsOf, requiredFilled, today, validDirection, viewFromSearch } from "../lib/observations";
 import { Link, navigate, paths } from "../lib/router";
 import { useAnnounce } from "../state/announcer";
 import { useSession } from "../state/session";
@@ -29,18 +29,6 @@ import type { ScreenProps } from "./props";
 import "./Map.css";
 
 type KindFilter = "all" | ObservationKind | "post";
-
-/** The view the URL asks for (?lat=&lon=&zoom=), if it is a valid one. */
-export function viewFromSearch(search: URLSearchParams): { center: [number, number]; zoom: number } | null {
-  const lat = Number(search.get("lat"));
-  const lon = Number(search.get("lon"));
-  const zoomText = search.get("zoom");
-  const zoom = zoomText === null ? 16 : Number(zoomText);
-  if (search.get("lat") === null || search.get("lon") === null) return null;
-  if (!Number.isFinite(lat) || !Number.isFinite(lon) || lat < -90 || lat > 90 || lon < -180 || lon > 180) return null;
-  if (!Number.isInteger(zoom) || zoom < 0 || zoom > 19) return null;
-  return { center: [lat, lon], zoom };
-}
 
 function useTagLabels() {
   const { t, has } = useI18n();
