@@ -33,6 +33,8 @@ export interface Account {
   fields: Field[];
   /** local staff roles ("Admin", "Moderator") */
   roles?: { id: string; name: string }[];
+  /** the account this one moved to */
+  moved?: Account | null;
 }
 
 export interface CredentialAccount extends Account {
@@ -113,14 +115,14 @@ export interface Status {
   parvis_observation?: StatusObservation | null;
 }
 
+/** A point on the map, with an optional name ("Place de la Mairie"). */
+export type Place = StatusPlace;
+
 export interface StatusPlace {
   latitude: number;
   longitude: number;
   name: string | null;
 }
-
-/** A point on the map, with an optional name ("Place de la Mairie"). */
-export type Place = StatusPlace;
 
 export type ObservationKind = "camera" | "issue";
 export type ObservationState = "present" | "gone_proposed" | "gone";
@@ -316,7 +318,10 @@ export type NotificationType =
   | "poll"
   | "update"
   | "admin.sign_up"
-  | "admin.report";
+  | "admin.report"
+  | "parvis.group_request"
+  | "parvis.group_approved"
+  | "parvis.group_promoted";
 
 export interface Notification {
   id: string;
@@ -324,6 +329,8 @@ export interface Notification {
   created_at: string;
   account: Account;
   status?: Status | null;
+  /** Parvis: the group a parvis.group_* notification is about (null: gone) */
+  parvis_group?: StatusGroup | null;
 }
 
 export interface Rule {
@@ -484,9 +491,24 @@ export interface AdminSettings {
   trends_review: boolean;
   moderation_log_anonymise: boolean;
   data_controller: string;
+  group_creation: "everyone" | "admins";
+  /** the open data's licence (SPDX identifier or URL) and attribution */
+  open_data_license: string;
+  open_data_attribution: string;
   /** where the map opens: [latitude, longitude], or null */
   map_center: [number, number] | null;
   map_zoom: number;
+}
+
+/** POST /api/parvis/admin/observations/import */
+export interface ObservationImportReport {
+  created: number;
+  updated: number;
+  unchanged: number;
+  skipped: number;
+  /** OpenStreetMap keys left out (not in the observation vocabulary), with how many times */
+  dropped_tags: Record<string, number>;
+  elements: { osm_id: string; result: "created" | "updated" | "unchanged" | "skipped"; id: string | null; reason: string | null }[];
 }
 
 // --- moderation
