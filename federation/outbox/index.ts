@@ -6,6 +6,7 @@
 // it). Remote actions (events whose actor is remote) are never echoed back.
 import type { Services } from "../../server/services";
 import { onAccountDeleted } from "./account-deleted";
+import { onGroupDeleted } from "./group-deleted";
 import { onAccountUpdated } from "./account-updated";
 import { onBlocked, onUnblocked } from "./blocked";
 import { outboxContext, type OutboxFederation } from "./context";
@@ -47,6 +48,7 @@ export function startOutbox(services: Services, federation: OutboxFederation): O
     events.on("block.removed", (e) => onUnblocked(o, e)),
     events.on("account.updated", (e) => onAccountUpdated(o, e)),
     events.on("account.deleted", (e) => onAccountDeleted(o, e)),
+    events.on("group.deleted", (e) => onGroupDeleted(o, e)),
     events.on("poll.voted", (e) => onPollVoted(o, e)),
     events.on("poll.ended", (e) => onPollChanged(o, e.statusId)),
   ];
