@@ -7,6 +7,7 @@
 import type { Services } from "../../server/services";
 import { onAccountDeleted } from "./account-deleted";
 import { onAccountMoved } from "./account-moved";
+import { onGroupDeleted } from "./group-deleted";
 import { onAccountUpdated } from "./account-updated";
 import { onBlocked, onUnblocked } from "./blocked";
 import { outboxContext, type OutboxFederation } from "./context";
@@ -51,6 +52,7 @@ export function startOutbox(services: Services, federation: OutboxFederation): O
     events.on("account.deleted", (e) => onAccountDeleted(o, e)),
     events.on("account.moved", (e) => onAccountMoved(o, e)),
     events.on("report.forward_requested", (e) => onReportForwardRequested(o, e)),
+    events.on("group.deleted", (e) => onGroupDeleted(o, e)),
     events.on("poll.voted", (e) => onPollVoted(o, e)),
     events.on("poll.ended", (e) => onPollChanged(o, e.statusId)),
   ];

@@ -305,6 +305,21 @@ describe("pushing", () => {
     const [received] = await pushService.waitFor(1);
     expect(decrypt(received, keys)).toMatchObject({ preferred_locale: "en", title: "bob mentioned you" });
   });
+
+  it("a join request to a group reaches a moderator subscribed to follow requests, the group named in the body", async () => {
+    pushService.received = [];
+    const alice = await createResident(t, "alice");
+    const bob = await createResident(t, "bob");
+    const made = await t.http.post("/api/parvis/groups").set("Authorization", alice.auth).send({ slug: "gare", name: "Quartier de la Gare", kind: "neighbourhood", membership: "approval" });
+    const { keys } = await subscribeAs(alice, { alerts: { follow_request: true } });
+    await t.http.post(`/api/parvis/groups/${made.body.id}/join`).set("Authorization", bob.auth).send({});
+    const [received] = await pushService.waitFor(1);
+    expect(decrypt(received, keys)).toMatchObject({
+      notification_type: "parvis.group_request",
+      title: "bob demande à rejoindre un groupe que vous modérez",
+      body: "Quartier de la Gare",
+    });
+  });
 });
 
 describe("where pushes may go", () => {

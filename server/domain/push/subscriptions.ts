@@ -22,6 +22,17 @@ export const ALERT_TYPES = [
   "admin.report",
 ] as const satisfies readonly (keyof PushAlerts)[];
 
+/**
+ * The Mastodon alert that lets a Parvis notification type through: apps subscribe with
+ * Mastodon's alerts only, so a join request to a group wakes the phone as a follow
+ * request does, an approval or a promotion as a follow (docs/api.md "Group notifications").
+ */
+const ALERT_OF: Record<string, (typeof ALERT_TYPES)[number]> = {
+  "parvis.group_request": "follow_request",
+  "parvis.group_approved": "follow",
+  "parvis.group_promoted": "follow",
+};
+
 export function alertsFrom(given: Partial<Record<string, boolean>> | undefined, base?: PushAlerts): PushAlerts {
   const out = {} as PushAlerts;
   for (const t of ALERT_TYPES) out[t] = given?.[t] ?? base?.[t] ?? false;
@@ -115,7 +126,8 @@ export async function subscriptionsFor(ctx: DomainContext, accountId: string, ty
     .select()
     .from(pushSubscriptions)
     .where(and(eq(pushSubscriptions.accountId, accountId), sql`${pushSubscriptions.policy} <> 'none'`));
-  const wanted = rows.filter((r) => (r.alerts as unknown as Record<string, boolean>)[type] === true);
+  const alert = ALERT_OF[type] ?? type;
+  const wanted = rows.filter((r) => (r.alerts as unknown as Record<string, boolean>)[alert] === true);
   if (wanted.length === 0) return [];
   const needs = (p: PushPolicy) => wanted.some((r) => r.policy === p);
   const [followed, follower] = await Promise.all([
