@@ -1,9 +1,11 @@
 // Réglages → Mes données in a real browser (French, 390 px; then English on a
 // desktop), with axe checks: the archive asked for and downloaded, a CSV
-// import with its per-line result, an alias, and deleting the account with
-// its grace period, then cancelling it by logging in.
+// import with its per-line result, an alias, moving the account to another
+// one, and deleting the account with its grace period, then cancelling it by
+// logging in.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
+import { addAlias } from "../../server/domain/accounts";
 import { follow } from "../../server/domain/follows";
 import { runExports } from "../../server/domain/export";
 import { runImports } from "../../server/domain/imports";
@@ -16,6 +18,7 @@ const PHONE_390: Viewport = { width: 390, height: 844 };
 let t: TestInstance;
 let browser: Browser;
 let alice: Resident;
+let bobId: string;
 const thirdParty: string[] = [];
 
 beforeAll(async () => {
@@ -23,6 +26,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
   alice = await createResident(t, "alice");
   const bob = await createResident(t, "bob");
+  bobId = bob.account.id;
   await createResident(t, "carol");
   await follow(t.services.domain, alice.account, bob.account);
   await createPost(t, alice, "Le marché est déplacé place de l’Église");
@@ -103,20 +107,40 @@ describe("Mes données", () => {
     expect(await seriousViolations(phone)).toEqual([]);
   });
 
+  it("moves the account to another one that lists it (Déménager mon compte)", async () => {
+    // bob's account declares alice's as its alias: the move may go through
+    await addAlias(t.services.domain, bobId, `alice@${t.config.domain}`);
+    const move = phone.getByRole("group", { name: "Partir vers un autre compte" });
+    await move.getByLabel("Adresse du nouveau compte").fill(`bob@${t.config.domain}`);
+    await move.getByLabel("Mot de passe actuel").fill("correct horse battery");
+    await move.getByRole("button", { name: "Déménager mon compte" }).click();
+    const dialog = phone.getByRole("dialog");
+    await dialog.waitFor();
+    await dialog.getByRole("button", { name: "Déménager mon compte" }).click();
+    await move.getByRole("status").getByText(/a déménagé vers/).waitFor();
+    await noHorizontalScroll(phone);
+    expect(await seriousViolations(phone)).toEqual([]);
+    await screenshot(phone, "data-move-phone");
+    const me = await phone.evaluate(async () => (await fetch("/api/v1/accounts/verify_credentials", { credentials: "same-origin" })).json());
+    expect(me.moved?.acct).toBe("bob");
+  });
+
   it("the same page in English on a desktop", async () => {
     const desk = await loggedIn(DESKTOP, "en-US");
     await desk.evaluate(() => localStorage.setItem("parvis.locale", "en"));
     await desk.goto(`${t.url}/settings/data`);
     await desk.getByRole("heading", { level: 1, name: "My data" }).waitFor();
     await desk.getByRole("heading", { name: "Delete my account" }).waitFor();
+    await desk.getByRole("heading", { name: "Move my account" }).waitFor();
     expect(await seriousViolations(desk)).toEqual([]);
     await screenshot(desk, "data-rights-desktop-en");
     await desk.context().close();
   });
 
   it("deletes the account with a grace period, then takes it back by logging in", async () => {
-    await phone.getByLabel("Mot de passe actuel").fill("correct horse battery");
-    await phone.getByRole("button", { name: "Supprimer mon compte" }).click();
+    const deletion = phone.locator("section", { has: phone.getByRole("heading", { name: "Supprimer mon compte" }) });
+    await deletion.getByLabel("Mot de passe actuel").fill("correct horse battery");
+    await deletion.getByRole("button", { name: "Supprimer mon compte" }).click();
     const dialog = phone.getByRole("dialog");
     await dialog.waitFor();
     expect(await seriousViolations(phone)).toEqual([]);

@@ -2,7 +2,7 @@
 // remote resolution through search.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { accountMoves } from "../../../server/db/schema";
+import { accountMoves, followRequests, follows } from "../../../server/db/schema";
 import { invalidateDomainPolicyCache } from "../../../server/domain/domains";
 import { follow } from "../../../server/domain/follows";
 import { setDomainPolicy } from "../../../federation/policy";
@@ -176,7 +176,8 @@ describe("a Mastodon Move", () => {
   async function move(withAlias: boolean) {
     const old = await remote.addActor(`/users/old${++n}`);
     const target = await remote.addActor(`/users/new${n}`, withAlias ? { extra: { alsoKnownAs: [old.id] } } : {});
-    await remoteAccount(t, old.id);
+    // alice follows the account that moves
+    await followRemote(t, alice, old.id);
     await deliver(
       loadFixture("mastodon-move.json", {
         '"foo"': JSON.stringify(`${old.id}#moves/1`),
@@ -185,15 +186,25 @@ describe("a Mastodon Move", () => {
       }),
     );
     const account = await findAccountByUri(t.services.domain, old.id);
-    return t.services.db.select().from(accountMoves).where(eq(accountMoves.accountId, account!.id));
+    const db = t.services.db;
+    const uriOf = async (id: string) => (await findAccountByUri(t.services.domain, old.id))?.id === id ? old.id : target.id;
+    return {
+      moves: await db.select().from(accountMoves).where(eq(accountMoves.accountId, account!.id)),
+      following: await Promise.all((await db.select().from(follows).where(eq(follows.accountId, alice.account.id))).map((f) => uriOf(f.targetAccountId))),
+      requested: await Promise.all((await db.select().from(followRequests).where(eq(followRequests.accountId, alice.account.id))).map((f) => uriOf(f.targetAccountId))),
+      old: old.id,
+      target: target.id,
+    };
   }
 
-  it("is recorded when the target lists the mover in alsoKnownAs", async () => {
-    expect((await move(true)).length).toBe(1);
+  it("is honoured when the target lists the mover in alsoKnownAs: recorded, and local followers ask to follow the new account", async () => {
+    const r = await move(true);
+    expect({ moves: r.moves.length, following: r.following, requested: r.requested }).toEqual({ moves: 1, following: [], requested: [r.target] });
   });
 
-  it("is not recorded when the target does not list the mover", async () => {
-    expect((await move(false)).length).toBe(0);
+  it("is ignored when the target does not list the mover: followers stay", async () => {
+    const r = await move(false);
+    expect({ moves: r.moves.length, following: r.following, requested: r.requested }).toEqual({ moves: 0, following: [r.old], requested: [] });
   });
 });
 
