@@ -49,7 +49,7 @@ describe("open data from the admin screen", () => {
     expect(await licence.inputValue()).toBe("ODbL-1.0");
     await licence.fill("etalab-2.0");
     await page.getByLabel("Attribution", { exact: true }).fill("Ville de Saint-Parvis et ses habitant·es");
-    await page.getByRole("button", { name: "Enregistrer la licence" }).click();
+    await page.getByRole("button", { name: "Publier sous cette licence" }).click();
     await page.getByText("Enregistré.").first().waitFor({ state: "attached" });
 
     await page.getByLabel("Fichier (.osm ou .geojson)").setInputFiles(OSM);
