@@ -47,6 +47,8 @@ export interface RemoteStatusData {
   attachments?: RemoteAttachment[];
   /** a Question's options and tallies */
   poll?: RemotePollData | null;
+  /** the local group it was posted into (group-posts checked the author may post there) */
+  groupId?: string | null;
 }
 
 const MAX_CONTENT = 100_000;
@@ -140,6 +142,7 @@ export async function storeRemoteStatus(ctx: DomainContext, input: RemoteStatusD
       language: data.language && /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(data.language) ? data.language : null,
       local: false,
       objectType: data.objectType ?? "Note",
+      groupId: data.groupId ?? null,
       ...(data.createdAt ? { createdAt: data.createdAt } : {}),
     },
     [...new Set(data.mentionedAccountIds ?? [])].slice(0, 50),
@@ -157,7 +160,7 @@ export async function storeRemoteStatus(ctx: DomainContext, input: RemoteStatusD
   return status;
 }
 
-export type RemoteUpdateData = Omit<RemoteStatusData, "uri" | "authorId" | "visibility">;
+export type RemoteUpdateData = Omit<RemoteStatusData, "uri" | "authorId" | "visibility" | "groupId">;
 
 /** What an Update would do to a stored post: an edit, nothing (unchanged), or nothing (older than what we have). */
 export type RemoteEditKind = "edit" | "unchanged" | "stale";
@@ -251,7 +254,8 @@ export async function updateRemoteStatus(ctx: DomainContext, authorId: string, u
     }
     return row;
   });
-  ctx.events.emit("status.updated", { statusId: updated.id, accountId: authorId, local: false });
+  if (updated.groupId) ctx.events.emit("group.status.updated", { statusId: updated.id, accountId: authorId, local: false, groupId: updated.groupId });
+  else ctx.events.emit("status.updated", { statusId: updated.id, accountId: authorId, local: false });
   return updated;
 }
 
