@@ -302,7 +302,7 @@ async function benchTimeline(instance: Instance, groupId: string, authorId: stri
     const n = Math.min(10_000, params.posts - done);
     await db.execute(sql`
       insert into statuses (id, uri, url, account_id, content, visibility, local, group_id, created_at, updated_at)
-      select ${base.toString()}::bigint - (${done} + g) * 65536, ${origin} || '/bench/groups/' || (${done} + g), null, ${authorId},
+      select ${base.toString()}::bigint - (${done} + g)::bigint * 65536, ${origin} || '/bench/groups/' || (${done} + g), null, ${authorId},
              '<p>Message ' || (${done} + g) || ' du quartier</p>', 'public', true, ${groupId},
              now() - ((${done} + g) || ' seconds')::interval, now()
       from generate_series(1, ${n}) as g`);
