@@ -28,6 +28,7 @@ import { sql } from "drizzle-orm";
 import { openDatabase, type Database, type Db } from "../server/db/open";
 import { accounts, groupMemberships } from "../server/db/schema";
 import { registerAccount } from "../server/domain/accounts";
+import { issueToken } from "../server/auth/tokens";
 import { createGroup } from "../server/domain/groups";
 import { rowsOf } from "../server/db/rows";
 import { newId } from "../server/ids";
@@ -84,7 +85,7 @@ const servers = [];
 function send(res, status, type, body) { res.writeHead(status, { "content-type": type }); res.end(body === undefined ? "" : JSON.stringify(body)); }
 async function start() {
   for (let i = 0; i < instances; i++) {
-    const s = { port: 0, posts: 0, announces: 0, firstAnnounceAt: null };
+    const s = { port: 0, posts: 0, announces: 0, firstAnnounceAt: null, firstCreateAt: null };
     const server = http.createServer((req, res) => {
       const origin = "http://127.0.0.1:" + s.port;
       if (req.method === "GET" && i === 0 && req.url.split("?")[0] === "/users/poster") {
@@ -104,6 +105,7 @@ async function start() {
         try {
           const a = JSON.parse(Buffer.concat(chunks).toString("utf8"));
           if (a.type === "Announce") { s.announces++; if (s.firstAnnounceAt === null) s.firstAnnounceAt = now(); }
+          if (a.type === "Create" && s.firstCreateAt === null) s.firstCreateAt = now();
         } catch {}
         send(res, 202, "text/plain");
       });
@@ -127,6 +129,7 @@ interface InstanceStats {
   posts: number;
   announces: number;
   firstAnnounceAt: number | null;
+  firstCreateAt: number | null;
 }
 
 class MemberWorld {
@@ -187,6 +190,10 @@ interface FanoutFigures {
   /** the inbox's answer to the member's POST (ms) */
   inboxMs: number;
   seconds: number | null;
+  /** until the post was stored (inbox verified, queued, handled) */
+  storedSeconds: number | null;
+  /** until the first instance had the Announce */
+  firstSeconds: number | null;
   reached: number;
   requests: number;
   maxPerInstance: number;
@@ -261,11 +268,14 @@ async function benchFanout(instance: Instance, world: MemberWorld, poster: Crypt
   await res.arrayBuffer();
   if (res.status !== 202) throw new Error(`POST /inbox → ${res.status}`);
   let stats = before;
+  let storedAt: number | null = null;
   const all = await waitUntil(async () => {
+    if (storedAt === null && (await scalar(db, sql`select count(*)::int as n from statuses where uri = ${noteId}`)) > 0) storedAt = now();
     stats = await world.stats();
     return stats.every((s) => s.firstAnnounceAt !== null);
   }, DEADLINE_MS);
   const last = Math.max(...stats.map((s) => s.firstAnnounceAt ?? 0));
+  const first = Math.min(...stats.map((s) => s.firstAnnounceAt ?? Infinity));
   // let the queues drain, then count every request (a duplicate would show here)
   await waitUntil(async () => (await scalar(db, sql`select count(*)::int as n from fedify_queue where deliver_after <= now()`)) === 0, 30_000, 100);
   await sleep(1500);
@@ -276,10 +286,46 @@ async function benchFanout(instance: Instance, world: MemberWorld, poster: Crypt
     instances: world.ports.length,
     inboxMs,
     seconds: all ? (last - t0) / 1000 : null,
+    storedSeconds: storedAt === null ? null : ((storedAt as number) - t0) / 1000,
+    firstSeconds: Number.isFinite(first) ? (first - t0) / 1000 : null,
     reached: stats.filter((s) => s.firstAnnounceAt !== null).length,
     requests: perInstance.reduce((a, b) => a + b, 0),
     maxPerInstance: Math.max(...perInstance),
   };
+}
+
+/**
+ * The same run's baseline: a resident followed by the same remote accounts posts
+ * (POST /api/v1/statuses); measured until every instance has the Create, as
+ * bench/federation.ts measures it. What a group adds is the inbound Create.
+ */
+async function benchResidentBaseline(instance: Instance, world: MemberWorld): Promise<{ seconds: number | null; requests: number }> {
+  const { db, config } = instance.services;
+  const ctx = instance.services.domain;
+  const { account, user } = await registerAccount(ctx, { username: "maire", password: "correct horse battery", force: true, role: "resident" });
+  const { accessToken } = await issueToken(ctx, { userId: user.id });
+  await db.execute(sql`insert into follows (id, account_id, target_account_id)
+    select (${newId()}::bigint + row_number() over ()) , id, ${account.id} from accounts where domain is not null`);
+  await fetch(`${config.origin}/users/maire`, { headers: { accept: "application/activity+json" } }).then((r) => r.arrayBuffer());
+  const before = await world.stats();
+  const t0 = now();
+  const res = await fetch(`${config.origin}/api/v1/statuses`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${accessToken}`, "content-type": "application/json" },
+    body: JSON.stringify({ status: "Conseil municipal ce soir à 20 h", visibility: "public" }),
+  });
+  if (!res.ok) throw new Error(`POST /api/v1/statuses → ${res.status}`);
+  await res.arrayBuffer();
+  let stats = before;
+  const all = await waitUntil(async () => {
+    stats = await world.stats();
+    return stats.every((s) => s.firstCreateAt !== null);
+  }, DEADLINE_MS);
+  const last = Math.max(...stats.map((s) => s.firstCreateAt ?? 0));
+  await waitUntil(async () => (await scalar(db, sql`select count(*)::int as n from fedify_queue where deliver_after <= now()`)) === 0, 30_000, 100);
+  await sleep(1500);
+  stats = await world.stats();
+  return { seconds: all ? (last - t0) / 1000 : null, requests: stats.reduce((n, s, i) => n + s.posts - before[i].posts, 0) };
 }
 
 // ── (2) the group timeline ──────────────────────────────────────────────────
@@ -342,7 +388,9 @@ async function benchTimeline(instance: Instance, groupId: string, authorId: stri
 
 // ── one run ─────────────────────────────────────────────────────────────────
 
-async function run(): Promise<{ fanout: FanoutFigures; timeline: TimelineFigures; load: number[] }> {
+type Result = { fanout: FanoutFigures; baseline: { seconds: number | null; requests: number }; timeline: TimelineFigures; load: number[] };
+
+async function run(): Promise<Result> {
   const poster = (await crypto.subtle.generateKey(
     { name: "RSASSA-PKCS1-v1_5", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" },
     true,
@@ -374,10 +422,12 @@ async function run(): Promise<{ fanout: FanoutFigures; timeline: TimelineFigures
       `  fan-out: ${fanout.reached}/${fanout.instances} instances in ${fanout.seconds === null ? "–" : fanout.seconds.toFixed(2) + " s"}, ` +
         `${fanout.requests} requests (max ${fanout.maxPerInstance} per instance)`,
     );
+    const baseline = await benchResidentBaseline(instance, world);
+    log(`  baseline: a resident's post to the same servers in ${baseline.seconds === null ? "–" : baseline.seconds.toFixed(2) + " s"}, ${baseline.requests} requests`);
     const timeline = await benchTimeline(instance, loaded.account.id, owner.id);
     log(`  timeline: API p99 ${timeline.apiP99.toFixed(1)} ms, raw query p99 ${timeline.rawP99.toFixed(1)} ms`);
     load.push(loadavg()[0]);
-    return { fanout, timeline, load };
+    return { fanout, baseline, timeline, load };
   } finally {
     await cleanup();
     cleanups.delete(cleanup);
@@ -388,7 +438,7 @@ function mark(ok: boolean): string {
   return ok ? "met" : "**not met**";
 }
 
-function render(r: { fanout: FanoutFigures; timeline: TimelineFigures; load: number[] }): string {
+function render(r: Result): string {
   const m = machineInfo();
   const f = r.fanout;
   const t = r.timeline;
@@ -422,8 +472,11 @@ function render(r: { fanout: FanoutFigures; timeline: TimelineFigures; load: num
     "| --- | --- |",
     `| inbox answer to the member's POST (ms) | ${f.inboxMs.toFixed(0)} |`,
     `| instances reached | ${f.reached} / ${f.instances} |`,
+    `| the post stored, after (s) | ${f.storedSeconds === null ? "–" : f.storedSeconds.toFixed(2)} |`,
+    `| the first instance has the Announce, after (s) | ${f.firstSeconds === null ? "–" : f.firstSeconds.toFixed(2)} |`,
     `| **time until every instance has the Announce (s)** | ${f.seconds === null ? "not all reached" : f.seconds.toFixed(2)} |`,
     `| **HTTP requests made** (max per instance) | ${f.requests} (${f.maxPerInstance}) |`,
+    `| baseline: a resident's post to the same ${f.members} accounts as followers, until every instance has the Create (s) | ${r.baseline.seconds === null ? "not all reached" : r.baseline.seconds.toFixed(2)} (${r.baseline.requests} requests) |`,
     `| group timeline, API p50 / **p99** (ms) | ${t.apiP50.toFixed(1)} / ${t.apiP99.toFixed(1)} |`,
     `| baseline: raw page query p50 / p99 (ms) | ${t.rawP50.toFixed(1)} / ${t.rawP99.toFixed(1)} |`,
     "",
