@@ -484,6 +484,7 @@ function render(r: Result): string {
     "Goals:",
     `- one request per instance — ${f.requests} for ${f.instances}, ${mark(f.requests === f.instances && f.maxPerInstance === 1)}`,
     `- every instance under ${GOALS.fanoutSeconds} s — ${f.seconds === null ? "not all reached" : f.seconds.toFixed(2) + " s"}, ${mark(f.seconds !== null && f.seconds < GOALS.fanoutSeconds)}`,
+    `- for comparison, the fan-out took ${f.seconds !== null && r.baseline.seconds ? (f.seconds / r.baseline.seconds).toFixed(2) + "×" : "–"} the time of the same run's resident post to the same servers (what the machine's load costs every delivery)`,
     `- timeline p99 within ${GOALS.timelineRatio}× its raw query — ${ratio.toFixed(1)}×, ${mark(ratio <= GOALS.timelineRatio)}`,
     "",
     "Smaller runs: `BENCH_MEMBERS`, `BENCH_INSTANCES`, `BENCH_POSTS`, `BENCH_REQUESTS`; `BENCH_DB=postgres` (throwaway database on " +
