@@ -35,7 +35,7 @@ async function groupTimelineUris(g: GroupBody, viewer: Resident): Promise<string
 }
 
 describe("a group hosted on A, with members on B and C", { timeout: TEST_TIMEOUT }, () => {
-  it("B's resident joins; posts into the group; C's member gets the group's Announce; edit and delete follow on A; a removal is announced", async () => {
+  it("B's resident joins; posts into the group; C's member gets the group's Announce; edit and delete reach A; a moderator removes a post on A", async () => {
     const alice = await resident(A, "alice");
     const bob = await resident(B, "bob");
     const carol = await resident(C, "carol");
