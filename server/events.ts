@@ -18,6 +18,10 @@ export interface DomainEvents {
    * memberships went (they are who must hear of it: Delete(Group)).
    */
   "group.deleted": { groupId: string; uri: string; memberInboxes: string[] };
+  /** a member's join became active (at once, or approved): a remote member's Follow is answered Accept */
+  "group.member.accepted": { groupId: string; accountId: string; uri: string | null };
+  /** a join was refused (a ban, a rejected request): a remote member's Follow is answered Reject */
+  "group.join.refused": { groupId: string; accountId: string; uri: string | null };
   /** the row is gone; what subscribers need to address the deletion is carried along */
   "status.deleted": {
     statusId: string;

@@ -18,6 +18,8 @@ import { recordRemoteVote } from "../../server/domain/polls";
 import { recordRemoteObservation } from "../../server/domain/observations";
 import { observationOf } from "../from-activitypub/observation";
 import { rawOf } from "../from-activitypub/note";
+import { storeRemoteGroupPost } from "../../server/domain/group-posts";
+import { groupOfPost } from "./group-create";
 
 /**
  * A vote in one of our polls, as Mastodon sends it: a Note with the option as
@@ -69,6 +71,13 @@ export const onCreate: InboxHandler<Create> = async (ctx, activity) => {
   const mentioned: Account[] = [];
   const data = await postData(ctx, object, author, d, raw, mentioned);
   if (!data) return null;
+  // a post into one of our groups (group-create.ts): kept, or refused, by the group's rules
+  const groupId = await groupOfPost(ctx, activity, object, data.inReplyToUri ?? null);
+  if (groupId) {
+    return async (tx) => {
+      await storeRemoteGroupPost(tx, groupId, data);
+    };
+  }
 
   if (!(await isRemotePostKept(d, { authorId: author.id, mentioned, inReplyToUri: data.inReplyToUri ?? null }))) {
     log.debug({ object: data.uri }, "inbox: post nobody here follows; ignored");

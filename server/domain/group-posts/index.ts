@@ -1,3 +1,4 @@
 // Public surface of the group-posts concept.
 export * from "./posts";
 export * from "./deletion";
+export * from "./remote";

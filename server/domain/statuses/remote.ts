@@ -50,6 +50,8 @@ export interface RemoteStatusData {
   poll?: RemotePollData | null;
   /** its `location` (checked again here: out of range is no place, the name is made plain text) */
   place?: Place | null;
+  /** the local group it was posted into (group-posts checked the author may post there) */
+  groupId?: string | null;
 }
 
 const MAX_CONTENT = 100_000;
@@ -144,6 +146,7 @@ export async function storeRemoteStatus(ctx: DomainContext, input: RemoteStatusD
       local: false,
       objectType: data.objectType ?? "Note",
       ...placeColumns(remotePlace(data.place)),
+      groupId: data.groupId ?? null,
       ...(data.createdAt ? { createdAt: data.createdAt } : {}),
     },
     [...new Set(data.mentionedAccountIds ?? [])].slice(0, 50),
@@ -161,7 +164,7 @@ export async function storeRemoteStatus(ctx: DomainContext, input: RemoteStatusD
   return status;
 }
 
-export type RemoteUpdateData = Omit<RemoteStatusData, "uri" | "authorId" | "visibility">;
+export type RemoteUpdateData = Omit<RemoteStatusData, "uri" | "authorId" | "visibility" | "groupId">;
 
 /** What an Update would do to a stored post: an edit, nothing (unchanged), or nothing (older than what we have). */
 export type RemoteEditKind = "edit" | "unchanged" | "stale";
@@ -259,7 +262,8 @@ export async function updateRemoteStatus(ctx: DomainContext, authorId: string, u
     }
     return row;
   });
-  ctx.events.emit("status.updated", { statusId: updated.id, accountId: authorId, local: false });
+  if (updated.groupId) ctx.events.emit("group.status.updated", { statusId: updated.id, accountId: authorId, local: false, groupId: updated.groupId });
+  else ctx.events.emit("status.updated", { statusId: updated.id, accountId: authorId, local: false });
   return updated;
 }
 
