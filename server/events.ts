@@ -12,6 +12,10 @@ export interface DomainEvents {
    */
   "group.status.created": { statusId: string; accountId: string; local: boolean; groupId: string };
   "group.status.updated": { statusId: string; accountId: string; local: boolean; groupId: string };
+  /** a resident asked to join a remote group: the outbox sends the Follow (and stores its id on the membership) */
+  "remote_group.join_requested": { membershipId: string; accountId: string; groupId: string };
+  /** a resident left a remote group (or withdrew the request): the outbox sends Undo(Follow) */
+  "remote_group.left": { membershipId: string; accountId: string; groupId: string; uri: string | null };
   /** the row is gone; what subscribers need to address the deletion is carried along */
   "status.deleted": {
     statusId: string;

@@ -20,6 +20,7 @@ import { onStatusCreated } from "./status-created";
 import { onStatusDeleted } from "./status-deleted";
 import { onStatusUpdated } from "./status-updated";
 import { onUnfavourited } from "./unfavourited";
+import { onRemoteGroupJoinRequested, onRemoteGroupLeft, onRemoteGroupPostCreated, onRemoteGroupPostDeleted, onRemoteGroupPostUpdated } from "./remote-groups";
 import { onFollowRemoved, onFollowRequestCancelled } from "./unfollowed";
 
 export interface OutboxHandle {
@@ -49,6 +50,12 @@ export function startOutbox(services: Services, federation: OutboxFederation): O
     events.on("account.deleted", (e) => onAccountDeleted(o, e)),
     events.on("poll.voted", (e) => onPollVoted(o, e)),
     events.on("poll.ended", (e) => onPollChanged(o, e.statusId)),
+    // residents in remote groups (Lemmy, Mobilizon, another Parvis)
+    events.on("remote_group.join_requested", (e) => onRemoteGroupJoinRequested(o, e)),
+    events.on("remote_group.left", (e) => onRemoteGroupLeft(o, e)),
+    events.on("group.status.created", (e) => onRemoteGroupPostCreated(o, e)),
+    events.on("group.status.updated", (e) => onRemoteGroupPostUpdated(o, e)),
+    events.on("status.deleted", (e) => onRemoteGroupPostDeleted(o, e)),
   ];
   return {
     stop() {
