@@ -47,6 +47,8 @@ export interface RemoteStatusData {
   attachments?: RemoteAttachment[];
   /** a Question's options and tallies */
   poll?: RemotePollData | null;
+  /** the remote group that announced it (its posts are that group's posts here) */
+  groupId?: string | null;
 }
 
 const MAX_CONTENT = 100_000;
@@ -140,6 +142,7 @@ export async function storeRemoteStatus(ctx: DomainContext, input: RemoteStatusD
       language: data.language && /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(data.language) ? data.language : null,
       local: false,
       objectType: data.objectType ?? "Note",
+      groupId: data.groupId ?? null,
       ...(data.createdAt ? { createdAt: data.createdAt } : {}),
     },
     [...new Set(data.mentionedAccountIds ?? [])].slice(0, 50),
