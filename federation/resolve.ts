@@ -81,6 +81,18 @@ export function loadersOf(ctx: FedCtx) {
   return { documentLoader: ctx.documentLoader, contextLoader: ctx.contextLoader };
 }
 
+/**
+ * The actor's document as its server sent it (the document loader's cached copy):
+ * Fedify keeps no raw copy of an actor with values it does not decode, and
+ * Lemmy's and Mobilizon's extensions are not in its vocabulary.
+ */
+async function rawActorDocument(ctx: FedCtx, actor: Actor): Promise<Record<string, unknown> | null> {
+  if (!actor.id) return null;
+  const remote = await ctx.documentLoader(actor.id.href).catch(() => null);
+  const doc = remote?.document as Record<string, unknown> | null | undefined;
+  return doc && typeof doc === "object" && doc.id === actor.id.href ? doc : null;
+}
+
 /** Stores (or refreshes) a fetched actor. Refuses inboxes we could not deliver to. */
 export async function storeActor(ctx: FedCtx, actor: Actor, dctx: DomainContext = ctx.data.domain): Promise<Account | null> {
   const data = await actorToData(actor, loadersOf(ctx));
@@ -99,7 +111,7 @@ export async function storeActor(ctx: FedCtx, actor: Actor, dctx: DomainContext 
     const account = await upsertRemoteAccount(dctx, data);
     // a Group actor (Lemmy community, Mobilizon or Parvis group) is a group here too: joinable, with its timeline
     if (actor instanceof Group) {
-      const group = await groupToData(actor);
+      const group = await groupToData(actor, await rawActorDocument(ctx, actor));
       if (group) await recordRemoteGroup(dctx, account, group);
     }
     return account;

@@ -113,9 +113,10 @@ function collectionOn(value: unknown, origin: string): string | null {
  * moderators collection (`attributedTo`) and `postingRestrictedToMods`,
  * Mobilizon's `members`, and whether joining is approved by hand.
  */
-export async function groupToData(actor: Group): Promise<RemoteGroupData | null> {
+export async function groupToData(actor: Group, document: Record<string, unknown> | null): Promise<RemoteGroupData | null> {
   if (!actor.id) return null;
-  const raw = ((await actor.toJsonLd().catch(() => null)) ?? {}) as Record<string, unknown>;
+  // the document as received: Fedify's vocabulary has none of these extensions
+  const raw = document ?? (((await actor.toJsonLd().catch(() => null)) ?? {}) as Record<string, unknown>);
   const origin = actor.id.origin;
   // the compacted names, and the full IRIs of a document without their terms in its context
   const field = (...names: string[]) => names.map((n) => raw[n]).find((v) => v !== undefined);
