@@ -9,7 +9,7 @@ import type { DomainContext } from "../context";
 import { finishPage, pageQuery, type PageParams } from "../pagination";
 import type { Account } from "../accounts/local";
 import { recountMembers } from "./groups";
-import { joinRemoteGroup } from "./remote";
+import { joinRemoteGroup } from "./remote-groups";
 import { writeAndPublish } from "../event-journal";
 import { getGroup, isActiveMember, mayAdminister, mayModerate, rankOf, standingIn, type Membership } from "./rules";
 
