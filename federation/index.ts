@@ -29,6 +29,7 @@ import { registerInboxListeners, reportInboxActivity } from "./inbox";
 import { gateInboxPost, isInboxPost } from "./inbox-gate";
 import { createKeyStore, type KeyStore } from "./keys";
 import { registerDispatchers } from "./dispatchers";
+import { groupRoutes } from "./group-dispatchers";
 import { DbKvStore } from "./kv-store";
 import { remoteTombstones } from "./tombstones";
 import { DbMessageQueue, type DbMessageQueueOptions } from "./message-queue";
@@ -205,11 +206,13 @@ export function createParvisFederation(services: Services, options: ParvisFedera
       }),
   );
 
+  // our groups' actors, collections and WebFinger (group-dispatchers.ts)
+  const serveGroups = groupRoutes(services, keys, () => federation.createContext(new URL(config.origin), services).contextLoader);
   const middleware = federationMiddleware(federation, {
     origin: config.origin,
     contextData: () => services,
     // unsigned, too deep or too large: refused before Fedify parses anything
-    guard: async (request) => (await gateInboxPost(request)) ?? refuseBlockedSenders(request, isHostAllowed),
+    guard: async (request) => (await gateInboxPost(request)) ?? (await refuseBlockedSenders(request, isHostAllowed)) ?? serveGroups(request),
   });
 
   return {

@@ -12,6 +12,10 @@ export interface DomainEvents {
    */
   "group.status.created": { statusId: string; accountId: string; local: boolean; groupId: string };
   "group.status.updated": { statusId: string; accountId: string; local: boolean; groupId: string };
+  /** a member's join became active (at once, or approved): a remote member's Follow is answered Accept */
+  "group.member.accepted": { groupId: string; accountId: string; uri: string | null };
+  /** a join was refused (a ban, a rejected request): a remote member's Follow is answered Reject */
+  "group.join.refused": { groupId: string; accountId: string; uri: string | null };
   /** a resident asked to join a remote group: the outbox sends the Follow (and stores its id on the membership) */
   "remote_group.join_requested": { membershipId: string; accountId: string; groupId: string };
   /** a resident left a remote group (or withdrew the request): the outbox sends Undo(Follow) */

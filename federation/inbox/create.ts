@@ -15,6 +15,8 @@ import type { Effects, InboxHandler } from "./types";
 import { Note } from "@fedify/vocab";
 import { firstText } from "../from-activitypub/text";
 import { recordRemoteVote } from "../../server/domain/polls";
+import { storeRemoteGroupPost } from "../../server/domain/group-posts";
+import { groupOfPost } from "./group-create";
 
 /**
  * A vote in one of our polls, as Mastodon sends it: a Note with the option as
@@ -66,6 +68,13 @@ export const onCreate: InboxHandler<Create> = async (ctx, activity) => {
   const mentioned: Account[] = [];
   const data = await postData(ctx, object, author, d, raw, mentioned);
   if (!data) return null;
+  // a post into one of our groups (group-create.ts): kept, or refused, by the group's rules
+  const groupId = await groupOfPost(ctx, activity, object, data.inReplyToUri ?? null);
+  if (groupId) {
+    return async (tx) => {
+      await storeRemoteGroupPost(tx, groupId, data);
+    };
+  }
 
   if (!(await isRemotePostKept(d, { authorId: author.id, mentioned, inReplyToUri: data.inReplyToUri ?? null }))) {
     log.debug({ object: data.uri }, "inbox: post nobody here follows; ignored");

@@ -1,6 +1,7 @@
 // Follow: a remote actor follows a resident. Unlocked residents are followed
 // at once (the outbox answers Accept on "follow.created"), locked ones get a
-// request. A Follow of anything else here is ignored.
+// request. A Follow of one of our groups is a join (group-follow.ts). A Follow
+// of anything else here is ignored.
 //
 // A Follow for a follow that already exists is confirmed again (its server
 // lost our Accept, or restarted the follow): the domain publishes
@@ -12,11 +13,16 @@ import { follow, reconfirmFollow } from "../../server/domain/follows";
 import { isFollowing } from "../../server/domain/follows";
 import { localAccountFor, remoteActorOf } from "../from-activitypub/lookup";
 import { ignore, type InboxHandler } from "./types";
+import { findLocalGroup } from "../../server/domain/groups";
+import { onGroupFollow } from "./group-follow";
 
 export const onFollow: InboxHandler<Follow> = async (ctx, activity) => {
   if (!activity.id) return ignore("Follow without an id");
   const target = await localAccountFor(ctx, activity.objectId);
   if (!target) return null;
+  // one of our groups: joining it (group-follow.ts)
+  const group = target.actorType === "Group" ? await findLocalGroup(ctx.data.domain, target.id) : null;
+  if (group) return onGroupFollow(ctx, activity, group);
   const follower = await remoteActorOf(ctx, activity);
   if (!follower) return null;
   const uri = activity.id.href;

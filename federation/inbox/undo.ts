@@ -6,6 +6,7 @@ import { findAccountByUri } from "../../server/domain/accounts";
 import { findUndoable, undoInteraction, type UndoneActivity } from "../../server/domain/interactions";
 import { embeddedObject, localAccountFor } from "../from-activitypub/lookup";
 import type { InboxHandler } from "./types";
+import { groupLeaveOf } from "./group-undo-follow";
 
 export const onUndo: InboxHandler<Undo> = async (ctx, activity) => {
   const actorId = activity.actorId!;
@@ -14,6 +15,9 @@ export const onUndo: InboxHandler<Undo> = async (ctx, activity) => {
   const d = ctx.data.domain;
   const actor = await findAccountByUri(d, actorId.href);
   if (!actor || actor.domain === null) return null;
+  // leaving one of our groups (group-undo-follow.ts)
+  const left = await groupLeaveOf(ctx, activity, actor);
+  if (left) return left;
   const undone = await undoneActivityOf(ctx, activity, objectId);
   if (!undone) return null;
   // the domain finds what is the actor's own under it, or nothing

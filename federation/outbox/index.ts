@@ -20,6 +20,12 @@ import { onStatusCreated } from "./status-created";
 import { onStatusDeleted } from "./status-deleted";
 import { onStatusUpdated } from "./status-updated";
 import { onUnfavourited } from "./unfavourited";
+import { onGroupFavourited } from "./group-favourited";
+import { onGroupJoinRefused } from "./group-join-refused";
+import { onGroupMemberAccepted } from "./group-member-accepted";
+import { onGroupStatusCreated } from "./group-status-created";
+import { onGroupStatusDeleted } from "./group-status-deleted";
+import { onGroupStatusUpdated } from "./group-status-updated";
 import { onRemoteGroupJoinRequested, onRemoteGroupLeft, onRemoteGroupPostCreated, onRemoteGroupPostDeleted, onRemoteGroupPostUpdated } from "./remote-groups";
 import { onFollowRemoved, onFollowRequestCancelled } from "./unfollowed";
 
@@ -50,6 +56,13 @@ export function startOutbox(services: Services, federation: OutboxFederation): O
     events.on("account.deleted", (e) => onAccountDeleted(o, e)),
     events.on("poll.voted", (e) => onPollVoted(o, e)),
     events.on("poll.ended", (e) => onPollChanged(o, e.statusId)),
+    // our groups (FEP-1b12): answers to remote members' Follows, and what the group announces
+    events.on("group.member.accepted", (e) => onGroupMemberAccepted(o, e)),
+    events.on("group.join.refused", (e) => onGroupJoinRefused(o, e)),
+    events.on("group.status.created", (e) => onGroupStatusCreated(o, e)),
+    events.on("group.status.updated", (e) => onGroupStatusUpdated(o, e)),
+    events.on("status.deleted", (e) => onGroupStatusDeleted(o, e)),
+    events.on("favourite.created", (e) => onGroupFavourited(o, e)),
     // residents in remote groups (Lemmy, Mobilizon, another Parvis)
     events.on("remote_group.join_requested", (e) => onRemoteGroupJoinRequested(o, e)),
     events.on("remote_group.left", (e) => onRemoteGroupLeft(o, e)),

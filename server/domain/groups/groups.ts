@@ -103,7 +103,8 @@ export async function createGroup(ctx: DomainContext, creator: Account, input: C
         locked: membership === "approval",
         uri,
         url: uri,
-        inboxUrl: `${uri}/inbox`,
+        // a group's inbox is the shared inbox (federation/to-activitypub/group.ts says why)
+        inboxUrl: `${ctx.config.origin}/inbox`,
         sharedInboxUrl: `${ctx.config.origin}/inbox`,
         outboxUrl: `${uri}/outbox`,
         followersUrl: `${uri}/followers`,

@@ -2,4 +2,5 @@
 export * from "./groups";
 export * from "./memberships";
 export * from "./rules";
+export * from "./remote";
 export * from "./remote-groups";

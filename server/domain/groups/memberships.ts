@@ -182,7 +182,7 @@ async function pendingRequest(ctx: DomainContext, groupId: string, accountId: st
 export async function approveJoinRequest(ctx: DomainContext, actorId: string, groupId: string, accountId: string): Promise<Membership> {
   await moderatorStanding(ctx, actorId, groupId);
   const request = await pendingRequest(ctx, groupId, accountId);
-  return ctx.db.transaction(async (tx) => {
+  const approved = await ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .update(groupMemberships)
       .set({ state: "active", joinedAt: new Date() })
@@ -192,12 +192,20 @@ export async function approveJoinRequest(ctx: DomainContext, actorId: string, gr
     await recountMembers(tx, groupId);
     return row;
   });
+  // a remote member's Follow is answered now (federation: Accept)
+  ctx.events.emit("group.member.accepted", { groupId, accountId, uri: approved.uri });
+  return approved;
 }
 
 export async function rejectJoinRequest(ctx: DomainContext, actorId: string, groupId: string, accountId: string): Promise<void> {
   await moderatorStanding(ctx, actorId, groupId);
   const request = await pendingRequest(ctx, groupId, accountId);
-  await ctx.db.delete(groupMemberships).where(and(eq(groupMemberships.id, request.id), eq(groupMemberships.state, "pending")));
+  const gone = await ctx.db
+    .delete(groupMemberships)
+    .where(and(eq(groupMemberships.id, request.id), eq(groupMemberships.state, "pending")))
+    .returning({ id: groupMemberships.id });
+  // a remote member's Follow is answered now (federation: Reject)
+  if (gone.length > 0) ctx.events.emit("group.join.refused", { groupId, accountId, uri: request.uri });
 }
 
 /** Gives an active member another role (the group's admins). The group keeps at least one admin. */

@@ -47,7 +47,7 @@ export interface RemoteStatusData {
   attachments?: RemoteAttachment[];
   /** a Question's options and tallies */
   poll?: RemotePollData | null;
-  /** the remote group that announced it (its posts are that group's posts here) */
+  /** the group it is in: the local group it was posted into (group-posts checked the author may post there), or the remote group that announced it */
   groupId?: string | null;
 }
 
@@ -160,7 +160,7 @@ export async function storeRemoteStatus(ctx: DomainContext, input: RemoteStatusD
   return status;
 }
 
-export type RemoteUpdateData = Omit<RemoteStatusData, "uri" | "authorId" | "visibility">;
+export type RemoteUpdateData = Omit<RemoteStatusData, "uri" | "authorId" | "visibility" | "groupId">;
 
 /** What an Update would do to a stored post: an edit, nothing (unchanged), or nothing (older than what we have). */
 export type RemoteEditKind = "edit" | "unchanged" | "stale";
@@ -254,7 +254,8 @@ export async function updateRemoteStatus(ctx: DomainContext, authorId: string, u
     }
     return row;
   });
-  ctx.events.emit("status.updated", { statusId: updated.id, accountId: authorId, local: false });
+  if (updated.groupId) ctx.events.emit("group.status.updated", { statusId: updated.id, accountId: authorId, local: false, groupId: updated.groupId });
+  else ctx.events.emit("status.updated", { statusId: updated.id, accountId: authorId, local: false });
   return updated;
 }
 

@@ -1,0 +1,35 @@
+// What the group outbox files share: the local group an event is about, and
+// sending as it, signed with the group's own keys, to one inbox per member
+// server (remoteMemberInboxes is deduplicated by shared inbox; Fedify groups
+// what is left by inbox again).
+import type { Context } from "@fedify/fedify";
+import type { Activity } from "@fedify/vocab";
+import { findLocalGroup, remoteMemberInboxes, type LoadedGroup, type MemberInboxes } from "../../server/domain/groups";
+import type { Services } from "../../server/services";
+import { groupUrls } from "../to-activitypub/group";
+import type { OutboxContext } from "./context";
+import { recipientOf } from "./recipients";
+
+/** The local group with this id (null for a remote group's, or none). */
+export function localGroupOf(o: OutboxContext, groupId: string | null | undefined): Promise<LoadedGroup | null> {
+  return groupId ? findLocalGroup(o.services.domain, groupId) : Promise.resolve(null);
+}
+
+/** Enqueues `activity` from the group to `targets` (default: every server its remote members are on). */
+export async function sendAsGroup(o: OutboxContext, ctx: Context<Services>, loaded: LoadedGroup, activity: Activity, targets?: MemberInboxes[], orderingKey?: string): Promise<number> {
+  const to = targets ?? (await remoteMemberInboxes(o.services.domain, loaded.account.id));
+  const recipients = to.filter((t) => !t.uri.startsWith(`${o.origin}/`)).map(recipientOf);
+  if (recipients.length === 0) return 0;
+  const pairs = await o.federation.keys.getKeyPairs(loaded.account.id);
+  const urls = groupUrls(o.origin, loaded);
+  const keys = pairs.map((p) => ({
+    keyId: p.privateKey.algorithm.name === "Ed25519" ? new URL(`${urls.actor.href}#ed25519-key`) : urls.mainKey,
+    privateKey: p.privateKey,
+  }));
+  await ctx.sendActivity(keys, recipients, activity, {
+    preferSharedInbox: true,
+    excludeBaseUris: [new URL(o.origin)],
+    ...(orderingKey ? { orderingKey } : {}),
+  });
+  return recipients.length;
+}
