@@ -3,7 +3,7 @@
 import { Application, Group, Organization, Person, PropertyValue, Service, type Actor } from "@fedify/vocab";
 import type { DocumentLoader } from "@fedify/fedify";
 import type { RemoteActorData } from "../../server/domain/accounts";
-import type { RemoteGroupData } from "../../server/domain/groups";
+import { GROUP_KINDS, type RemoteGroupData } from "../../server/domain/groups";
 import { firstText } from "./text";
 
 export const ACTOR_CLASSES = [Person, Service, Application, Group, Organization] as const;
@@ -121,7 +121,12 @@ export async function groupToData(actor: Group, document: Record<string, unknown
   // the compacted names, and the full IRIs of a document without their terms in its context
   const field = (...names: string[]) => names.map((n) => raw[n]).find((v) => v !== undefined);
   const restricted = field("postingRestrictedToMods", "lemmy:postingRestrictedToMods", "https://join-lemmy.org/ns#postingRestrictedToMods");
+  // another Parvis says what kind of group it is, and whether its posts are for members only
+  const kind = field("groupKind", "parvis:groupKind", "https://parvis.fr/ns#groupKind");
+  const membersOnly = field("membersOnly", "parvis:membersOnly", "https://parvis.fr/ns#membersOnly");
   return {
+    kind: typeof kind === "string" && (GROUP_KINDS as readonly string[]).includes(kind) ? (kind as RemoteGroupData["kind"]) : undefined,
+    visibility: membersOnly === true ? "members" : "public",
     membersUrl: collectionOn(field("members", "mz:members", "https://joinmobilizon.org/ns#members"), origin),
     moderatorsUrl: collectionOn(field("moderators") ?? field("attributedTo"), origin),
     posting: restricted === true ? "moderators" : "members",

@@ -103,11 +103,13 @@ async function fromGroup(ctx: Ctx, activity: Announce, group: Account) {
     log.info({ activity: activity.id?.href, object: activity.objectId?.href }, "inbox: a group's Announce whose object is not available from its origin; refused");
     return ignore("announced object not available from its origin");
   }
-  // Announce(post): the group passes a post on as it is (Mobilizon, Parvis)
+  // Announce(post): the group passes a post on as it is (Mobilizon, Parvis); the
+  // group's own Announce is what puts it in the group (Parvis's Notes name only their author's audience)
   if (isPostObject(inner)) {
     const authorId = inner.attributionIds[0];
     if (!authorId) return ignore("announced post has no author");
-    return storeGroupPost(ctx, group, inner, authorId, null, null);
+    const raw = inner.id && sameOrigin(inner.id, groupUrl) ? await rawEmbeddedObject(activity, inner.id) : null;
+    return storeGroupPost(ctx, group, inner, authorId, activity, raw);
   }
   // the announced activity comes from its own origin (embedded from the group's, or fetched): its actor must be of that origin too
   if (!(inner instanceof Create || inner instanceof Update || inner instanceof Delete || inner instanceof Like)) return ignore("announced activity not handled");

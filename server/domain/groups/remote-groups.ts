@@ -3,7 +3,7 @@
 // Group actor, memberships that wait for the group's Accept, and leaving.
 // The group decides on its own server: our side only records the answer.
 import { and, eq } from "drizzle-orm";
-import { groupMemberships, groups, users } from "../../db/schema";
+import { groupMemberships, groups, users, type GroupKind } from "../../db/schema";
 import { Forbidden } from "../../errors";
 import { newId } from "../../ids";
 import type { DomainContext } from "../context";
@@ -14,6 +14,10 @@ import { standingIn, type LoadedGroup, type Membership } from "./rules";
 
 /** What a remote Group actor tells of itself (federation/from-activitypub/actor.ts reads it). */
 export interface RemoteGroupData {
+  /** what another Parvis says it is (others have no kinds: 'topic') */
+  kind?: GroupKind;
+  /** whether its posts are for its members only (another Parvis says so) */
+  visibility?: "public" | "members";
   /** its members collection (Mobilizon `members`), when it names one */
   membersUrl?: string | null;
   /** its moderators collection (Lemmy's `attributedTo`, FEP-1b12), when it names one */
@@ -26,8 +30,8 @@ export interface RemoteGroupData {
 
 /**
  * Records (or refreshes) the groups row of a remote Group actor, so that it has
- * the local id and the endpoints of our own groups. A new remote group is a
- * 'topic' group (other servers have no kinds); its kind, once set, is kept.
+ * the local id and the endpoints of our own groups. A remote group is a 'topic'
+ * group unless it says otherwise (another Parvis names its kind).
  */
 export async function recordRemoteGroup(ctx: DomainContext, account: Account, data: RemoteGroupData): Promise<void> {
   if (account.domain === null) throw new Forbidden("Not a remote group");
@@ -36,6 +40,8 @@ export async function recordRemoteGroup(ctx: DomainContext, account: Account, da
     moderatorsUrl: data.moderatorsUrl ?? null,
     posting: data.posting ?? "members",
     membership: data.membership ?? (account.locked ? "approval" : "open"),
+    visibility: data.visibility ?? "public",
+    ...(data.kind ? { kind: data.kind } : {}),
   } as const;
   await ctx.db
     .insert(groups)
