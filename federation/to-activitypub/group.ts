@@ -11,7 +11,7 @@ import { randomIdPart } from "./ids";
 export const GROUP_CONTEXT_TERMS = {
   lemmy: "https://join-lemmy.org/ns#",
   postingRestrictedToMods: "lemmy:postingRestrictedToMods",
-  parvis: "https://parvis.fr/ns#",
+  parvis: "https://w3id.org/parvis/ns#",
   charter: "parvis:charter",
   charterVersion: "parvis:charterVersion",
   groupKind: "parvis:groupKind",
