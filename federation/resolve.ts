@@ -4,13 +4,14 @@
 // when its id is the URL it was fetched from: a server speaks for its own
 // URLs, never for another origin's (Mastodon CVE-2024-23832).
 import type { Context, DocumentLoader } from "@fedify/fedify";
-import { Object as APObject, type Actor } from "@fedify/vocab";
+import { Group, Object as APObject, type Actor } from "@fedify/vocab";
 import type { Account } from "../server/domain/accounts";
 import type { DomainContext } from "../server/domain/context";
 import { accountsByUris, findAccountByUri, upsertRemoteAccount } from "../server/domain/accounts";
 import { findStatusByUri, storeRemoteStatus } from "../server/domain/statuses";
 import type { Services } from "../server/services";
-import { actorToData, isSupportedActor } from "./from-activitypub/actor";
+import { actorToData, groupToData, isSupportedActor } from "./from-activitypub/actor";
+import { recordRemoteGroup } from "../server/domain/groups";
 import { isFetchableUrl, isPostObject, postToStatusData, type PostObject } from "./from-activitypub/note";
 import { isUrlAllowed } from "./policy";
 import { isLocalUrl } from "../server/urls";
@@ -82,6 +83,18 @@ export function loadersOf(ctx: FedCtx) {
   return { documentLoader: ctx.documentLoader, contextLoader: ctx.contextLoader };
 }
 
+/**
+ * The actor's document as its server sent it (the document loader's cached copy):
+ * Fedify keeps no raw copy of an actor with values it does not decode, and
+ * Lemmy's and Mobilizon's extensions are not in its vocabulary.
+ */
+async function rawActorDocument(ctx: FedCtx, actor: Actor): Promise<Record<string, unknown> | null> {
+  if (!actor.id) return null;
+  const remote = await ctx.documentLoader(actor.id.href).catch(() => null);
+  const doc = remote?.document as Record<string, unknown> | null | undefined;
+  return doc && typeof doc === "object" && doc.id === actor.id.href ? doc : null;
+}
+
 /** Stores (or refreshes) a fetched actor. Refuses inboxes we could not deliver to. */
 export async function storeActor(ctx: FedCtx, actor: Actor, dctx: DomainContext = ctx.data.domain): Promise<Account | null> {
   const data = await actorToData(actor, loadersOf(ctx));
@@ -97,7 +110,13 @@ export async function storeActor(ctx: FedCtx, actor: Actor, dctx: DomainContext 
   if (data.avatarUrl && !isFetchableUrl(data.avatarUrl, allowPrivate)) data.avatarUrl = null;
   if (data.headerUrl && !isFetchableUrl(data.headerUrl, allowPrivate)) data.headerUrl = null;
   try {
-    return await upsertRemoteAccount(dctx, data);
+    const account = await upsertRemoteAccount(dctx, data);
+    // a Group actor (Lemmy community, Mobilizon or Parvis group) is a group here too: joinable, with its timeline
+    if (actor instanceof Group) {
+      const group = await groupToData(actor, await rawActorDocument(ctx, actor));
+      if (group) await recordRemoteGroup(dctx, account, group);
+    }
+    return account;
   } catch (err) {
     ctx.data.logger.info({ actor: data.uri, err: (err as Error).message }, "remote actor not stored");
     return null;

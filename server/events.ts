@@ -22,6 +22,10 @@ export interface DomainEvents {
   "group.member.accepted": { groupId: string; accountId: string; uri: string | null };
   /** a join was refused (a ban, a rejected request): a remote member's Follow is answered Reject */
   "group.join.refused": { groupId: string; accountId: string; uri: string | null };
+  /** a resident asked to join a remote group: the outbox sends the Follow (and stores its id on the membership) */
+  "remote_group.join_requested": { membershipId: string; accountId: string; groupId: string };
+  /** a resident left a remote group (or withdrew the request): the outbox sends Undo(Follow) */
+  "remote_group.left": { membershipId: string; accountId: string; groupId: string; uri: string | null };
   /** the row is gone; what subscribers need to address the deletion is carried along */
   "status.deleted": {
     statusId: string;

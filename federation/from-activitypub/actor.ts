@@ -3,6 +3,7 @@
 import { Application, Group, Organization, Person, PropertyValue, Service, type Actor } from "@fedify/vocab";
 import type { DocumentLoader } from "@fedify/fedify";
 import type { RemoteActorData } from "../../server/domain/accounts";
+import { GROUP_KINDS, type RemoteGroupData } from "../../server/domain/groups";
 import { firstText } from "./text";
 
 export const ACTOR_CLASSES = [Person, Service, Application, Group, Organization] as const;
@@ -92,5 +93,43 @@ export async function actorToData(
     alsoKnownAs: actor.aliasIds.map((u) => u.href),
     publishedAt: actor.published ? new Date(actor.published.epochMilliseconds) : null,
     keys,
+  };
+}
+
+/** A collection URL a Group names, kept only on the group's own origin (http(s)). */
+function collectionOn(value: unknown, origin: string): string | null {
+  const v = typeof value === "string" ? value : value && typeof value === "object" ? (value as { id?: unknown }).id : null;
+  if (typeof v !== "string") return null;
+  try {
+    const u = new URL(v);
+    return (u.protocol === "https:" || u.protocol === "http:") && u.origin === origin ? u.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * What a Group actor says of itself beyond an account (FEP-1b12): Lemmy's
+ * moderators collection (`attributedTo`) and `postingRestrictedToMods`,
+ * Mobilizon's `members`, and whether joining is approved by hand.
+ */
+export async function groupToData(actor: Group, document: Record<string, unknown> | null): Promise<RemoteGroupData | null> {
+  if (!actor.id) return null;
+  // the document as received: Fedify's vocabulary has none of these extensions
+  const raw = document ?? (((await actor.toJsonLd().catch(() => null)) ?? {}) as Record<string, unknown>);
+  const origin = actor.id.origin;
+  // the compacted names, and the full IRIs of a document without their terms in its context
+  const field = (...names: string[]) => names.map((n) => raw[n]).find((v) => v !== undefined);
+  const restricted = field("postingRestrictedToMods", "lemmy:postingRestrictedToMods", "https://join-lemmy.org/ns#postingRestrictedToMods");
+  // another Parvis says what kind of group it is, and whether its posts are for members only
+  const kind = field("groupKind", "parvis:groupKind", "https://parvis.fr/ns#groupKind");
+  const membersOnly = field("membersOnly", "parvis:membersOnly", "https://parvis.fr/ns#membersOnly");
+  return {
+    kind: typeof kind === "string" && (GROUP_KINDS as readonly string[]).includes(kind) ? (kind as RemoteGroupData["kind"]) : undefined,
+    visibility: membersOnly === true ? "members" : "public",
+    membersUrl: collectionOn(field("members", "mz:members", "https://joinmobilizon.org/ns#members"), origin),
+    moderatorsUrl: collectionOn(field("moderators") ?? field("attributedTo"), origin),
+    posting: restricted === true ? "moderators" : "members",
+    membership: actor.manuallyApprovesFollowers ? "approval" : "open",
   };
 }

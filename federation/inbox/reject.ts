@@ -7,6 +7,7 @@ import { findOutgoingFollow, hasPendingOrActiveFollow } from "../../server/domai
 import type { Services } from "../../server/services";
 import type { Context } from "@fedify/fedify";
 import { embeddedObject, localAccountFor, remoteActorOf } from "../from-activitypub/lookup";
+import { dropRemoteMembership, findRemoteMembership, isGroup } from "../../server/domain/groups";
 import type { InboxHandler } from "./types";
 
 /**
@@ -34,9 +35,34 @@ export async function ourFollowOf(ctx: Context<Services>, activity: Accept | Rej
   return (await hasPendingOrActiveFollow(d, follower.id, target.id)) ? follower.id : null;
 }
 
+/**
+ * The resident whose request to join the remote group `group` this Accept/Reject
+ * answers, or null: our Follow's id as stored on the membership, or an embedded
+ * Follow naming the group and a resident who asked to join it.
+ */
+export async function ourGroupRequestOf(ctx: Context<Services>, activity: Accept | Reject, group: Account): Promise<string | null> {
+  const objectId = activity.objectId;
+  if (!objectId || !(await isGroup(ctx.data.domain, group.id))) return null;
+  const d = ctx.data.domain;
+  const byUri = await findRemoteMembership(d, group.id, { uri: objectId.href });
+  if (byUri) return byUri.accountId;
+  const embedded = await embeddedObject(ctx, activity, false);
+  if (!(embedded instanceof Follow) || embedded.objectId?.href !== group.uri) return null;
+  const member = await localAccountFor(ctx, embedded.actorId);
+  if (!member) return null;
+  return (await findRemoteMembership(d, group.id, { accountId: member.id })) ? member.id : null;
+}
+
 export const onReject: InboxHandler<Reject> = async (ctx, activity) => {
   const rejecter = await remoteActorOf(ctx, activity);
   if (!rejecter) return null;
+  // a remote group refuses (or ends) a resident's membership
+  const memberId = await ourGroupRequestOf(ctx, activity, rejecter);
+  if (memberId) {
+    return async (d) => {
+      await dropRemoteMembership(d, rejecter.id, memberId);
+    };
+  }
   const followerId = await ourFollowOf(ctx, activity, rejecter);
   if (!followerId) return null;
   return async (d) => {

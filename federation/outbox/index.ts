@@ -29,6 +29,7 @@ import { onGroupMemberAccepted } from "./group-member-accepted";
 import { onGroupStatusCreated } from "./group-status-created";
 import { onGroupStatusDeleted } from "./group-status-deleted";
 import { onGroupStatusUpdated } from "./group-status-updated";
+import { onRemoteGroupJoinRequested, onRemoteGroupLeft, onRemoteGroupPostCreated, onRemoteGroupPostDeleted, onRemoteGroupPostUpdated } from "./remote-groups";
 import { onFollowRemoved, onFollowRequestCancelled } from "./unfollowed";
 
 export interface OutboxHandle {
@@ -68,6 +69,12 @@ export function startOutbox(services: Services, federation: OutboxFederation): O
     events.on("group.status.updated", (e) => onGroupStatusUpdated(o, e)),
     events.on("status.deleted", (e) => onGroupStatusDeleted(o, e)),
     events.on("favourite.created", (e) => onGroupFavourited(o, e)),
+    // residents in remote groups (Lemmy, Mobilizon, another Parvis)
+    events.on("remote_group.join_requested", (e) => onRemoteGroupJoinRequested(o, e)),
+    events.on("remote_group.left", (e) => onRemoteGroupLeft(o, e)),
+    events.on("group.status.created", (e) => onRemoteGroupPostCreated(o, e)),
+    events.on("group.status.updated", (e) => onRemoteGroupPostUpdated(o, e)),
+    events.on("status.deleted", (e) => onRemoteGroupPostDeleted(o, e)),
   ];
   return {
     stop() {

@@ -71,7 +71,38 @@ describe("GroupsScreen", () => {
   });
 });
 
+describe("GroupsScreen, a group of another server", { timeout: 20000 }, () => {
+  it("a handle is looked up on its server (search with resolve) and opens the group's page", async () => {
+    const community = makeAccount({ id: "640", username: "tenforward", acct: "tenforward@lemmy.example", group: true });
+    routes({
+      "GET /api/parvis/groups": () => jsonResponse([]),
+      "GET /api/v2/search": () => jsonResponse({ accounts: [makeAccount({ id: "9", username: "someone" }), community], statuses: [], hashtags: [] }),
+    });
+    renderWithProviders(<GroupsScreen params={{}} search={new URLSearchParams()} />, { account: me as never });
+    await screen.findByText("Un groupe d’une autre instance (Parvis, Lemmy, Mobilizon) : son adresse @nom@serveur ou son lien.");
+    fireEvent.change(screen.getByLabelText("Rechercher un groupe", { selector: "input" }), { target: { value: "@tenforward@lemmy.example" } });
+    await act(async () => screen.getByRole("button", { name: "Rechercher" }).click());
+    const searched = fetchMock.mock.calls.map(([input]) => String(input)).find((u) => u.startsWith("/api/v2/search"));
+    expect(searched).toBe("/api/v2/search?q=%40tenforward%40lemmy.example&type=accounts&resolve=true&limit=5");
+    expect(window.location.pathname).toBe("/groups/640");
+  });
+});
+
 describe("GroupScreen", { timeout: 20000 }, () => {
+  it("a remote group's page says where it is hosted, and is joined from here", async () => {
+    const remote = makeGroup({ id: "640", slug: "tenforward", acct: "tenforward@lemmy.example", name: "Ten Forward", kind: "topic", charter: "", local: false, url: "https://lemmy.example/c/tenforward" });
+    routes({
+      "GET /api/parvis/groups/640": () => jsonResponse(remote),
+      "GET /api/parvis/timelines/group/640": () => jsonResponse([]),
+      "POST /api/parvis/groups/640/join": () => jsonResponse({ ...remote, relationship: { ...remote.relationship!, state: "pending" } }),
+    });
+    renderWithProviders(<GroupScreen params={{ id: "640" }} search={new URLSearchParams()} />, { account: me as never });
+    expect(await screen.findByText(/Groupe hébergé sur lemmy\.example\./, {}, { timeout: 10000 })).toBeTruthy();
+    expect(screen.getByRole("link", { name: "Voir sur son serveur" }).getAttribute("href")).toBe("https://lemmy.example/c/tenforward");
+    await act(async () => screen.getByRole("button", { name: "Rejoindre le groupe" }).click());
+    expect(bodies("POST", "/api/parvis/groups/640/join")).toHaveLength(1);
+  });
+
   it("a vigilance group is joined only once its charter is accepted, and the acceptance is sent", async () => {
     const joined = makeGroup({ members_count: 13, relationship: { ...makeGroup().relationship!, state: "active", role: "member", can_post: true, charter_version: 3, charter_accepted_at: "2026-01-02T00:00:00.000Z" } });
     routes({

@@ -19,6 +19,20 @@ import "./Groups.css";
 
 export const GROUP_KINDS: GroupKind[] = ["neighbourhood", "vigilance", "association", "topic"];
 
+/** "@name@server" or an http(s) address: a group of another server to look up (a Lemmy community, a Mobilizon group…). */
+export function isRemoteGroupQuery(q: string): boolean {
+  return /^!?@?[\w.-]+@[\w.-]+(:\d+)?$/.test(q) || /^https?:\/\/\S+$/.test(q);
+}
+
+/** The server a remote group lives on, from its address. */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
 function GroupCard({ group }: { group: Group }) {
   const { t, formatNumber } = useI18n();
   const state = group.relationship?.state;
@@ -85,9 +99,23 @@ export function GroupsScreen({ search }: ScreenProps) {
     }
   };
 
-  const submit = (event: FormEvent) => {
+  const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setQuery({ q: q.trim(), kind });
+    const text = q.trim();
+    // a handle (@community@lemmy.example) or an address: the group of another server, looked up there
+    if (account && isRemoteGroupQuery(text)) {
+      try {
+        const found = (await api.search(text, { type: "accounts", resolve: true, limit: 5 })).accounts.find((a) => a.group);
+        if (found) {
+          navigate(paths.group(found.id));
+          return;
+        }
+      } catch (e) {
+        setError(e);
+        return;
+      }
+    }
+    setQuery({ q: text, kind });
   };
 
   return (
@@ -104,10 +132,15 @@ export function GroupsScreen({ search }: ScreenProps) {
           </Link>
         </div>
       ) : null}
-      <form className="form group-search" role="search" onSubmit={submit}>
+      <form className="form group-search" role="search" onSubmit={(e) => void submit(e)}>
         <div className="field">
           <label htmlFor={`${ids}-q`}>{t("groups.searchLabel")}</label>
-          <input id={`${ids}-q`} type="search" value={q} maxLength={200} onChange={(e) => setQ(e.target.value)} />
+          <input id={`${ids}-q`} type="search" value={q} maxLength={200} aria-describedby={account ? `${ids}-q-hint` : undefined} onChange={(e) => setQ(e.target.value)} />
+          {account ? (
+            <p id={`${ids}-q-hint`} className="field-hint">
+              {t("groups.searchRemoteHint")}
+            </p>
+          ) : null}
         </div>
         <div className="field">
           <label htmlFor={`${ids}-kind`}>{t("groups.kindLabel")}</label>
@@ -369,6 +402,14 @@ function GroupHeader({ group }: { group: Group }) {
           {group.area ? <> · {group.area}</> : null}
         </p>
       </div>
+      {group.local ? null : (
+        <p className="group-remote">
+          {t("groups.remoteHostedOn", { host: hostOf(group.url) })}{" "}
+          <a href={group.url} rel="noopener noreferrer" target="_blank">
+            {t("groups.remoteOpen")}
+          </a>
+        </p>
+      )}
       <p className="group-facts">
         {t("groups.membersCount", { count: group.members_count, formatted: formatNumber(group.members_count) })} · {t(`groups.visibility.${group.visibility}`)} ·{" "}
         {t(`groups.membership.${group.membership}`)} · {t(`groups.posting.${group.posting}`)}

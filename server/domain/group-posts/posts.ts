@@ -7,7 +7,7 @@ import { newId } from "../../ids";
 import type { DomainContext } from "../context";
 import { appendLogEntry } from "../moderation/log";
 import { finishPage, pageQuery, type PageParams } from "../pagination";
-import { deleteStatus, type Status } from "../statuses/local";
+import { deleteStatus, removeStatusRow, type Status } from "../statuses/local";
 import { visibleTo } from "../visibility/visibility";
 import { notHidden } from "../timelines/timelines";
 import { getGroup, isActiveMember, mayModerate, standingIn } from "../groups/rules";
@@ -104,3 +104,17 @@ export async function removeGroupStatus(ctx: DomainContext, actorId: string, gro
 }
 
 export type GroupRemoval = typeof groupRemovals.$inferSelect;
+
+/**
+ * A remote group's server removed a post from the group (its moderators: Lemmy's
+ * and Mobilizon's Delete announced by the group): the post (with its reblogs)
+ * goes here too. Only a post of that group, never one of ours.
+ */
+export async function removeRemoteGroupPost(ctx: DomainContext, groupId: string, uri: string): Promise<boolean> {
+  const [status] = await ctx.db.select().from(statuses).where(and(eq(statuses.uri, uri), eq(statuses.groupId, groupId)));
+  if (!status || status.local) return false;
+  const reblogs = await ctx.db.select().from(statuses).where(eq(statuses.reblogOfId, status.id));
+  for (const r of reblogs) await removeStatusRow(ctx, r);
+  await removeStatusRow(ctx, status);
+  return true;
+}

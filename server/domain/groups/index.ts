@@ -3,3 +3,4 @@ export * from "./groups";
 export * from "./memberships";
 export * from "./rules";
 export * from "./remote";
+export * from "./remote-groups";

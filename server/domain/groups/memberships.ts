@@ -10,6 +10,8 @@ import { finishPage, pageQuery, type PageParams } from "../pagination";
 import type { Account } from "../accounts/local";
 import { recountMembers } from "./groups";
 import { notify } from "../notifications/notifications";
+import { joinRemoteGroup } from "./remote-groups";
+import { writeAndPublish } from "../event-journal";
 import { getGroup, isActiveMember, mayAdminister, mayModerate, rankOf, standingIn, type Membership } from "./rules";
 
 export const MAX_BAN_REASON = 1000;
@@ -26,7 +28,10 @@ export interface JoinInput {
  * again is harmless; with `acceptCharter` it records the acceptance of the current version.
  */
 export async function joinGroup(ctx: DomainContext, account: Account, groupId: string, input: JoinInput = {}): Promise<Membership> {
-  const { group } = await getGroup(ctx, groupId);
+  const loaded = await getGroup(ctx, groupId);
+  const { group } = loaded;
+  // a remote group decides on its server: the request waits for its Accept
+  if (loaded.account.domain !== null) return joinRemoteGroup(ctx, account, loaded);
   if (account.id === groupId) throw new Invalid("Validation failed: A group cannot join itself");
   const standing = await standingIn(ctx, groupId, account.id);
   if (standing.banned) throw new Forbidden("You are banned from this group");
@@ -115,8 +120,8 @@ async function keepAnAdmin(tx: DbOrTx, groupId: string): Promise<void> {
 
 /** Leaves a group, or withdraws a join request. Always possible; idempotent. */
 export async function leaveGroup(ctx: DomainContext, accountId: string, groupId: string): Promise<void> {
-  await getGroup(ctx, groupId);
-  await ctx.db.transaction(async (tx) => {
+  const { account: groupAccount } = await getGroup(ctx, groupId);
+  await writeAndPublish(ctx, async (tx, record) => {
     await lockGroup(tx, groupId);
     const [gone] = await tx
       .delete(groupMemberships)
@@ -125,6 +130,8 @@ export async function leaveGroup(ctx: DomainContext, accountId: string, groupId:
     if (!gone) return;
     if (gone.role === "admin") await keepAnAdmin(tx, groupId);
     await recountMembers(tx, groupId);
+    // a remote group hears of it: Undo(Follow)
+    if (groupAccount.domain !== null) await record("remote_group.left", { membershipId: gone.id, accountId, groupId, uri: gone.uri });
   });
 }
 

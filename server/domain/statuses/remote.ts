@@ -50,7 +50,7 @@ export interface RemoteStatusData {
   poll?: RemotePollData | null;
   /** its `location` (checked again here: out of range is no place, the name is made plain text) */
   place?: Place | null;
-  /** the local group it was posted into (group-posts checked the author may post there) */
+  /** the group it is in: the local group it was posted into (group-posts checked the author may post there), or the remote group that announced it */
   groupId?: string | null;
 }
 
