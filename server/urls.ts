@@ -31,3 +31,19 @@ export function localUrls(origin: string) {
 export function isLocalUrl(origin: string, url: URL): boolean {
   return url.origin === new URL(origin).origin;
 }
+
+/** The addresses a new local actor's account row carries (a resident, the instance's own bot account). */
+export function localActorAddresses(origin: string, username: string) {
+  const urls = localUrls(origin);
+  const actor = urls.actor(username);
+  return {
+    uri: actor,
+    url: urls.profilePage(username),
+    inboxUrl: `${actor}/inbox`,
+    sharedInboxUrl: `${origin}/inbox`,
+    outboxUrl: `${actor}/outbox`,
+    followersUrl: `${actor}/followers`,
+    followingUrl: `${actor}/following`,
+    featuredUrl: `${actor}/collections/featured`,
+  };
+}

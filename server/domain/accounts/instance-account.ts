@@ -8,7 +8,7 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import { accounts, users } from "../../db/schema";
 import { Conflict } from "../../errors";
 import { newId } from "../../ids";
-import { localUrls } from "../../urls";
+import { localActorAddresses } from "../../urls";
 import type { DomainContext } from "../context";
 
 type Account = typeof accounts.$inferSelect;
@@ -43,7 +43,6 @@ export async function getInstanceAccount(ctx: DomainContext): Promise<Account> {
   const existing = await find();
   if (existing) return existing;
   const username = INSTANCE_ACCOUNT_USERNAME;
-  const urls = localUrls(ctx.config.origin);
   const id = newId();
   await ctx.db.transaction(async (tx) => {
     // two first imports at once: the unique (username, domain) index keeps one
@@ -55,14 +54,7 @@ export async function getInstanceAccount(ctx: DomainContext): Promise<Account> {
         domain: null,
         displayName: ctx.config.commune.name ? `Observatoire — ${ctx.config.commune.name}`.slice(0, 100) : "Observatoire",
         bot: true,
-        uri: urls.actor(username),
-        url: urls.profilePage(username),
-        inboxUrl: `${urls.actor(username)}/inbox`,
-        sharedInboxUrl: `${ctx.config.origin}/inbox`,
-        outboxUrl: `${urls.actor(username)}/outbox`,
-        followersUrl: `${urls.actor(username)}/followers`,
-        followingUrl: `${urls.actor(username)}/following`,
-        featuredUrl: `${urls.actor(username)}/collections/featured`,
+        ...localActorAddresses(ctx.config.origin, username),
       })
       .onConflictDoNothing()
       .returning();

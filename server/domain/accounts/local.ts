@@ -3,7 +3,7 @@ import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { accounts, users, type ProfileField, type Role } from "../../db/schema";
 import { Invalid, NotFound } from "../../errors";
 import { newId } from "../../ids";
-import { localUrls } from "../../urls";
+import { localActorAddresses, localUrls } from "../../urls";
 import { hashPassword } from "./passwords";
 import { residentUsersExist } from "./instance-account";
 import type { DomainContext } from "../context";
@@ -74,7 +74,6 @@ export async function registerAccount(ctx: DomainContext, input: RegisterInput):
     if (taken.length > 0) throw new Invalid("Email is already taken", { email: "ERR_TAKEN" });
   }
   const passwordHash = await hashPassword(input.password);
-  const urls = localUrls(ctx.config.origin);
   const accountId = newId();
   try {
     return await ctx.db.transaction(async (tx) => {
@@ -92,14 +91,7 @@ export async function registerAccount(ctx: DomainContext, input: RegisterInput):
           id: accountId,
           username,
           domain: null,
-          uri: urls.actor(username),
-          url: urls.profilePage(username),
-          inboxUrl: `${urls.actor(username)}/inbox`,
-          sharedInboxUrl: `${ctx.config.origin}/inbox`,
-          outboxUrl: `${urls.actor(username)}/outbox`,
-          followersUrl: `${urls.actor(username)}/followers`,
-          followingUrl: `${urls.actor(username)}/following`,
-          featuredUrl: `${urls.actor(username)}/collections/featured`,
+          ...localActorAddresses(ctx.config.origin, username),
         })
         .returning();
       const [user] = await tx

@@ -94,6 +94,16 @@ export interface MemberUriPage {
 
 const COLLECTION_PAGE = 100;
 
+/** The members a group's collections list (active, not suspended), or its moderators only; joined with accounts. */
+function listedMembers(groupId: string, moderatorsOnly: boolean) {
+  return and(
+    eq(groupMemberships.groupId, groupId),
+    eq(groupMemberships.state, "active"),
+    isNull(accounts.suspendedAt),
+    moderatorsOnly ? sql`${groupMemberships.role} in ('admin', 'moderator')` : undefined,
+  );
+}
+
 /**
  * A page of a group's active members' actor ids (its followers and members
  * collections), oldest first; `role` narrows to moderators (admins included).
@@ -108,15 +118,7 @@ export async function groupMemberUris(
     .select({ id: groupMemberships.id, uri: accounts.uri })
     .from(groupMemberships)
     .innerJoin(accounts, eq(accounts.id, groupMemberships.accountId))
-    .where(
-      and(
-        eq(groupMemberships.groupId, groupId),
-        eq(groupMemberships.state, "active"),
-        isNull(accounts.suspendedAt),
-        moderatorsOnly ? sql`${groupMemberships.role} in ('admin', 'moderator')` : undefined,
-        cursor && /^\d{1,20}$/.test(cursor) ? gt(groupMemberships.id, cursor) : undefined,
-      ),
-    )
+    .where(and(listedMembers(groupId, moderatorsOnly), cursor && /^\d{1,20}$/.test(cursor) ? gt(groupMemberships.id, cursor) : undefined))
     .orderBy(asc(groupMemberships.id))
     .limit(COLLECTION_PAGE + 1);
   const more = rows.length > COLLECTION_PAGE;
@@ -129,14 +131,7 @@ export async function countGroupMembers(ctx: DomainContext, groupId: string, mod
     .select({ n: sql<number>`count(*)::int` })
     .from(groupMemberships)
     .innerJoin(accounts, eq(accounts.id, groupMemberships.accountId))
-    .where(
-      and(
-        eq(groupMemberships.groupId, groupId),
-        eq(groupMemberships.state, "active"),
-        isNull(accounts.suspendedAt),
-        moderatorsOnly ? sql`${groupMemberships.role} in ('admin', 'moderator')` : undefined,
-      ),
-    );
+    .where(listedMembers(groupId, moderatorsOnly));
   return Number(row?.n ?? 0);
 }
 
