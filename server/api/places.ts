@@ -1,7 +1,7 @@
 // /api/parvis/places: the posts with a place inside a bounding box that the
 // reader may see, newest first (the map's posts; docs/api.md "Places").
 import { Router } from "express";
-import { parseBoundingBox, placedStatuses } from "../domain/places";
+import { parseBoundingBox, placedStatuses } from "../domain/timelines";
 import { loadFilteredStatusViews } from "../domain/views";
 import { serializeStatuses } from "../entities/status";
 import type { Services } from "../services";

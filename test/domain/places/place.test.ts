@@ -1,7 +1,8 @@
 // server/domain/places: what a resident's parvis_place may be, what another
 // server's location becomes, and the map's bounding box. Pure functions.
 import { describe, expect, it } from "vitest";
-import { parseBoundingBox, parsePlace, placeColumns, placeOf, remotePlace } from "../../../server/domain/places";
+import { parsePlace, placeColumns, placeOf, remotePlace } from "../../../server/domain/places";
+import { parseBoundingBox } from "../../../server/domain/timelines";
 import { Invalid } from "../../../server/errors";
 import { locationOf } from "../../../federation/from-activitypub/place";
 

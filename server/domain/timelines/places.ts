@@ -9,7 +9,7 @@ import { Invalid } from "../../errors";
 import type { DomainContext } from "../context";
 import { finishPage, pageQuery, type PageParams } from "../pagination";
 import type { Status } from "../statuses/local";
-import { notHidden } from "../timelines/timelines";
+import { notHidden } from "./timelines";
 import { authorNotSilenced } from "../visibility/moderation";
 import { visibleTo } from "../visibility/visibility";
 
