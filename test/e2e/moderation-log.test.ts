@@ -51,7 +51,8 @@ describe("moderation in the open, in the browser", () => {
     await page.getByRole("button", { name: "Ajouter la règle" }).click();
     await page.getByText("Pas d’insultes ni de harcèlement", { exact: true }).waitFor();
     await page.getByLabel("Responsable du traitement des données").fill("Mairie de Saint-Parvis, 1 place de la République");
-    await page.getByRole("button", { name: "Enregistrer" }).last().click();
+    // the privacy form's own button (the admin screen has other forms below it: groups, map, open data)
+    await page.locator("form", { has: page.getByLabel("Responsable du traitement des données") }).getByRole("button", { name: "Enregistrer" }).click();
     await page.getByText("Enregistré.").first().waitFor({ state: "attached" });
     // the new charter and the new rule, each an entry of the public log
     expect(await countRows(t, "moderation_log")).toBe(2);
