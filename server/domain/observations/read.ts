@@ -1,13 +1,13 @@
 // Reading observations: one (with the statuses' visibility rule), a page of
 // them in a bounding box with filters, and one's history.
 import { and, asc, desc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
-import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { accounts, observationEvents, observations, statuses, type ObservationKind, type ObservationState } from "../../db/schema";
 import { Invalid } from "../../errors";
 import type { DomainContext } from "../context";
 import type { PageParams } from "../pagination";
 import type { Status } from "../statuses";
 import { authorNotSuspended, visibleTo } from "../visibility";
+import { inBoundingBox, type BoundingBox } from "../places";
 import { visibleObservation, type ObservationRow } from "./changes";
 import { isObservationKind } from "./tags";
 
@@ -17,12 +17,7 @@ export interface ObservationWithStatus {
 }
 
 /** A bounding box in degrees; minLon > maxLon crosses the antimeridian. */
-export interface Bbox {
-  minLon: number;
-  minLat: number;
-  maxLon: number;
-  maxLat: number;
-}
+export type Bbox = BoundingBox;
 
 /** "minLon,minLat,maxLon,maxLat" (GeoJSON's order) → Bbox, or Invalid. */
 export function parseBbox(value: string): Bbox {
@@ -39,12 +34,6 @@ export function parseBbox(value: string): Bbox {
 }
 
 /** SQL: the point (lat, lon columns) is in the box. */
-export function inBbox(lat: AnyPgColumn | SQL, lon: AnyPgColumn | SQL, b: Bbox): SQL {
-  const lonCond =
-    b.minLon <= b.maxLon ? sql`${lon} between ${b.minLon} and ${b.maxLon}` : sql`(${lon} >= ${b.minLon} or ${lon} <= ${b.maxLon})`;
-  return sql`${lat} between ${b.minLat} and ${b.maxLat} and ${lonCond}`;
-}
-
 export const OBSERVATION_STATES: readonly ObservationState[] = ["present", "gone_proposed", "gone"];
 
 export interface ObservationFilters {
@@ -72,7 +61,7 @@ export function checkFilters(f: { kind?: string; state?: string }): void {
  */
 export async function listObservations(ctx: DomainContext, viewerId: string | null, filters: ObservationFilters, page: PageParams): Promise<ObservationWithStatus[]> {
   const conditions: SQL[] = [visibleTo(viewerId), authorNotSuspended(statuses.accountId), sql`${statuses.reblogOfId} is null`];
-  if (filters.bbox) conditions.push(inBbox(observations.latitude, observations.longitude, filters.bbox));
+  if (filters.bbox) conditions.push(inBoundingBox(observations.latitude, observations.longitude, filters.bbox));
   if (filters.kind) conditions.push(eq(observations.kind, filters.kind));
   if (filters.state) conditions.push(eq(observations.state, filters.state));
   if (filters.groupId) conditions.push(eq(statuses.groupId, filters.groupId));

@@ -4,18 +4,12 @@
 // server. The rule is the visibility concept's (visibleTo for a visitor, and
 // authorNotSuspended), narrowed to "public": open data is listed, and an
 // unlisted post asked not to be listed.
-import { and, desc, eq, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, lt, sql, type SQL } from "drizzle-orm";
 import { accounts, groups, observations, statuses, type ObservationKind, type ObservationState } from "../../db/schema";
 import type { DomainContext } from "../context";
 import { authorNotSuspended, visibleTo } from "../visibility";
+import { inBoundingBox, type BoundingBox } from "../places";
 
-/** A bounding box in WGS 84 degrees, as RFC 7946 writes it: west, south, east, north. */
-export interface BoundingBox {
-  minLon: number;
-  minLat: number;
-  maxLon: number;
-  maxLat: number;
-}
 
 export interface OpenDataFilter {
   bbox?: BoundingBox;
@@ -83,15 +77,7 @@ export function isOpenData(): SQL {
 function filterConditions(filter: Omit<OpenDataFilter, "limit">): SQL[] {
   const where: SQL[] = [isOpenData()];
   if (filter.kind) where.push(eq(observations.kind, filter.kind));
-  if (filter.bbox) {
-    const b = filter.bbox;
-    where.push(sql`${observations.latitude} between ${b.minLat} and ${b.maxLat}`);
-    where.push(
-      b.minLon <= b.maxLon
-        ? sql`${observations.longitude} between ${b.minLon} and ${b.maxLon}`
-        : or(sql`${observations.longitude} >= ${b.minLon}`, sql`${observations.longitude} <= ${b.maxLon}`)!,
-    );
-  }
+  if (filter.bbox) where.push(inBoundingBox(observations.latitude, observations.longitude, filter.bbox));
   if (filter.maxId) where.push(lt(observations.statusId, filter.maxId));
   return where;
 }

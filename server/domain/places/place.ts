@@ -2,6 +2,8 @@
 // author chose to publish with it. Only ever what the author gave (the API's
 // `parvis_place`, or another server's `location`), never read from a photo's
 // metadata. This file imports nothing of the other concepts: statuses/ reads it.
+import { sql, type SQL } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { Invalid } from "../../errors";
 import { BIDI_CONTROLS, isBlank } from "../../unicode";
 
@@ -113,4 +115,19 @@ export function placeColumns(place: Place | null): PlaceColumns {
 export function samePlace(a: Place | null, b: Place | null): boolean {
   if (a === null || b === null) return a === b;
   return a.latitude === b.latitude && a.longitude === b.longitude && a.name === b.name;
+}
+
+/** A bounding box in WGS 84 degrees, west, south, east, north; minLon > maxLon crosses the antimeridian (RFC 7946 §5.2). */
+export interface BoundingBox {
+  minLon: number;
+  minLat: number;
+  maxLon: number;
+  maxLat: number;
+}
+
+/** SQL: the point (lat, lon columns) lies in the box, across the antimeridian when the box does. */
+export function inBoundingBox(lat: AnyPgColumn | SQL, lon: AnyPgColumn | SQL, box: BoundingBox): SQL {
+  const lonCondition =
+    box.minLon <= box.maxLon ? sql`${lon} between ${box.minLon} and ${box.maxLon}` : sql`(${lon} >= ${box.minLon} or ${lon} <= ${box.maxLon})`;
+  return sql`${lat} between ${box.minLat} and ${box.maxLat} and ${lonCondition}`;
 }

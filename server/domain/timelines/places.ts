@@ -3,23 +3,17 @@
 // visibility rule (public and unlisted for a visitor; followers-only, mentions
 // and a group's posts for those they are meant for), blocks, mutes, suspended
 // and silenced authors. Reblogs carry no place of their own and are left out.
-import { and, between, isNotNull, isNull, or, sql, type SQL } from "drizzle-orm";
+import { and, isNotNull, isNull, type SQL } from "drizzle-orm";
 import { statuses } from "../../db/schema";
 import { Invalid } from "../../errors";
 import type { DomainContext } from "../context";
 import { finishPage, pageQuery, type PageParams } from "../pagination";
 import type { Status } from "../statuses/local";
+import { inBoundingBox, type BoundingBox } from "../places/place";
 import { notHidden } from "./timelines";
 import { authorNotSilenced } from "../visibility/moderation";
 import { visibleTo } from "../visibility/visibility";
 
-/** A bounding box in degrees; minLon > maxLon crosses the antimeridian. */
-export interface BoundingBox {
-  minLon: number;
-  minLat: number;
-  maxLon: number;
-  maxLat: number;
-}
 
 const DECIMAL = /^[+-]?(\d{1,20}(\.\d{0,20})?|\.\d{1,20})$/;
 
@@ -37,12 +31,7 @@ export function parseBoundingBox(text: unknown): BoundingBox {
 }
 
 function inBox(box: BoundingBox): SQL {
-  const lat = between(statuses.placeLatitude, box.minLat, box.maxLat);
-  const lon =
-    box.minLon <= box.maxLon
-      ? between(statuses.placeLongitude, box.minLon, box.maxLon)
-      : or(sql`${statuses.placeLongitude} >= ${box.minLon}`, sql`${statuses.placeLongitude} <= ${box.maxLon}`);
-  return and(isNotNull(statuses.placeLatitude), lat, lon)!;
+  return and(isNotNull(statuses.placeLatitude), inBoundingBox(statuses.placeLatitude, statuses.placeLongitude, box))!;
 }
 
 /** A page of the statuses with a place in `box` that the viewer may see, newest first (Mastodon's id pagination). */
