@@ -203,19 +203,7 @@ export function MapScreen({ search }: ScreenProps) {
             <option value="post">{t("map.kinds.post")}</option>
           </select>
         </div>
-        {groups.length ? (
-          <div className="field">
-            <label htmlFor={`${ids}-group`}>{t("map.group")}</label>
-            <select id={`${ids}-group`} value={groupId} onChange={(e) => setGroupId(e.target.value)}>
-              <option value="">{t("map.allGroups")}</option>
-              {groups.map((g) => (
-                <option key={g.id} value={g.id}>
-                  {g.name}
-                </option>
-              ))}
-            </select>
-          </div>
-        ) : null}
+        <GroupSelect id={`${ids}-group`} label={t("map.group")} none={t("map.allGroups")} groups={groups} value={groupId} onChange={setGroupId} />
         <div className="field">
           <label htmlFor={`${ids}-since`}>{t("map.since")}</label>
           <input id={`${ids}-since`} type="date" value={since} max={until || undefined} onChange={(e) => setSince(e.target.value)} />
@@ -276,6 +264,24 @@ interface FormValues {
 }
 
 /** The structured fields of a camera or an issue. */
+/** A choice among the resident's groups (the map's filter, the observation form); nothing when they have none. */
+function GroupSelect({ id, label, none, groups, value, onChange }: { id: string; label: string; none: string; groups: Group[]; value: string; onChange: (id: string) => void }) {
+  if (!groups.length) return null;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
+        <option value="">{none}</option>
+        {groups.map((g) => (
+          <option key={g.id} value={g.id}>
+            {g.name}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 function TagFields({ kind, tags, onChange }: { kind: ObservationKind; tags: Record<string, string>; onChange: (key: string, value: string) => void }) {
   const { t } = useI18n();
   const labels = useTagLabels();
@@ -436,19 +442,7 @@ export function NewObservationScreen({ search }: ScreenProps) {
         <ComposerMedia drafts={media.drafts} notice={media.notice} onFiles={media.add} onRemove={media.remove} onDescription={media.setDescription} disabled={submitting} />
         <div className="observation-form-row">
           <AttachButton onFiles={media.add} disabled={submitting} full={media.drafts.length >= MAX_ATTACHMENTS} />
-          {groups.length ? (
-            <div className="field">
-              <label htmlFor={`${ids}-group`}>{t("observations.group")}</label>
-              <select id={`${ids}-group`} value={groupId} onChange={(e) => setGroupId(e.target.value)}>
-                <option value="">{t("observations.noGroup")}</option>
-                {groups.map((g) => (
-                  <option key={g.id} value={g.id}>
-                    {g.name}
-                  </option>
-                ))}
-              </select>
-            </div>
-          ) : null}
+          <GroupSelect id={`${ids}-group`} label={t("observations.group")} none={t("observations.noGroup")} groups={groups} value={groupId} onChange={setGroupId} />
           {groupId ? null : (
             <div className="field">
               <label htmlFor={`${ids}-visibility`}>{t("compose.visibility")}</label>
