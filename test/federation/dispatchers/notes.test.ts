@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Account } from "../../../server/domain/accounts";
 import { invalidateDomainPolicyCache } from "../../../server/domain/domains";
 import { follow } from "../../../server/domain/follows";
+import { createGroup, joinGroup } from "../../../server/domain/groups";
 import { upsertRemoteAccount } from "../../../server/domain/accounts";
 import { createPost, createResident, type Resident } from "../../helpers/factories";
 import { json, startTestServer, type TestServer } from "../support/http-server";
@@ -113,5 +114,59 @@ describe("status objects", () => {
     await follow(t.services.domain, fan.account, alice.account, { uri: `${fan.id}#follows/1` });
     const post = await createPost(t, alice, `Just you @friend@127.0.0.1:${server.port}`, { visibility: "direct" });
     expect([(await friend.get(post.uri)).status, (await fan.get(post.uri)).status]).toEqual([200, 404]);
+  });
+});
+
+// A members-only group's post answers as Mastodon answers a private one: 404 to
+// an anonymous fetch and to anyone outside the group (a follower of the author
+// included), the Note to a signed fetch by an active member.
+describe("a members-only group's posts as ActivityPub objects", () => {
+  async function membersOnlyGroup() {
+    const { group } = await createGroup(t.services.domain, alice.account, { slug: "vigie", name: "Vigilance", kind: "topic", visibility: "members" });
+    return group.accountId;
+  }
+
+  it("are 404 to an anonymous fetch", async () => {
+    const groupId = await membersOnlyGroup();
+    const post = await createPost(t, alice, "Compte rendu du conseil", { groupId });
+    expect(post.visibility).toBe("private");
+    const res = await anonymous(post.uri);
+    expect(res.status).toBe(404);
+    expect(await res.text()).not.toContain("Compte rendu");
+  });
+
+  it("are 404 to a signed fetch by a non-member, even one following the author", async () => {
+    const groupId = await membersOnlyGroup();
+    const fan = await fetcher("fan");
+    await follow(t.services.domain, fan.account, alice.account, { uri: `${fan.id}#follows/1` });
+    const post = await createPost(t, alice, "Compte rendu du conseil", { groupId });
+    const res = await fan.get(post.uri);
+    expect(res.status).toBe(404);
+    expect(await res.text()).not.toContain("Compte rendu");
+  });
+
+  it("are 404 to a signed fetch by a member who asked to join but was not approved yet", async () => {
+    const { group } = await createGroup(t.services.domain, alice.account, { slug: "ecole", name: "École", kind: "topic", visibility: "members", membership: "approval" });
+    const stranger = await fetcher("stranger");
+    await joinGroup(t.services.domain, stranger.account, group.accountId, { uri: `${stranger.id}#follows/2` });
+    const post = await createPost(t, alice, "Réservé aux membres", { groupId: group.accountId });
+    expect((await stranger.get(post.uri)).status).toBe(404);
+  });
+
+  it("answer the Note to a signed fetch by an active member", async () => {
+    const groupId = await membersOnlyGroup();
+    const friend = await fetcher("friend");
+    await joinGroup(t.services.domain, friend.account, groupId, { uri: `${friend.id}#follows/3` });
+    const post = await createPost(t, alice, "Compte rendu du conseil", { groupId });
+    const res = await friend.get(post.uri);
+    const body = await res.json();
+    expect([res.status, body.type, body.id]).toEqual([200, "Note", post.uri]);
+    expect(JSON.stringify(body.to ?? []) + JSON.stringify(body.cc ?? [])).not.toContain("https://www.w3.org/ns/activitystreams#Public");
+  });
+
+  it("a public group's post answers anyone", async () => {
+    const { group } = await createGroup(t.services.domain, alice.account, { slug: "gare", name: "Gare", kind: "neighbourhood" });
+    const post = await createPost(t, alice, "Fête du quartier", { groupId: group.accountId });
+    expect((await anonymous(post.uri)).status).toBe(200);
   });
 });
