@@ -44,7 +44,10 @@ export interface TranslateOptions {
   /** account ids for the mentioned actor URLs (known, local, or a few resolved) */
   resolveMentions: (hrefs: URL[]) => Promise<string[]>;
   allowPrivateAddress: boolean;
-  /** the object's JSON as received, when it came embedded in an activity (Fedify keeps only the top level's) */
+  /**
+   * the object's JSON as received, when it came embedded in an activity (Fedify keeps only the top level's);
+   * postToStatusData serializes the object itself when it is not given, once, for the parts below it
+   */
   raw?: Record<string, unknown> | null;
 }
 
@@ -104,7 +107,7 @@ async function bodyOf(object: PostObject, options: TranslateOptions): Promise<st
     const location = await object.getLocation({ ...options.loaders, suppressError: true }).catch(() => null);
     // Mobilizon maps `location` to schema.org's, which ActivityStreams parsing does not see
     const placeName =
-      location instanceof Place && location.name ? location.name.toString() : stringField((await rawOf(object, options.raw))?.location, "name");
+      location instanceof Place && location.name ? location.name.toString() : stringField(options.raw?.location, "name");
     if (placeName) parts.push(paragraph(placeName));
   }
   if (content) parts.push(content);
@@ -159,7 +162,7 @@ function mastodonExtras(raw: Record<string, unknown> | null): Map<string, { blur
 
 async function attachmentsOf(object: PostObject, options: TranslateOptions): Promise<RemoteAttachment[]> {
   const out: RemoteAttachment[] = [];
-  const extras = mastodonExtras(await rawOf(object, options.raw));
+  const extras = mastodonExtras(options.raw ?? null);
   for await (const a of object.getAttachments({ ...options.loaders, suppressError: true })) {
     if (!(a instanceof Document || a instanceof Image || a instanceof Video || a instanceof Audio)) continue;
     const url = urlOf(a.url as URL | Link | null);
@@ -224,9 +227,11 @@ function typeOf(object: PostObject): string {
 export async function postToStatusData(
   object: PostObject,
   authorId: string,
-  options: TranslateOptions,
+  given: TranslateOptions,
 ): Promise<RemoteStatusData | null> {
   if (!object.id) return null;
+  // the object's JSON, serialized at most once (the body, attachments and place each read a part of it)
+  const options: TranslateOptions = { ...given, raw: await rawOf(object, given.raw) };
   const mentionHrefs: URL[] = [];
   const tagNames: string[] = [];
   for await (const tag of object.getTags({ ...options.loaders, suppressError: true })) {
@@ -250,6 +255,6 @@ export async function postToStatusData(
     tagNames,
     attachments: await attachmentsOf(object, options),
     poll: await pollOf(object, options),
-    place: locationOf(await rawOf(object, options.raw)),
+    place: locationOf(options.raw ?? null),
   };
 }

@@ -57,7 +57,7 @@ export const onCreate: InboxHandler<Create> = async (ctx, activity) => {
   const actorId = activity.actorId!;
   const post = await postOf(ctx, activity);
   if (!post) return null;
-  const { object, raw } = post;
+  const { object } = post;
   if (!isAttributedTo(object, actorId) || !sameOrigin(object.id, actorId)) {
     log.info({ activity: activity.id?.href, object: object.id?.href }, "inbox: Create of a post not by its actor; ignored");
     return null;
@@ -69,6 +69,8 @@ export const onCreate: InboxHandler<Create> = async (ctx, activity) => {
   const author = await remoteActorOf(ctx, activity);
   if (!author) return null;
   const mentioned: Account[] = [];
+  // the object's JSON, made once for the status data and the observation extension
+  const raw = await rawOf(object, post.raw);
   const data = await postData(ctx, object, author, d, raw, mentioned);
   if (!data) return null;
   // a post into one of our groups (group-create.ts): kept, or refused, by the group's rules
@@ -84,7 +86,7 @@ export const onCreate: InboxHandler<Create> = async (ctx, activity) => {
     return null;
   }
   // an observation from another Parvis (its Note's extension)
-  const observation = observationOf(await rawOf(object, raw));
+  const observation = observationOf(raw);
   return async (tx) => {
     const status = await storeRemoteStatus(tx, data);
     if (observation) await recordRemoteObservation(tx, status.id, observation);

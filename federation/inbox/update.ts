@@ -32,11 +32,12 @@ export const onUpdate: InboxHandler<Update> = async (ctx, activity) => {
   if (!current || current.local) return null;
   const author = await remoteActorOf(ctx, activity);
   if (!author || current.accountId !== author.id) return null;
-  const raw = await rawEmbeddedObject(activity, objectId);
+  // the object's JSON, made once for the status data and the observation extension
+  const raw = await rawOf(object, await rawEmbeddedObject(activity, objectId));
   const data = await postData(ctx, object, author, d, raw);
   if (!data) return null;
   // an observation's state and confirmations change without an edit of the text: its own updatedAt orders them
-  const observation = observationOf(await rawOf(object, raw));
+  const observation = observationOf(raw);
   // a Question is sent again at every vote for its tallies: those are stored, and it is an edit only when what is shown changed
   const kind = await remoteEditKind(d, current, data);
   if (kind === "stale" && !observation) return ignore("Update older than the stored version");
