@@ -15,17 +15,24 @@ export function localGroupOf(o: OutboxContext, groupId: string | null | undefine
   return groupId ? findLocalGroup(o.services.domain, groupId) : Promise.resolve(null);
 }
 
+/**
+ * The group's private keys under the ids its actor document publishes (the
+ * RSA key as #main-key, the Ed25519 key as #ed25519-key, to-activitypub/group.ts).
+ */
+export async function groupSigningKeys(o: OutboxContext, groupAccountId: string, actorUri: URL): Promise<{ keyId: URL; privateKey: CryptoKey }[]> {
+  const pairs = await o.federation.keys.getKeyPairs(groupAccountId);
+  return pairs.map((p) => ({
+    keyId: new URL(p.privateKey.algorithm.name === "Ed25519" ? "#ed25519-key" : "#main-key", actorUri),
+    privateKey: p.privateKey,
+  }));
+}
+
 /** Enqueues `activity` from the group to `targets` (default: every server its remote members are on). */
 export async function sendAsGroup(o: OutboxContext, ctx: Context<Services>, loaded: LoadedGroup, activity: Activity, targets?: MemberInboxes[], orderingKey?: string): Promise<number> {
   const to = targets ?? (await remoteMemberInboxes(o.services.domain, loaded.account.id));
   const recipients = to.filter((t) => !t.uri.startsWith(`${o.origin}/`)).map(recipientOf);
   if (recipients.length === 0) return 0;
-  const pairs = await o.federation.keys.getKeyPairs(loaded.account.id);
-  const urls = groupUrls(o.origin, loaded);
-  const keys = pairs.map((p) => ({
-    keyId: p.privateKey.algorithm.name === "Ed25519" ? new URL(`${urls.actor.href}#ed25519-key`) : urls.mainKey,
-    privateKey: p.privateKey,
-  }));
+  const keys = await groupSigningKeys(o, loaded.account.id, groupUrls(o.origin, loaded).actor);
   await ctx.sendActivity(keys, recipients, activity, {
     preferSharedInbox: true,
     excludeBaseUris: [new URL(o.origin)],

@@ -48,6 +48,8 @@ describe("group.deleted", () => {
     await drainOutbox(t);
     expect(host.received("Delete").filter((p) => host.posts.indexOf(p) >= since)).toHaveLength(1);
     expect([deletes[0].activity.actor, deletes[0].activity.object]).toEqual([account.uri, account.uri]);
+    // signed under the key ids the group's actor publishes (its integrity proof's key is #ed25519-key)
+    expect(deletes[0].activity.proof?.verificationMethod).toBe(`${account.uri}#ed25519-key`);
   });
 
   it("sends nothing for a group with local members only", async () => {
