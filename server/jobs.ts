@@ -12,7 +12,8 @@ import { publishDueStatuses } from "./domain/statuses";
 import { purgeExpiredSuspensions } from "./domain/moderation";
 import { purgeDueDeletions } from "./domain/account-deletion";
 import { expireExports, runExports } from "./domain/export";
-import { runImports } from "./domain/imports";
+import { BULK_IMPORT_LINES, importedLines, runImports } from "./domain/imports";
+import { analyzeAfterBulkWork } from "./db/maintenance";
 import type { Services } from "./services";
 
 export interface JobsOptions {
@@ -79,7 +80,18 @@ export async function runDataRightsJobs(services: Services, now = new Date()): P
         for (const id of failed) log.warn({ export: id }, "a data archive could not be built");
       },
     ],
-    ["working imports", async () => void (await runImports(services.domain, now))],
+    [
+      "working imports",
+      async () => {
+        const finished = await runImports(services.domain, now);
+        // a big import changed many rows at once (follows, blocks, accounts): the planner gets
+        // fresh statistics now rather than at the next upkeep pass (server/db/maintenance.ts)
+        if ((await importedLines(services.domain, finished)) >= BULK_IMPORT_LINES) {
+          await analyzeAfterBulkWork(services.db);
+          log.info({ imports: finished.length }, "statistics refreshed after a bulk import");
+        }
+      },
+    ],
     [
       "expiring archives",
       async () => {

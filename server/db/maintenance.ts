@@ -6,7 +6,7 @@
 // PostgreSQL's autovacuum thresholds. PGlite forgets those counters when it
 // restarts, so a table whose size moved by more than 8 pages + 20% from the size
 // its statistics were taken at counts as due too (pg_class keeps that size).
-// Bulk work (imports, backfills) calls
+// Bulk work (a resident's large CSV import: server/jobs.ts) calls
 // analyzeAfterBulkWork() when it is done rather than waiting for the next check.
 import { sql } from "drizzle-orm";
 import type { Database, Db } from "./open";
@@ -79,7 +79,7 @@ export async function upkeepTables(database: Pick<Database, "db" | "kind">): Pro
   return due;
 }
 
-/** After bulk work (an import, a large federation backfill): fresh statistics for every table at once. */
+/** After bulk work (a large import): fresh statistics for every table at once. */
 export async function analyzeAfterBulkWork(db: Db): Promise<void> {
   await db.execute(sql`analyze`);
 }

@@ -2,10 +2,12 @@
 // follows, blocks, mutes and bookmarks, worked line by line by the job (each
 // line's result kept), malformed lines reported and never fatal, overwrite
 // mode, and bad uploads refused with nothing stored.
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { blocks, bookmarks, followRequests, follows, mutes } from "../../server/db/schema";
-import { runImports } from "../../server/domain/imports";
+import { BULK_IMPORT_LINES, runImports } from "../../server/domain/imports";
+import { runDataRightsJobs } from "../../server/jobs";
+import { rowsOf } from "../../server/db/rows";
 import { follow } from "../../server/domain/follows";
 import { upsertRemoteAccount } from "../../server/domain/accounts";
 import { countRows } from "../helpers/api";
@@ -67,6 +69,28 @@ describe("importing Mastodon CSV files", () => {
     expect(failedOnly.body.lines.map((l: { line: number }) => l.line)).toEqual([3, 4]);
     const list = await t.http.get("/api/parvis/account/imports").set("Authorization", alice.auth);
     expect(list.body.map((i: { id: string }) => i.id)).toEqual([res.body.id]);
+  });
+
+  it("a bulk import refreshes the planner's statistics when it ends; a small one leaves them to the upkeep", async () => {
+    const alice = await createResident(t, "alice");
+    const here = t.config.domain;
+    const lastAnalyze = async () => {
+      const [row] = rowsOf<{ at: string | Date | null }>(await t.services.db.execute(sql`select last_analyze as at from pg_stat_user_tables where relname = 'data_import_rows'`));
+      return row?.at ? new Date(row.at).getTime() : 0;
+    };
+    const state = async (id: string) => (await t.http.get(`/api/parvis/account/import/${id}`).set("Authorization", alice.auth)).body.state;
+
+    const small = await upload(alice.auth, "blocks", `x1@${here}\nx2@${here}\n`).expect(202);
+    const beforeSmall = await lastAnalyze();
+    await runDataRightsJobs(t.services);
+    expect(await state(small.body.id)).toBe("ready");
+    expect(await lastAnalyze()).toBe(beforeSmall);
+
+    const lines = Array.from({ length: BULK_IMPORT_LINES }, (_, i) => `x${i}@${here}`).join("\n");
+    const bulk = await upload(alice.auth, "blocks", lines).expect(202);
+    await runDataRightsJobs(t.services);
+    expect(await state(bulk.body.id)).toBe("ready");
+    expect(await lastAnalyze()).toBeGreaterThan(beforeSmall);
   });
 
   it("a remote address nobody can reach is a line's failure, not the file's", async () => {

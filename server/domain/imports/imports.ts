@@ -4,7 +4,7 @@
 // then resolves each pending line, remote accounts through federation's
 // resolver (the one search's resolve=true uses), and applies it as the API
 // would. The lines are the job's state: a restart takes up the pending ones.
-import { and, asc, count, desc, eq, isNull, lt, notInArray, or, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, isNull, lt, notInArray, or, sql } from "drizzle-orm";
 import { accounts, bookmarks, dataImportRows, dataImports, follows, blocks, mutes, statuses, type DataImportType } from "../../db/schema";
 import { DomainError, Invalid, NotFound } from "../../errors";
 import { newId } from "../../ids";
@@ -241,6 +241,16 @@ async function removeUnlisted(ctx: DomainContext, me: Account, imp: DataImport):
     else if (imp.type === "blocks") await unblock(ctx, me.id, a.id);
     else await unmute(ctx, me.id, a.id);
   }
+}
+
+/** An import of at least this many lines is bulk work: the tables' statistics are refreshed when it ends. */
+export const BULK_IMPORT_LINES = 200;
+
+/** The lines of these imports, all together (to tell whether they were bulk work). */
+export async function importedLines(ctx: DomainContext, importIds: string[]): Promise<number> {
+  if (importIds.length === 0) return 0;
+  const [row] = await ctx.db.select({ n: sql<number>`coalesce(sum(${dataImports.total}), 0)::int` }).from(dataImports).where(inArray(dataImports.id, importIds));
+  return Number(row?.n ?? 0);
 }
 
 /**
