@@ -40,14 +40,10 @@ export async function keepSignedGroupActivity(ctx: DomainContext, statusId: stri
   const loaded = await findLocalGroup(ctx, status.groupId);
   if (!loaded || loaded.group.visibility !== "members") return;
   const json = JSON.stringify(activity);
-  await ctx.db
-    .insert(groupSignedActivities)
-    .values({ statusId, kind, activity: json })
-    .onConflictDoUpdate({
-      target: [groupSignedActivities.statusId, groupSignedActivities.kind],
-      // a Create is kept once; an Update replaces the previous one
-      set: { activity: kind === "Update" ? json : sql`${groupSignedActivities.activity}`, receivedAt: sql`now()` },
-    });
+  const insert = ctx.db.insert(groupSignedActivities).values({ statusId, kind, activity: json });
+  // a Create is kept once; an Update replaces the previous one
+  if (kind === "Create") await insert.onConflictDoNothing();
+  else await insert.onConflictDoUpdate({ target: [groupSignedActivities.statusId, groupSignedActivities.kind], set: { activity: json, receivedAt: sql`now()` } });
 }
 
 /** The signed Create or latest Update kept for a post (keepSignedGroupActivity), or null. */
