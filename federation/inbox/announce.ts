@@ -11,7 +11,12 @@
 // and Announce(post) act on the group's posts. What the group embeds is read
 // only when it is on the group's own origin; anything else (a comment written
 // on another Lemmy instance) is fetched from its origin, and the Announce is
-// refused, with nothing stored, when that fails.
+// refused, with nothing stored, when that fails. One exception (ADR 0024): an
+// embedded Create or Update whose integrity proof (FEP-8b32) verifies with a key
+// of its own actor is believed as its author's word without a fetch — how a
+// members-only group passes on a remote member's post, which its author's
+// server lets no one else fetch. The post must still be attributed to that
+// actor, on its origin, and addressed to the group.
 import { Create, Delete, Like, Update, type Announce, type Activity, type Object as APObject } from "@fedify/vocab";
 import type { Account } from "../../server/domain/accounts";
 import { findAccountByUri } from "../../server/domain/accounts";
@@ -25,6 +30,7 @@ import { isPostObject, type PostObject } from "../from-activitypub/note";
 import { isLocalUrl } from "../../server/urls";
 import { fetchObject, isAttributedTo, postData, rawEmbeddedObject, resolveActor, resolvePost } from "../resolve";
 import { ignore, type InboxHandler } from "./types";
+import { isJsonObject, receivedPayload, verifiedAuthorActivity } from "../integrity";
 
 type Ctx = Parameters<InboxHandler<Announce>>[0];
 
@@ -88,6 +94,25 @@ async function trustedObject(ctx: Ctx, activity: Activity, vouching: URL): Promi
   return fetchObject(ctx, id);
 }
 
+/**
+ * The activity the group embeds, from another origin than the group's, when
+ * it carries its own actor's valid integrity proof (integrity.ts
+ * verifiedAuthorActivity): parsed from the embedded JSON as received, which is
+ * what the proof covers. Null otherwise (the caller fetches it from its origin).
+ */
+async function signedByItsAuthor(ctx: Ctx, activity: Announce, groupUrl: URL): Promise<APObject | null> {
+  const id = activity.objectId;
+  if (!id || id.origin === groupUrl.origin) return null;
+  const embedded = receivedPayload(ctx, activity)?.object;
+  if (!isJsonObject(embedded) || embedded.id !== id.href || embedded.proof == null) return null;
+  const verified = await verifiedAuthorActivity(ctx, embedded);
+  if (!verified || verified.id?.href !== id.href) {
+    ctx.data.logger.info({ activity: activity.id?.href, object: id.href }, "inbox: a group's Announce embeds an activity whose proof is not its actor's; fetched from its origin instead");
+    return null;
+  }
+  return verified;
+}
+
 /** Does the post (or the activity that carried it) name the group among its audience? */
 function addressesGroup(group: Account, ...objects: (APObject | null)[]): boolean {
   return objects.some(
@@ -98,7 +123,7 @@ function addressesGroup(group: Account, ...objects: (APObject | null)[]): boolea
 async function fromGroup(ctx: Ctx, activity: Announce, group: Account) {
   const log = ctx.data.logger;
   const groupUrl = new URL(group.uri);
-  const inner = await trustedObject(ctx, activity, groupUrl);
+  const inner = (await signedByItsAuthor(ctx, activity, groupUrl)) ?? (await trustedObject(ctx, activity, groupUrl));
   if (!inner) {
     log.info({ activity: activity.id?.href, object: activity.objectId?.href }, "inbox: a group's Announce whose object is not available from its origin; refused");
     return ignore("announced object not available from its origin");

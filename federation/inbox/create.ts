@@ -19,7 +19,7 @@ import { recordRemoteObservation } from "../../server/domain/observations";
 import { observationOf } from "../from-activitypub/observation";
 import { rawOf } from "../from-activitypub/note";
 import { storeRemoteGroupPost } from "../../server/domain/group-posts";
-import { groupOfPost } from "./group-create";
+import { groupOfPost, signedGroupPostActivity } from "./group-create";
 
 /**
  * A vote in one of our polls, as Mastodon sends it: a Note with the option as
@@ -76,8 +76,10 @@ export const onCreate: InboxHandler<Create> = async (ctx, activity) => {
   // a post into one of our groups (group-create.ts): kept, or refused, by the group's rules
   const groupId = await groupOfPost(ctx, activity, object, data.inReplyToUri ?? null);
   if (groupId) {
+    // in a members-only group, the Create its author signed, for the group to pass on (ADR 0024)
+    const signed = await signedGroupPostActivity(ctx, activity, groupId);
     return async (tx) => {
-      await storeRemoteGroupPost(tx, groupId, data);
+      await storeRemoteGroupPost(tx, groupId, data, signed);
     };
   }
 

@@ -13,6 +13,8 @@ import { updateRemotePoll } from "../../server/domain/polls";
 import { recordRemoteObservation } from "../../server/domain/observations";
 import { observationOf } from "../from-activitypub/observation";
 import { rawOf } from "../from-activitypub/note";
+import { keepSignedGroupActivity } from "../../server/domain/group-posts";
+import { signedGroupPostActivity } from "./group-create";
 
 export const onUpdate: InboxHandler<Update> = async (ctx, activity) => {
   const actorId = activity.actorId!;
@@ -42,8 +44,11 @@ export const onUpdate: InboxHandler<Update> = async (ctx, activity) => {
   const kind = await remoteEditKind(d, current, data);
   if (kind === "stale" && !observation) return ignore("Update older than the stored version");
   if (kind === "unchanged" && !data.poll && !observation) return ignore("Update changes nothing of the post");
+  // an edit of a post in one of our members-only groups: the Update its author signed, for the group to pass on (ADR 0024)
+  const signed = kind === "edit" && current.groupId ? await signedGroupPostActivity(ctx, activity, current.groupId) : null;
   return async (tx) => {
     if (data.poll) await updateRemotePoll(tx, current.id, data.poll);
+    if (signed) await keepSignedGroupActivity(tx, current.id, "Update", signed);
     if (kind === "edit") await updateRemoteStatus(tx, author.id, data.uri, data);
     if (observation) await recordRemoteObservation(tx, current.id, observation);
   };

@@ -2,11 +2,12 @@
 // sending as it, signed with the group's own keys, to one inbox per member
 // server (remoteMemberInboxes is deduplicated by shared inbox; Fedify groups
 // what is left by inbox again).
-import type { Context } from "@fedify/fedify";
+import type { Context, InboxContext } from "@fedify/fedify";
 import type { Activity } from "@fedify/vocab";
 import { findLocalGroup, remoteMemberInboxes, type LoadedGroup, type MemberInboxes } from "../../server/domain/groups";
 import type { Services } from "../../server/services";
-import { groupUrls } from "../to-activitypub/group";
+import { withProof, type JsonObject } from "../integrity";
+import { groupAnnounceJson, groupUrls } from "../to-activitypub/group";
 import type { OutboxContext } from "./context";
 import { recipientOf } from "./recipients";
 
@@ -36,6 +37,36 @@ export async function sendAsGroup(o: OutboxContext, ctx: Context<Services>, load
   await ctx.sendActivity(keys, recipients, activity, {
     preferSharedInbox: true,
     excludeBaseUris: [new URL(o.origin)],
+    ...(orderingKey ? { orderingKey } : {}),
+  });
+  return recipients.length;
+}
+
+/** How Fedify makes the context whose forwardActivity sends a payload unchanged (not in its typed surface). */
+type InboxContextFactory = (recipient: string | null, activity: unknown, activityId: string, activityType: string) => InboxContext<Services>;
+
+/**
+ * The group's Announce of an activity its author signed, sent as JSON exactly
+ * as built (integrity.ts explains why): signed with the group's Ed25519 key,
+ * then queued through Fedify's forwarding path, which keeps the payload as it
+ * is and adds the group's HTTP signature, with the same queue, retries and
+ * delivery guard as every other send. To every server the group's remote members are on.
+ */
+export async function sendSignedAsGroup(o: OutboxContext, ctx: Context<Services>, loaded: LoadedGroup, signed: JsonObject, orderingKey?: string): Promise<number> {
+  const to = await remoteMemberInboxes(o.services.domain, loaded.account.id);
+  const recipients = to.filter((t) => !t.uri.startsWith(`${o.origin}/`)).map(recipientOf);
+  if (recipients.length === 0) return 0;
+  const keys = await groupSigningKeys(o, loaded.account.id, groupUrls(o.origin, loaded).actor);
+  const ed25519 = keys.find((k) => k.privateKey.algorithm.name === "Ed25519");
+  let announce = groupAnnounceJson(o.origin, loaded, signed);
+  if (ed25519) announce = await withProof(announce, ed25519.privateKey, ed25519.keyId);
+  const toInboxContext = (ctx as unknown as { toInboxContext?: InboxContextFactory }).toInboxContext;
+  if (typeof toInboxContext !== "function") throw new Error("Fedify offers no way to send a payload unchanged (toInboxContext)");
+  const forwarding = toInboxContext.call(ctx, null, announce, announce.id as string, "https://www.w3.org/ns/activitystreams#Announce");
+  await forwarding.forwardActivity(keys, recipients, {
+    preferSharedInbox: true,
+    excludeBaseUris: [new URL(o.origin)],
+    skipIfUnsigned: false,
     ...(orderingKey ? { orderingKey } : {}),
   });
   return recipients.length;

@@ -150,6 +150,28 @@ export function groupAnnounce(origin: string, loaded: LoadedGroup, object: URL |
   });
 }
 
+/**
+ * The group's Announce of an activity its author signed (a remote member's
+ * Create or Update in a members-only group, ADR 0024), as JSON: the activity is
+ * embedded exactly as received, its own @context and proof included, which no
+ * Fedify object serialised again would keep. The caller signs it
+ * (integrity.ts withProof) and sends it unchanged (group-send.ts).
+ */
+export function groupAnnounceJson(origin: string, loaded: LoadedGroup, signed: Record<string, unknown>, at = new Date()): Record<string, unknown> {
+  const urls = groupUrls(origin, loaded);
+  const { tos, ccs } = groupAddressing(origin, loaded);
+  return {
+    "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/data-integrity/v1"],
+    id: `${urls.actor.href}/announces/${at.getTime()}-${randomIdPart()}`,
+    type: "Announce",
+    actor: urls.actor.href,
+    object: signed,
+    published: new Date(Math.floor(at.getTime() / 1000) * 1000).toISOString().replace(".000Z", "Z"),
+    to: tos.map((u) => u.href),
+    ...(ccs.length > 0 ? { cc: ccs.map((u) => u.href) } : {}),
+  };
+}
+
 /** A post removed from the group by its moderators (or deleted): a Delete by the group, which it announces. */
 export function groupDelete(origin: string, loaded: LoadedGroup, statusUri: string): Delete {
   const urls = groupUrls(origin, loaded);

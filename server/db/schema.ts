@@ -1349,6 +1349,28 @@ export const groupPins = pgTable(
   (t) => [primaryKey({ columns: [t.groupId, t.statusId] })],
 );
 
+/**
+ * A remote member's post in one of our members-only groups: the Create (and the
+ * latest Update) its author signed with an object integrity proof (FEP-8b32),
+ * kept as received (text, so that nothing is reordered or renormalised) for the
+ * group to pass on embedded in its Announce: a third server cannot fetch a
+ * members-only post from its author's server, but can verify the author's proof
+ * (ADR 0024). Gone with the post.
+ */
+export const groupSignedActivities = pgTable(
+  "group_signed_activities",
+  {
+    statusId: snowflake("status_id")
+      .notNull()
+      .references(() => statuses.id, { onDelete: "cascade" }),
+    kind: text("kind").$type<"Create" | "Update">().notNull(),
+    /** the activity's JSON, exactly as its author's server sent it */
+    activity: text("activity").notNull(),
+    receivedAt: ts("received_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.statusId, t.kind] }), check("group_signed_activities_kind_ck", sql`${t.kind} in ('Create', 'Update')`)],
+);
+
 /** Posts removed by a group's moderators: who removed what and why (the group's moderation log). */
 export const groupRemovals = pgTable(
   "group_removals",
