@@ -135,7 +135,10 @@ export async function groupToData(actor: Group, document: Record<string, unknown
   return {
     ...(typeof charter === "string"
       ? { charter: charter.slice(0, MAX_CHARTER), charterVersion: Number.isInteger(charterVersion) && (charterVersion as number) >= 1 ? (charterVersion as number) : 1 }
-      : {}),
+      : // another Parvis (it names its kind) shows no charter when it has none: an emptied one is emptied here too
+        typeof kind === "string"
+        ? { charter: "" }
+        : {}),
     kind: typeof kind === "string" && (GROUP_KINDS as readonly string[]).includes(kind) ? (kind as RemoteGroupData["kind"]) : undefined,
     visibility: membersOnly === true ? "members" : "public",
     membersUrl: collectionOn(field("members", "mz:members", "https://joinmobilizon.org/ns#members"), origin),

@@ -45,7 +45,7 @@ export async function recordRemoteGroup(ctx: DomainContext, account: Account, da
     membership: data.membership ?? (account.locked ? "approval" : "open"),
     visibility: data.visibility ?? "public",
     ...(data.kind ? { kind: data.kind } : {}),
-    ...(data.charter !== undefined ? { charter: data.charter, charterVersion: Math.max(1, Math.trunc(data.charterVersion ?? 1)) } : {}),
+    ...(data.charter !== undefined ? { charter: data.charter, ...(data.charterVersion !== undefined ? { charterVersion: Math.max(1, Math.trunc(data.charterVersion)) } : {}) } : {}),
   } as const;
   await ctx.db
     .insert(groups)
