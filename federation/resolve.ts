@@ -110,13 +110,12 @@ export async function storeActor(ctx: FedCtx, actor: Actor, dctx: DomainContext 
   if (data.avatarUrl && !isFetchableUrl(data.avatarUrl, allowPrivate)) data.avatarUrl = null;
   if (data.headerUrl && !isFetchableUrl(data.headerUrl, allowPrivate)) data.headerUrl = null;
   try {
+    // a Group actor (Lemmy community, Mobilizon or Parvis group) is a group here too: joinable, with its timeline;
+    // its raw terms read with the loader the actor came from (a refresh must not take them from a cached copy),
+    // before anything is written, so that the account and its groups row change together
+    const group = actor instanceof Group ? await groupToData(actor, await rawActorDocument(ctx, actor, loader)) : null;
     const account = await upsertRemoteAccount(dctx, data);
-    // a Group actor (Lemmy community, Mobilizon or Parvis group) is a group here too: joinable, with its timeline
-    if (actor instanceof Group) {
-      // read with the loader the actor came from: a refresh must not take the raw terms from a cached copy
-      const group = await groupToData(actor, await rawActorDocument(ctx, actor, loader));
-      if (group) await recordRemoteGroup(dctx, account, group);
-    }
+    if (group) await recordRemoteGroup(dctx, account, group);
     return account;
   } catch (err) {
     ctx.data.logger.info({ actor: data.uri, err: (err as Error).message }, "remote actor not stored");

@@ -155,7 +155,7 @@ describe("a group of another Parvis", { timeout: TEST_TIMEOUT }, () => {
     const updated = await waitFor(
       async () => {
         const g = await api<ApiGroup>(A, hana, "GET", `/api/parvis/groups/${group.id}`);
-        return g.name === "Jardin partagé des Tilleuls" ? g : null;
+        return g.name === "Jardin partagé des Tilleuls" && g.posting === "moderators" ? g : null;
       },
       WAIT,
       "the Update(Group) on A",
