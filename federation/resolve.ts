@@ -88,15 +88,15 @@ export function loadersOf(ctx: FedCtx) {
  * Fedify keeps no raw copy of an actor with values it does not decode, and
  * Lemmy's and Mobilizon's extensions are not in its vocabulary.
  */
-async function rawActorDocument(ctx: FedCtx, actor: Actor): Promise<Record<string, unknown> | null> {
+async function rawActorDocument(ctx: FedCtx, actor: Actor, loader: DocumentLoader = ctx.documentLoader): Promise<Record<string, unknown> | null> {
   if (!actor.id) return null;
-  const remote = await ctx.documentLoader(actor.id.href).catch(() => null);
+  const remote = await loader(actor.id.href).catch(() => null);
   const doc = remote?.document as Record<string, unknown> | null | undefined;
   return doc && typeof doc === "object" && doc.id === actor.id.href ? doc : null;
 }
 
 /** Stores (or refreshes) a fetched actor. Refuses inboxes we could not deliver to. */
-export async function storeActor(ctx: FedCtx, actor: Actor, dctx: DomainContext = ctx.data.domain): Promise<Account | null> {
+export async function storeActor(ctx: FedCtx, actor: Actor, dctx: DomainContext = ctx.data.domain, loader: DocumentLoader = ctx.documentLoader): Promise<Account | null> {
   const data = await actorToData(actor, loadersOf(ctx));
   if (!data) return null;
   const allowPrivate = ctx.data.config.allowPrivateAddress;
@@ -110,12 +110,12 @@ export async function storeActor(ctx: FedCtx, actor: Actor, dctx: DomainContext 
   if (data.avatarUrl && !isFetchableUrl(data.avatarUrl, allowPrivate)) data.avatarUrl = null;
   if (data.headerUrl && !isFetchableUrl(data.headerUrl, allowPrivate)) data.headerUrl = null;
   try {
+    // a Group actor (Lemmy community, Mobilizon or Parvis group) is a group here too: joinable, with its timeline;
+    // its raw terms read with the loader the actor came from (a refresh must not take them from a cached copy),
+    // before anything is written, so that the account and its groups row change together
+    const group = actor instanceof Group ? await groupToData(actor, await rawActorDocument(ctx, actor, loader)) : null;
     const account = await upsertRemoteAccount(dctx, data);
-    // a Group actor (Lemmy community, Mobilizon or Parvis group) is a group here too: joinable, with its timeline
-    if (actor instanceof Group) {
-      const group = await groupToData(actor, await rawActorDocument(ctx, actor));
-      if (group) await recordRemoteGroup(dctx, account, group);
-    }
+    if (group) await recordRemoteGroup(dctx, account, group);
     return account;
   } catch (err) {
     ctx.data.logger.info({ actor: data.uri, err: (err as Error).message }, "remote actor not stored");
@@ -148,7 +148,7 @@ export async function resolveActor(
   const loader = options.refresh ? await ctx.getDocumentLoader({ identifier: INSTANCE_ACTOR }) : ctx.documentLoader;
   const object = await fetchObject(ctx, target, loader);
   if (!isSupportedActor(object)) return known ?? null;
-  return (await storeActor(ctx, object, dctx)) ?? known ?? null;
+  return (await storeActor(ctx, object, dctx, loader)) ?? known ?? null;
 }
 
 /** @user@host → account, through WebFinger over our safe fetch, then the actor document. */

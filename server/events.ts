@@ -20,8 +20,13 @@ export interface DomainEvents {
   "group.deleted": { groupId: string; uri: string; memberInboxes: string[] };
   /** a member's join became active (at once, or approved): a remote member's Follow is answered Accept */
   "group.member.accepted": { groupId: string; accountId: string; uri: string | null };
-  /** a join was refused (a ban, a rejected request): a remote member's Follow is answered Reject */
+  /**
+   * a join was refused or no longer stands (a ban, a rejected request, a member removed by the
+   * group's moderators): a remote member's Follow is answered Reject, so its server drops the membership
+   */
   "group.join.refused": { groupId: string; accountId: string; uri: string | null };
+  /** a local group's profile or settings changed: its remote members' servers get Update(Group) */
+  "group.updated": { groupId: string };
   /** a resident asked to join a remote group: the outbox sends the Follow (and stores its id on the membership) */
   "remote_group.join_requested": { membershipId: string; accountId: string; groupId: string };
   /** a resident left a remote group (or withdrew the request): the outbox sends Undo(Follow) */

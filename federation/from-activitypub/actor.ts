@@ -3,7 +3,10 @@
 import { Application, Group, Organization, Person, PropertyValue, Service, type Actor } from "@fedify/vocab";
 import type { DocumentLoader } from "@fedify/fedify";
 import type { RemoteActorData } from "../../server/domain/accounts";
-import { GROUP_KINDS, type RemoteGroupData } from "../../server/domain/groups";
+import { GROUP_KINDS, MAX_CHARTER, type RemoteGroupData } from "../../server/domain/groups";
+
+/** The Parvis vocabulary (to-activitypub/group.ts GROUP_CONTEXT_TERMS): a document without our context names its terms in full. */
+const PARVIS_TERMS = "https://w3id.org/parvis/ns#";
 import { firstText } from "./text";
 
 export const ACTOR_CLASSES = [Person, Service, Application, Group, Organization] as const;
@@ -111,7 +114,8 @@ function collectionOn(value: unknown, origin: string): string | null {
 /**
  * What a Group actor says of itself beyond an account (FEP-1b12): Lemmy's
  * moderators collection (`attributedTo`) and `postingRestrictedToMods`,
- * Mobilizon's `members`, and whether joining is approved by hand.
+ * Mobilizon's `members`, whether joining is approved by hand, and another
+ * Parvis's kind, members-only setting and charter.
  */
 export async function groupToData(actor: Group, document: Record<string, unknown> | null): Promise<RemoteGroupData | null> {
   if (!actor.id) return null;
@@ -122,9 +126,19 @@ export async function groupToData(actor: Group, document: Record<string, unknown
   const field = (...names: string[]) => names.map((n) => raw[n]).find((v) => v !== undefined);
   const restricted = field("postingRestrictedToMods", "lemmy:postingRestrictedToMods", "https://join-lemmy.org/ns#postingRestrictedToMods");
   // another Parvis says what kind of group it is, and whether its posts are for members only
-  const kind = field("groupKind", "parvis:groupKind", "https://parvis.fr/ns#groupKind");
-  const membersOnly = field("membersOnly", "parvis:membersOnly", "https://parvis.fr/ns#membersOnly");
+  const parvis = (term: string) => field(term, `parvis:${term}`, `${PARVIS_TERMS}${term}`, `https://parvis.fr/ns#${term}`);
+  const kind = parvis("groupKind");
+  const membersOnly = parvis("membersOnly");
+  // another Parvis's charter (what a Follow accepts), shown before joining
+  const charter = parvis("charter");
+  const charterVersion = parvis("charterVersion");
   return {
+    ...(typeof charter === "string"
+      ? { charter: charter.slice(0, MAX_CHARTER), charterVersion: Number.isInteger(charterVersion) && (charterVersion as number) >= 1 ? (charterVersion as number) : 1 }
+      : // another Parvis (it names its kind) shows no charter when it has none: an emptied one is emptied here too
+        typeof kind === "string"
+        ? { charter: "" }
+        : {}),
     kind: typeof kind === "string" && (GROUP_KINDS as readonly string[]).includes(kind) ? (kind as RemoteGroupData["kind"]) : undefined,
     visibility: membersOnly === true ? "members" : "public",
     membersUrl: collectionOn(field("members", "mz:members", "https://joinmobilizon.org/ns#members"), origin),

@@ -139,7 +139,11 @@ async function fromGroup(ctx: Ctx, activity: Announce, group: Account) {
   // the announced activity comes from its own origin (embedded from the group's, or fetched): its actor must be of that origin too
   if (!(inner instanceof Create || inner instanceof Update || inner instanceof Delete || inner instanceof Like)) return ignore("announced activity not handled");
   const actorId = inner.actorId;
-  if (!inner.id || !actorId || !sameOrigin(inner.id, actorId)) return ignore("announced activity is not by an actor of its origin");
+  if (!inner.id || !actorId) return ignore("announced activity is not by an actor of its origin");
+  // a Parvis group re-announces a remote author's edit as its own Update naming the post by id
+  // (it keeps no copy of the author's activity): believed only through the post, fetched from its origin below
+  const groupsOwnUpdate = inner instanceof Update && sameOrigin(inner.id, groupUrl) && !sameOrigin(inner.objectId ?? inner.id, groupUrl);
+  if (!sameOrigin(inner.id, actorId) && !groupsOwnUpdate) return ignore("announced activity is not by an actor of its origin");
   if (inner instanceof Delete) return groupDelete(ctx, group, inner, actorId);
   if (inner instanceof Like) return groupLike(ctx, group, inner, actorId);
   const post = await trustedObject(ctx, inner, inner.id);

@@ -22,7 +22,8 @@ export const onUpdate: InboxHandler<Update> = async (ctx, activity) => {
   if (!objectId || !sameOrigin(objectId, actorId)) return null;
 
   if (objectId.href === actorId.href) {
-    // the profile: fetched again from its server rather than read from the activity
+    // the profile: fetched again from its server rather than read from the activity; for a
+    // Group (a remote group residents belong to) its groups row too: terms, charter (resolve.ts storeActor)
     await remoteActorOf(ctx, activity, true);
     return null;
   }

@@ -1,5 +1,7 @@
 // group.join.refused: a remote actor's Follow of one of our groups is answered
-// Reject by the group (a banned actor, or a request a moderator refused).
+// Reject by the group: a banned actor, a request a moderator refused, or a member
+// the group's moderators removed or banned (as Mastodon's "remove follower" does:
+// the member's server then drops the membership, inbox/reject.ts on a Parvis).
 import { getAccount } from "../../server/domain/accounts";
 import type { DomainEvents } from "../../server/events";
 import { groupUrls, rejectGroupFollow } from "../to-activitypub/group";

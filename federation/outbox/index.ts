@@ -29,6 +29,7 @@ import { onGroupMemberAccepted } from "./group-member-accepted";
 import { onGroupStatusCreated } from "./group-status-created";
 import { onGroupStatusDeleted } from "./group-status-deleted";
 import { onGroupStatusUpdated } from "./group-status-updated";
+import { onGroupUpdated } from "./group-updated";
 import { onRemoteGroupJoinRequested, onRemoteGroupLeft, onRemoteGroupPostCreated, onRemoteGroupPostDeleted, onRemoteGroupPostUpdated } from "./remote-groups";
 import { onFollowRemoved, onFollowRequestCancelled } from "./unfollowed";
 
@@ -65,6 +66,7 @@ export function startOutbox(services: Services, federation: OutboxFederation): O
     // our groups (FEP-1b12): answers to remote members' Follows, and what the group announces
     events.on("group.member.accepted", (e) => onGroupMemberAccepted(o, e)),
     events.on("group.join.refused", (e) => onGroupJoinRefused(o, e)),
+    events.on("group.updated", (e) => onGroupUpdated(o, e)),
     events.on("group.status.created", (e) => onGroupStatusCreated(o, e)),
     events.on("group.status.updated", (e) => onGroupStatusUpdated(o, e)),
     events.on("status.deleted", (e) => onGroupStatusDeleted(o, e)),

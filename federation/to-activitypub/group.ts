@@ -2,7 +2,7 @@
 // (FEP-1b12, in the shape Lemmy and Mobilizon use), its collections, and the
 // activities it sends: Accept/Reject of a Follow, and the Announce of every
 // activity in it (a post, an edit, a deletion, a like) to its members' servers.
-import { Accept, Announce, CryptographicKey, Delete, Endpoints, Multikey, Follow, Group, Image, PropertyValue, PUBLIC_COLLECTION, Reject, Tombstone, type Activity } from "@fedify/vocab";
+import { Accept, Announce, CryptographicKey, Delete, Endpoints, Multikey, Follow, Group, Image, PropertyValue, PUBLIC_COLLECTION, Reject, Tombstone, Update, type Activity } from "@fedify/vocab";
 import type { LoadedGroup } from "../../server/domain/groups";
 import { toInstant } from "./addressing";
 import { randomIdPart } from "./ids";
@@ -54,9 +54,13 @@ export function groupUrls(origin: string, loaded: LoadedGroup): GroupUrls {
 
 /** The Group actor (the caller adds the terms Fedify has no property for: groupActorExtras). */
 export function groupActor(origin: string, loaded: LoadedGroup, keys: GroupKeys): Group {
+  return new Group(groupActorValues(origin, loaded, keys));
+}
+
+function groupActorValues(origin: string, loaded: LoadedGroup, keys: GroupKeys): ConstructorParameters<typeof Group>[0] {
   const { account, group } = loaded;
   const urls = groupUrls(origin, loaded);
-  return new Group({
+  return {
     id: urls.actor,
     preferredUsername: account.username,
     name: account.displayName || account.username,
@@ -76,7 +80,7 @@ export function groupActor(origin: string, loaded: LoadedGroup, keys: GroupKeys)
     icon: account.avatarUrl ? new Image({ url: new URL(account.avatarUrl, origin) }) : null,
     image: account.headerUrl ? new Image({ url: new URL(account.headerUrl, origin) }) : null,
     attachments: group.area ? [new PropertyValue({ name: "Area", value: group.area })] : [],
-  });
+  };
 }
 
 /** What Fedify's Group has no property for: FEP-1b12/Lemmy/Mobilizon terms and the charter. */
@@ -93,6 +97,66 @@ export function groupActorExtras(origin: string, loaded: LoadedGroup): Record<st
     // a Follow is the acceptance of this text, at this version (docs/federation.md)
     ...(group.charter ? { charter: group.charter, charterVersion: group.charterVersion } : {}),
   };
+}
+
+/**
+ * A Group that also carries the terms of groupActorExtras when serialised (an
+ * Update(Group) embeds it: Lemmy reads postingRestrictedToMods from there).
+ */
+export class GroupWithTerms extends Group {
+  constructor(
+    values: ConstructorParameters<typeof Group>[0],
+    readonly extras: Record<string, unknown>,
+  ) {
+    super(values);
+  }
+
+  override async toJsonLd(options: Parameters<Group["toJsonLd"]>[0] = {}): Promise<unknown> {
+    const json = await super.toJsonLd(options);
+    if (options.format === "expand" && Array.isArray(json) && json[0] && typeof json[0] === "object") {
+      const node = json[0] as Record<string, unknown>;
+      for (const [term, value] of Object.entries(this.extras)) {
+        const iri = expandTerm(term);
+        if (iri) node[iri] = [typeof value === "string" && /^https?:/.test(value) && (term === "members" || term === "moderators") ? { "@id": value } : { "@value": value }];
+      }
+      return json;
+    }
+    if (options.format == null && json && typeof json === "object" && !Array.isArray(json)) {
+      const node = json as Record<string, unknown>;
+      const context = Array.isArray(node["@context"]) ? node["@context"] : node["@context"] ? [node["@context"]] : [];
+      node["@context"] = [...context, GROUP_CONTEXT_TERMS];
+      Object.assign(node, this.extras);
+    }
+    return json;
+  }
+}
+
+/** The full IRI of one of the terms above (members and moderators: Mobilizon's and Lemmy's, which have none in our context). */
+function expandTerm(term: string): string | null {
+  const value = (GROUP_CONTEXT_TERMS as Record<string, string>)[term];
+  if (!value) return null;
+  const [prefix, local] = value.split(":");
+  const base = (GROUP_CONTEXT_TERMS as Record<string, string>)[prefix];
+  return base ? base + local : value;
+}
+
+/** The group's actor with its terms, as its actor document serves it. */
+export function groupActorWithTerms(origin: string, loaded: LoadedGroup, keys: GroupKeys): GroupWithTerms {
+  return new GroupWithTerms(groupActorValues(origin, loaded, keys), groupActorExtras(origin, loaded));
+}
+
+/** The group's profile or settings changed: Update(Group), addressed as the group addresses its posts. */
+export function updateGroupActor(origin: string, loaded: LoadedGroup, actor: Group, at = new Date()): Update {
+  const urls = groupUrls(origin, loaded);
+  const { tos, ccs } = groupAddressing(origin, loaded);
+  return new Update({
+    id: new URL(`${urls.actor.href}#updates/${at.getTime()}/${randomIdPart()}`),
+    actor: urls.actor,
+    object: actor,
+    published: toInstant(at),
+    tos,
+    ccs,
+  });
 }
 
 /** An OrderedCollection (one page inline, as Lemmy serves its followers and moderators). */

@@ -38,6 +38,8 @@ export function instanceRouter(services: Services): Router {
     charter: settings.charter,
     federation_mode: settings.federationMode,
     registration_mode: settings.registrationMode,
+    // who may create groups (docs/admin.md): clients offer "create a group" accordingly
+    group_creation: settings.groupCreation,
   });
 
   const configuration = {

@@ -68,8 +68,11 @@ describe("creating a group", () => {
     const set = await t.http.patch("/api/parvis/admin/settings").set("Authorization", admin.auth).send({ group_creation: "admins" });
     expect(set.status).toBe(200);
     expect(set.body.group_creation).toBe("admins");
+    // clients read it from the instance (to offer "create a group" or not)
+    for (const path of ["/api/v2/instance", "/api/v1/instance"]) expect((await t.http.get(path)).body.parvis.group_creation).toBe("admins");
     const refused = await t.http.post("/api/parvis/groups").set("Authorization", alice.auth).send({ slug: "a1", name: "A", kind: "topic" });
     expect(refused.status).toBe(403);
+    expect(refused.body.error).toBe("Only the instance's admins may create groups");
     expect(await countRows(t, "groups")).toBe(0);
     await makeGroup(t, admin, { slug: "a2" });
     expect(await countRows(t, "groups")).toBe(1);

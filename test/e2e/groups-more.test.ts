@@ -109,6 +109,16 @@ describe("groups in the web client: images, notifications, creation setting, del
     await expect.poll(async () => (await getSettings(t.services.domain)).groupCreation, { timeout: 10_000 }).toBe("admins");
     expect(await seriousViolations(phone)).toEqual([]);
     await screenshot(phone, "admin-group-creation-phone");
+    // a resident's directory no longer offers « Créer un groupe »; the admin's still does
+    const bobs = await loggedIn("bob", PHONE_390);
+    await bobs.goto(`${t.config.origin}/groups`);
+    await bobs.getByRole("link", { name: "Mes groupes" }).waitFor();
+    expect(await bobs.getByRole("link", { name: "Créer un groupe" }).count()).toBe(0);
+    await bobs.goto(`${t.config.origin}/groups/new`);
+    await bobs.getByText("seuls les administrateurs peuvent créer un groupe", { exact: false }).waitFor();
+    await bobs.context().close();
+    await phone.goto(`${t.config.origin}/groups`);
+    await phone.getByRole("link", { name: "Créer un groupe" }).waitFor();
   });
 
   it("the group's admin deletes the group after confirming; it leaves the directory", async () => {

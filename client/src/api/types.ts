@@ -372,6 +372,8 @@ export interface Instance {
     insee_code?: string;
     /** plain text, paragraphs separated by blank lines */
     charter?: string | null;
+    /** who may create groups: every resident, or the instance's admins only */
+    group_creation?: "everyone" | "admins";
   };
 }
 

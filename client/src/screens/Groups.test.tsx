@@ -71,6 +71,42 @@ describe("GroupsScreen", () => {
   });
 });
 
+describe("GroupsScreen, who may create a group", () => {
+  const adminsOnly = { parvis: { group_creation: "admins" } } as never;
+  const admin = makeAccount({ id: "2", username: "chef", roles: [{ id: "3", name: "Admin" }] } as never);
+
+  it("offers « Créer un groupe » to everyone by default, and only to admins when the instance keeps it to them", async () => {
+    routes({ "GET /api/parvis/groups": () => jsonResponse([]) });
+    renderWithProviders(<GroupsScreen params={{}} search={new URLSearchParams()} />, { account: me as never });
+    expect(await screen.findByRole("link", { name: "Créer un groupe" })).toBeTruthy();
+    cleanup();
+    renderWithProviders(<GroupsScreen params={{}} search={new URLSearchParams()} />, { account: me as never, instance: adminsOnly });
+    await screen.findByRole("link", { name: "Mes groupes" });
+    expect(screen.queryByRole("link", { name: "Créer un groupe" })).toBeNull();
+    cleanup();
+    renderWithProviders(<GroupsScreen params={{}} search={new URLSearchParams()} />, { account: admin as never, instance: adminsOnly });
+    expect(await screen.findByRole("link", { name: "Créer un groupe" })).toBeTruthy();
+  });
+
+  it("the creation page tells a resident that only admins create groups, with no form and no request", async () => {
+    routes({});
+    renderWithProviders(<NewGroupScreen />, { account: me as never, instance: adminsOnly });
+    expect(await screen.findByText(/seuls les administrateurs peuvent créer un groupe/)).toBeTruthy();
+    expect(screen.queryByRole("button", { name: "Créer le groupe" })).toBeNull();
+    expect(fetchMock).not.toHaveBeenCalled();
+  });
+
+  it("a refusal by the server (the setting changed meanwhile) is said plainly", async () => {
+    routes({ "POST /api/parvis/groups": () => jsonResponse({ error: "Only the instance's admins may create groups" }, { status: 403 }) });
+    renderWithProviders(<NewGroupScreen />, { account: me as never });
+    fireEvent.change(screen.getByLabelText("Identifiant"), { target: { value: "jardin" } });
+    fireEvent.change(screen.getByLabelText("Nom du groupe"), { target: { value: "Jardin" } });
+    await act(async () => screen.getByRole("button", { name: "Créer le groupe" }).click());
+    expect(await screen.findByText(/seuls les administrateurs peuvent créer un groupe/)).toBeTruthy();
+    expect(bodies("POST", "/api/parvis/groups")).toHaveLength(1);
+  });
+});
+
 describe("GroupsScreen, a group of another server", { timeout: 20000 }, () => {
   it("a handle is looked up on its server (search with resolve) and opens the group's page", async () => {
     const community = makeAccount({ id: "640", username: "tenforward", acct: "tenforward@lemmy.example", group: true });

@@ -2,7 +2,7 @@
 // group's page (header, charter, joining, pinned posts, composing, its live
 // timeline) and its moderators' screen (join requests, members, bans, settings).
 import { useCallback, useEffect, useId, useMemo, useState, type FormEvent } from "react";
-import { api, type Group, type GroupBan, type GroupInput, type GroupKind, type GroupMember, type GroupRole, type Status as StatusEntity } from "../api";
+import { api, ApiError, type CredentialAccount, type Group, type GroupBan, type Instance, type GroupInput, type GroupKind, type GroupMember, type GroupRole, type Status as StatusEntity } from "../api";
 import { AccountRow } from "../components/Accounts";
 import { Avatar, EmptyState, ErrorNotice, FormError, Loading, PageTitle, useErrorText } from "../components/common";
 import { Composer } from "../components/Composer";
@@ -68,9 +68,16 @@ function GroupList({ groups, empty }: { groups: Group[] | null; empty: string })
   );
 }
 
+/** Whether this account may create a group: the instance may keep it to its admins (parvis.group_creation). */
+function mayCreateGroups(account: CredentialAccount | null, instance: Instance | null): boolean {
+  if (!account) return false;
+  if (instance?.parvis?.group_creation !== "admins") return true;
+  return account.roles?.some((r) => r.name === "Admin") ?? false;
+}
+
 export function GroupsScreen({ search }: ScreenProps) {
   const { t } = useI18n();
-  const { account } = useSession();
+  const { account, instance } = useSession();
   const ids = useId();
   const [q, setQ] = useState(search.get("q") ?? "");
   const [kind, setKind] = useState<GroupKind | "">((search.get("kind") as GroupKind) ?? "");
@@ -127,9 +134,11 @@ export function GroupsScreen({ search }: ScreenProps) {
           <Link to="/groups/mine" className="button button-secondary">
             {t("groups.mine")}
           </Link>
-          <Link to="/groups/new" className="button">
-            {t("groups.create")}
-          </Link>
+          {mayCreateGroups(account, instance) ? (
+            <Link to="/groups/new" className="button">
+              {t("groups.create")}
+            </Link>
+          ) : null}
         </div>
       ) : null}
       <form className="form group-search" role="search" onSubmit={(e) => void submit(e)}>
@@ -291,22 +300,33 @@ function GroupForm({ initial, onSubmit, submitLabel }: { initial?: Group; onSubm
 export function NewGroupScreen() {
   const { t } = useI18n();
   const announce = useAnnounce();
+  const { account, instance } = useSession();
   return (
     <>
       <PageTitle text={t("groups.create")} />
       <p>
         <Link to="/groups">{t("groups.back")}</Link>
       </p>
-      <section className="card">
-        <GroupForm
-          submitLabel={t("groups.createButton")}
-          onSubmit={async (input) => {
-            const group = await api.createGroup(input);
-            announce(t("groups.created", { name: group.name }));
-            navigate(paths.group(group.id));
-          }}
-        />
-      </section>
+      {account && !mayCreateGroups(account, instance) ? (
+        <p className="notice">{t("groups.createAdminsOnly")}</p>
+      ) : (
+        <section className="card">
+          <GroupForm
+            submitLabel={t("groups.createButton")}
+            onSubmit={async (input) => {
+              try {
+                const group = await api.createGroup(input);
+                announce(t("groups.created", { name: group.name }));
+                navigate(paths.group(group.id));
+              } catch (e) {
+                // the instance keeps group creation to its admins (the setting may have changed since the page loaded)
+                if (e instanceof ApiError && e.status === 403) throw new ApiError(403, t("groups.createAdminsOnly"));
+                throw e;
+              }
+            }}
+          />
+        </section>
+      )}
     </>
   );
 }

@@ -14,6 +14,7 @@ import { stripHtml } from "../content/sanitize";
 import { isUniqueViolation, RESERVED_USERNAMES, USERNAME_PATTERN, type Account } from "../accounts/local";
 import { getSettings } from "../instance/settings";
 import { getGroup, mayAdminister, standingIn, type LoadedGroup } from "./rules";
+import { writeAndPublish } from "../event-journal";
 
 export const GROUP_KINDS = ["neighbourhood", "vigilance", "association", "topic"] as const;
 export const MAX_NAME = 100;
@@ -176,9 +177,11 @@ export async function updateGroup(ctx: DomainContext, actorId: string, groupId: 
   if (input.headerUrl !== undefined) accountSet.headerUrl = input.headerUrl;
   checkCharter(groupSet.kind ?? group.kind, groupSet.charter ?? group.charter);
   const now = new Date();
-  await ctx.db.transaction(async (tx) => {
+  await writeAndPublish(ctx, async (tx, record) => {
     if (Object.keys(accountSet).length) await tx.update(accounts).set({ ...accountSet, updatedAt: now }).where(eq(accounts.id, groupId));
     if (Object.keys(groupSet).length) await tx.update(groups).set({ ...groupSet, updatedAt: now }).where(eq(groups.accountId, groupId));
+    // its remote members' servers hear of it (federation: Update(Group))
+    if (Object.keys(accountSet).length || Object.keys(groupSet).length) await record("group.updated", { groupId });
   });
   return getGroup(ctx, groupId);
 }

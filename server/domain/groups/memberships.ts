@@ -258,11 +258,13 @@ export async function removeMember(ctx: DomainContext, actorId: string, groupId:
   const target = await standingIn(ctx, groupId, accountId);
   if (!target.membership || target.membership.state !== "active") throw new NotFound("Member not found");
   if (rankOf(target) >= rankOf(actor)) throw new Forbidden("You may not remove this member");
-  await ctx.db.transaction(async (tx) => {
+  await writeAndPublish(ctx, async (tx, record) => {
     await lockGroup(tx, groupId);
-    await tx.delete(groupMemberships).where(eq(groupMemberships.id, target.membership!.id));
+    const gone = await tx.delete(groupMemberships).where(eq(groupMemberships.id, target.membership!.id)).returning();
     await keepAnAdmin(tx, groupId);
     await recountMembers(tx, groupId);
+    // a remote member's server hears that its Follow no longer stands (federation: Reject, as Mastodon's "remove follower")
+    for (const m of gone) await record("group.join.refused", { groupId, accountId, uri: m.uri });
   });
 }
 
@@ -282,9 +284,11 @@ export async function banFromGroup(ctx: DomainContext, actorId: string, groupId:
   const target = await standingIn(ctx, groupId, accountId);
   // staff of the instance outrank the group's roles; a group's moderator cannot ban its admins
   if (rankOf(target) >= rankOf(actor) || (target.staff && !actor.staff)) throw new Forbidden("You may not ban this account");
-  return ctx.db.transaction(async (tx) => {
+  return writeAndPublish(ctx, async (tx, record) => {
     await lockGroup(tx, groupId);
-    await tx.delete(groupMemberships).where(and(eq(groupMemberships.groupId, groupId), eq(groupMemberships.accountId, accountId)));
+    const gone = await tx.delete(groupMemberships).where(and(eq(groupMemberships.groupId, groupId), eq(groupMemberships.accountId, accountId))).returning();
+    // a banned member's (or requester's) server hears that its Follow no longer stands (federation: Reject)
+    for (const m of gone) await record("group.join.refused", { groupId, accountId, uri: m.uri });
     await keepAnAdmin(tx, groupId);
     await recountMembers(tx, groupId);
     const [row] = await tx

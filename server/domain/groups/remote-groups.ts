@@ -26,6 +26,9 @@ export interface RemoteGroupData {
   posting?: "members" | "moderators";
   /** `manuallyApprovesFollowers`: joining is a request its moderators answer */
   membership?: "open" | "approval";
+  /** another Parvis's charter and its version (kept as they are when the actor names none) */
+  charter?: string;
+  charterVersion?: number;
 }
 
 /**
@@ -42,6 +45,7 @@ export async function recordRemoteGroup(ctx: DomainContext, account: Account, da
     membership: data.membership ?? (account.locked ? "approval" : "open"),
     visibility: data.visibility ?? "public",
     ...(data.kind ? { kind: data.kind } : {}),
+    ...(data.charter !== undefined ? { charter: data.charter, ...(data.charterVersion !== undefined ? { charterVersion: Math.max(1, Math.trunc(data.charterVersion)) } : {}) } : {}),
   } as const;
   await ctx.db
     .insert(groups)

@@ -206,10 +206,52 @@ describe("joining from another server", () => {
     const ban = await t.http.post(`/api/parvis/groups/${g.id}/bans`).set("Authorization", admin.auth).send({ account_id: account.id });
     expect(ban.status).toBe(200);
     expect(await membership(g)).toBeNull();
+    // the ban itself ends the membership on the member's server: Reject of the Follow that made it
+    const ended = await waitFor(() => (remote.received("Reject").length ? remote.received("Reject") : null));
+    expect(ended.map((r) => r.activity.object.id)).toEqual([`${remote.origin}/follows/${g.slug}-1`]);
     expect(await deliver(followOf(g, 2))).toBe(202);
-    const rejects = await waitFor(() => (remote.received("Reject").length ? remote.received("Reject") : null));
-    expect(rejects[0].activity.object.id).toBe(`${remote.origin}/follows/${g.slug}-2`);
+    const rejects = await waitFor(() => (remote.received("Reject").length > 1 ? remote.received("Reject") : null));
+    expect(rejects[1].activity.object.id).toBe(`${remote.origin}/follows/${g.slug}-2`);
     expect(await membership(g)).toBeNull();
+  });
+
+  it("a remote member removed by a moderator is told: the group's Reject of its Follow, signed with the group's key", async () => {
+    const g = await makeGroup(t, admin);
+    await joined(g);
+    const account = (await accountOf(felix.id))!;
+    const res = await t.http.delete(`/api/parvis/groups/${g.id}/members/${account.id}`).set("Authorization", admin.auth);
+    expect(res.status).toBe(200);
+    expect(await membership(g)).toBeNull();
+    const [reject] = await waitFor(() => (remote.received("Reject").length ? remote.received("Reject") : null));
+    expect(reject.activity.actor).toBe(groupUri(g));
+    expect(reject.activity.object).toMatchObject({ type: "Follow", id: `${remote.origin}/follows/${g.slug}-1`, actor: felix.id, object: groupUri(g) });
+    await waitFor(() => reject.verified !== undefined);
+    expect(reject.verified, reject.error).toBe(true);
+  });
+
+  it("a change of the group is sent to its member servers as Update(Group), with its new name and Parvis's terms", async () => {
+    const g = await makeGroup(t, admin);
+    await joined(g);
+    const res = await t.http
+      .patch(`/api/parvis/groups/${g.id}`)
+      .set("Authorization", admin.auth)
+      .send({ name: "Quartier Nord", description: "Nouveau texte", charter: "Une charte", posting: "moderators" });
+    expect(res.status).toBe(200);
+    const [update] = await waitFor(() => (remote.received("Update").length ? remote.received("Update") : null));
+    expect(update.activity.actor).toBe(groupUri(g));
+    const object = update.activity.object as Json;
+    expect(object).toMatchObject({ id: groupUri(g), type: "Group", name: "Quartier Nord" });
+    expect(String(object.summary)).toContain("Nouveau texte");
+    const json = JSON.stringify(object);
+    expect(json).toContain("Une charte");
+    expect(json).toContain("postingRestrictedToMods");
+    await waitFor(() => update.verified !== undefined);
+    expect(update.verified, update.error).toBe(true);
+    // nothing changed: nothing sent
+    remote.posts.length = 0;
+    await t.http.patch(`/api/parvis/groups/${g.id}`).set("Authorization", admin.auth).send({});
+    await drainOutbox(t);
+    expect(remote.received("Update")).toEqual([]);
   });
 
   it("Undo(Follow) (Mastodon's payload) leaves the group", async () => {

@@ -69,6 +69,48 @@ describe("a group hosted on A, with members on B and C", { timeout: TEST_TIMEOUT
     expect(await findStatusByUri(A.services.domain, second.uri)).toBeUndefined();
   });
 
+  it("what a member on C has follows the post's life: B's author edits it, a moderator on A removes one, the author deletes another", async () => {
+    const alice = await resident(A, "alice");
+    const bob = await resident(B, "bob");
+    const carol = await resident(C, "carol");
+    const g = await makeGroup(A, alice);
+    await joinedFrom(B, bob, g);
+    await joinedFrom(C, carol, g);
+    const contentOn = async (peer: Peer, uri: string) => (await findStatusByUri(peer.services.domain, uri))?.content;
+
+    // (a) bob's post reaches C through the group; bob's edit follows it there
+    const edited = await post(B, bob, `${handleOfGroup(g)} Vide-grenier samedi`);
+    await waitFor(async () => (await contentOn(C, edited.uri))?.includes("samedi"), WAIT, "the post on C");
+    await api(B, bob, "PUT", `/api/v1/statuses/${edited.id}`, { status: `${handleOfGroup(g)} Vide-grenier dimanche` });
+    await waitFor(async () => (await contentOn(C, edited.uri))?.includes("dimanche"), WAIT, "the edit on C");
+    const onC = await findStatusByUri(C.services.domain, edited.uri);
+    expect(onC?.editedAt).toBeTruthy();
+
+    // (b) a moderator on A removes a post of bob's: gone from A and from C; bob keeps his own post on B
+    const removed = await post(B, bob, `${handleOfGroup(g)} Publicité hors sujet`);
+    const removedOnA = await waitFor(() => findStatusByUri(A.services.domain, removed.uri), WAIT, "the second post on A");
+    await waitFor(() => findStatusByUri(C.services.domain, removed.uri), WAIT, "the second post on C");
+    await api(A, alice, "DELETE", `/api/parvis/groups/${g.id}/statuses/${removedOnA.id}`);
+    expect(await findStatusByUri(A.services.domain, removed.uri)).toBeUndefined();
+    await waitFor(async () => (await findStatusByUri(C.services.domain, removed.uri)) === undefined, WAIT, "the removal on C");
+    expect(await findStatusByUri(B.services.domain, removed.uri)).toBeTruthy();
+    // a post by carol (C) removed on A: gone from B's copy too
+    const carols = await post(C, carol, `${handleOfGroup(g)} Hors sujet aussi`);
+    const carolsOnA = await waitFor(() => findStatusByUri(A.services.domain, carols.uri), WAIT, "carol's post on A");
+    await waitFor(() => findStatusByUri(B.services.domain, carols.uri), WAIT, "carol's post on B");
+    await api(A, alice, "DELETE", `/api/parvis/groups/${g.id}/statuses/${carolsOnA.id}`);
+    await waitFor(async () => (await findStatusByUri(B.services.domain, carols.uri)) === undefined, WAIT, "the removal on B");
+
+    // (c) bob deletes a post: gone from A and from C
+    const deleted = await post(B, bob, `${handleOfGroup(g)} Message à retirer`);
+    await waitFor(() => findStatusByUri(C.services.domain, deleted.uri), WAIT, "the third post on C");
+    await api(B, bob, "DELETE", `/api/v1/statuses/${deleted.id}`);
+    await waitFor(async () => (await findStatusByUri(A.services.domain, deleted.uri)) === undefined, WAIT, "the deletion on A");
+    await waitFor(async () => (await findStatusByUri(C.services.domain, deleted.uri)) === undefined, WAIT, "the deletion on C");
+    // the edited post is still there, on each
+    for (const peer of [A, B, C]) expect(await contentOn(peer, edited.uri)).toContain("dimanche");
+  });
+
   it("an approval group: B's request is pending until approved on A, then B follows", async () => {
     const alice = await resident(A, "alice");
     const dave = await resident(B, "dave");

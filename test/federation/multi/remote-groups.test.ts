@@ -3,7 +3,8 @@
 // Accept makes the membership, the group's Announces fill the group page and
 // the home timeline, a post from here reaches the group's instance.
 import { describe, expect, it } from "vitest";
-import { api, findRemote, homeTimeline, resident, usePeers, TEST_TIMEOUT, WAIT, type Peer } from "../../helpers/federation";
+import { findStatusByUri } from "../../../server/domain/statuses";
+import { api, findRemote, homeTimeline, post, resident, settle, usePeers, TEST_TIMEOUT, WAIT, type Peer, type Resident } from "../../helpers/federation";
 import { waitFor } from "../../helpers/wait";
 
 let A: Peer;
@@ -13,6 +14,11 @@ usePeers(2, (peers) => ([A, B] = peers));
 
 interface ApiGroup {
   id: string;
+  name: string;
+  description: string;
+  charter: string;
+  membership: string;
+  posting: string;
   acct: string;
   kind: string;
   local: boolean;
@@ -79,5 +85,85 @@ describe("a group of another Parvis", { timeout: TEST_TIMEOUT }, () => {
       WAIT,
       "alice gone from B's members",
     );
+  });
+
+  /** `who` on A joins B's group (found by its handle) and waits for B's Accept; returns the group as A knows it. */
+  async function joinFromA(who: Resident, slug: string): Promise<ApiGroup> {
+    const found = await findRemote(A, who, `@${slug}@${B.domain}`);
+    await api(A, who, "POST", `/api/parvis/groups/${found.id}/join`, {});
+    return waitFor(
+      async () => {
+        const g = await api<ApiGroup>(A, who, "GET", `/api/parvis/groups/${found.id}`);
+        return g.relationship?.state === "active" ? g : null;
+      },
+      WAIT,
+      "B's Accept",
+    );
+  }
+
+  const myGroups = async (who: Resident) => (await api<ApiGroup[]>(A, who, "GET", "/api/parvis/groups?mine=true")).map((g) => g.id);
+
+  async function memberOnB(bob: Resident, groupId: string, who: Resident): Promise<string> {
+    const list = await api<{ account: { id: string; acct: string } }[]>(B, bob, "GET", `/api/parvis/groups/${groupId}/members`);
+    return list.find((m) => m.account.acct === `${who.account.username}@${A.domain}`)!.account.id;
+  }
+
+  it("a member removed or banned on B hears it (Reject(Follow)): A drops the membership; the ban still refuses a later post", async () => {
+    const bob = await resident(B, "bob");
+    const frank = await resident(A, "frank");
+    const gina = await resident(A, "gina");
+    const slug = `comite${Math.random().toString(36).slice(2, 7)}`;
+    const hosted = await api<ApiGroup>(B, bob, "POST", "/api/parvis/groups", { slug, name: "Comité des fêtes", kind: "association" });
+    const group = await joinFromA(frank, slug);
+    await joinFromA(gina, slug);
+    expect(await myGroups(frank)).toContain(group.id);
+
+    // removed by the group's admin on B: frank's "Mes groupes" on A no longer lists it
+    await api(B, bob, "DELETE", `/api/parvis/groups/${hosted.id}/members/${await memberOnB(bob, hosted.id, frank)}`);
+    await waitFor(async () => !(await myGroups(frank)).includes(group.id), WAIT, "the removal on A");
+    expect((await api<ApiGroup>(A, frank, "GET", `/api/parvis/groups/${group.id}`)).relationship?.state ?? null).toBeNull();
+
+    // banned: the same, and a post gina still sends to the group (a mention) is not stored on B
+    await api(B, bob, "POST", `/api/parvis/groups/${hosted.id}/bans`, { account_id: await memberOnB(bob, hosted.id, gina) });
+    await waitFor(async () => !(await myGroups(gina)).includes(group.id), WAIT, "the ban on A");
+    const refused = await post(A, gina, `@${slug}@${B.domain} toujours là`);
+    // joining again is asked, and refused by B: the membership goes again
+    await api(A, gina, "POST", `/api/parvis/groups/${group.id}/join`, {});
+    await waitFor(async () => !(await myGroups(gina)).includes(group.id), WAIT, "B's Reject of the new request");
+    await settle([A, B]);
+    expect(await findStatusByUri(B.services.domain, refused.uri)).toBeUndefined();
+    const members = await api<{ account: { acct: string } }[]>(B, bob, "GET", `/api/parvis/groups/${hosted.id}/members`);
+    expect(members.map((m) => m.account.acct)).toEqual([bob.account.username]);
+  });
+
+  it("a change of the group on B (name, description, charter, settings) reaches its members' server: A shows the new profile", async () => {
+    const bob = await resident(B, "bob");
+    const hana = await resident(A, "hana");
+    const slug = `jardin${Math.random().toString(36).slice(2, 7)}`;
+    const hosted = await api<ApiGroup>(B, bob, "POST", "/api/parvis/groups", { slug, name: "Jardin partagé", kind: "association", description: "Avant" });
+    const group = await joinFromA(hana, slug);
+    expect(group.name).toBe("Jardin partagé");
+
+    await api(B, bob, "PATCH", `/api/parvis/groups/${hosted.id}`, {
+      name: "Jardin partagé des Tilleuls",
+      description: "Rendez-vous chaque samedi",
+      charter: "Respecter les parcelles des autres",
+      membership: "approval",
+      posting: "moderators",
+      kind: "neighbourhood",
+    });
+    const updated = await waitFor(
+      async () => {
+        const g = await api<ApiGroup>(A, hana, "GET", `/api/parvis/groups/${group.id}`);
+        return g.name === "Jardin partagé des Tilleuls" && g.posting === "moderators" ? g : null;
+      },
+      WAIT,
+      "the Update(Group) on A",
+    );
+    expect(updated.description).toContain("Rendez-vous chaque samedi");
+    expect([updated.charter, updated.membership, updated.posting, updated.kind]).toEqual(["Respecter les parcelles des autres", "approval", "moderators", "neighbourhood"]);
+    // the account row too (the Mastodon view of the group)
+    const account = await api<{ display_name: string; locked: boolean }>(A, hana, "GET", `/api/v1/accounts/${group.id}`);
+    expect([account.display_name, account.locked]).toEqual(["Jardin partagé des Tilleuls", true]);
   });
 });
