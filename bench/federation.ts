@@ -224,11 +224,15 @@ start().catch((err) => parentPort.postMessage({ type: "error", error: String(err
 `;
 
 class RemoteWorld {
-  private constructor(
-    private readonly worker: Worker,
-    readonly actorPort: number,
-    readonly instancePorts: number[],
-  ) {}
+  private readonly worker: Worker;
+  readonly actorPort: number;
+  readonly instancePorts: number[];
+
+  private constructor(worker: Worker, actorPort: number, instancePorts: number[]) {
+    this.worker = worker;
+    this.actorPort = actorPort;
+    this.instancePorts = instancePorts;
+  }
 
   static async start(setup: WorldSetup): Promise<RemoteWorld> {
     const worker = new Worker(WORLD_SOURCE, { eval: true, workerData: setup });

@@ -135,10 +135,13 @@ interface InstanceStats {
 }
 
 class MemberWorld {
-  private constructor(
-    private readonly worker: Worker,
-    readonly ports: number[],
-  ) {}
+  private readonly worker: Worker;
+  readonly ports: number[];
+
+  private constructor(worker: Worker, ports: number[]) {
+    this.worker = worker;
+    this.ports = ports;
+  }
 
   static async start(instances: number, posterPem: string): Promise<MemberWorld> {
     const worker = new Worker(WORLD_SOURCE, { eval: true, workerData: { instances, posterPem } });

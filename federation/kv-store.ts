@@ -43,10 +43,10 @@ export class DbKvStore implements KvStore {
   private readonly cacheMs: number;
   private readonly maxMemoryEntries: number;
 
-  constructor(
-    private readonly db: Db,
-    options: DbKvStoreOptions = {},
-  ) {
+  private readonly db: Db;
+
+  constructor(db: Db, options: DbKvStoreOptions = {}) {
+    this.db = db;
     this.discarded = (options.discarded ?? []).map(prefixOf);
     this.memoized = (options.memoized ?? []).map(prefixOf);
     this.cacheMs = options.cacheMs ?? 30_000;

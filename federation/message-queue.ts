@@ -112,10 +112,10 @@ export class DbMessageQueue implements MessageQueue {
   private readonly pendingInserts: { rows: PendingRow[]; resolve: () => void; reject: (error: unknown) => void }[] = [];
   private inserting = false;
 
-  constructor(
-    private readonly db: Db,
-    options: DbMessageQueueOptions = {},
-  ) {
+  private readonly db: Db;
+
+  constructor(db: Db, options: DbMessageQueueOptions = {}) {
+    this.db = db;
     this.queue = options.queue ?? "default";
     // renewed every third of it while a handler runs: short, so a crashed process's messages come back soon
     this.leaseMs = options.leaseMs ?? 60_000;

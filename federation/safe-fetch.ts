@@ -31,13 +31,13 @@ export type SafeFetchErrorCode =
   | "network";
 
 export class SafeFetchError extends Error {
-  constructor(
-    readonly code: SafeFetchErrorCode,
-    message: string,
-    readonly url: string,
-    options?: { cause?: unknown },
-  ) {
+  readonly code: SafeFetchErrorCode;
+  readonly url: string;
+
+  constructor(code: SafeFetchErrorCode, message: string, url: string, options?: { cause?: unknown }) {
     super(message, options);
+    this.code = code;
+    this.url = url;
     this.name = "SafeFetchError";
   }
 }

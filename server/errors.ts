@@ -2,8 +2,11 @@
 // Express error handler maps them to status codes.
 export class DomainError extends Error {
   readonly status: number = 400;
-  constructor(message: string, readonly details?: Record<string, unknown>) {
+  readonly details?: Record<string, unknown>;
+
+  constructor(message: string, details?: Record<string, unknown>) {
     super(message);
+    this.details = details;
     this.name = new.target.name;
   }
 }

@@ -112,7 +112,11 @@ export class EventBus {
    */
   acknowledge: ((journalId: string) => Promise<void>) | undefined;
 
-  constructor(private readonly onError: (error: unknown, event: EventName) => void = () => {}) {}
+  private readonly onError: (error: unknown, event: EventName) => void;
+
+  constructor(onError: (error: unknown, event: EventName) => void = () => {}) {
+    this.onError = onError;
+  }
 
   on<K extends EventName>(event: K, listener: Listener<K>): () => void {
     let set = this.listeners.get(event);

@@ -104,11 +104,11 @@ export function groupActorExtras(origin: string, loaded: LoadedGroup): Record<st
  * Update(Group) embeds it: Lemmy reads postingRestrictedToMods from there).
  */
 export class GroupWithTerms extends Group {
-  constructor(
-    values: ConstructorParameters<typeof Group>[0],
-    readonly extras: Record<string, unknown>,
-  ) {
+  readonly extras: Record<string, unknown>;
+
+  constructor(values: ConstructorParameters<typeof Group>[0], extras: Record<string, unknown>) {
     super(values);
+    this.extras = extras;
   }
 
   override async toJsonLd(options: Parameters<Group["toJsonLd"]>[0] = {}): Promise<unknown> {

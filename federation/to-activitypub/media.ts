@@ -29,11 +29,11 @@ const TOOT = "http://joinmastodon.org/ns#";
  * processors and by Parvis, not by Mastodon's plain-key reader (docs/federation.md).
  */
 export class MediaDocument extends Document {
-  constructor(
-    values: ConstructorParameters<typeof Document>[0],
-    readonly extras: { blurhash: string | null; focalPoint: [number, number] | null },
-  ) {
+  readonly extras: { blurhash: string | null; focalPoint: [number, number] | null };
+
+  constructor(values: ConstructorParameters<typeof Document>[0], extras: { blurhash: string | null; focalPoint: [number, number] | null }) {
     super(values);
+    this.extras = extras;
   }
 
   override async toJsonLd(options: Parameters<Document["toJsonLd"]>[0] = {}): Promise<unknown> {

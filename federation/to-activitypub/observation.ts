@@ -53,11 +53,11 @@ export function observationLiteral(o: ObservationForObject): Record<string, unkn
 
 /** A Note that also carries an observation's fields (the extension above). */
 export class ObservationNote extends Note {
-  constructor(
-    values: ConstructorParameters<typeof Note>[0],
-    readonly observation: { namespace: string; literal: Record<string, unknown> },
-  ) {
+  readonly observation: { namespace: string; literal: Record<string, unknown> };
+
+  constructor(values: ConstructorParameters<typeof Note>[0], observation: { namespace: string; literal: Record<string, unknown> }) {
     super(values);
+    this.observation = observation;
   }
 
   override async toJsonLd(options: Parameters<Note["toJsonLd"]>[0] = {}): Promise<unknown> {

@@ -20,10 +20,13 @@ export function authRateLimit(limit: number): RequestHandler {
 export class FailedLoginTracker {
   private readonly failures = new Map<string, { count: number; since: number }>();
 
-  constructor(
-    private readonly maxFailures = 10,
-    private readonly windowMs = 15 * 60_000,
-  ) {}
+  private readonly maxFailures: number;
+  private readonly windowMs: number;
+
+  constructor(maxFailures = 10, windowMs = 15 * 60_000) {
+    this.maxFailures = maxFailures;
+    this.windowMs = windowMs;
+  }
 
   private key(name: string): string {
     return name.trim().toLowerCase();

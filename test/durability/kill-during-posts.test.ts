@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPostgresDatabase, testDbKind } from "../helpers/db";
 import { sleep } from "../helpers/wait";
+import { scriptNodeArgs } from "../helpers/node-command";
 
 const SECRET = "durability-secret-durability-secret-0123";
 const PASSWORD = "correct horse battery staple";
@@ -81,7 +82,7 @@ function exited(child: ChildProcess): Promise<void> {
 /** Starts the real server on the data and waits until /healthz answers. */
 async function start(): Promise<void> {
   stderrTail = "";
-  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], { cwd: process.cwd(), env, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, scriptNodeArgs("start:server"), { cwd: process.cwd(), env, stdio: ["ignore", "ignore", "pipe"] });
   child.stderr!.on("data", (chunk: Buffer) => {
     stderrTail = (stderrTail + chunk.toString()).slice(-4_000);
   });

@@ -168,12 +168,13 @@ export interface ApiNotification {
 }
 
 export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: unknown,
-    message: string,
-  ) {
+  readonly status: number;
+  readonly body: unknown;
+
+  constructor(status: number, body: unknown, message: string) {
     super(message);
+    this.status = status;
+    this.body = body;
   }
 }
 

@@ -21,7 +21,10 @@ export class StreamClient {
   /** resolves with the close code once the server (or the test) closes the connection */
   readonly closed: Promise<number>;
 
-  constructor(readonly ws: WebSocket) {
+  readonly ws: WebSocket;
+
+  constructor(ws: WebSocket) {
+    this.ws = ws;
     ws.on("message", (data) => this.messages.push(JSON.parse(String(data)) as StreamMessage));
     this.closed = new Promise((resolve) => ws.once("close", (code) => resolve(code)));
   }

@@ -15,6 +15,7 @@ import { createPostgresDatabase, testDbKind } from "../helpers/db";
 import { startInstance, type TestInstance } from "../helpers/instance";
 import { createResident } from "../helpers/factories";
 import { sleep } from "../helpers/wait";
+import { scriptNodeArgs } from "../helpers/node-command";
 
 const SECRET = "test-secret-test-secret-test-secret-0123456789";
 
@@ -41,7 +42,7 @@ describe.runIf(testDbKind() === "postgres")("several processes", () => {
     a = await startInstance({ env, database: await openDatabase({ url: created.url, poolSize: 4 }), modules: () => [realtimeModule] });
     const port = await freePort();
     dataDir = mkdtempSync(join(tmpdir(), "parvis-b-"));
-    b = spawn(join(process.cwd(), "node_modules/.bin/tsx"), ["server/main.ts"], {
+    b = spawn(process.execPath, scriptNodeArgs("start:server"), {
       cwd: process.cwd(),
       env: {
         ...process.env,

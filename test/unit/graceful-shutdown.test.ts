@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../server/db/open";
 import { rowsOf } from "../../server/db/rows";
 import { sleep } from "../helpers/wait";
+import { scriptNodeArgs } from "../helpers/node-command";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const dataDir = mkdtempSync(join(tmpdir(), "parvis-shutdown-"));
@@ -32,7 +33,7 @@ async function freePort(): Promise<number> {
 /** Starts server/main.ts on the PGlite data dir, waits for /healthz, registers an app, then stops it with `signal`. */
 async function runServer(signal: "SIGTERM" | "SIGKILL"): Promise<number | null> {
   const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+  const child = spawn(process.execPath, scriptNodeArgs("start:server"), {
     cwd: root,
     env: {
       ...process.env,

@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../server/config";
 import { buildServices } from "../../server/instance";
 import { rowsOf } from "../../server/db/rows";
+import { scriptNodeArgs } from "../helpers/node-command";
 
 const dataDir = mkdtempSync(join(tmpdir(), "parvis-cli-osm-"));
 const env = {
@@ -26,7 +27,7 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 const fixture = join(import.meta.dirname, "..", "fixtures", "osm", "grenoble-surveillance.osm");
 
 function run(...args: string[]) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", "server/cli/admin.ts", "import-osm", ...args], { env, encoding: "utf8", timeout: 180_000 });
+  const r = spawnSync(process.execPath, [...scriptNodeArgs("admin"), "import-osm", ...args], { env, encoding: "utf8", timeout: 180_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../server/config";
 import { buildServices } from "../../server/instance";
 import { setDomainPolicyLogged } from "../../server/domain/moderation";
+import { scriptNodeArgs } from "../helpers/node-command";
 
 const dataDir = mkdtempSync(join(tmpdir(), "parvis-cli-modlog-"));
 const env = {
@@ -32,7 +33,7 @@ async function withServices(work: (s: Awaited<ReturnType<typeof buildServices>>)
 }
 
 function verify() {
-  const run = spawnSync(process.execPath, ["--import", "tsx", "server/cli/admin.ts", "verify-moderation-log"], { env, encoding: "utf8", timeout: 120_000 });
+  const run = spawnSync(process.execPath, [...scriptNodeArgs("admin"), "verify-moderation-log"], { env, encoding: "utf8", timeout: 120_000 });
   return { code: run.status, out: run.stdout };
 }
 

@@ -13,10 +13,10 @@ const MAX_ENTRIES = 10_000;
 export class AccountUriCache implements AccountLookupCache {
   private readonly entries = new Map<string, { account: Account; until: number }>();
 
-  constructor(
-    events: EventBus,
-    private readonly ttlMs = ACCOUNT_CACHE_TTL_MS,
-  ) {
+  private readonly ttlMs: number;
+
+  constructor(events: EventBus, ttlMs = ACCOUNT_CACHE_TTL_MS) {
+    this.ttlMs = ttlMs;
     events.on("account.updated", () => this.clear());
     events.on("account.deleted", () => this.clear());
   }

@@ -16,8 +16,11 @@ export interface Usage {
 }
 
 export class RateLimited extends TooManyRequests {
-  constructor(readonly usage: Usage) {
+  readonly usage: Usage;
+
+  constructor(usage: Usage) {
     super("Too many requests");
+    this.usage = usage;
   }
 }
 

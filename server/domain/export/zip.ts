@@ -62,7 +62,11 @@ export class ZipWriter {
   private readonly entries: CentralEntry[] = [];
   private closed = false;
 
-  private constructor(private readonly file: FileHandle) {}
+  private readonly file: FileHandle;
+
+  private constructor(file: FileHandle) {
+    this.file = file;
+  }
 
   /** Creates (or truncates) the archive file. */
   static async create(path: string): Promise<ZipWriter> {

@@ -73,10 +73,13 @@ export function signV4(r: SigV4Request): string {
 export const amzDate = (d: Date) => d.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
 
 export class S3MediaStore implements MediaStore {
-  constructor(
-    private readonly s: S3Settings,
-    private readonly fetchImpl: typeof fetch = fetch,
-  ) {}
+  private readonly s: S3Settings;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(s: S3Settings, fetchImpl: typeof fetch = fetch) {
+    this.s = s;
+    this.fetchImpl = fetchImpl;
+  }
 
   private async send(method: "PUT" | "GET" | "DELETE" | "HEAD", key: string, body?: Buffer, contentType?: string, range?: string): Promise<Response> {
     const url = new URL(`${this.s.endpoint.replace(/\/+$/, "")}/${encodeSegment(this.s.bucket)}/${checkKey(key).split("/").map(encodeSegment).join("/")}`);

@@ -52,7 +52,11 @@ export function contentTypeOfKey(key: string): string {
 
 /** Files under a directory (the data dir's media folder): today's layout, so existing files keep working. */
 export class FsMediaStore implements MediaStore {
-  constructor(readonly dir: string) {}
+  readonly dir: string;
+
+  constructor(dir: string) {
+    this.dir = dir;
+  }
 
   private path(key: string): string {
     return join(this.dir, checkKey(key));
