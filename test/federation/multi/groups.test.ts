@@ -34,14 +34,20 @@ async function groupTimelineUris(g: GroupBody, viewer: Resident): Promise<string
   return list.map((s) => s.uri);
 }
 
+/** alice's group on A, joined by bob from B and carol from C. */
+async function groupOnAWithMembersOnBAndC(): Promise<{ alice: Resident; bob: Resident; carol: Resident; g: GroupBody }> {
+  const alice = await resident(A, "alice");
+  const bob = await resident(B, "bob");
+  const carol = await resident(C, "carol");
+  const g = await makeGroup(A, alice);
+  await joinedFrom(B, bob, g);
+  await joinedFrom(C, carol, g);
+  return { alice, bob, carol, g };
+}
+
 describe("a group hosted on A, with members on B and C", { timeout: TEST_TIMEOUT }, () => {
   it("B's resident joins; posts into the group; C's member gets the group's Announce; edit and delete reach A; a moderator removes a post on A", async () => {
-    const alice = await resident(A, "alice");
-    const bob = await resident(B, "bob");
-    const carol = await resident(C, "carol");
-    const g = await makeGroup(A, alice);
-    await joinedFrom(B, bob, g);
-    await joinedFrom(C, carol, g);
+    const { alice, bob, carol, g } = await groupOnAWithMembersOnBAndC();
     const members = await api<{ account: { acct: string } }[]>(A, alice, "GET", `/api/parvis/groups/${g.id}/members`);
     expect(members.map((m) => m.account.acct).sort()).toEqual([alice.account.username, `${bob.account.username}@${B.domain}`, `${carol.account.username}@${C.domain}`].sort());
 
@@ -70,12 +76,7 @@ describe("a group hosted on A, with members on B and C", { timeout: TEST_TIMEOUT
   });
 
   it("what a member on C has follows the post's life: B's author edits it, a moderator on A removes one, the author deletes another", async () => {
-    const alice = await resident(A, "alice");
-    const bob = await resident(B, "bob");
-    const carol = await resident(C, "carol");
-    const g = await makeGroup(A, alice);
-    await joinedFrom(B, bob, g);
-    await joinedFrom(C, carol, g);
+    const { alice, bob, carol, g } = await groupOnAWithMembersOnBAndC();
     const contentOn = async (peer: Peer, uri: string) => (await findStatusByUri(peer.services.domain, uri))?.content;
 
     // (a) bob's post reaches C through the group; bob's edit follows it there
