@@ -3,13 +3,15 @@
 // timeline right after seeding ("cold": the planner has no statistics yet) and
 // after ANALYZE, on PGlite and on PostgreSQL.
 //
-//   npm run bench:footprint                       PGlite, PGlite --liftoff-only, PostgreSQL
+//   npm run bench:footprint                       PGlite (start scripts' flags, V8's default tiering, --liftoff-only), PostgreSQL
 //   BENCH_DB=pglite BENCH_LOW_MEMORY=0 npm run bench:footprint
 //
 // Workload: 50 residents, 1,000 follows, 4,000 posts, then home timelines read
 // sequentially and 8 at a time. The server runs as `npm run start:server` would
-// (its own process), so its memory is its own; a second PGlite run adds Node's
-// --liftoff-only (the low-memory mode of docs/admin.md). About 10 minutes on a busy
+// (its own process), so its memory is its own; PGlite also runs without the V8
+// compilation hints of server/db/pglite-wasm.ts (V8's default tiering, the baseline)
+// and with --liftoff-only (the low-memory mode of docs/admin.md), and each PGlite
+// variant first starts once on an empty data directory. About 5 minutes on a quiet
 // 2-core machine. Baselines of the same run: a bare
 // Node process with the same flags answering HTTP (the floor of memory and start-up
 // time), and the raw homeTimeline() query called in the benchmark process.
@@ -17,13 +19,14 @@
 // Figures go to stdout and, unless BENCH_DOCS=0, to the "Footprint" section of
 // docs/performance.md.
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync, rmSync } from "node:fs";
-import { loadavg } from "node:os";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import { openDatabase, type Database } from "../server/db/open";
+import { HINT_FLAGS } from "../server/db/pglite-wasm";
 import type { DomainContext } from "../server/domain/context";
 import { homeTimeline } from "../server/domain/timelines";
 import { EventBus } from "../server/events";
@@ -86,16 +89,20 @@ interface Spawned {
   /** milliseconds from spawn until /healthz answered 200 */
   readyMs: number;
   stop(): Promise<number>;
+  /** what it printed, when spawned with `capture` */
+  output(): string;
 }
 
 /** Spawns `node <flags> <args>` and waits until http://127.0.0.1:port/healthz answers 200. */
-async function spawnUntilReady(args: string[], env: Record<string, string>, port: number, extraFlags: string[] = []): Promise<Spawned> {
+async function spawnUntilReady(args: string[], env: Record<string, string>, port: number, nodeFlags: string[] = NODE_FLAGS, capture = false): Promise<Spawned> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [...extraFlags, ...NODE_FLAGS, ...args], {
+  const child = spawn(process.execPath, [...nodeFlags, ...args], {
     cwd: root,
     env: { ...process.env, ...env },
-    stdio: ["ignore", "inherit", "inherit"],
+    stdio: ["ignore", capture ? "pipe" : "inherit", "inherit"],
   });
+  let output = "";
+  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => (output = (output + chunk).slice(-100_000)));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const kill = async () => {
     if (child.exitCode === null) child.kill("SIGTERM");
@@ -120,6 +127,7 @@ async function spawnUntilReady(args: string[], env: Record<string, string>, port
   return {
     child,
     readyMs,
+    output: () => output,
     async stop() {
       const s0 = performance.now();
       if (child.exitCode === null) child.kill("SIGTERM");
@@ -154,23 +162,35 @@ interface Phase {
   stopMs: number;
 }
 
-/** What is measured: a database, and extra Node flags for the server (the low-memory mode of docs/admin.md). */
+/**
+ * What is measured: a database, and the server's Node flags: those of `npm run
+ * start:server`, or V8's default tiering (the start scripts without the compilation
+ * hints of server/db/pglite-wasm.ts: the baseline they are judged against), or the
+ * low-memory mode of docs/admin.md.
+ */
 interface Variant {
   kind: "postgres" | "pglite";
   label: string;
-  flags: string[];
+  nodeFlags: string[];
+  /** left out by BENCH_LOW_MEMORY=0 */
+  optional?: boolean;
 }
 
+// V8's default tiering: the start scripts' flags without the WebAssembly ones (the hints and the single compile thread)
+const withoutHints = NODE_FLAGS.filter((f) => !(HINT_FLAGS as readonly string[]).includes(f) && !f.startsWith("--wasm-"));
 const VARIANTS: Variant[] = [
-  { kind: "pglite", label: "PGlite", flags: [] },
-  { kind: "pglite", label: "PGlite, `--liftoff-only`", flags: ["--liftoff-only"] },
-  { kind: "postgres", label: "PostgreSQL", flags: [] },
+  { kind: "pglite", label: "PGlite", nodeFlags: NODE_FLAGS },
+  { kind: "pglite", label: "PGlite, V8's default tiering", nodeFlags: withoutHints },
+  { kind: "pglite", label: "PGlite, `--liftoff-only`", nodeFlags: ["--liftoff-only", ...withoutHints], optional: true },
+  { kind: "postgres", label: "PostgreSQL", nodeFlags: NODE_FLAGS },
 ];
 
 interface DbFigures {
   label: string;
   kind: "postgres" | "pglite";
+  nodeFlags: string[];
   rawCold: Summary;
+  firstStart: FirstStart | undefined;
   rawAnalysed: Summary;
   cold: Phase;
   analysed: Phase;
@@ -194,8 +214,8 @@ async function rawTimelines(ctx: DomainContext, viewers: Resident[]): Promise<Su
 }
 
 /** Starts the server on the seeded database, reads home timelines, stops it; memory sampled throughout. */
-async function serverPhase(label: string, env: Record<string, string>, port: number, viewers: Resident[], domain: string, extraFlags: string[]): Promise<Phase> {
-  const server = await spawnUntilReady(["server/main.ts"], env, port, extraFlags);
+async function serverPhase(label: string, env: Record<string, string>, port: number, viewers: Resident[], domain: string, nodeFlags: string[]): Promise<Phase> {
+  const server = await spawnUntilReady(["server/main.ts"], env, port, nodeFlags);
   const pid = server.child.pid!;
   try {
     await new Promise((r) => setTimeout(r, 2000));
@@ -234,7 +254,39 @@ function prng(seed: number): () => number {
   };
 }
 
-async function benchOne({ kind, label, flags }: Variant): Promise<DbFigures> {
+interface FirstStart {
+  readyMs: number;
+  rssIdleMb: number;
+  rssPeakMb: number;
+  /** the process that created the database (server/db/pglite-create.ts) */
+  creation: { ms: number; peakMb: number } | undefined;
+}
+
+/** PGlite: the server's very first start, on an empty data directory. */
+async function firstStartPhase(env: Record<string, string>, port: number, nodeFlags: string[]): Promise<FirstStart> {
+  const dataDir = mkdtempSync(join(tmpdir(), "parvis-footprint-empty-"));
+  try {
+    const server = await spawnUntilReady(["server/main.ts"], { ...env, PARVIS_DATA_DIR: dataDir, LOG_LEVEL: "info" }, port, nodeFlags, true);
+    await new Promise((r) => setTimeout(r, 2000));
+    const { rssMb: rssIdleMb, hwmMb: rssPeakMb } = procStatus(server.child.pid!);
+    await server.stop();
+    const line = server
+      .output()
+      .split("\n")
+      .find((l) => l.includes("created the embedded database"));
+    const logged = line ? (JSON.parse(line) as { ms?: number; peakMb?: number }) : undefined;
+    const creation = logged?.ms !== undefined && logged.peakMb !== undefined ? { ms: logged.ms, peakMb: logged.peakMb } : undefined;
+    log(
+      `  first start on an empty data directory: ready in ${server.readyMs.toFixed(0)} ms; RSS idle ${rssIdleMb.toFixed(0)} MB, peak ${rssPeakMb.toFixed(0)} MB` +
+        (creation ? `; the database created by a child process in ${creation.ms} ms, its peak ${creation.peakMb} MB` : ""),
+    );
+    return { readyMs: server.readyMs, rssIdleMb, rssPeakMb, creation };
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function benchOne({ kind, label, nodeFlags }: Variant): Promise<DbFigures> {
   log(`── ${label} ──`);
   const site = await prepareBenchSite(kind, { adminUrl, dirPrefix: "parvis-footprint-", log });
   let database: Database | undefined;
@@ -272,7 +324,8 @@ async function benchOne({ kind, label, flags }: Variant): Promise<DbFigures> {
       ...(site.url ? { DATABASE_URL: site.url } : {}),
     };
     const loadBefore = loadavg()[0];
-    const cold = await serverPhase("server right after seeding", env, site.port, viewers, site.config.domain, flags);
+    const firstStart = kind === "pglite" ? await firstStartPhase(env, site.port, nodeFlags) : undefined;
+    const cold = await serverPhase("server right after seeding", env, site.port, viewers, site.config.domain, nodeFlags);
 
     database = await open();
     const ctx2: DomainContext = { db: database.db, events: new EventBus(), config: site.config };
@@ -284,8 +337,8 @@ async function benchOne({ kind, label, flags }: Variant): Promise<DbFigures> {
     await database.close();
     database = undefined;
 
-    const analysed = await serverPhase("server after ANALYZE", env, site.port, viewers, site.config.domain, flags);
-    return { label, kind, rawCold, rawAnalysed, cold, analysed, load: [loadBefore, loadavg()[0]] };
+    const analysed = await serverPhase("server after ANALYZE", env, site.port, viewers, site.config.domain, nodeFlags);
+    return { label, kind, nodeFlags, rawCold, rawAnalysed, firstStart, cold, analysed, load: [loadBefore, loadavg()[0]] };
   } finally {
     cleanups.delete(cleanup);
     await cleanup();
@@ -316,7 +369,10 @@ function renderSection(results: DbFigures[], bare: { readyMs: number; rssMb: num
       "and reads home timelines over HTTP (20 statuses a page, sequentially then " +
       `${params.concurrency} at a time). It stops the server (SIGTERM), runs ANALYZE, and does it again. ` +
       "Resident memory is read from /proc: idle is 2 s after the server answered /healthz, peak is the kernel's high-water mark (VmHWM) over the whole life of the process. " +
-      "Start-to-ready is from spawning the process until /healthz answers 200.",
+      "Start-to-ready is from spawning the process until /healthz answers 200. " +
+      "PGlite runs with the start scripts' flags (V8 compilation hints, server/db/pglite-wasm.ts), with V8's default tiering " +
+      "(the same flags without the hints: the baseline they are judged against) and, unless `BENCH_LOW_MEMORY=0`, with `--liftoff-only`. " +
+      "On PGlite the server is first started once on an empty data directory (its very first start, which creates the database).",
   );
   lines.push("");
   lines.push(`- Machine: ${m.cpu} × ${m.cores} cores, ${m.memoryGb} GB memory, ${m.platform}; Node ${process.version}`);
@@ -334,6 +390,13 @@ function renderSection(results: DbFigures[], bare: { readyMs: number; rssMb: num
   lines.push("|---|" + results.map(() => "---:").join("|") + "|");
   const row = (label: string, f: (r: DbFigures) => string) => lines.push(`| ${label} | ${results.map(f).join(" | ")} |`);
   row("1-min load average, start → end", (r) => `${r.load[0].toFixed(1)} → ${r.load[1].toFixed(1)}`);
+  row("Node flags", (r) => `\`${r.nodeFlags.filter((f) => f !== "--import" && !f.includes("start-hooks")).join(" ")}\``);
+  row("very first start, empty data directory: ready (ms); RSS idle / peak (MB)", (r) =>
+    r.firstStart ? `${r.firstStart.readyMs.toFixed(0)}; ${r.firstStart.rssIdleMb.toFixed(0)} / ${r.firstStart.rssPeakMb.toFixed(0)}` : "—",
+  );
+  row("… the process that created the database: time (ms), peak (MB)", (r) =>
+    r.firstStart?.creation ? `${r.firstStart.creation.ms}, ${r.firstStart.creation.peakMb}` : "—",
+  );
   row("start-to-ready, first start on the seeded data (ms)", (r) => r.cold.readyMs.toFixed(0));
   row("start-to-ready, restart after a graceful stop (ms)", (r) => r.analysed.readyMs.toFixed(0));
   row("graceful stop, SIGTERM to exit (ms)", (r) => `${r.cold.stopMs.toFixed(0)} / ${r.analysed.stopMs.toFixed(0)}`);
@@ -366,7 +429,7 @@ function renderSection(results: DbFigures[], bare: { readyMs: number; rssMb: num
   lines.push("");
   lines.push(
     "The cold-statistics goal is read on p50s: the p99 of a first start on freshly seeded data also carries the server's start-up " +
-      "statistics pass (ANALYZE, and VACUUM on PGlite, of the tables that grew) and, on PGlite, V8 optimizing the SQL parser " +
+      "statistics pass (ANALYZE, and VACUUM on PGlite, of the tables that grew) and, on PGlite, V8 optimising PGlite's WebAssembly " +
       "(docs/admin.md, \"Memory\"), both running while the first requests are served.",
   );
   // the run itself keeps the server and the load generator busy (up to 2 cores): the load
@@ -393,7 +456,7 @@ async function main(): Promise<void> {
   log(`bench/footprint: ${JSON.stringify(params)}, databases: ${dbChoice}, Node ${process.version}`);
   const bare = await bareBaseline();
   log(`  baseline, bare Node process: ready in ${bare.readyMs.toFixed(0)} ms, ${bare.rssMb.toFixed(0)} MB resident`);
-  const variants = VARIANTS.filter((v) => (dbChoice === "both" || v.kind === dbChoice) && (v.flags.length === 0 || process.env.BENCH_LOW_MEMORY !== "0"));
+  const variants = VARIANTS.filter((v) => (dbChoice === "both" || v.kind === dbChoice) && (!v.optional || process.env.BENCH_LOW_MEMORY !== "0"));
   const results: DbFigures[] = [];
   for (const variant of variants) results.push(await benchOne(variant));
   const section = renderSection(results, bare);

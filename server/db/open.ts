@@ -9,6 +9,8 @@ import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 import { sql } from "drizzle-orm";
 import type { Config, PgliteSettings } from "../config";
+import { createPgliteInChildProcess, pgliteDataDirectoryExists, type PgliteCreation } from "./pglite-create";
+import { pgliteWasmModule } from "./pglite-wasm";
 import * as schema from "./schema";
 
 export type Schema = typeof schema;
@@ -24,6 +26,10 @@ export interface Database {
   pool: pg.Pool | undefined;
   /** PGlite only: the last stop was not clean, and it replayed its write-ahead log on opening */
   recovered?: boolean;
+  /** PGlite only: the data directory was new, and a child process created the database (pglite-create.ts) */
+  created?: PgliteCreation;
+  /** PGlite only: functions of its WebAssembly kept from V8's optimiser (pglite-wasm.ts), or why none are */
+  compilation?: { liftoffOnly: readonly number[] } | { warning: string };
   /** flushes (PGlite: CHECKPOINT) and closes */
   close(): Promise<void>;
 }
@@ -38,11 +44,13 @@ export interface OpenOptions {
   poolSize?: number;
   /** PGlite's memory settings (config.pglite); the defaults below otherwise */
   pglite?: Partial<PgliteSettings>;
+  /** PGlite on disk: create a new data directory in a child process, so that this one never holds what creation costs */
+  createInChildProcess?: boolean;
 }
 
 /** Where the configuration says the database is: DATABASE_URL, else PGlite in the data dir. */
 export function databaseOptions(config: Config): OpenOptions {
-  return config.databaseUrl ? { url: config.databaseUrl } : { dataDir: `${config.dataDir}/pglite`, pglite: config.pglite };
+  return config.databaseUrl ? { url: config.databaseUrl } : { dataDir: `${config.dataDir}/pglite`, pglite: config.pglite, createInChildProcess: true };
 }
 
 /** What a small commune needs (docs/admin.md, "Memory"): PGlite's own defaults are 128MB / 4MB / 64MB. */
@@ -128,15 +136,22 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   const dir = options.dataDir ?? "memory://";
   if (!dir.startsWith("memory://")) mkdirSync(dir, { recursive: true });
   // loaded only when used: importing PGlite costs ~180 MB of memory a PostgreSQL deployment does not need
-  const [{ PGlite }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
+  const [{ PGlite }, { drizzle: drizzlePglite }, { migrate: migratePglite }, wasm] = await Promise.all([
     import("@electric-sql/pglite"),
     import("drizzle-orm/pglite"),
     import("drizzle-orm/pglite/migrator"),
+    pgliteWasmModule(),
   ]);
+  const startParams = pgliteStartParams(PGlite.defaultStartParams, options.pglite, dir);
+  let created: PgliteCreation | undefined;
+  if (options.createInChildProcess && !dir.startsWith("memory://") && !pgliteDataDirectoryExists(dir)) {
+    created = await createPgliteInChildProcess(dir, startParams);
+  }
   let recovered = false;
   let starting = true;
   const client = await PGlite.create(dir, {
-    startParams: pgliteStartParams(PGlite.defaultStartParams, options.pglite, dir),
+    startParams,
+    ...(wasm.module ? { pgliteWasmModule: wasm.module } : {}),
     onStderr: (line: string) => {
       if (starting && RECOVERY_MESSAGE.test(line)) recovered = true;
       return false;
@@ -150,6 +165,8 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     kind: "pglite",
     pool: undefined,
     recovered,
+    created,
+    ...(wasm.module ? { compilation: { liftoffOnly: wasm.liftoffOnly } } : wasm.warning ? { compilation: { warning: wasm.warning } } : {}),
     close: async () => {
       if (client.closed) return;
       // everything on disk now, so that the next start has nothing to replay
