@@ -128,12 +128,14 @@ export function withCompilationHints(bytes: Uint8Array, liftoffOnly: readonly nu
     hints[declared] = (1 << 4) | (1 << 2);
   }
   const name = new TextEncoder().encode("compilationHints");
-  const payload = [...leb(name.length), ...name, ...leb(layout.declaredFunctions), ...hints];
-  const section = Uint8Array.from([0, ...leb(payload.length), ...payload]);
-  const out = new Uint8Array(bytes.length + section.length);
-  out.set(bytes.subarray(0, layout.afterFunctionSection), 0);
-  out.set(section, layout.afterFunctionSection);
-  out.set(bytes.subarray(layout.afterFunctionSection), layout.afterFunctionSection + section.length);
+  const head = Uint8Array.from([...leb(name.length), ...name, ...leb(layout.declaredFunctions)]);
+  const sectionHead = Uint8Array.from([0, ...leb(head.length + hints.length)]);
+  const out = new Uint8Array(bytes.length + sectionHead.length + head.length + hints.length);
+  let at = 0;
+  for (const part of [bytes.subarray(0, layout.afterFunctionSection), sectionHead, head, hints, bytes.subarray(layout.afterFunctionSection)]) {
+    out.set(part, at);
+    at += part.length;
+  }
   return out;
 }
 
