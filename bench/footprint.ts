@@ -31,6 +31,7 @@ import type { DomainContext } from "../server/domain/context";
 import { homeTimeline } from "../server/domain/timelines";
 import { EventBus } from "../server/events";
 import { runLoad, type LoadRequest, type LoadResult } from "./lib/http-load";
+import { scriptNodeFlags } from "./lib/node-command";
 import { machineInfo, summarize, updateDocSection, type Summary } from "./lib/perf-report";
 import { SMALL_COMMUNE, seedSmallCommune, type Resident } from "./lib/small-commune";
 import { cleanUpOnInterrupt, cleanups, freePort, prepareBenchSite } from "./lib/throwaway";
@@ -63,9 +64,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 /** The server runs with the Node flags of `npm run start:server` (BENCH_NODE_FLAGS replaces them, to compare). */
 function serverNodeFlags(): string[] {
   if (process.env.BENCH_NODE_FLAGS !== undefined) return process.env.BENCH_NODE_FLAGS.split(/\s+/).filter(Boolean);
-  const script: string = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).scripts["start:server"];
-  const words = script.split(/\s+/);
-  return words.slice(words.indexOf("node") + 1, words.indexOf("server/main.ts"));
+  return scriptNodeFlags("start:server");
 }
 const NODE_FLAGS = serverNodeFlags();
 const PAGE_LIMIT = 20;

@@ -11,7 +11,6 @@
 // that list, and both processes' peak memory and timeline time: the baseline and the
 // hinted run side by side. Figures go to docs/performance.md unless BENCH_DOCS=0.
 import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -20,7 +19,8 @@ import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import { pgliteStartParams } from "../server/db/open";
 import { createPgliteInChildProcess } from "../server/db/pglite-create";
-import { HINT_FLAGS, LIFTOFF_FUNCTIONS, pgliteWasmPath } from "../server/db/pglite-wasm";
+import { HINT_FLAGS, LIFTOFF_FUNCTIONS, pgliteWasmPath, wasmSha256 } from "../server/db/pglite-wasm";
+import { scriptNodeFlags } from "./lib/node-command";
 import { machineInfo, updateDocSection } from "./lib/perf-report";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -28,9 +28,7 @@ const ZONE_LIMIT = 100 * 1024 * 1024;
 const HEADING = "## PGlite's WebAssembly: what V8 may optimise (bench/pglite-compile.ts)";
 const started = performance.now();
 /** the WebAssembly flags of `npm run start:server` */
-const START_WASM_FLAGS = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts["start:server"]!
-  .split(/\s+/)
-  .filter((w) => w.startsWith("--") && w.includes("wasm"));
+const START_WASM_FLAGS = scriptNodeFlags("start:server").filter((w) => w.startsWith("--") && w.includes("wasm"));
 if (!HINT_FLAGS.every((f) => START_WASM_FLAGS.includes(f))) throw new Error(`npm run start:server lacks ${HINT_FLAGS.join(" ")}`);
 
 function log(message: string): void {
@@ -79,7 +77,7 @@ async function runWorkload(label: string, flags: string[]): Promise<Run> {
 
 async function main(): Promise<void> {
   const wasmPath = pgliteWasmPath();
-  const hash = createHash("sha256").update(readFileSync(wasmPath)).digest("hex");
+  const hash = wasmSha256(readFileSync(wasmPath));
   const pgliteVersion = (JSON.parse(readFileSync(join(dirname(wasmPath), "..", "package.json"), "utf8")) as { version: string }).version;
   log(`bench/pglite-compile: @electric-sql/pglite ${pgliteVersion}, pglite.wasm sha256 ${hash}, Node ${process.version}`);
   const loadBefore = loadavg()[0];

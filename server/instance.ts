@@ -63,7 +63,7 @@ export async function buildServices(config: Config, options: InstanceOptions = {
   if (database.created) {
     logger.info({ ms: Math.round(database.created.ms), peakMb: database.created.peakMb }, "created the embedded database in a separate process");
   }
-  if (database.compilation && "warning" in database.compilation) logger.warn(database.compilation.warning);
+  if (database.compilationWarning) logger.warn(database.compilationWarning);
   if (database.recovered) logger.warn("the embedded database was not stopped cleanly last time: it replayed its write-ahead log");
   const events = new EventBus((err, event) => logger.error({ err, event }, "event subscriber failed"));
   events.acknowledge = (journalId) => acknowledgeEvent(database.db, journalId);

@@ -28,8 +28,8 @@ export interface Database {
   recovered?: boolean;
   /** PGlite only: the data directory was new, and a child process created the database (pglite-create.ts) */
   created?: PgliteCreation;
-  /** PGlite only: functions of its WebAssembly kept from V8's optimiser (pglite-wasm.ts), or why none are */
-  compilation?: { liftoffOnly: readonly number[] } | { warning: string };
+  /** PGlite only: why its WebAssembly got no compilation hints although the process runs under their flags (pglite-wasm.ts) */
+  compilationWarning?: string;
   /** flushes (PGlite: CHECKPOINT) and closes */
   close(): Promise<void>;
 }
@@ -166,7 +166,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     pool: undefined,
     recovered,
     created,
-    ...(wasm.module ? { compilation: { liftoffOnly: wasm.liftoffOnly } } : wasm.warning ? { compilation: { warning: wasm.warning } } : {}),
+    compilationWarning: wasm.module ? undefined : wasm.warning,
     close: async () => {
       if (client.closed) return;
       // everything on disk now, so that the next start has nothing to replay

@@ -139,6 +139,11 @@ export function withCompilationHints(bytes: Uint8Array, liftoffOnly: readonly nu
   return out;
 }
 
+/** The name of a build in LIFTOFF_FUNCTIONS. */
+export function wasmSha256(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
 export function pgliteWasmPath(): string {
   const require = createRequire(import.meta.url);
   return join(dirname(require.resolve("@electric-sql/pglite")), "pglite.wasm");
@@ -156,7 +161,7 @@ export type PgliteWasm =
 export async function pgliteWasmModule(execArgv: readonly string[] = process.execArgv, path = pgliteWasmPath()): Promise<PgliteWasm> {
   if (!hintFlagsSet(execArgv)) return { module: undefined, warning: undefined };
   const bytes = new Uint8Array(await readFile(path));
-  const hash = createHash("sha256").update(bytes).digest("hex");
+  const hash = wasmSha256(bytes);
   const liftoffOnly = LIFTOFF_FUNCTIONS[hash];
   if (!liftoffOnly) {
     return {

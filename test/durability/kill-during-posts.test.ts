@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPostgresDatabase, testDbKind } from "../helpers/db";
 import { sleep } from "../helpers/wait";
-import { scriptNodeArgs } from "../helpers/node-command";
+import { scriptNodeArgs } from "../../bench/lib/node-command";
 
 const SECRET = "durability-secret-durability-secret-0123";
 const PASSWORD = "correct horse battery staple";

@@ -15,7 +15,7 @@ import { createPostgresDatabase, testDbKind } from "../helpers/db";
 import { startInstance, type TestInstance } from "../helpers/instance";
 import { createResident } from "../helpers/factories";
 import { sleep } from "../helpers/wait";
-import { scriptNodeArgs } from "../helpers/node-command";
+import { scriptNodeArgs } from "../../bench/lib/node-command";
 
 const SECRET = "test-secret-test-secret-test-secret-0123456789";
 

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../server/db/open";
 import { rowsOf } from "../../server/db/rows";
 import { sleep } from "../helpers/wait";
-import { scriptNodeArgs } from "../helpers/node-command";
+import { scriptNodeArgs } from "../../bench/lib/node-command";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const dataDir = mkdtempSync(join(tmpdir(), "parvis-shutdown-"));

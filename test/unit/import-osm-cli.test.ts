@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../server/config";
 import { buildServices } from "../../server/instance";
 import { rowsOf } from "../../server/db/rows";
-import { scriptNodeArgs } from "../helpers/node-command";
+import { scriptNodeArgs } from "../../bench/lib/node-command";
 
 const dataDir = mkdtempSync(join(tmpdir(), "parvis-cli-osm-"));
 const env = {

@@ -9,7 +9,7 @@ import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { HINT_FLAGS, LIFTOFF_FUNCTIONS, hintFlagsSet, pgliteWasmModule, pgliteWasmPath, wasmLayout, withCompilationHints } from "../../server/db/pglite-wasm";
 import { testDbKind } from "../helpers/db";
-import { scriptNodeArgs } from "../helpers/node-command";
+import { scriptNodeArgs } from "../../bench/lib/node-command";
 
 /** (import "m" "f" (func)) (import "m" "mem" (memory 1)) and two declared functions */
 const TINY = Uint8Array.from([

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../server/config";
 import { buildServices } from "../../server/instance";
 import { setDomainPolicyLogged } from "../../server/domain/moderation";
-import { scriptNodeArgs } from "../helpers/node-command";
+import { scriptNodeArgs } from "../../bench/lib/node-command";
 
 const dataDir = mkdtempSync(join(tmpdir(), "parvis-cli-modlog-"));
 const env = {
