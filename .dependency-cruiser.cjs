@@ -170,9 +170,10 @@ module.exports = {
       name: "product-uses-no-test-package",
       comment:
         "Test and build tools are devDependencies; the server must start with production " +
-        "dependencies only. Type-only imports (@types/*) are fine.",
+        "dependencies only. Type-only imports (@types/*) are fine. The two build scripts use " +
+        "vite and esbuild only when a build is needed (`npm start` with changed sources).",
       severity: "error",
-      from: { path: "^(server|federation)/", pathNot: "^server/cli/build-client\\.ts$" },
+      from: { path: "^(server|federation)/", pathNot: "^server/cli/build-(client|server)\\.ts$" },
       to: { dependencyTypes: ["npm-dev"], dependencyTypesNot: ["type-only"] },
     },
     {

@@ -7,9 +7,11 @@ ENV \
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN npm run build:client && mkdir -p /data && chown -R node:node /data
+# the web client and the server bundle (dist/client, dist/server): what `npm start` would build at its first start
+RUN npm run build && mkdir -p /data && chown -R node:node /data
 USER node
 VOLUME ["/data"]
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s CMD node -e "fetch('http://127.0.0.1:3000/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node_modules/.bin/node", "--max-semi-space-size=8", "--import", "tsx", "server/main.ts"]
+# the command of `npm run start:server` (test/unit/server-bundle.test.ts checks that they agree)
+CMD ["node_modules/.bin/node", "--max-semi-space-size=8", "--experimental-wasm-compilation-hints", "--no-wasm-dynamic-tiering", "--wasm-num-compilation-tasks=1", "--import", "./server/start-hooks.mjs", "dist/server/main.mjs"]

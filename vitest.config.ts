@@ -54,6 +54,7 @@ const projects = [
 
 export default defineConfig({
   test: {
+    globalSetup: ["test/helpers/server-bundle-setup.ts"],
     projects,
     pool: "forks",
     maxWorkers: 2,

@@ -31,7 +31,8 @@ import type { DomainContext } from "../server/domain/context";
 import { homeTimeline } from "../server/domain/timelines";
 import { EventBus } from "../server/events";
 import { runLoad, type LoadRequest, type LoadResult } from "./lib/http-load";
-import { scriptNodeFlags } from "./lib/node-command";
+import { scriptNodeArgs, scriptNodeFlags } from "./lib/node-command";
+import { ensureServerBuilt } from "../server/cli/build-server";
 import { machineInfo, summarize, updateDocSection, type Summary } from "./lib/perf-report";
 import { SMALL_COMMUNE, seedSmallCommune, type Resident } from "./lib/small-commune";
 import { cleanUpOnInterrupt, cleanups, freePort, prepareBenchSite } from "./lib/throwaway";
@@ -67,6 +68,8 @@ function serverNodeFlags(): string[] {
   return scriptNodeFlags("start:server");
 }
 const NODE_FLAGS = serverNodeFlags();
+/** the server's bundle (dist/server/main.mjs), which `npm run start:server` runs */
+const BUNDLE_ENTRY = scriptNodeArgs("start:server").at(-1)!;
 const PAGE_LIMIT = 20;
 
 const started = performance.now();
@@ -171,6 +174,8 @@ interface Variant {
   kind: "postgres" | "pglite";
   label: string;
   nodeFlags: string[];
+  /** what Node runs: the server's bundle, as `npm start` does, or its sources */
+  entry: string;
   /** left out by BENCH_LOW_MEMORY=0 */
   optional?: boolean;
 }
@@ -178,16 +183,18 @@ interface Variant {
 // V8's default tiering: the start scripts' flags without the WebAssembly ones (the hints and the single compile thread)
 const withoutHints = NODE_FLAGS.filter((f) => !(HINT_FLAGS as readonly string[]).includes(f) && !f.startsWith("--wasm-"));
 const VARIANTS: Variant[] = [
-  { kind: "pglite", label: "PGlite", nodeFlags: NODE_FLAGS },
-  { kind: "pglite", label: "PGlite, V8's default tiering", nodeFlags: withoutHints },
-  { kind: "pglite", label: "PGlite, `--liftoff-only`", nodeFlags: ["--liftoff-only", ...withoutHints], optional: true },
-  { kind: "postgres", label: "PostgreSQL", nodeFlags: NODE_FLAGS },
+  { kind: "pglite", label: "PGlite", nodeFlags: NODE_FLAGS, entry: BUNDLE_ENTRY },
+  { kind: "pglite", label: "PGlite, from the sources", nodeFlags: NODE_FLAGS, entry: "server/main.ts" },
+  { kind: "pglite", label: "PGlite, V8's default tiering", nodeFlags: withoutHints, entry: BUNDLE_ENTRY },
+  { kind: "pglite", label: "PGlite, `--liftoff-only`", nodeFlags: ["--liftoff-only", ...withoutHints], entry: BUNDLE_ENTRY, optional: true },
+  { kind: "postgres", label: "PostgreSQL", nodeFlags: NODE_FLAGS, entry: BUNDLE_ENTRY },
 ];
 
 interface DbFigures {
   label: string;
   kind: "postgres" | "pglite";
   nodeFlags: string[];
+  entry: string;
   rawCold: Summary;
   firstStart: FirstStart | undefined;
   rawAnalysed: Summary;
@@ -213,8 +220,8 @@ async function rawTimelines(ctx: DomainContext, viewers: Resident[]): Promise<Su
 }
 
 /** Starts the server on the seeded database, reads home timelines, stops it; memory sampled throughout. */
-async function serverPhase(label: string, env: Record<string, string>, port: number, viewers: Resident[], domain: string, nodeFlags: string[]): Promise<Phase> {
-  const server = await spawnUntilReady(["server/main.ts"], env, port, nodeFlags);
+async function serverPhase(label: string, env: Record<string, string>, port: number, viewers: Resident[], domain: string, nodeFlags: string[], entry: string): Promise<Phase> {
+  const server = await spawnUntilReady([entry], env, port, nodeFlags);
   const pid = server.child.pid!;
   try {
     await new Promise((r) => setTimeout(r, 2000));
@@ -262,10 +269,10 @@ interface FirstStart {
 }
 
 /** PGlite: the server's very first start, on an empty data directory. */
-async function firstStartPhase(env: Record<string, string>, port: number, nodeFlags: string[]): Promise<FirstStart> {
+async function firstStartPhase(env: Record<string, string>, port: number, nodeFlags: string[], entry: string): Promise<FirstStart> {
   const dataDir = mkdtempSync(join(tmpdir(), "parvis-footprint-empty-"));
   try {
-    const server = await spawnUntilReady(["server/main.ts"], { ...env, PARVIS_DATA_DIR: dataDir, LOG_LEVEL: "info" }, port, nodeFlags, true);
+    const server = await spawnUntilReady([entry], { ...env, PARVIS_DATA_DIR: dataDir, LOG_LEVEL: "info" }, port, nodeFlags, true);
     await new Promise((r) => setTimeout(r, 2000));
     const { rssMb: rssIdleMb, hwmMb: rssPeakMb } = procStatus(server.child.pid!);
     await server.stop();
@@ -285,7 +292,7 @@ async function firstStartPhase(env: Record<string, string>, port: number, nodeFl
   }
 }
 
-async function benchOne({ kind, label, nodeFlags }: Variant): Promise<DbFigures> {
+async function benchOne({ kind, label, nodeFlags, entry }: Variant): Promise<DbFigures> {
   log(`── ${label} ──`);
   const site = await prepareBenchSite(kind, { adminUrl, dirPrefix: "parvis-footprint-", log });
   let database: Database | undefined;
@@ -323,8 +330,8 @@ async function benchOne({ kind, label, nodeFlags }: Variant): Promise<DbFigures>
       ...(site.url ? { DATABASE_URL: site.url } : {}),
     };
     const loadBefore = loadavg()[0];
-    const firstStart = kind === "pglite" ? await firstStartPhase(env, site.port, nodeFlags) : undefined;
-    const cold = await serverPhase("server right after seeding", env, site.port, viewers, site.config.domain, nodeFlags);
+    const firstStart = kind === "pglite" ? await firstStartPhase(env, site.port, nodeFlags, entry) : undefined;
+    const cold = await serverPhase("server right after seeding", env, site.port, viewers, site.config.domain, nodeFlags, entry);
 
     database = await open();
     const ctx2: DomainContext = { db: database.db, events: new EventBus(), config: site.config };
@@ -336,8 +343,8 @@ async function benchOne({ kind, label, nodeFlags }: Variant): Promise<DbFigures>
     await database.close();
     database = undefined;
 
-    const analysed = await serverPhase("server after ANALYZE", env, site.port, viewers, site.config.domain, nodeFlags);
-    return { label, kind, nodeFlags, rawCold, rawAnalysed, firstStart, cold, analysed, load: [loadBefore, loadavg()[0]] };
+    const analysed = await serverPhase("server after ANALYZE", env, site.port, viewers, site.config.domain, nodeFlags, entry);
+    return { label, kind, nodeFlags, entry, rawCold, rawAnalysed, firstStart, cold, analysed, load: [loadBefore, loadavg()[0]] };
   } finally {
     cleanups.delete(cleanup);
     await cleanup();
@@ -364,12 +371,13 @@ function renderSection(results: DbFigures[], bare: { readyMs: number; rssMb: num
   lines.push("");
   lines.push(
     "`npm run bench:footprint` seeds each database (residents through `registerAccount`, follows and posts by bulk SQL, no ANALYZE), " +
-      "then starts the server as `npm run start:server` does, in its own process, on that existing data directory or database, " +
+      "then starts the server as `npm run start:server` does (its bundle, dist/server, with the start scripts' Node flags), in its own process, on that existing data directory or database, " +
       "and reads home timelines over HTTP (20 statuses a page, sequentially then " +
       `${params.concurrency} at a time). It stops the server (SIGTERM), runs ANALYZE, and does it again. ` +
       "Resident memory is read from /proc: idle is 2 s after the server answered /healthz, peak is the kernel's high-water mark (VmHWM) over the whole life of the process. " +
       "Start-to-ready is from spawning the process until /healthz answers 200. " +
-      "PGlite runs with the start scripts' flags (V8 compilation hints, server/db/pglite-wasm.ts), with V8's default tiering " +
+      "PGlite runs from the bundle with the start scripts' flags (V8 compilation hints, server/db/pglite-wasm.ts); from the sources (`server/main.ts`, " +
+      "Node stripping the types of each module: how the server started before the bundle, its baseline); with V8's default tiering " +
       "(the same flags without the hints: the baseline they are judged against) and, unless `BENCH_LOW_MEMORY=0`, with `--liftoff-only`. " +
       "On PGlite the server is first started once on an empty data directory (its very first start, which creates the database).",
   );
@@ -389,6 +397,7 @@ function renderSection(results: DbFigures[], bare: { readyMs: number; rssMb: num
   lines.push("|---|" + results.map(() => "---:").join("|") + "|");
   const row = (label: string, f: (r: DbFigures) => string) => lines.push(`| ${label} | ${results.map(f).join(" | ")} |`);
   row("1-min load average, start → end", (r) => `${r.load[0].toFixed(1)} → ${r.load[1].toFixed(1)}`);
+  row("server run from", (r) => `\`${r.entry}\``);
   row("Node flags", (r) => `\`${r.nodeFlags.filter((f) => f !== "--import" && !f.includes("start-hooks")).join(" ")}\``);
   row("very first start, empty data directory: ready (ms); RSS idle / peak (MB)", (r) =>
     r.firstStart ? `${r.firstStart.readyMs.toFixed(0)}; ${r.firstStart.rssIdleMb.toFixed(0)} / ${r.firstStart.rssPeakMb.toFixed(0)}` : "—",
@@ -453,6 +462,7 @@ function renderSection(results: DbFigures[], bare: { readyMs: number; rssMb: num
 async function main(): Promise<void> {
   cleanUpOnInterrupt(log);
   log(`bench/footprint: ${JSON.stringify(params)}, databases: ${dbChoice}, Node ${process.version}`);
+  log(`  the server's bundle: ${(await ensureServerBuilt()) === "built" ? "built" : "up to date"}`);
   const bare = await bareBaseline();
   log(`  baseline, bare Node process: ready in ${bare.readyMs.toFixed(0)} ms, ${bare.rssMb.toFixed(0)} MB resident`);
   const variants = VARIANTS.filter((v) => (dbChoice === "both" || v.kind === dbChoice) && (!v.optional || process.env.BENCH_LOW_MEMORY !== "0"));

@@ -33,7 +33,7 @@ import { groupRoutes } from "./group-dispatchers";
 import { DbKvStore } from "./kv-store";
 import { remoteTombstones } from "./tombstones";
 import { DbMessageQueue, type DbMessageQueueOptions } from "./message-queue";
-import { SOFTWARE_VERSION } from "./nodeinfo";
+import { PARVIS_VERSION } from "../server/version";
 import { hostPolicy, isDomainAllowed } from "./policy";
 import { createSafeFetch, type SafeFetch, type SafeFetchConfig } from "./safe-fetch";
 import { remoteMediaFetcher } from "./media-fetch";
@@ -104,7 +104,7 @@ export function createParvisFederation(services: Services, options: ParvisFedera
   const safeFetch = createSafeFetch({
     allowPrivateAddress: config.allowPrivateAddress,
     isHostAllowed,
-    userAgent: `Parvis/${SOFTWARE_VERSION} (+${config.origin}/)`,
+    userAgent: `Parvis/${PARVIS_VERSION} (+${config.origin}/)`,
     ...options.fetch,
   });
   // remote images, avatars and headers are served from our origin (server/domain/media/remote-cache.ts)

@@ -1,17 +1,13 @@
 // NodeInfo 2.1: what other servers and directories learn about this instance.
-import { readFileSync } from "node:fs";
 import type { NodeInfo } from "@fedify/fedify";
 import { and, count, eq, gte, isNull, or, sql } from "drizzle-orm";
 import type { Services } from "../server/services";
 import { accessTokens, accounts, statuses, users } from "../server/db/schema";
 import { getSettings } from "../server/domain/instance";
+import { PARVIS_VERSION } from "../server/version";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export const SOFTWARE_VERSION: string = (() => {
-  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
-  return pkg.version;
-})();
 
 export async function buildNodeInfo(services: Services): Promise<NodeInfo> {
   const db = services.db;
@@ -29,7 +25,7 @@ export async function buildNodeInfo(services: Services): Promise<NodeInfo> {
   ]);
   const { commune } = services.config;
   return {
-    software: { name: "parvis", version: SOFTWARE_VERSION },
+    software: { name: "parvis", version: PARVIS_VERSION },
     protocols: ["activitypub"],
     openRegistrations: settings.registrationMode !== "closed",
     usage: { users: { total, activeMonth, activeHalfyear }, localPosts, localComments: 0 },

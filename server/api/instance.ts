@@ -9,10 +9,9 @@ import { NotFound } from "../errors";
 import type { Services } from "../services";
 import { serializeAccount } from "../entities/account";
 import { MAX_MEDIA } from "../domain/statuses";
-import packageJson from "../../package.json" with { type: "json" };
+import { PARVIS_VERSION } from "../version";
 import { loadAccountView } from "../domain/accounts";
 
-export const PARVIS_VERSION = packageJson.version;
 /** Mastodon API version we follow, for clients that check it. */
 const COMPATIBLE_API_VERSION = "4.3.0";
 

@@ -6,7 +6,7 @@ import { Router } from "express";
 import { createTileProxy, mapConfig, parseTileCoordinates } from "../domain/map";
 import { NotFound } from "../errors";
 import type { Services } from "../services";
-import { PARVIS_VERSION } from "./instance";
+import { PARVIS_VERSION } from "../version";
 
 export function mapRouter(services: Services): Router {
   const router = Router();

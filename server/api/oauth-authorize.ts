@@ -17,6 +17,7 @@ import { DomainError, TooManyRequests } from "../errors";
 import { contentSecurityPolicyWithFormAction } from "../csp";
 import { pickLocale, translate, type Locale, type MessageKey } from "../i18n";
 import type { Services } from "../services";
+import { paths } from "../paths";
 
 const OOB = "urn:ietf:wg:oauth:2.0:oob";
 
@@ -160,7 +161,7 @@ export function oauthAuthorizeRouter(services: Services): Router {
 
   router.get("/oauth/authorize.css", (_req, res) => {
     res.setHeader("Cache-Control", "public, max-age=3600");
-    res.sendFile("oauth.css", { root: new URL("../static/", import.meta.url).pathname });
+    res.sendFile("oauth.css", { root: paths.serverStatic });
   });
 
   router.use("/oauth/authorize", (_req, res, next) => {

@@ -2,7 +2,7 @@
 import { Router } from "express";
 import express from "express";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { paths } from "../paths";
 import type { Services } from "../services";
 import { accountsRouter } from "./accounts";
 import { collectionsRouter } from "./collections";
@@ -41,7 +41,7 @@ import { mapRouter } from "./map";
 import { notificationsReadUpTo } from "../domain/timelines";
 import { enforceScopes } from "../auth/scopes";
 
-const staticDir = join(dirname(fileURLToPath(import.meta.url)), "..", "static");
+const staticDir = paths.serverStatic;
 
 export function apiRouter(services: Services): Router {
   const router = Router();

@@ -3,11 +3,12 @@
 // Vite configuration included) but tests, plus package-lock.json and tsconfig.json;
 // their content hash is kept in dist/client/.build-stamp after each build. Content,
 // not modification times: a fresh checkout or a copy touches every file.
-import { createHash } from "node:crypto";
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, relative, sep } from "node:path";
+import { join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { projectRoot } from "../paths";
+import { hashFiles } from "./source-hash";
 
 export const STAMP_FILE = ".build-stamp";
 
@@ -26,11 +27,10 @@ function listFiles(dir: string): string[] {
 /** The hash of what the built client depends on, under `root` (the repository). */
 export function clientSourcesHash(root: string): string {
   const files = [...listFiles(join(root, "client")), join(root, "package-lock.json"), join(root, "tsconfig.json")].filter((f) => existsSync(f));
-  const hash = createHash("sha256");
-  for (const file of files.map((f) => relative(root, f).split(sep).join("/")).sort()) {
-    hash.update(file).update("\0").update(readFileSync(join(root, file))).update("\0");
-  }
-  return hash.digest("hex");
+  return hashFiles(
+    root,
+    files.map((f) => relative(root, f).split(sep).join("/")),
+  );
 }
 
 export function distDir(root: string): string {
@@ -58,14 +58,15 @@ export function ensureClientBuilt(root: string, build: () => void): "current" | 
   return "built";
 }
 
-function viteBuild(root: string): void {
+/** Runs vite's production build of the client (what `npm run build:client` does). */
+export function viteBuild(root: string): void {
   const vite = join(root, "node_modules", "vite", "bin", "vite.js");
   const result = spawnSync(process.execPath, [vite, "build", "--config", "client/vite.config.ts"], { cwd: root, stdio: "inherit" });
   if (result.status !== 0) throw new Error(`vite build failed (exit code ${result.status})`);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+  const root = projectRoot;
   try {
     const outcome = ensureClientBuilt(root, () => viteBuild(root));
     console.log(outcome === "current" ? "web client: up to date, not rebuilt" : "web client: built");

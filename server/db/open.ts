@@ -2,7 +2,7 @@
 // server through a node-postgres pool (DATABASE_URL). Same schema, same queries.
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { paths } from "../paths";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
@@ -34,7 +34,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), "migrations");
+export const migrationsFolder = paths.migrations;
 
 export interface OpenOptions {
   /** postgres:// URL; absent = PGlite */

@@ -9,9 +9,9 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { fileURLToPath } from "node:url";
+import { paths } from "../paths";
 
-const CHILD_SCRIPT = fileURLToPath(new URL("./pglite-create-child.ts", import.meta.url));
+const CHILD_SCRIPT = paths.pgliteCreateChild;
 
 /** Whether `dir` already holds a PostgreSQL data directory. */
 export function pgliteDataDirectoryExists(dir: string): boolean {

@@ -5,13 +5,13 @@
 // still works.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPostgresDatabase, testDbKind } from "../helpers/db";
 import { sleep } from "../helpers/wait";
 import { scriptNodeArgs } from "../../bench/lib/node-command";
+import { freePort } from "../../bench/lib/ports";
 
 const SECRET = "durability-secret-durability-secret-0123";
 const PASSWORD = "correct horse battery staple";
@@ -21,16 +21,6 @@ const POSTS_PER_CYCLE = 62;
 /** concurrent posting clients: several requests are in flight when the process dies */
 const CLIENTS = 4;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 let dataDir: string;
 let port: number;

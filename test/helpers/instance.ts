@@ -9,6 +9,7 @@ import { createInstance, type Instance, type ModuleFactory } from "../../server/
 import { createLogger } from "../../server/logger";
 import type { Database } from "../../server/db/open";
 import { openTestDatabase, resetDatabase } from "./db";
+import { freePort } from "../../bench/lib/ports";
 
 export interface TestInstance {
   instance: Instance;
@@ -104,14 +105,3 @@ export async function startInstance(options: StartOptions = {}): Promise<TestIns
   };
 }
 
-async function freePort(): Promise<number> {
-  const { createServer } = await import("node:net");
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as import("node:net").AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}

@@ -2,7 +2,6 @@
 // a browser connected to process B receives a post created through process A.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,18 +15,10 @@ import { startInstance, type TestInstance } from "../helpers/instance";
 import { createResident } from "../helpers/factories";
 import { sleep } from "../helpers/wait";
 import { scriptNodeArgs } from "../../bench/lib/node-command";
+import { freePort } from "../../bench/lib/ports";
 
 const SECRET = "test-secret-test-secret-test-secret-0123456789";
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 describe.runIf(testDbKind() === "postgres")("several processes", () => {
   let created: Awaited<ReturnType<typeof createPostgresDatabase>>;

@@ -12,23 +12,13 @@ import { openDatabase } from "../../server/db/open";
 import { rowsOf } from "../../server/db/rows";
 import { sleep } from "../helpers/wait";
 import { scriptNodeArgs } from "../../bench/lib/node-command";
+import { freePort } from "../../bench/lib/ports";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const dataDir = mkdtempSync(join(tmpdir(), "parvis-shutdown-"));
 
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-async function freePort(): Promise<number> {
-  const { createServer } = await import("node:net");
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as import("node:net").AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts server/main.ts on the PGlite data dir, waits for /healthz, registers an app, then stops it with `signal`. */
 async function runServer(signal: "SIGTERM" | "SIGKILL"): Promise<number | null> {

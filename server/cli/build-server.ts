@@ -1,0 +1,121 @@
+// The server's production build (docs/adr/0027): esbuild bundles server/main.ts
+// and everything it imports into dist/server, minified, in a few files (the main
+// one and the chunks loaded by its dynamic imports). Node then loads a handful of
+// modules instead of some 1,500, with nothing to resolve or strip of its types.
+//
+// `npm start` (server/start.ts) rebuilds it only when what it was made from
+// changed: the build records its inputs (our files, from esbuild's metafile) and
+// their content hash in dist/server/.build-stamp; package-lock.json stands for the
+// installed packages, and this file for the build's options.
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Metafile } from "esbuild";
+import { paths, projectRoot } from "../paths";
+import { hashFiles } from "./source-hash";
+
+export const SERVER_ENTRY = "server/main.ts";
+/** the bundle's entry, in dist/server */
+export const SERVER_BUNDLE = "main.mjs";
+export const STAMP_FILE = ".build-stamp";
+
+/**
+ * Packages left out of the bundle and loaded by Node from node_modules: PGlite
+ * reads its WebAssembly and data files next to its own modules, sharp and argon2
+ * load native binaries.
+ */
+export const EXTERNAL_PACKAGES = ["@electric-sql/pglite", "sharp", "@node-rs/argon2"] as const;
+
+/** Files whose change always calls for a new build, whatever the bundle's inputs. */
+const ALWAYS_INPUTS = ["package-lock.json", "server/cli/build-server.ts"];
+
+interface Stamp {
+  hash: string;
+  inputs: string[];
+}
+
+function outDir(root: string): string {
+  return root === projectRoot ? paths.serverDist : join(root, "dist", "server");
+}
+
+function readStamp(root: string): Stamp | undefined {
+  try {
+    const stamp = JSON.parse(readFileSync(join(outDir(root), STAMP_FILE), "utf8")) as Partial<Stamp>;
+    if (typeof stamp.hash !== "string" || !Array.isArray(stamp.inputs) || !stamp.inputs.every((i) => typeof i === "string")) return undefined;
+    return { hash: stamp.hash, inputs: stamp.inputs };
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when dist/server holds a build of exactly the current sources. */
+export function serverBuildIsCurrent(root: string = projectRoot): boolean {
+  const stamp = readStamp(root);
+  if (!stamp || !existsSync(join(outDir(root), SERVER_BUNDLE))) return false;
+  if (!stamp.inputs.every((file) => existsSync(join(root, file)))) return false;
+  return hashFiles(root, stamp.inputs) === stamp.hash;
+}
+
+/** Bundles the server into dist/server (replacing the previous build whole) and stamps it. */
+export async function buildServer(root: string = projectRoot): Promise<void> {
+  const esbuild = await import("esbuild");
+  const target = outDir(root);
+  const staging = `${target}.new-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  let metafile: Metafile;
+  try {
+    ({ metafile } = await esbuild.build({
+      absWorkingDir: root,
+      entryPoints: [join(root, SERVER_ENTRY)],
+      outdir: staging,
+      bundle: true,
+      splitting: true,
+      platform: "node",
+      format: "esm",
+      target: "node24",
+      outExtension: { ".js": ".mjs" },
+      chunkNames: "chunks/[name]-[hash]",
+      minify: true,
+      // class and function names stay as written: error names, stack traces, and code that reads them
+      keepNames: true,
+      sourcemap: "linked",
+      external: [...EXTERNAL_PACKAGES],
+      // bundled CommonJS packages call require() for Node's built-in modules
+      banner: { js: 'import { createRequire as __parvisCreateRequire } from "node:module"; const require = __parvisCreateRequire(import.meta.url);' },
+      metafile: true,
+      logLevel: "warning",
+    }));
+  } catch (err) {
+    rmSync(staging, { recursive: true, force: true });
+    throw err;
+  }
+  const inputs = Object.keys(metafile.inputs)
+    .map((file) => relative(root, join(root, file)).split(sep).join("/"))
+    .filter((file) => !file.startsWith("node_modules/") && !file.startsWith("../"))
+    .concat(ALWAYS_INPUTS.filter((file) => existsSync(join(root, file))));
+  const stamp: Stamp = { hash: hashFiles(root, inputs), inputs: [...new Set(inputs)].sort() };
+  writeFileSync(join(staging, STAMP_FILE), JSON.stringify(stamp) + "\n");
+  // the new build replaces the old one in two renames, never half-written under its name
+  const previous = `${target}.old-${process.pid}`;
+  if (existsSync(target)) renameSync(target, previous);
+  renameSync(staging, target);
+  rmSync(previous, { recursive: true, force: true });
+}
+
+/** Builds the server unless its last build is current. */
+export async function ensureServerBuilt(root: string = projectRoot): Promise<"current" | "built"> {
+  if (serverBuildIsCurrent(root)) return "current";
+  await buildServer(root);
+  return "built";
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  try {
+    await buildServer();
+    console.log("server: built");
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(1);
+  }
+}
