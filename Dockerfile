@@ -14,4 +14,4 @@ VOLUME ["/data"]
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s CMD node -e "fetch('http://127.0.0.1:3000/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # the command of `npm run start:server` (test/unit/server-bundle.test.ts checks that they agree)
-CMD ["node_modules/.bin/node", "--max-semi-space-size=8", "--experimental-wasm-compilation-hints", "--no-wasm-dynamic-tiering", "--wasm-num-compilation-tasks=1", "--import", "./server/start-hooks.mjs", "dist/server/main.mjs"]
+CMD ["node_modules/.bin/node", "--max-semi-space-size=4", "--experimental-wasm-compilation-hints", "--no-wasm-dynamic-tiering", "--wasm-num-compilation-tasks=1", "--import", "./server/start-hooks.mjs", "dist/server/main.mjs"]

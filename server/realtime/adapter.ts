@@ -2,6 +2,9 @@
 // (LISTEN/NOTIFY on the instance's database) or the Redis adapter.
 // Each is loaded only when configured: the Redis client alone costs about 200 ms of
 // start-up and 30 MB of memory a single-process instance has no use for.
+// The three packages are CommonJS: their exports are taken from the import's default,
+// which is module.exports both under Node and in the server's bundle (where esbuild's
+// chunk for a CommonJS module has no named exports).
 import type { createAdapter as createPostgresAdapter } from "@socket.io/postgres-adapter";
 import type { createAdapter as createRedisAdapter } from "@socket.io/redis-adapter";
 import type { Services } from "../services";
@@ -15,7 +18,7 @@ export async function createAdapter(services: Services): Promise<AdapterHandle |
   const { config, database, logger } = services;
   if (config.realtimeAdapter === "postgres") {
     if (!database.pool) throw new Error("PARVIS_REALTIME_ADAPTER=postgres needs DATABASE_URL (a PostgreSQL server)");
-    const { createAdapter: createPostgresAdapter } = await import("@socket.io/postgres-adapter");
+    const { createAdapter: createPostgresAdapter } = (await import("@socket.io/postgres-adapter")).default;
     const factory = createPostgresAdapter(database.pool, {
       errorHandler: (err) => logger.warn({ err }, "realtime adapter error"),
       heartbeatInterval: 2000,
@@ -24,7 +27,9 @@ export async function createAdapter(services: Services): Promise<AdapterHandle |
     return { factory, close: async () => {} };
   }
   if (config.realtimeAdapter === "redis") {
-    const [{ createAdapter: createRedisAdapter }, { createClient }] = await Promise.all([import("@socket.io/redis-adapter"), import("redis")]);
+    const [redisAdapter, redis] = await Promise.all([import("@socket.io/redis-adapter"), import("redis")]);
+    const { createAdapter: createRedisAdapter } = redisAdapter.default;
+    const { createClient } = redis.default;
     const pub = createClient({ url: config.redisUrl });
     const sub = pub.duplicate();
     pub.on("error", (err) => logger.warn({ err }, "redis publisher error"));

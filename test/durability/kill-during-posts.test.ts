@@ -1,4 +1,4 @@
-// What a crash must not take away: the real server (node server/main.ts, as
+// What a crash must not take away: the real server (its bundle, run as
 // in production) is killed with SIGKILL four times in the middle of bursts of
 // posts and started again on the same data. Every post that was answered 200
 // is still there afterwards, and the database — PGlite's files, or PostgreSQL —
