@@ -8,7 +8,6 @@ import { PARVIS_VERSION } from "../server/version";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-
 export async function buildNodeInfo(services: Services): Promise<NodeInfo> {
   const db = services.db;
   const now = Date.now();

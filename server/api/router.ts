@@ -1,7 +1,7 @@
 // Every API router, and the few static files the API refers to.
 import { Router } from "express";
 import express from "express";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { paths } from "../paths";
 import type { Services } from "../services";
 import { accountsRouter } from "./accounts";

@@ -27,10 +27,7 @@ function listFiles(dir: string): string[] {
 /** The hash of what the built client depends on, under `root` (the repository). */
 export function clientSourcesHash(root: string): string {
   const files = [...listFiles(join(root, "client")), join(root, "package-lock.json"), join(root, "tsconfig.json")].filter((f) => existsSync(f));
-  return hashFiles(
-    root,
-    files.map((f) => relative(root, f).split(sep).join("/")),
-  );
+  return hashFiles(root, files.map((f) => relative(root, f).split(sep).join("/")));
 }
 
 export function distDir(root: string): string {

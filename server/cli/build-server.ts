@@ -8,10 +8,10 @@
 // their content hash in dist/server/.build-stamp; package-lock.json stands for the
 // installed packages, and this file for the build's options.
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Metafile } from "esbuild";
-import { paths, projectRoot } from "../paths";
+import { projectRoot } from "../paths";
 import { hashFiles } from "./source-hash";
 
 export const SERVER_ENTRY = "server/main.ts";
@@ -35,7 +35,7 @@ interface Stamp {
 }
 
 function outDir(root: string): string {
-  return root === projectRoot ? paths.serverDist : join(root, "dist", "server");
+  return join(root, "dist", "server");
 }
 
 function readStamp(root: string): Stamp | undefined {
@@ -90,8 +90,8 @@ export async function buildServer(root: string = projectRoot): Promise<void> {
     rmSync(staging, { recursive: true, force: true });
     throw err;
   }
+  // the metafile names inputs relative to absWorkingDir (the root), with "/"
   const inputs = Object.keys(metafile.inputs)
-    .map((file) => relative(root, join(root, file)).split(sep).join("/"))
     .filter((file) => !file.startsWith("node_modules/") && !file.startsWith("../"))
     .concat(ALWAYS_INPUTS.filter((file) => existsSync(join(root, file))));
   const stamp: Stamp = { hash: hashFiles(root, inputs), inputs: [...new Set(inputs)].sort() };

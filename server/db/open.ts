@@ -1,7 +1,6 @@
 // Opens the database: embedded PGlite (default, data on disk) or a PostgreSQL
 // server through a node-postgres pool (DATABASE_URL). Same schema, same queries.
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
 import { paths } from "../paths";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
