@@ -31,14 +31,19 @@ beforeEach(() => {
   write("server/greeting.ts", 'export const greeting: string = "bonjour";\n');
   write("server/later.ts", 'export const later = "plus tard";\n');
   write("server/unused.ts", 'export const unused = "never imported";\n');
+  // a CommonJS package, imported dynamically as server/realtime/adapter.ts imports the socket.io adapters
+  write("node_modules/cjs-package/package.json", '{"name":"cjs-package","main":"index.js"}\n');
+  write("node_modules/cjs-package/index.js", 'exports.salut = () => "salut";\n');
   write(
     "server/main.ts",
     [
       'import { greeting } from "./greeting";',
       'import packageJson from "../package.json" with { type: "json" };',
       'const { later } = await import("./later");',
+      '// in the bundle, a CommonJS package imported dynamically has only its default export (module.exports)',
+      'const { salut } = (await import("cjs-package")).default;',
       "class Named {}",
-      "console.log(`${greeting} ${later} ${packageJson.version} ${Named.name}`);",
+      "console.log(`${greeting} ${later} ${packageJson.version} ${Named.name} ${salut()}`);",
       "",
     ].join("\n"),
   );
@@ -49,7 +54,7 @@ afterEach(() => rmSync(root, { recursive: true, force: true }));
 describe("server build", () => {
   it("bundles the server into dist/server, minified, and the bundle runs as the sources would", async () => {
     await buildServer(root);
-    expect(runBundle()).toBe("bonjour plus tard 1.2.3 Named");
+    expect(runBundle()).toBe("bonjour plus tard 1.2.3 Named salut");
     const bundle = readFileSync(join(root, "dist/server", SERVER_BUNDLE), "utf8");
     expect(bundle).not.toContain("\n  "); // minified: no indentation left
     expect(bundle).toContain("sourceMappingURL=main.mjs.map");
@@ -105,7 +110,7 @@ describe("server build", () => {
     expect(await ensureServerBuilt(root)).toBe("built");
     rmSync(join(root, "dist/server", SERVER_BUNDLE));
     expect(await ensureServerBuilt(root)).toBe("built");
-    expect(runBundle()).toBe("bonjour plus tard 1.2.3 Named");
+    expect(runBundle()).toBe("bonjour plus tard 1.2.3 Named salut");
   });
 
   it("replaces the previous build whole: no chunk of an older build is left, no staging folder either", async () => {
@@ -115,7 +120,7 @@ describe("server build", () => {
     const chunks = readdirSync(join(root, "dist/server/chunks")).filter((f) => f.endsWith(".mjs"));
     expect(chunks.map((f) => readFileSync(join(root, "dist/server/chunks", f), "utf8")).join("")).not.toContain("plus tard");
     expect(readdirSync(join(root, "dist")).sort()).toEqual(["server"]);
-    expect(runBundle()).toBe("bonjour une autre fois 1.2.3 Named");
+    expect(runBundle()).toBe("bonjour une autre fois 1.2.3 Named salut");
   });
 
   it("fails on a source that does not compile, keeping the previous build", async () => {
