@@ -35,7 +35,8 @@ import { scriptNodeArgs, scriptNodeFlags } from "./lib/node-command";
 import { ensureServerBuilt } from "../server/cli/build-server";
 import { machineInfo, summarize, updateDocSection, type Summary } from "./lib/perf-report";
 import { SMALL_COMMUNE, seedSmallCommune, type Resident } from "./lib/small-commune";
-import { cleanUpOnInterrupt, cleanups, freePort, prepareBenchSite } from "./lib/throwaway";
+import { freePort } from "./lib/ports";
+import { cleanUpOnInterrupt, cleanups, prepareBenchSite } from "./lib/throwaway";
 
 function intEnv(name: string, fallback: number, min = 1): number {
   const raw = process.env[name];

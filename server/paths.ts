@@ -23,8 +23,6 @@ export const paths = {
   serverStatic: join(projectRoot, "server", "static"),
   /** the built web client (npm run build:client) */
   clientDist: join(projectRoot, "dist", "client"),
-  /** the built server (npm run build:server) */
-  serverDist: join(projectRoot, "dist", "server"),
   /** the script that creates a new PGlite data directory in its own process; Node runs its TypeScript as is */
   pgliteCreateChild: join(projectRoot, "server", "db", "pglite-create-child.ts"),
 } as const;

@@ -4,10 +4,9 @@
 // The check reads and hashes the sources, some tens of milliseconds; a build, when
 // one is needed, takes a few seconds for the server and longer for the client.
 import { pathToFileURL } from "node:url";
-import { join } from "node:path";
 import { ensureClientBuilt, viteBuild } from "./cli/build-client";
-import { ensureServerBuilt, SERVER_BUNDLE } from "./cli/build-server";
-import { paths, projectRoot } from "./paths";
+import { ensureServerBuilt, serverBundlePath } from "./cli/build-server";
+import { projectRoot } from "./paths";
 
 try {
   if (ensureClientBuilt(projectRoot, () => viteBuild(projectRoot)) === "built") console.log("web client: built");
@@ -16,4 +15,4 @@ try {
   console.error((err as Error).message);
   process.exit(1);
 }
-await import(pathToFileURL(join(paths.serverDist, SERVER_BUNDLE)).href);
+await import(pathToFileURL(serverBundlePath(projectRoot)).href);

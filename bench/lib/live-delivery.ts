@@ -16,7 +16,8 @@ import { EventBus } from "../../server/events";
 import { follows } from "../../server/db/schema";
 import { newId } from "../../server/ids";
 import { summarize } from "./perf-report";
-import { createThrowawayDatabase, freePort } from "./throwaway";
+import { freePort } from "./ports";
+import { createThrowawayDatabase } from "./throwaway";
 
 export interface LiveClient {
   close(): void;

@@ -9,8 +9,6 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { loadConfig, type Config } from "../../server/config";
 import { freePort } from "./ports";
-export { freePort };
-
 
 /** Run on Ctrl-C too: a throwaway database or data dir must not outlive the run. */
 export const cleanups = new Set<() => Promise<void>>();

@@ -38,6 +38,11 @@ function outDir(root: string): string {
   return join(root, "dist", "server");
 }
 
+/** The built server's entry file, which `npm start` imports. */
+export function serverBundlePath(root: string = projectRoot): string {
+  return join(outDir(root), SERVER_BUNDLE);
+}
+
 function readStamp(root: string): Stamp | undefined {
   try {
     const stamp = JSON.parse(readFileSync(join(outDir(root), STAMP_FILE), "utf8")) as Partial<Stamp>;
@@ -51,7 +56,7 @@ function readStamp(root: string): Stamp | undefined {
 /** True when dist/server holds a build of exactly the current sources. */
 export function serverBuildIsCurrent(root: string = projectRoot): boolean {
   const stamp = readStamp(root);
-  if (!stamp || !existsSync(join(outDir(root), SERVER_BUNDLE))) return false;
+  if (!stamp || !existsSync(serverBundlePath(root))) return false;
   if (!stamp.inputs.every((file) => existsSync(join(root, file)))) return false;
   return hashFiles(root, stamp.inputs) === stamp.hash;
 }

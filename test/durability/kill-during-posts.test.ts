@@ -21,7 +21,6 @@ const POSTS_PER_CYCLE = 62;
 /** concurrent posting clients: several requests are in flight when the process dies */
 const CLIENTS = 4;
 
-
 let dataDir: string;
 let port: number;
 let env: NodeJS.ProcessEnv;

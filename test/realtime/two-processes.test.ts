@@ -19,7 +19,6 @@ import { freePort } from "../../bench/lib/ports";
 
 const SECRET = "test-secret-test-secret-test-secret-0123456789";
 
-
 describe.runIf(testDbKind() === "postgres")("several processes", () => {
   let created: Awaited<ReturnType<typeof createPostgresDatabase>>;
   let a: TestInstance;

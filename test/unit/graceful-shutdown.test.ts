@@ -19,8 +19,7 @@ const dataDir = mkdtempSync(join(tmpdir(), "parvis-shutdown-"));
 
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-
-/** Starts server/main.ts on the PGlite data dir, waits for /healthz, registers an app, then stops it with `signal`. */
+/** Starts the server as `npm run start:server` does on the PGlite data dir, waits for /healthz, registers an app, then stops it with `signal`. */
 async function runServer(signal: "SIGTERM" | "SIGKILL"): Promise<number | null> {
   const port = await freePort();
   const child = spawn(process.execPath, scriptNodeArgs("start:server"), {
