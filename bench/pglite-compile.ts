@@ -59,7 +59,7 @@ async function runWorkload(label: string, flags: string[]): Promise<Run> {
     let out = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (out += chunk));
     const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
-    const result = /^\{"peakMb".*$/m.exec(out);
+    const result = /\{"peakMb":\d+,"timelineRoundsMs":\[[\d,]*\]\}/.exec(out);
     if (code !== 0 || !result) throw new Error(`${label}: the workload exited with ${code}\n${out.slice(-2000)}`);
     const optimised = [...out.matchAll(/#(\d+) using TurboFan, took (\d+) ms and (\d+)(?: \/ \d+ max\/total)? bytes; bodysize (\d+)/g)].map((m) => ({
       func: Number(m[1]),

@@ -1,7 +1,8 @@
-// The Node arguments of a package.json script ("node <these> …"), so that the
-// tests and benchmarks that spawn the server or the admin CLI run them exactly as
-// `npm start` and `npm run admin` do (Node's own TypeScript support,
-// server/start-hooks.mjs and the V8 flags of docs/adr/0026).
+// The Node arguments of a package.json script ("[VAR=value …] node <these> …"), and
+// the environment it sets, so that the tests and benchmarks that spawn the server or
+// the admin CLI run them exactly as `npm start` and `npm run admin` do (the bundle's
+// runner or Node's own TypeScript support, the V8 flags of docs/adr/0026, malloc's
+// setting of docs/admin.md, "Memory").
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,12 +11,26 @@ const packageJson = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "p
 
 type Script = "start:server" | "admin";
 
-/** Everything after `node`: the flags, then the entry file. */
-export function scriptNodeArgs(script: Script): string[] {
+const ASSIGNMENT = /^([A-Z_][A-Z0-9_]*)=(\S*)$/;
+
+function scriptWords(script: Script): { env: Record<string, string>; args: string[] } {
   const line: string = JSON.parse(readFileSync(packageJson, "utf8")).scripts[script];
   const words = line.split(/\s+/).filter(Boolean);
-  if (words[0] !== "node") throw new Error(`package.json's ${script} does not start with node: ${line}`);
-  return words.slice(1);
+  const env: Record<string, string> = {};
+  let at = 0;
+  for (let m = ASSIGNMENT.exec(words[at] ?? ""); m; m = ASSIGNMENT.exec(words[++at] ?? "")) env[m[1]!] = m[2]!;
+  if (words[at] !== "node") throw new Error(`package.json's ${script} does not run node: ${line}`);
+  return { env, args: words.slice(at + 1) };
+}
+
+/** Everything after `node`: the flags, then the entry file. */
+export function scriptNodeArgs(script: Script): string[] {
+  return scriptWords(script).args;
+}
+
+/** The variables the script sets for Node (`VAR=value node …`). */
+export function scriptEnv(script: Script): Record<string, string> {
+  return scriptWords(script).env;
 }
 
 /** The flags only, without the entry file. */

@@ -1,7 +1,8 @@
-// The server's production build (docs/adr/0027): esbuild bundles server/main.ts
-// and everything it imports into dist/server, minified, in a few files (the main
-// one and the chunks loaded by its dynamic imports). Node then loads a handful of
-// modules instead of some 1,500, with nothing to resolve or strip of its types.
+// The server's production build (docs/adr/0027, 0028): esbuild bundles
+// server/main.ts and everything it imports into one CommonJS file,
+// dist/server/main.cjs, minified. Node then loads one script instead of some 1,500
+// modules, with nothing to resolve or strip of its types; server/run-bundle.mjs runs
+// it with a V8 code cache made after start-up.
 //
 // `npm start` (server/start.ts) rebuilds it only when what it was made from
 // changed: the build records its inputs (our files, from esbuild's metafile) and
@@ -10,13 +11,14 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Metafile } from "esbuild";
+import type { Metafile, Plugin } from "esbuild";
 import { projectRoot } from "../paths";
+import { BUNDLE_DIR, BUNDLE_FILE } from "../run-bundle.mjs";
 import { hashFiles } from "./source-hash";
 
 export const SERVER_ENTRY = "server/main.ts";
-/** the bundle's entry, in dist/server */
-export const SERVER_BUNDLE = "main.mjs";
+/** the bundle, in dist/server (where server/run-bundle.mjs, which runs it, looks for it) */
+export const SERVER_BUNDLE = BUNDLE_FILE;
 export const STAMP_FILE = ".build-stamp";
 
 /**
@@ -25,6 +27,33 @@ export const STAMP_FILE = ".build-stamp";
  * load native binaries.
  */
 export const EXTERNAL_PACKAGES = ["@electric-sql/pglite", "sharp", "@node-rs/argon2"] as const;
+
+/** stands for import.meta.url in the CommonJS bundle (set by its banner) */
+const IMPORT_META_URL = "__parvisImportMetaUrl";
+
+/**
+ * In a CommonJS bundle esbuild keeps `import()` of a package it leaves out, and a
+ * script run by node:vm (server/run-bundle.mjs) may not call import() without an
+ * experimental flag. The dynamic imports of the packages left outside, and of
+ * optional packages that are not installed (a dependency's `try { await import(...) }`),
+ * become require() calls, answered by Node as in any CommonJS module.
+ */
+const dynamicImportsAsRequire: Plugin = {
+  name: "dynamic-imports-as-require",
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/, namespace: "file" }, async (args) => {
+      if (args.kind !== "dynamic-import" || args.pluginData === "resolving") return undefined;
+      const external = EXTERNAL_PACKAGES.some((name) => args.path === name || args.path.startsWith(`${name}/`));
+      if (!external) {
+        const found = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: "resolving" });
+        if (found.errors.length === 0) return undefined;
+      }
+      return { path: args.path, namespace: "require-at-run-time" };
+    });
+    build.onLoad({ filter: /.*/, namespace: "require-at-run-time" }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: "js" }));
+    build.onResolve({ filter: /.*/, namespace: "require-at-run-time" }, (args) => ({ path: args.path, external: true }));
+  },
+};
 
 /** Files whose change always calls for a new build, whatever the bundle's inputs. */
 const ALWAYS_INPUTS = ["package-lock.json", "server/cli/build-server.ts"];
@@ -35,10 +64,10 @@ interface Stamp {
 }
 
 function outDir(root: string): string {
-  return join(root, "dist", "server");
+  return join(root, BUNDLE_DIR);
 }
 
-/** The built server's entry file, which `npm start` imports. */
+/** The built server, which server/run-bundle.mjs runs. */
 export function serverBundlePath(root: string = projectRoot): string {
   return join(outDir(root), SERVER_BUNDLE);
 }
@@ -73,21 +102,20 @@ export async function buildServer(root: string = projectRoot): Promise<void> {
     ({ metafile } = await esbuild.build({
       absWorkingDir: root,
       entryPoints: [join(root, SERVER_ENTRY)],
-      outdir: staging,
+      outfile: join(staging, SERVER_BUNDLE),
       bundle: true,
-      splitting: true,
       platform: "node",
-      format: "esm",
+      format: "cjs",
       target: "node24",
-      outExtension: { ".js": ".mjs" },
-      chunkNames: "chunks/[name]-[hash]",
       minify: true,
       // class and function names stay as written: error names, stack traces, and code that reads them
       keepNames: true,
       sourcemap: "linked",
       external: [...EXTERNAL_PACKAGES],
-      // bundled CommonJS packages call require() for Node's built-in modules
-      banner: { js: 'import { createRequire as __parvisCreateRequire } from "node:module"; const require = __parvisCreateRequire(import.meta.url);' },
+      plugins: [dynamicImportsAsRequire],
+      define: { "import.meta.url": IMPORT_META_URL },
+      // strict mode, as the modules it was made from (the directive must come first)
+      banner: { js: `"use strict"; var ${IMPORT_META_URL} = require("node:url").pathToFileURL(__filename).href;` },
       metafile: true,
       logLevel: "warning",
     }));
@@ -97,7 +125,8 @@ export async function buildServer(root: string = projectRoot): Promise<void> {
   }
   // the metafile names inputs relative to absWorkingDir (the root), with "/"
   const inputs = Object.keys(metafile.inputs)
-    .filter((file) => !file.startsWith("node_modules/") && !file.startsWith("../"))
+    // (a namespaced input, "require-at-run-time:sharp", is no file)
+    .filter((file) => !file.startsWith("node_modules/") && !file.startsWith("../") && !file.includes(":"))
     .concat(ALWAYS_INPUTS.filter((file) => existsSync(join(root, file))));
   const stamp: Stamp = { hash: hashFiles(root, inputs), inputs: [...new Set(inputs)].sort() };
   writeFileSync(join(staging, STAMP_FILE), JSON.stringify(stamp) + "\n");

@@ -66,12 +66,13 @@ function directoryBytes(dir: string): number {
 }
 
 /**
- * shared_buffers "auto": the commune's data + 25% + 8MB for the catalogs, in steps of
- * 16MB, between 16MB and 128MB (PGlite's own default). The data is measured on disk
- * before PGlite starts: the largest database folder under base/ less the smallest
- * (template1, catalogs only), so neither the write-ahead log nor the templates count.
- * A small commune's database stays in a small cache; a growing one gets a larger one
- * at its next start.
+ * shared_buffers "auto": the commune's data + 25%, in steps of 8MB, between 16MB and
+ * 128MB (PGlite's own default). The data is measured on disk before PGlite starts:
+ * the largest database folder under base/ less the smallest (template1, catalogs
+ * only), so neither the write-ahead log nor the templates count. PostgreSQL touches
+ * the whole cache when it starts, so every megabyte of it is resident from the first
+ * second: a small commune's database stays in a small cache (docs/admin.md, "Memory"),
+ * a growing one gets a larger one at its next start.
  */
 export function autoSharedBuffers(dataDir: string | undefined): string {
   const base = dataDir && !dataDir.startsWith("memory://") ? `${dataDir}/base` : undefined;
@@ -82,7 +83,7 @@ export function autoSharedBuffers(dataDir: string | undefined): string {
       .map((e) => directoryBytes(`${base}/${e.name}`));
     if (sizes.length > 1) data = Math.max(...sizes) - Math.min(...sizes);
   }
-  const mb = Math.ceil((data * 1.25) / MB / 16 + 0.5) * 16;
+  const mb = Math.ceil((data * 1.25) / MB / 8) * 8;
   return `${Math.min(128, Math.max(16, mb))}MB`;
 }
 

@@ -3,8 +3,8 @@
 // Each is loaded only when configured: the Redis client alone costs about 200 ms of
 // start-up and 30 MB of memory a single-process instance has no use for.
 // The three packages are CommonJS: their exports are taken from the import's default,
-// which is module.exports both under Node and in the server's bundle (where esbuild's
-// chunk for a CommonJS module has no named exports).
+// which is module.exports under Node (the sources) as in the server's bundle (esbuild's
+// interop), whatever named exports either one derives.
 import type { createAdapter as createPostgresAdapter } from "@socket.io/postgres-adapter";
 import type { createAdapter as createRedisAdapter } from "@socket.io/redis-adapter";
 import type { Services } from "../services";

@@ -16,6 +16,8 @@ function write(path: string, content: string): void {
   writeFileSync(join(root, path), content);
 }
 
+const OUTPUT = "bonjour plus tard 1.2.3 Named salut absent bundle strict";
+
 /** Runs the built bundle with Node and returns what it printed. */
 function runBundle(): string {
   const r = spawnSync(process.execPath, [join(root, "dist", "server", SERVER_BUNDLE)], { encoding: "utf8", timeout: 30_000 });
@@ -39,11 +41,18 @@ beforeEach(() => {
     [
       'import { greeting } from "./greeting";',
       'import packageJson from "../package.json" with { type: "json" };',
-      'const { later } = await import("./later");',
-      '// in the bundle, a CommonJS package imported dynamically has only its default export (module.exports)',
-      'const { salut } = (await import("cjs-package")).default;',
       "class Named {}",
-      "console.log(`${greeting} ${later} ${packageJson.version} ${Named.name} ${salut()}`);",
+      "async function main() {",
+      '  const { later } = await import("./later");',
+      '  // in the bundle, a CommonJS package imported dynamically has only its default export (module.exports)',
+      '  const { salut } = (await import("cjs-package")).default;',
+      "  // an optional package that is not installed, as some dependencies try (the bundle turns it into a require)",
+      '  const optional = await import("not-installed-package").then(() => "present", () => "absent");',
+      '  const where = new URL(import.meta.url).pathname.endsWith("/dist/server/main.cjs") ? "bundle" : "elsewhere";',
+      "  const strict = (function (this: unknown) { return this === undefined ? \"strict\" : \"sloppy\"; })();",
+      "  console.log(`${greeting} ${later} ${packageJson.version} ${Named.name} ${salut()} ${optional} ${where} ${strict}`);",
+      "}",
+      "void main();",
       "",
     ].join("\n"),
   );
@@ -54,12 +63,13 @@ afterEach(() => rmSync(root, { recursive: true, force: true }));
 describe("server build", () => {
   it("bundles the server into dist/server, minified, and the bundle runs as the sources would", async () => {
     await buildServer(root);
-    expect(runBundle()).toBe("bonjour plus tard 1.2.3 Named salut");
+    expect(runBundle()).toBe(OUTPUT);
     const bundle = readFileSync(join(root, "dist/server", SERVER_BUNDLE), "utf8");
     expect(bundle).not.toContain("\n  "); // minified: no indentation left
-    expect(bundle).toContain("sourceMappingURL=main.mjs.map");
-    // the dynamic import became a chunk of its own, loaded when it is imported
-    expect(readdirSync(join(root, "dist/server/chunks")).some((f) => f.endsWith(".mjs"))).toBe(true);
+    expect(bundle).toContain("sourceMappingURL=main.cjs.map");
+    // one CommonJS file, whose dynamic imports are all answered by require (server/run-bundle.mjs runs it without import())
+    expect(readdirSync(join(root, "dist/server")).sort()).toEqual([".build-stamp", "main.cjs", "main.cjs.map"]);
+    expect(bundle).not.toMatch(/\bimport\(/);
   });
 
   it("stamps the build with its own inputs, and not with files it never imported or with packages", async () => {
@@ -110,17 +120,16 @@ describe("server build", () => {
     expect(await ensureServerBuilt(root)).toBe("built");
     rmSync(join(root, "dist/server", SERVER_BUNDLE));
     expect(await ensureServerBuilt(root)).toBe("built");
-    expect(runBundle()).toBe("bonjour plus tard 1.2.3 Named salut");
+    expect(runBundle()).toBe(OUTPUT);
   });
 
-  it("replaces the previous build whole: no chunk of an older build is left, no staging folder either", async () => {
+  it("replaces the previous build whole: nothing of an older build is left, no staging folder either", async () => {
     await buildServer(root);
     write("server/later.ts", 'export const later = "une autre fois";\n');
     await buildServer(root);
-    const chunks = readdirSync(join(root, "dist/server/chunks")).filter((f) => f.endsWith(".mjs"));
-    expect(chunks.map((f) => readFileSync(join(root, "dist/server/chunks", f), "utf8")).join("")).not.toContain("plus tard");
+    expect(readFileSync(join(root, "dist/server", SERVER_BUNDLE), "utf8")).not.toContain("plus tard");
     expect(readdirSync(join(root, "dist")).sort()).toEqual(["server"]);
-    expect(runBundle()).toBe("bonjour une autre fois 1.2.3 Named salut");
+    expect(runBundle()).toBe(OUTPUT.replace("plus tard", "une autre fois"));
   });
 
   it("fails on a source that does not compile, keeping the previous build", async () => {
@@ -137,7 +146,7 @@ describe("project paths", () => {
   it("are the repository's, found from server/ as from dist/server/", () => {
     expect(existsSync(join(projectRoot, "package.json"))).toBe(true);
     expect(findProjectRoot(join(projectRoot, "server"))).toBe(projectRoot);
-    expect(findProjectRoot(join(projectRoot, "dist", "server", "chunks"))).toBe(projectRoot);
+    expect(findProjectRoot(join(projectRoot, "dist", "server"))).toBe(projectRoot);
     expect(existsSync(join(paths.migrations, "meta", "_journal.json"))).toBe(true);
     expect(existsSync(join(paths.serverStatic, "oauth.css"))).toBe(true);
     expect(existsSync(paths.pgliteCreateChild)).toBe(true);

@@ -1,5 +1,6 @@
 // The production server is the bundle (dist/server, `npm run start:server`), not
-// the sources the other tests load. This runs it as `npm start` does, on a new
+// the sources the other tests load. This runs it as `npm start` does (its runner,
+// server/run-bundle.mjs, with the script's flags and environment), on a new
 // PGlite data directory, and goes through the paths that load something at run
 // time rather than at start: the database's migrations and its creation in a child
 // process, password hashing (argon2, native), an image upload (multer, then sharp,
@@ -9,18 +10,20 @@
 // location instead of the project's, or a bundled package that reads a file next
 // to itself, fails here.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { scriptNodeArgs } from "../../bench/lib/node-command";
+import { scriptEnv, scriptNodeArgs } from "../../bench/lib/node-command";
 import { projectRoot } from "../../server/paths";
 import { freePort } from "../../bench/lib/ports";
 import { sleep } from "../helpers/wait";
 
 const dataDir = mkdtempSync(join(tmpdir(), "parvis-bundle-"));
+/** Node's compile cache and the bundle's code cache (server/run-bundle.mjs) */
+const cacheDir = mkdtempSync(join(tmpdir(), "parvis-bundle-cache-"));
 let child: ChildProcess;
 let base: string;
 let host: string;
@@ -29,7 +32,7 @@ const PASSWORD = "a long enough password 1234";
 
 beforeAll(async () => {
   const args = scriptNodeArgs("start:server");
-  expect(args.at(-1)).toBe("dist/server/main.mjs");
+  expect(args.at(-1)).toBe("server/run-bundle.mjs");
   const port = await freePort();
   host = `localhost:${port}`;
   base = `http://127.0.0.1:${port}`;
@@ -37,6 +40,8 @@ beforeAll(async () => {
     cwd: projectRoot,
     env: {
       ...process.env,
+      ...scriptEnv("start:server"),
+      PARVIS_COMPILE_CACHE: cacheDir,
       DATABASE_URL: "",
       PORT: String(port),
       HOST: "127.0.0.1",
@@ -65,6 +70,7 @@ afterAll(async () => {
     await exited;
   }
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(cacheDir, { recursive: true, force: true });
 });
 
 const get = (path: string, headers: Record<string, string> = {}) => fetch(base + path, { headers: { host, ...headers } });
@@ -163,6 +169,13 @@ describe("the bundled server (npm start)", () => {
     expect(((await mine.json()) as unknown[]).length).toBe(1);
   });
 
+  it("writes V8's code cache of the bundle a few seconds after starting", async () => {
+    const caches = () => readdirSync(cacheDir, { recursive: true, encoding: "utf8" }).filter((f) => /parvis-server-[0-9a-f]+-[0-9a-f]+\.v8cache$/.test(f));
+    const deadline = Date.now() + 20_000;
+    while (caches().length === 0 && Date.now() < deadline) await sleep(200);
+    expect(caches()).toHaveLength(1);
+  });
+
   it("stops on SIGTERM with exit code 0, having logged no error", async () => {
     const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
     child.kill("SIGTERM");
@@ -176,6 +189,7 @@ describe("the container image", () => {
     const dockerfile = readFileSync(join(projectRoot, "Dockerfile"), "utf8");
     const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)![1]) as string[];
     expect(cmd).toEqual(["node_modules/.bin/node", ...scriptNodeArgs("start:server")]);
+    for (const [name, value] of Object.entries(scriptEnv("start:server"))) expect(dockerfile).toMatch(new RegExp(`^ +${name}=${value}$`, "m"));
     expect(dockerfile).toMatch(/^RUN npm run build /m);
   });
 });
