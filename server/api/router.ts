@@ -1,6 +1,5 @@
 // Every API router, and the few static files the API refers to.
 import { Router } from "express";
-import express from "express";
 import { join } from "node:path";
 import { paths } from "../paths";
 import type { Services } from "../services";
