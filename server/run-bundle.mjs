@@ -60,7 +60,8 @@ function replaceCache(dir, name, data) {
 }
 
 /**
- * Compiles and runs a CommonJS bundle in this process, with its code cache when there is one.
+ * Compiles and runs a CommonJS bundle in this process, with its code cache when there is one
+ * (not under `--enable-source-maps`: then Node loads it as a module, so that stack traces are mapped).
  * @param {string} file
  * @param {{ cacheDir?: string | undefined, writeAfterMs?: number, execArgv?: readonly string[] }} [options]
  *   cacheDir: where cache files go (Node's compile cache folder by default; undefined: no cache)
@@ -68,6 +69,12 @@ function replaceCache(dir, name, data) {
  *   written settles once the cache has been written (true), or was not to be (false)
  */
 export function runBundle(file, options = {}) {
+  if (process.sourceMapsEnabled) {
+    // `node --enable-source-maps` maps stack traces for modules, not for node:vm scripts:
+    // the bundle is then loaded as the CommonJS module it is, without the code cache
+    createRequire(file)(file);
+    return { cache: "off", cacheFile: undefined, written: Promise.resolve(false) };
+  }
   const source = readFileSync(file, "utf8");
   const cacheDir = "cacheDir" in options ? options.cacheDir : getCompileCacheDir();
   const name = codeCacheName(source, options.execArgv);

@@ -1,9 +1,12 @@
 // server/run-bundle.mjs: the bundle runs as a CommonJS module would, and V8's code
 // cache made after it ran is written once, accepted at the next start, refused when
 // it is not V8's (then written again), and never reused for another bundle.
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import * as esbuild from "esbuild";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { codeCacheName, runBundle } from "../../server/run-bundle.mjs";
 
@@ -93,6 +96,19 @@ describe("the bundle's runner", () => {
     expect(run.cacheFile).toBeUndefined();
     expect(await run.written).toBe(false);
     expect(ran()).toMatchObject({ later: 42 });
+  });
+
+  it("under --enable-source-maps, loads the bundle as a module, so that stack traces point to the sources", async () => {
+    writeFileSync(join(dir, "source.ts"), ["function failHere(): never {", '  throw new Error("boom");', "}", "try { failHere(); } catch (e) { console.log((e as Error).stack); }", ""].join("\n"));
+    await esbuild.build({ entryPoints: [join(dir, "source.ts")], outfile: join(dir, "main.cjs"), bundle: true, format: "cjs", platform: "node", minify: true, sourcemap: "linked", logLevel: "silent" });
+    const runner = pathToFileURL(join(process.cwd(), "server", "run-bundle.mjs")).href;
+    const script = `import(${JSON.stringify(runner)}).then((m) => console.log("cache:", m.runBundle(${JSON.stringify(join(dir, "main.cjs"))}, { cacheDir: ${JSON.stringify(cacheDir)} }).cache))`;
+    const mapped = spawnSync(process.execPath, ["--enable-source-maps", "-e", script], { encoding: "utf8" });
+    expect(mapped.stdout).toMatch(/source\.ts:2:/);
+    expect(mapped.stdout).toContain("cache: off");
+    const plain = spawnSync(process.execPath, ["-e", script], { encoding: "utf8" });
+    expect(plain.stdout).toMatch(/main\.cjs:\d+:\d+/);
+    expect(plain.stdout).toContain("cache: absent");
   });
 
   it("keeps running when the cache cannot be written", async () => {
