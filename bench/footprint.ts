@@ -33,7 +33,7 @@ import { EventBus } from "../server/events";
 import { runLoad, type LoadRequest, type LoadResult } from "./lib/http-load";
 import { scriptEnv, scriptNodeArgs, scriptNodeFlags } from "./lib/node-command";
 import { ensureServerBuilt } from "../server/cli/build-server";
-import { machineInfo, summarize, updateDocSection, type Summary } from "./lib/perf-report";
+import { machineInfo, percentile, summarize, updateDocSection, type Summary } from "./lib/perf-report";
 import { SMALL_COMMUNE, seedSmallCommune, type Resident } from "./lib/small-commune";
 import { freePort } from "./lib/ports";
 import { cleanUpOnInterrupt, cleanups, prepareBenchSite } from "./lib/throwaway";
@@ -239,11 +239,8 @@ async function restarts(count: number, env: Record<string, string>, port: number
   return times;
 }
 
-function median(xs: number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
+/** of an odd number of values, as RESTARTS + 1 is */
+const median = (xs: number[]): number => percentile([...xs].sort((a, b) => a - b), 50);
 
 function checkAll(result: LoadResult, what: string): void {
   const bad = Object.entries(result.statuses).filter(([code]) => Number(code) !== 200);

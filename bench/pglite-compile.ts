@@ -21,7 +21,7 @@ import { pgliteStartParams } from "../server/db/open";
 import { createPgliteInChildProcess } from "../server/db/pglite-create";
 import { HINT_FLAGS, LIFTOFF_FUNCTIONS, pgliteWasmPath, wasmSha256 } from "../server/db/pglite-wasm";
 import { scriptNodeFlags } from "./lib/node-command";
-import { machineInfo, updateDocSection } from "./lib/perf-report";
+import { machineInfo, percentile, updateDocSection } from "./lib/perf-report";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const ZONE_LIMIT = 100 * 1024 * 1024;
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
   const largestOther = Math.max(0, ...baseline.optimised.filter((c) => !heavy.has(c.func)).map((c) => c.zoneBytes));
   const hintedHeavy = hinted.optimised.filter((c) => heavy.has(c.func));
   const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
 
   const m = machineInfo();
   const lines = [

@@ -1,6 +1,7 @@
 // Types of server/run-bundle.mjs (plain JavaScript: the server's process never loads the TypeScript stripper).
 export declare const BUNDLE_DIR: string;
 export declare const BUNDLE_FILE: string;
+export declare function serverBundleFile(root: string): string;
 export declare function codeCacheName(source: string, execArgv?: readonly string[]): string;
 export interface BundleRun {
   /** what became of the code cache at this start ("off": no cache folder, or source maps enabled) */

@@ -27,6 +27,14 @@ import { Script } from "node:vm";
 export const BUNDLE_DIR = "dist/server";
 export const BUNDLE_FILE = "main.cjs";
 
+/**
+ * The bundle of the project at `root`.
+ * @param {string} root
+ */
+export function serverBundleFile(root) {
+  return join(root, BUNDLE_DIR, BUNDLE_FILE);
+}
+
 const PREFIX = "parvis-server-";
 /** time for the server to open its database, listen and answer its first requests */
 const WRITE_AFTER_MS = 5_000;
@@ -77,8 +85,9 @@ export function runBundle(file, options = {}) {
   }
   const source = readFileSync(file, "utf8");
   const cacheDir = "cacheDir" in options ? options.cacheDir : getCompileCacheDir();
-  const name = codeCacheName(source, options.execArgv);
-  const cacheFile = cacheDir ? join(cacheDir, name) : undefined;
+  // hashing the bundle for the cache's name takes some milliseconds: not without a cache
+  const name = cacheDir ? codeCacheName(source, options.execArgv) : undefined;
+  const cacheFile = cacheDir && name ? join(cacheDir, name) : undefined;
   /** @type {Buffer | undefined} */
   let cachedData;
   if (cacheFile) {
@@ -95,7 +104,7 @@ export function runBundle(file, options = {}) {
   script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
   /** @type {Promise<boolean>} */
   const written =
-    cacheDir && cacheFile && cache !== "accepted"
+    cacheDir && name && cache !== "accepted"
       ? new Promise((resolve) => {
           setTimeout(() => {
             try {
@@ -113,5 +122,5 @@ export function runBundle(file, options = {}) {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   if (process.env.PARVIS_COMPILE_CACHE !== "off") enableCompileCache(process.env.PARVIS_COMPILE_CACHE || undefined);
-  runBundle(join(dirname(fileURLToPath(import.meta.url)), "..", BUNDLE_DIR, BUNDLE_FILE));
+  runBundle(serverBundleFile(join(dirname(fileURLToPath(import.meta.url)), "..")));
 }

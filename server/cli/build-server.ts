@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Metafile, Plugin } from "esbuild";
 import { projectRoot } from "../paths";
-import { BUNDLE_DIR, BUNDLE_FILE } from "../run-bundle.mjs";
+import { BUNDLE_DIR, BUNDLE_FILE, serverBundleFile } from "../run-bundle.mjs";
 import { hashFiles } from "./source-hash";
 
 export const SERVER_ENTRY = "server/main.ts";
@@ -67,11 +67,6 @@ function outDir(root: string): string {
   return join(root, BUNDLE_DIR);
 }
 
-/** The built server, which server/run-bundle.mjs runs. */
-export function serverBundlePath(root: string = projectRoot): string {
-  return join(outDir(root), SERVER_BUNDLE);
-}
-
 function readStamp(root: string): Stamp | undefined {
   try {
     const stamp = JSON.parse(readFileSync(join(outDir(root), STAMP_FILE), "utf8")) as Partial<Stamp>;
@@ -85,7 +80,7 @@ function readStamp(root: string): Stamp | undefined {
 /** True when dist/server holds a build of exactly the current sources. */
 export function serverBuildIsCurrent(root: string = projectRoot): boolean {
   const stamp = readStamp(root);
-  if (!stamp || !existsSync(serverBundlePath(root))) return false;
+  if (!stamp || !existsSync(serverBundleFile(root))) return false;
   if (!stamp.inputs.every((file) => existsSync(join(root, file)))) return false;
   return hashFiles(root, stamp.inputs) === stamp.hash;
 }
